@@ -1,0 +1,168 @@
+/**
+ * One HTTP server per emulated service. Every request is counted per route, checked against the shared
+ * fault rules, then dispatched. `/_emulator/...` control routes are served on every port.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cutRequestAfter, cutResponseAfter } from './cut.js';
+import { FaultRegistry } from './faults.js';
+import { drain, googleError, HttpError, matchRoute, readJson, sendJson, type Route, type ServiceName } from './http.js';
+
+/** A control route, served under `/_emulator/<path>` on every emulator's port. */
+export interface ControlRoute {
+  method: string;
+  path: string;
+  handle: (body: Record<string, unknown>, url: URL) => unknown;
+}
+
+/** State every emulator shares: fault rules, request counters, control routes and reset hooks. */
+export class ControlHub {
+  readonly faults = new FaultRegistry();
+  private counts = new Map<string, number>();
+  private readonly resetHooks: Array<() => void> = [];
+  private readonly controlRoutes: ControlRoute[] = [];
+
+  constructor() {
+    this.addControl({ method: 'POST', path: 'faults', handle: (body) => ({ id: this.faults.add(body as never) }) });
+    this.addControl({ method: 'GET', path: 'faults', handle: () => ({ faults: this.faults.list() }) });
+    this.addControl({ method: 'DELETE', path: 'faults', handle: () => (this.faults.clear(), {}) });
+    this.addControl({ method: 'GET', path: 'counters', handle: () => ({ counters: this.counters() }) });
+    this.addControl({ method: 'DELETE', path: 'counters', handle: () => (this.resetCounters(), {}) });
+    this.addControl({ method: 'POST', path: 'reset', handle: () => (this.reset(), {}) });
+  }
+
+  count(route: string): void {
+    this.counts.set(route, (this.counts.get(route) ?? 0) + 1);
+  }
+
+  /** Requests per route name since the last reset, e.g. `{ 'drive.files.list': 3 }`. */
+  counters(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** Sum of the counters whose route name starts with `prefix`. */
+  total(prefix = ''): number {
+    let n = 0;
+    for (const [k, v] of this.counts) if (k.startsWith(prefix)) n += v;
+    return n;
+  }
+
+  resetCounters(): void {
+    this.counts.clear();
+  }
+
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  /** Forgets all state: objects, files, tokens, secrets, faults and counters (seeds are re-applied). */
+  reset(): void {
+    this.faults.clear();
+    this.resetCounters();
+    for (const hook of this.resetHooks) hook();
+  }
+
+  addControl(route: ControlRoute): void {
+    this.controlRoutes.push(route);
+  }
+
+  async handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname.replace(/^\/_emulator\/?/, '');
+    const route = this.controlRoutes.find((r) => r.method === req.method && r.path === path);
+    if (!route) return sendJson(res, 404, { error: `no control route ${req.method} /_emulator/${path}` });
+    try {
+      const body = req.method === 'GET' ? {} : await readJson<Record<string, unknown>>(req);
+      sendJson(res, 200, (await route.handle(body, url)) ?? {});
+    } catch (err) {
+      sendJson(res, 400, { error: (err as Error).message });
+    }
+  }
+}
+
+export interface ServiceServer {
+  service: ServiceName;
+  server: Server;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  close(): Promise<void>;
+}
+
+export type ErrorRenderer = (res: ServerResponse, err: HttpError) => void;
+
+const renderGoogleError: ErrorRenderer = (res, err) =>
+  sendJson(res, err.status, googleError(err.status, err.message, err.reason), err.headers);
+
+export async function startServiceServer(opts: {
+  service: ServiceName;
+  routes: readonly Route[];
+  hub: ControlHub;
+  port?: number;
+  host?: string;
+  renderError?: ErrorRenderer;
+}): Promise<ServiceServer> {
+  const { service, routes, hub } = opts;
+  const renderError = opts.renderError ?? renderGoogleError;
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.requestTimeout = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname.startsWith('/_emulator')) return hub.handleControl(req, res, url);
+    const method = req.method ?? 'GET';
+    const found = matchRoute(routes, method, url, req);
+    if (!found || 'methodNotAllowed' in found) {
+      hub.count(`${service}.unmatched`);
+      await drain(req).catch(() => undefined);
+      const status = found ? 405 : 404;
+      return renderError(res, new HttpError(status, `${service} emulator: no route for ${method} ${url.pathname}`, 'notFound'));
+    }
+    const { route, params } = found;
+    hub.count(route.name);
+    let body: IncomingMessage | ReturnType<typeof cutRequestAfter> = req;
+    for (const action of hub.faults.take({ service, route: route.name, method, pathAndQuery: url.pathname + url.search })) {
+      if (action.kind === 'latency') await sleep(action.ms);
+      else if (action.kind === 'reset' && action.direction === 'request') body = cutRequestAfter(req, action.afterBytes);
+      else if (action.kind === 'reset') cutResponseAfter(res, action.afterBytes);
+      else {
+        await drain(req).catch(() => undefined);
+        const text =
+          action.body === undefined ? '' : typeof action.body === 'string' ? action.body : JSON.stringify(action.body);
+        res.writeHead(action.status, { 'content-type': 'application/json; charset=UTF-8', ...action.headers });
+        res.end(text);
+        return;
+      }
+    }
+    try {
+      await route.handle({ req, res, url, params, query: url.searchParams, routeName: route.name, body });
+    } catch (err) {
+      if (res.destroyed || req.socket.destroyed) return;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) return renderError(res, err);
+      renderError(res, new HttpError(500, `${service} emulator internal error: ${(err as Error).message}`, 'backendError'));
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    service,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
