@@ -1,0 +1,28 @@
+# Minimal deployment: back up an existing bucket into a Drive folder.
+#
+#   cd terraform
+#   terraform init
+#   terraform apply -var-file=examples/basic.tfvars
+#   npx gcs-drive-backup authorize   # writes the OAuth token into the secret shown by `terraform output token_secret_id`
+
+project_id      = "my-backup-project"
+region          = "europe-west1"
+source_bucket   = "my-photos-bucket"
+drive_folder_id = "1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuV"
+
+# Optional behaviour (defaults shown where they differ from the function's own defaults).
+on_new_generation      = "revision"
+delete_mode            = "keep"
+keep_revisions_forever = false
+include_prefixes       = []
+exclude_globs          = ["**/*.tmp"]
+
+# Who may call POST /backup on demand besides the scheduler.
+http_invoker_members = ["group:backup-operators@example.com"]
+
+reconcile_schedule  = "17 3 * * *"
+reconcile_time_zone = "Europe/Paris"
+
+labels = {
+  team = "platform"
+}

@@ -1,0 +1,70 @@
+# gcs-drive-backup deployment. The configuration is split by concern:
+#
+#   apis.tf       required Google APIs
+#   storage.tf    source bucket (optional), state bucket, source-archive bucket
+#   source.tf     the function source archive (package.json, lock file, tsconfig*.json, src/) and its upload
+#   secret.tf     the Secret Manager secret container for the Drive OAuth token (never a version)
+#   iam.tf        runtime / trigger / scheduler service accounts and their narrowly scoped grants
+#   functions.tf  backupOnFinalize (event) and backupHttp (HTTP) functions, optional delete trigger
+#   scheduler.tf  Cloud Scheduler job that POSTs /reconcile with an OIDC token
+#
+# This file holds the values shared between them.
+
+locals {
+  # The repository root: where package.json and src/ live.
+  source_root = var.source_root != null ? var.source_root : "${path.module}/.."
+
+  # Exactly what ships: Cloud Build runs `npm run gcp-build` (tsc -p tsconfig.build.json) on these.
+  # An allow-list, so tests/, emulators/, bench/, scripts/, terraform/, node_modules/, dist/, dotfiles and
+  # anything added later never reach the archive.
+  source_files = sort(concat(
+    ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"],
+    tolist(fileset(local.source_root, "src/**")),
+  ))
+
+  token_secret_id = var.token_secret_id != null ? var.token_secret_id : "${var.name}-drive-token"
+
+  source_bucket_name = var.create_source_bucket ? google_storage_bucket.source[0].name : var.source_bucket
+
+  # Eventarc triggers for Cloud Storage must live in the bucket's location ("us-central1", "eu", "nam4").
+  source_bucket_location = lower(
+    var.create_source_bucket ? google_storage_bucket.source[0].location : (
+      var.source_bucket_location != null ? var.source_bucket_location : data.google_storage_bucket.source[0].location
+    )
+  )
+
+  # Name wanted for the state bucket (checked against the source bucket before anything is created).
+  state_bucket_wanted = var.state_bucket != null ? var.state_bucket : "${var.project_id}-${var.name}-state"
+  state_bucket_name   = var.create_state_bucket ? google_storage_bucket.state[0].name : local.state_bucket_wanted
+
+  source_archive_bucket_name = var.source_archive_bucket != null ? var.source_archive_bucket : google_storage_bucket.source_archive[0].name
+
+  labels = merge(var.labels, { "app" = "gcs-drive-backup" })
+
+  # Runtime configuration shared by both functions. Optional tuning values that are unset are left out so
+  # the function's own defaults apply.
+  managed_environment = {
+    DRIVE_FOLDER_ID        = var.drive_folder_id
+    TOKEN_SECRET           = google_secret_manager_secret.token.id
+    SOURCE_BUCKET          = local.source_bucket_name
+    STATE_BUCKET           = local.state_bucket_name
+    STATE_PREFIX           = var.state_prefix
+    INCLUDE_PREFIXES       = join(",", var.include_prefixes)
+    EXCLUDE_GLOBS          = join(",", var.exclude_globs)
+    ON_NEW_GENERATION      = var.on_new_generation
+    DELETE_MODE            = var.delete_mode
+    KEEP_REVISIONS_FOREVER = tostring(var.keep_revisions_forever)
+    UPLOAD_CHUNK_MIB       = var.upload_chunk_mib == null ? "" : tostring(var.upload_chunk_mib)
+    MULTIPART_MAX_MIB      = var.multipart_max_mib == null ? "" : tostring(var.multipart_max_mib)
+  }
+  environment = merge(
+    var.extra_environment_variables,
+    { for k, v in local.managed_environment : k => v if v != "" },
+  )
+  # Each function also learns its own timeout, so the code's time budget matches what Cloud Run enforces.
+  event_environment = merge(local.environment, { FUNCTION_TIMEOUT_SEC = tostring(var.event_timeout_seconds) })
+  http_environment  = merge(local.environment, { FUNCTION_TIMEOUT_SEC = tostring(var.http_timeout_seconds) })
+
+  # Cloud Scheduler's attempt deadline is 15s..1800s; match the HTTP function's timeout within that.
+  reconcile_attempt_deadline = "${max(15, min(var.http_timeout_seconds, 1800))}s"
+}
