@@ -1,0 +1,94 @@
+/**
+ * Starts the four emulators (Cloud Storage, Drive, OAuth 2.0, Secret Manager) in this process, each on its
+ * own loopback port, sharing one control hub (faults, counters, reset). Tests call `startEmulators()`;
+ * `npm run emulators` wraps it in a CLI.
+ */
+import { ControlHub, startServiceServer, type ServiceServer } from './harness/server.js';
+import { createGcsEmulator, type GcsEmulator } from './gcs/index.js';
+import { createDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from './drive/index.js';
+import { createOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/index.js';
+import { createSecretsEmulator, type SecretsEmulator } from './secrets/index.js';
+
+export interface StartOptions {
+  /** Fixed ports (default: any free port). */
+  ports?: Partial<Record<'gcs' | 'drive' | 'oauth' | 'secrets', number>>;
+  oauth?: OAuthEmulatorOptions;
+  drive?: DriveEmulatorOptions;
+}
+
+/** The seeded OAuth client and user: what `npm run emulators` prints so outside programs can authenticate. */
+export interface Seed {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+export interface Emulators {
+  hub: ControlHub;
+  gcs: GcsEmulator;
+  drive: DriveEmulator;
+  oauth: OAuthEmulator;
+  secrets: SecretsEmulator;
+  seed: Seed;
+  /** `STORAGE_EMULATOR_HOST` etc., base URLs like `http://127.0.0.1:PORT`. */
+  env: {
+    STORAGE_EMULATOR_HOST: string;
+    DRIVE_EMULATOR_HOST: string;
+    OAUTH_EMULATOR_HOST: string;
+    SECRET_MANAGER_EMULATOR_HOST: string;
+  };
+  stop(): Promise<void>;
+}
+
+export async function startEmulators(options: StartOptions = {}): Promise<Emulators> {
+  const hub = new ControlHub();
+  const oauth = createOAuthEmulator(hub, options.oauth);
+  const drive = createDriveEmulator(hub, oauth, options.drive);
+  const gcs = createGcsEmulator(hub);
+  const secrets = createSecretsEmulator(hub);
+
+  const servers: ServiceServer[] = [];
+  try {
+    for (const [service, emu] of [
+      ['gcs', gcs],
+      ['drive', drive],
+      ['oauth', oauth],
+      ['secrets', secrets],
+    ] as const) {
+      servers.push(
+        await startServiceServer({
+          service,
+          routes: emu.routes,
+          hub,
+          port: options.ports?.[service],
+          renderError: emu.renderError,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw err;
+  }
+  const [gcsServer, driveServer, oauthServer, secretsServer] = servers as [ServiceServer, ServiceServer, ServiceServer, ServiceServer];
+  oauth.setBaseUrl(oauthServer.url);
+  drive.setBaseUrl(driveServer.url);
+  gcs.setBaseUrl(gcsServer.url);
+
+  return {
+    hub,
+    gcs,
+    drive,
+    oauth,
+    secrets,
+    seed: oauth.seed,
+    env: {
+      STORAGE_EMULATOR_HOST: gcsServer.url,
+      DRIVE_EMULATOR_HOST: driveServer.url,
+      OAUTH_EMULATOR_HOST: oauthServer.url,
+      SECRET_MANAGER_EMULATOR_HOST: secretsServer.url,
+    },
+    stop: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Every log line the product writes: one JSON object per line on stdout, in the shape Cloud Logging
+ * parses (`severity`, `message`, `logging.googleapis.com/trace`, other keys land in `jsonPayload`).
+ * Each log event is a named method of the logger so the events can be found, filtered (`jsonPayload.event`)
+ * and tested; the generic `debug/info/warn/error` are for the few one-off lines.
+ *
+ * Redaction runs on every line: registered secrets (refresh/access tokens, client secrets) become
+ * `[REDACTED]` wherever they appear, as do values under credential-like keys, `Bearer …` tokens and
+ * `token=…` / `"access_token": "…"` fragments inside strings (error messages, response bodies).
+ */
+
+export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
+export type Fields = Readonly<Record<string, unknown>>;
+
+/** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
+interface Traced { readonly trace?: string }
+interface ObjectId { readonly bucket: string; readonly name: string; readonly generation: string }
+
+export interface ObjectOutcome extends ObjectId, Traced {
+  readonly outcome: 'uploaded' | 'revised' | 'skipped' | 'failed';
+  readonly reason?: string;
+  readonly bytes?: number;
+  readonly durationMs: number;
+  readonly driveFileId?: string;
+  readonly attempts: number;
+  readonly error?: unknown;
+}
+
+/** The counts of one reconcile run (src/reconcile/report.ts), without its lists. */
+export interface ReconcileSummary {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly dryRun: boolean;
+  readonly scanned: number;
+  readonly uploaded: number;
+  readonly revised: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly done: boolean;
+  readonly cursor?: string;
+  readonly cursorSaved?: boolean;
+  readonly durationMs: number;
+  readonly error?: unknown;
+}
+
+export interface Logger {
+  /** Every later line has `value` replaced by `[REDACTED]`. Values under 6 characters are ignored. */
+  registerSecret(value: string): void;
+  objectOutcome(e: ObjectOutcome): void;
+  eventIgnored(e: { type: string; id: string } & Traced): void;
+  malformedEvent(e: { id?: string; problems: readonly string[] } & Traced): void;
+  configInvalid(e: { variable: string; message: string }): void;
+  reauthorizeRequired(e: { secret: string } & Traced): void;
+  operatorActionRequired(e: Partial<ObjectId> & { problem: string; action: string; error?: unknown } & Traced): void;
+  permanentFailure(e: ObjectId & { problem: string; action?: string; error?: unknown } & Traced): void;
+  retrying(e: { what: string; attempt: number; delayMs: number; reason: string; error?: unknown } & Traced): void;
+  uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
+  duplicateEvent(e: ObjectId & { id?: string; reason: string; driveFileId?: string } & Traced): void;
+  reconcileFinished(e: ReconcileSummary & Traced): void;
+  debug(message: string, fields?: Fields): void;
+  info(message: string, fields?: Fields): void;
+  warn(message: string, fields?: Fields): void;
+  error(message: string, fields?: Fields): void;
+}
+
+export interface LoggerOptions {
+  /** Receives each line without its newline; defaults to stdout. */
+  readonly write?: (line: string) => void;
+  /** Google Cloud project id, to turn traceparents into trace resource names. */
+  readonly project?: string;
+}
+
+/** The project id Cloud Run / functions expose, for `createLogger({ project })`. */
+export function projectFromEnv(env: Record<string, string | undefined>): string | undefined {
+  return env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || undefined;
+}
+
+export const REDACTED = '[REDACTED]';
+const MIN_SECRET_LENGTH = 6;
+const SENSITIVE_KEYS = new Set([
+  'refreshtoken', 'accesstoken', 'idtoken', 'token', 'clientsecret', 'authorization',
+  'proxyauthorization', 'password', 'apikey', 'cookie', 'setcookie',
+]);
+const KEY_WORDS = 'refresh_token|access_token|id_token|client_secret|token|authorization|password|api_key';
+const INLINE_PATTERNS: readonly [RegExp, string][] = [
+  [new RegExp(`("(?:${KEY_WORDS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1${REDACTED}"`],
+  [new RegExp(`\\b(${KEY_WORDS})=[^&\\s"']+`, 'gi'), `$1=${REDACTED}`],
+  [/\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g, `Bearer ${REDACTED}`],
+  [/\bya29\.[A-Za-z0-9_\-.]+/g, REDACTED], // Google OAuth access tokens
+  [/\b1\/\/0[A-Za-z0-9_-]{20,}/g, REDACTED], // Google OAuth refresh tokens
+];
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const TRACE_NAME = /^projects\/[^/]+\/traces\/[0-9a-f]{32}$/;
+const MAX_DEPTH = 8;
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const secrets: string[] = [];
+
+  const redactString = (text: string): string => {
+    let out = text;
+    for (const secret of secrets) out = out.split(secret).join(REDACTED);
+    for (const [pattern, replacement] of INLINE_PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  };
+
+  const sanitize = (value: unknown, seen: WeakSet<object>, depth: number): unknown => {
+    if (typeof value === 'string') return redactString(value);
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.has(value)) return '[Circular]';
+    if (depth >= MAX_DEPTH) return '[Truncated]';
+    if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    seen.add(value);
+    const source = value instanceof Error ? describeError(value) : value;
+    const out = Array.isArray(source)
+      ? source.map((item) => sanitize(item, seen, depth + 1))
+      : Object.fromEntries(
+          Object.entries(source).map(([k, v]) => {
+            const hidden = isSensitiveKey(k) && v !== undefined && v !== null && v !== '';
+            return [k, hidden ? REDACTED : sanitize(v, seen, depth + 1)];
+          }),
+        );
+    seen.delete(value);
+    return out;
+  };
+
+  const emit = (severity: Severity, event: string | undefined, message: string, fields: object = {}): void => {
+    const { trace, ...rest } = fields as Record<string, unknown>;
+    const entry = {
+      severity,
+      message: redactString(message),
+      ...(event !== undefined ? { event } : {}),
+      ...(sanitize(withoutReserved(rest), new WeakSet(), 0) as Record<string, unknown>),
+      ...traceFields(typeof trace === 'string' ? trace : undefined, options.project),
+    };
+    let line = JSON.stringify(entry);
+    for (const secret of secrets) line = line.split(JSON.stringify(secret).slice(1, -1)).join(REDACTED);
+    write(line);
+  };
+
+  const where = (o: Partial<ObjectId>): string => {
+    if (o.bucket === undefined) return '';
+    return `gs://${o.bucket}/${o.name ?? ''}${o.generation !== undefined ? `#${o.generation}` : ''}`;
+  };
+
+  return {
+    registerSecret(value) {
+      if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || secrets.includes(value)) return;
+      secrets.push(value);
+      secrets.sort((a, b) => b.length - a.length); // longest first, so a secret containing another goes whole
+    },
+    objectOutcome(e) {
+      const detail = e.reason !== undefined ? `: ${e.reason}` : '';
+      const size = e.bytes !== undefined ? `${e.bytes} bytes in ` : '';
+      const message = `${e.outcome} ${where(e)} (${size}${e.durationMs} ms)${detail}`;
+      emit(e.outcome === 'failed' ? 'ERROR' : 'INFO', 'objectOutcome', message, e);
+    },
+    eventIgnored(e) {
+      emit('INFO', 'eventIgnored', `ignored event ${e.id} of type ${e.type}`, e);
+    },
+    malformedEvent(e) {
+      const id = e.id !== undefined ? ` ${e.id}` : '';
+      emit('ERROR', 'malformedEvent', `malformed event${id} acknowledged without retry: ${e.problems.join('; ')}`, e);
+    },
+    configInvalid(e) {
+      emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
+    },
+    reauthorizeRequired(e) {
+      const command = `npx gcs-drive-backup authorize --secret ${e.secret}`;
+      const message =
+        `The Drive authorization stored in ${e.secret} was revoked or expired: run \`${command}\` ` +
+        '(with the options used the first time) again; events will be retried and nothing is lost.';
+      emit('ERROR', 'reauthorizeRequired', message, e);
+    },
+    operatorActionRequired(e) {
+      const subject = e.bucket !== undefined ? `${where(e)}: ` : '';
+      emit('ERROR', 'operatorActionRequired', `${subject}${e.problem}; action required: ${e.action}`, e);
+    },
+    permanentFailure(e) {
+      const action = e.action !== undefined ? ` Action: ${e.action}` : '';
+      const ack = 'The event is acknowledged and will not be retried.';
+      const message = `giving up on ${where(e)}: ${e.problem}. ${ack}${action}`;
+      emit('ERROR', 'permanentFailure', message, e);
+    },
+    retrying(e) {
+      emit('INFO', 'retrying', `retrying ${e.what} (attempt ${e.attempt}) in ${e.delayMs} ms: ${e.reason}`, e);
+    },
+    uploadCheckpoint(e) {
+      const position = `${e.offset} of ${e.total} bytes`;
+      const message = `stopped uploading ${where(e)} at ${position} before the deadline; will continue on retry`;
+      emit('INFO', 'uploadCheckpoint', message, e);
+    },
+    duplicateEvent(e) {
+      emit('INFO', 'duplicateEvent', `duplicate event for ${where(e)}: ${e.reason}`, e);
+    },
+    reconcileFinished(e) {
+      const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
+      const counts = `${e.scanned} scanned, ${e.uploaded} uploaded, ${e.revised} revised, ${e.skipped} skipped, ${e.failed} failed`;
+      const end = e.error !== undefined ? 'stopped by an error' : e.done ? 'done' : `to be continued after ${JSON.stringify(e.cursor ?? '')}`;
+      const severity = e.error !== undefined || e.failed > 0 ? 'WARNING' : 'INFO';
+      emit(severity, 'reconcileFinished', `${what}: ${counts} in ${e.durationMs} ms; ${end}`, e);
+    },
+    debug: (message, fields) => emit('DEBUG', undefined, message, fields),
+    info: (message, fields) => emit('INFO', undefined, message, fields),
+    warn: (message, fields) => emit('WARNING', undefined, message, fields),
+    error: (message, fields) => emit('ERROR', undefined, message, fields),
+  };
+}
+
+function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEYS.has(key.toLowerCase().replace(/[^a-z]/g, ''));
+}
+
+/** Fields may not overwrite the envelope. */
+function withoutReserved(fields: Record<string, unknown>): Record<string, unknown> {
+  const { severity: _s, message: _m, event: _e, ...rest } = fields;
+  return rest;
+}
+
+/** The parts of an error worth logging; never its request/response objects (they carry credentials). */
+function describeError(err: Error): Record<string, unknown> {
+  const extra = err as Error & Partial<Record<'code' | 'status' | 'cause' | 'problems' | 'variable', unknown>>;
+  return {
+    name: err.name,
+    message: err.message,
+    ...(extra.code !== undefined ? { code: extra.code } : {}),
+    ...(extra.status !== undefined ? { status: extra.status } : {}),
+    ...(extra.problems !== undefined ? { problems: extra.problems } : {}),
+    ...(extra.variable !== undefined ? { variable: extra.variable } : {}),
+    ...(err.stack !== undefined ? { stack: err.stack } : {}),
+    ...(extra.cause !== undefined ? { cause: extra.cause } : {}),
+  };
+}
+
+/** Cloud Logging's trace correlation fields for a traceparent (with a project) or a trace name. */
+export function traceFields(trace: string | undefined, project: string | undefined): Record<string, unknown> {
+  if (trace === undefined) return {};
+  if (TRACE_NAME.test(trace)) return { 'logging.googleapis.com/trace': trace };
+  const match = TRACEPARENT.exec(trace.trim().toLowerCase());
+  if (match === null || project === undefined || project === '') return {};
+  return {
+    'logging.googleapis.com/trace': `projects/${project}/traces/${match[1]}`,
+    'logging.googleapis.com/spanId': match[2],
+    'logging.googleapis.com/trace_sampled': (parseInt(match[3], 16) & 1) === 1,
+  };
+}
