@@ -1,0 +1,252 @@
+/**
+ * Backs up one object generation into Drive, whichever way it was asked (event, HTTP, reconcile):
+ * filter → claim (exactly once, see state/claim-plan.ts) → folders → upload (multipart for small objects,
+ * a resumable session streamed chunk by chunk for the rest) → verify MD5.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { drive_v3 } from '@googleapis/drive';
+import type { Storage } from '@google-cloud/storage';
+import type { Config } from './config.js';
+import type { ObjectRef } from './event.js';
+import { selectObject } from './filters.js';
+import type { Deadline } from './time-budget.js';
+import { classifyFailure, isConflict, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
+import { withRetry } from './retry.js';
+import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
+import { createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
+import type { FolderResolver } from './drive/folders.js';
+import type { DriveIdPool } from './drive/id-pool.js';
+import type { StateStore, Versioned } from './state/store.js';
+import type { ObjectRecord } from './state/claim-plan.js';
+import { claimObject, markDone, objectRecordKey, releaseClaim } from './state/object-claim.js';
+import { openObject, readSmallObject } from './gcs/source.js';
+import { uploadResumable } from './resumable-upload.js';
+
+/** Drive's per-file size limit (5 TB). */
+export const DRIVE_MAX_FILE_BYTES = 5e12;
+
+/** The bytes Drive stored are not the bytes of the object. Never reported as success. */
+export class IntegrityError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor(expected: string, actual: string | undefined) {
+    super(`MD5 mismatch after upload: expected ${expected}, Drive has ${actual ?? 'none'}; the bad copy was discarded`);
+    this.failure = { kind: 'transient', reason: this.message };
+  }
+}
+
+/** Stopped before the invocation's deadline with the upload saved in its session; the retry continues. */
+export class CheckpointError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor(readonly offset: number, readonly total: number) {
+    super(`upload checkpointed at ${offset} of ${total} bytes before the deadline; continuing on retry`);
+    this.failure = { kind: 'checkpoint', reason: this.message };
+  }
+}
+
+export interface BackupDeps {
+  config: Config;
+  storage: Storage;
+  store: StateStore;
+  drive: () => Promise<drive_v3.Drive>;
+  authHeaders: () => Promise<Record<string, string>>;
+  ids: DriveIdPool;
+  folders: FolderResolver;
+  onRetry?: (info: { what: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface BackupRequest {
+  object: ObjectRef;
+  deadline: Deadline;
+  /** Unique per invocation: the owner of the claim. */
+  invocationId: string;
+}
+
+export type BackupResult =
+  | { outcome: 'uploaded' | 'revised'; driveFileId: string; bytes: number; attempts: number }
+  | { outcome: 'skipped'; reason: string; driveFileId?: string; bytes?: number; attempts: number };
+
+export async function backupObject(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
+  const { config } = deps;
+  const ref = request.object;
+  const selection = selectObject(ref.name, config);
+  if (!selection.backup) return { outcome: 'skipped', reason: selection.reason, attempts: 0 };
+  const size = Number(ref.size ?? '0');
+  if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);
+
+  let attempts = 0;
+  const retry = <T>(what: string, op: (attempt: number) => Promise<T>, where: FailureSource = 'drive') =>
+    withRetry(
+      async (attempt) => {
+        attempts++;
+        return op(attempt);
+      },
+      {
+        classify: (err) => classifyFailure(err, where),
+        deadline: request.deadline,
+        onRetry: ({ attempt, delayMs, failure }) => deps.onRetry?.({ what, attempt, delayMs, reason: failure.reason }),
+      },
+    );
+
+  const drive = await deps.drive();
+  const key = objectRecordKey(ref.bucket, ref.name, config.onNewGeneration === 'copy' ? ref.generation : undefined);
+  const claim = await retry('claim', () =>
+    claimObject({
+      store: deps.store,
+      key,
+      generation: ref.generation,
+      mode: config.onNewGeneration,
+      me: request.invocationId,
+      leaseUntil: Date.now() + request.deadline.remainingMs() + 30_000,
+      newFileId: () => deps.ids.next(),
+      probeDrive: (fileId) => probeFile(drive, fileId, APP_PROPERTY.generation),
+      waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
+    }),
+    'gcs',
+  );
+  if (claim.kind === 'settled') {
+    return { outcome: 'skipped', reason: claim.reason, driveFileId: claim.record.fileId, attempts };
+  }
+
+  const revise = claim.record.value.fileCreated;
+  const fileId = claim.record.value.fileId;
+  try {
+    const path = planObjectPath(ref.name);
+    const parent = await retry('folders', () => deps.folders.resolve(path.folders));
+    const meta: UploadMetadata = {
+      name: path.fileName,
+      mimeType: ref.contentType || 'application/octet-stream',
+      parents: [parent],
+      description: describeSource(ref),
+      modifiedTime: ref.updated,
+      appProperties: sourceAppProperties(ref),
+    };
+    const uploaded =
+      size <= config.multipartMaxBytes && !claim.record.value.session
+        ? await uploadSmall(deps, drive, ref, claim.record.value, meta, revise, retry)
+        : await uploadLarge(deps, request, ref, key, claim.record, meta, revise, size, retry);
+    try {
+      await verifyMd5(deps, ref, uploaded.file, uploaded.md5Hex);
+    } catch (err) {
+      await discardBadUpload(drive, fileId, revise, uploaded.file);
+      throw err;
+    }
+    if (uploaded.resumable) await markDone(deps.store, key, uploaded.resumable, fileId).catch(() => undefined);
+    return { outcome: revise ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size, attempts };
+  } catch (err) {
+    if (!(err instanceof CheckpointError)) {
+      const change: Partial<ObjectRecord> = err instanceof IntegrityError && !revise ? { fileId: await deps.ids.next(), session: undefined } : {};
+      await releaseClaim(deps.store, key, request.invocationId, change).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+/**
+ * A file whose bytes do not match must not count as a backup: a new file is deleted (its record gets a
+ * fresh id), a revision loses its generation mark so the retry uploads it again.
+ */
+async function discardBadUpload(drive: drive_v3.Drive, fileId: string, revise: boolean, file: DriveFile): Promise<void> {
+  if (!revise) {
+    await drive.files.delete({ fileId, supportsAllDrives: true }).catch(() => undefined);
+    return;
+  }
+  if (file.headRevisionId) await drive.revisions.delete({ fileId, revisionId: file.headRevisionId }).catch(() => undefined);
+  await drive.files
+    .update({ fileId, requestBody: { appProperties: { [APP_PROPERTY.generation]: null } as unknown as Record<string, string> }, supportsAllDrives: true })
+    .catch(() => undefined);
+}
+
+interface Uploaded {
+  file: DriveFile;
+  /** MD5 of the bytes sent, when all of them went through this invocation. */
+  md5Hex?: string;
+  /** The record to mark done (resumable uploads). */
+  resumable?: Versioned<ObjectRecord>;
+}
+
+/** Small objects: one GCS download into memory (≤ MULTIPART_MAX_MIB), one multipart request to Drive. */
+async function uploadSmall(
+  deps: BackupDeps,
+  drive: drive_v3.Drive,
+  ref: ObjectRef,
+  record: ObjectRecord,
+  meta: UploadMetadata,
+  revise: boolean,
+  retry: <T>(what: string, op: () => Promise<T>, where?: FailureSource) => Promise<T>,
+): Promise<Uploaded> {
+  const content = await retry('download', () => readSmallObject(deps.storage, ref), 'gcs');
+  return retry('upload', () => uploadMultipart(deps, drive, ref, record, meta, revise, content));
+}
+
+async function uploadMultipart(
+  deps: BackupDeps,
+  drive: drive_v3.Drive,
+  ref: ObjectRef,
+  record: ObjectRecord,
+  meta: UploadMetadata,
+  revise: boolean,
+  content: Buffer,
+): Promise<Uploaded> {
+  const md5Hex = createHash('md5').update(content).digest('hex');
+  try {
+    const body = Readable.from([content]);
+    const file = revise
+      ? await reviseWithContent(drive, record.fileId, meta, body, deps.config.keepRevisionsForever)
+      : await createWithContent(drive, record.fileId, meta, body);
+    return { file, md5Hex };
+  } catch (err) {
+    // 409: a file with this id exists — an earlier attempt for this object created it. If it holds this
+    // generation, the work is done; otherwise it becomes a revision.
+    if (!isConflict(err)) throw err;
+    const probe = await probeFile(drive, record.fileId, APP_PROPERTY.generation);
+    if (probe !== 'absent' && probe.generation === ref.generation) return { file: await getFile(drive, record.fileId), md5Hex };
+    return uploadMultipart(deps, drive, ref, record, meta, true, content);
+  }
+}
+
+async function uploadLarge(
+  deps: BackupDeps,
+  request: BackupRequest,
+  ref: ObjectRef,
+  key: string,
+  owned: Versioned<ObjectRecord>,
+  meta: UploadMetadata,
+  revise: boolean,
+  size: number,
+  retry: <T>(what: string, op: (attempt: number) => Promise<T>) => Promise<T>,
+): Promise<Uploaded> {
+  const result = await uploadResumable({
+    baseUrl: deps.config.emulators.drive ?? 'https://www.googleapis.com',
+    authHeaders: deps.authHeaders,
+    store: deps.store,
+    key,
+    owned,
+    fileId: owned.value.fileId,
+    revise,
+    metadata: meta,
+    keepRevisionForever: deps.config.keepRevisionsForever,
+    total: size,
+    chunkBytes: deps.config.uploadChunkBytes,
+    openSource: (offset) => openObject(deps.storage, ref, offset),
+    deadline: request.deadline,
+    retry,
+  });
+  if (!result.complete) throw new CheckpointError(result.offset, size);
+  return { file: result.file, md5Hex: result.md5Hex, resumable: result.record };
+}
+
+/** Compares Drive's MD5 with the bytes sent and with Cloud Storage's MD5 (absent for composite objects). */
+async function verifyMd5(deps: BackupDeps, ref: ObjectRef, file: DriveFile, sentMd5Hex: string | undefined): Promise<void> {
+  const driveMd5 = file.md5Checksum ?? undefined;
+  const gcsMd5Hex = ref.md5Hash ? Buffer.from(ref.md5Hash, 'base64').toString('hex') : undefined;
+  let expected = sentMd5Hex ?? gcsMd5Hex;
+  if (!expected) {
+    // Resumed across invocations and composite (no GCS MD5): hash the object once more to be sure.
+    const hash = createHash('md5');
+    for await (const chunk of openObject(deps.storage, ref)) hash.update(chunk as Buffer);
+    expected = hash.digest('hex');
+  }
+  if (driveMd5 !== expected) throw new IntegrityError(expected, driveMd5);
+  if (gcsMd5Hex && gcsMd5Hex !== expected) throw new IntegrityError(gcsMd5Hex, driveMd5);
+}

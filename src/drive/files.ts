@@ -1,0 +1,93 @@
+/**
+ * Drive file operations the backup needs, through the official Drive client: probing a file by id,
+ * creating or revising a file in one multipart request, generating ids.
+ */
+import type { drive_v3 } from '@googleapis/drive';
+import type { Readable } from 'node:stream';
+import { isNotFound } from '../errors.js';
+import type { DriveProbe } from '../state/claim-plan.js';
+
+export const FILE_FIELDS = 'id,name,md5Checksum,size,parents,appProperties,headRevisionId';
+
+export interface UploadMetadata {
+  name: string;
+  mimeType: string;
+  parents: string[];
+  description: string;
+  modifiedTime?: string;
+  appProperties: Record<string, string>;
+}
+
+export type DriveFile = drive_v3.Schema$File;
+
+export async function generateIds(drive: drive_v3.Drive, count: number): Promise<string[]> {
+  const res = await drive.files.generateIds({ count, space: 'drive', type: 'files' });
+  return res.data.ids ?? [];
+}
+
+/** Whether a file exists, and which source generation it holds (`gdb.generation`). */
+export async function probeFile(drive: drive_v3.Drive, fileId: string, generationKey: string): Promise<DriveProbe> {
+  try {
+    const res = await drive.files.get({ fileId, fields: 'id,appProperties', supportsAllDrives: true });
+    return { generation: res.data.appProperties?.[generationKey] ?? undefined };
+  } catch (err) {
+    if (isNotFound(err)) return 'absent';
+    throw err;
+  }
+}
+
+/**
+ * Per-call options for media uploads: googleapis builds upload URLs from the per-call `rootUrl` only
+ * (the client-level `rootUrl` does not reach them), so pass the client's own on.
+ */
+function mediaCallOptions(drive: drive_v3.Drive): { rootUrl?: string } {
+  const rootUrl = drive.context._options.rootUrl;
+  return rootUrl ? { rootUrl } : {};
+}
+
+export async function createWithContent(
+  drive: drive_v3.Drive,
+  fileId: string,
+  meta: UploadMetadata,
+  body: Readable,
+): Promise<DriveFile> {
+  const res = await drive.files.create({
+    requestBody: { id: fileId, ...meta },
+    media: { mimeType: meta.mimeType, body },
+    fields: FILE_FIELDS,
+    supportsAllDrives: true,
+  }, mediaCallOptions(drive));
+  return res.data;
+}
+
+export async function reviseWithContent(
+  drive: drive_v3.Drive,
+  fileId: string,
+  meta: UploadMetadata,
+  body: Readable,
+  keepRevisionForever: boolean,
+): Promise<DriveFile> {
+  const { parents: _parents, ...changes } = meta;
+  const res = await drive.files.update({
+    fileId,
+    requestBody: changes,
+    media: { mimeType: meta.mimeType, body },
+    fields: FILE_FIELDS,
+    supportsAllDrives: true,
+    keepRevisionForever,
+  }, mediaCallOptions(drive));
+  return res.data;
+}
+
+export async function getFile(drive: drive_v3.Drive, fileId: string): Promise<DriveFile> {
+  const res = await drive.files.get({ fileId, fields: FILE_FIELDS, supportsAllDrives: true });
+  return res.data;
+}
+
+export async function deleteFile(drive: drive_v3.Drive, fileId: string): Promise<void> {
+  await drive.files.delete({ fileId, supportsAllDrives: true });
+}
+
+export async function trashFile(drive: drive_v3.Drive, fileId: string): Promise<void> {
+  await drive.files.update({ fileId, requestBody: { trashed: true }, supportsAllDrives: true });
+}

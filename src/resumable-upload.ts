@@ -1,0 +1,104 @@
+/**
+ * A large object into Drive through a resumable session whose URI lives in the object's claim record:
+ * a retried event (after a deadline checkpoint, a crash or a broken connection) asks Drive how much it
+ * holds and continues from there, reading Cloud Storage from that offset. Only a vanished session
+ * (404/410) starts again from zero.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Deadline } from './time-budget.js';
+import type { StateStore, Versioned } from './state/store.js';
+import type { ObjectRecord } from './state/claim-plan.js';
+import { ObjectBusyError } from './state/object-claim.js';
+import { FILE_FIELDS, type DriveFile, type UploadMetadata } from './drive/files.js';
+import { SessionGoneError } from './errors.js';
+import { querySessionStatus, startUploadSession } from './drive/resumable-session.js';
+import { sendToSession } from './drive/chunked-transfer.js';
+
+export interface ResumableUploadOptions {
+  baseUrl: string;
+  authHeaders: () => Promise<Record<string, string>>;
+  store: StateStore;
+  key: string;
+  owned: Versioned<ObjectRecord>;
+  fileId: string;
+  revise: boolean;
+  metadata: UploadMetadata;
+  keepRevisionForever: boolean;
+  total: number;
+  chunkBytes: number;
+  openSource: (offset: number) => Readable;
+  deadline: Deadline;
+  retry: <T>(what: string, op: (attempt: number) => Promise<T>) => Promise<T>;
+}
+
+export type ResumableUploadResult =
+  | { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> }
+  | { complete: false; offset: number };
+
+async function saveRecord(o: ResumableUploadOptions, owned: Versioned<ObjectRecord>, change: Partial<ObjectRecord>) {
+  const saved = await o.store.replace(o.key, { ...owned.value, ...change }, owned.version);
+  if (!saved) throw new ObjectBusyError(Date.now());
+  return saved;
+}
+
+export async function uploadResumable(o: ResumableUploadOptions, restarted = false): Promise<ResumableUploadResult> {
+  let owned = o.owned;
+  let session = owned.value.session;
+  let startOffset = 0;
+  if (session) {
+    try {
+      const status = await o.retry('probe', () => querySessionStatus({ sessionUri: session as string, authHeaders: o.authHeaders, total: o.total }));
+      if (status.complete) return { complete: true, file: status.file, record: owned };
+      startOffset = status.persisted;
+    } catch (err) {
+      if (!(err instanceof SessionGoneError)) throw err;
+      session = undefined;
+    }
+  }
+  if (!session) {
+    const { parents, ...changes } = o.metadata;
+    session = await o.retry('start-session', () =>
+      startUploadSession({
+        baseUrl: o.baseUrl,
+        authHeaders: o.authHeaders,
+        fileId: o.revise ? o.fileId : undefined,
+        metadata: o.revise ? changes : { id: o.fileId, parents, ...changes },
+        contentType: o.metadata.mimeType,
+        size: o.total,
+        query: {
+          fields: FILE_FIELDS,
+          supportsAllDrives: 'true',
+          ...(o.revise ? { keepRevisionForever: String(o.keepRevisionForever) } : {}),
+        },
+      }),
+    );
+    owned = await saveRecord(o, owned, { session });
+  }
+
+  const md5 = startOffset === 0 ? createHash('md5') : undefined;
+  let sent;
+  try {
+    sent = await sendToSession({
+      sessionUri: session,
+      total: o.total,
+      authHeaders: o.authHeaders,
+      chunkBytes: o.chunkBytes,
+      openSource: o.openSource,
+      startOffset,
+      md5,
+      deadline: o.deadline,
+      retry: (op) => o.retry('chunk', op),
+    });
+  } catch (err) {
+    if (!(err instanceof SessionGoneError) || restarted) throw err;
+    const cleared = await saveRecord(o, owned, { session: undefined });
+    return uploadResumable({ ...o, owned: cleared }, true);
+  }
+  if (!sent.complete) {
+    // Release the lease so the retried event can continue at once.
+    await saveRecord(o, owned, { leaseUntil: 0 });
+    return { complete: false, offset: sent.offset };
+  }
+  return { complete: true, file: sent.file, md5Hex: md5?.digest('hex'), record: owned };
+}

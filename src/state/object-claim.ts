@@ -1,0 +1,86 @@
+/**
+ * Exactly-once, the IO part: acquires the right to upload one object generation by writing its record in
+ * the state bucket with preconditions (see claim-plan.ts for the decisions and why they are safe).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StateStore, Versioned } from './store.js';
+import type { ClassifiedError, Failure } from '../errors.js';
+import { sourceKey } from '../drive/object-path.js';
+import { freshRecord, planClaim, type DriveProbe, type ObjectRecord } from './claim-plan.js';
+
+/** Another instance is uploading this object right now; the event is retried later. */
+export class ObjectBusyError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor(readonly until: number) {
+    super(`another instance is uploading this object (lease until ${new Date(until).toISOString()}); will retry`);
+    this.failure = { kind: 'busy', reason: this.message };
+  }
+}
+
+export type ClaimResult =
+  | { kind: 'settled'; reason: 'duplicate' | 'superseded' | 'exists'; record: ObjectRecord }
+  | { kind: 'owned'; record: Versioned<ObjectRecord> };
+
+export function objectRecordKey(bucket: string, name: string, generation: string | undefined): string {
+  const id = sourceKey(bucket, name);
+  return generation === undefined ? `objects/${id}` : `objects/${id}-${generation}`;
+}
+
+export interface ClaimOptions {
+  store: StateStore;
+  key: string;
+  generation: string;
+  mode: 'revision' | 'copy' | 'skip';
+  me: string;
+  leaseUntil: number;
+  newFileId: () => Promise<string>;
+  probeDrive: (fileId: string) => Promise<DriveProbe>;
+  /** How long to wait for a live lease to end before giving up with ObjectBusyError. */
+  waitMs: number;
+  now?: () => number;
+}
+
+export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  for (let round = 0; round < 1000; round++) {
+    const current = await o.store.read<ObjectRecord>(o.key);
+    if (!current) {
+      const fresh = freshRecord(o.generation, await o.newFileId(), o.me, o.leaseUntil);
+      const created = await o.store.create(o.key, fresh);
+      if (created) return { kind: 'owned', record: created };
+      continue;
+    }
+    const input = { record: current.value, generation: o.generation, mode: o.mode, me: o.me, now: now(), leaseUntil: o.leaseUntil };
+    let plan = planClaim(input);
+    if (plan.action === 'probe-drive') plan = planClaim({ ...input, drive: await o.probeDrive(current.value.fileId) });
+    switch (plan.action) {
+      case 'settled':
+        return { kind: 'settled', reason: plan.reason, record: current.value };
+      case 'busy':
+        if (now() - started >= o.waitMs) throw new ObjectBusyError(plan.until);
+        await sleep(Math.min(500, Math.max(50, plan.until - now())));
+        continue;
+      case 'take': {
+        const taken = await o.store.replace(o.key, plan.record, current.version);
+        if (taken) return { kind: 'owned', record: taken };
+        continue;
+      }
+      case 'probe-drive':
+        throw new Error('claim planning asked for Drive twice');
+    }
+  }
+  throw new Error('could not claim the object record (too much contention)');
+}
+
+/** Marks the owned record done (best effort: Drive's appProperties already prove it). */
+export async function markDone(store: StateStore, key: string, owned: Versioned<ObjectRecord>, fileId: string): Promise<void> {
+  await store.replace(key, { ...owned.value, fileId, status: 'done', session: undefined, fileCreated: true }, owned.version);
+}
+
+/** Gives up the lease after a failure so the retried event does not wait for it (best effort). */
+export async function releaseClaim(store: StateStore, key: string, me: string, change: Partial<ObjectRecord> = {}): Promise<void> {
+  const current = await store.read<ObjectRecord>(key);
+  if (!current || current.value.owner !== me) return;
+  await store.replace(key, { ...current.value, leaseUntil: 0, ...change }, current.version);
+}
