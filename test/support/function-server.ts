@@ -44,7 +44,7 @@ async function freePort(): Promise<number> {
 /** Starts `count` separate function instances (child processes) serving `target` with `env`. */
 export async function startInstances(target: string, count: number, env: Record<string, string>, onLog?: (line: string) => void): Promise<FunctionInstance[]> {
   const root = join(__dirname, '..', '..');
-  const main = require.resolve('@google-cloud/functions-framework/build/src/main.js');
+  const main = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
   const instances: FunctionInstance[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
