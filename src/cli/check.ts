@@ -1,0 +1,141 @@
+/**
+ * `gcs-drive-backup check`: is the stored authorization still good? Loads the token secret, refreshes an
+ * access token, asks Drive who the user is and how full their Drive is (about.get) and looks at the
+ * root backup folder (files.get). Prints OK lines, or exactly what is wrong and what to do.
+ * Exit codes: 0 fine, 3 re-authorize needed (token revoked or expired, OAuth client gone, stored value
+ * unusable, Drive scope missing), 1 anything else, 2 usage. Tokens are never printed.
+ */
+import { createDrive, createSecretManager, createUserOAuthClient } from '../clients.js';
+import { parseAuthorizedUser, SecretPayloadError, type AuthorizedUser } from '../credentials.js';
+import { oauthErrorOf, redact } from '../errors.js';
+import { DRIVE_FILE_SCOPE, DRIVE_SCOPE } from './consent-url.js';
+import { describeAccount, DriveAccountError, verifyFolder } from './drive-account.js';
+import { emulatorHostsFromEnv } from './emulator-hosts.js';
+import { missingScope, REAUTHORIZE } from './explanations.js';
+import type { CliCommand } from './io.js';
+import { folderIdOption, parseCommandOptions, secretVersionOption } from './parse-options.js';
+import { redactingIO, type RedactingIO } from './redacting-io.js';
+import { readTokenSecret, TokenSecretError } from './token-secret.js';
+
+export const CHECK_USAGE = `usage: gcs-drive-backup check --secret projects/P/secrets/S[/versions/V] [--folder-id ID]
+
+Checks the stored Drive authorization and the backup folder (also from DRIVE_FOLDER_ID).
+Exit codes: 0 OK, 3 re-authorize needed, 1 other problem, 2 usage.
+`;
+
+export const EXIT_OK = 0;
+export const EXIT_PROBLEM = 1;
+export const EXIT_REAUTHORIZE = 3;
+
+/** A finding that ends the check, with its exit code. */
+class CheckFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Config = { emulators: ReturnType<typeof emulatorHostsFromEnv> };
+
+export const checkCommand: CliCommand = async (plainIO) => {
+  const v = parseCommandOptions(plainIO.argv, { secret: { type: 'string' }, 'folder-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (v.help) {
+    plainIO.stdout(CHECK_USAGE);
+    return EXIT_OK;
+  }
+  const version = secretVersionOption(v.secret);
+  const folderId = v['folder-id'] !== undefined ? folderIdOption(v['folder-id']) : folderIdOption(plainIO.env.DRIVE_FOLDER_ID, 'DRIVE_FOLDER_ID');
+  const config: Config = { emulators: emulatorHostsFromEnv(plainIO.env) };
+  const io = redactingIO(plainIO);
+  try {
+    await check(io, config, version, folderId);
+    io.stdout('OK: the function can back up to Drive with this authorization.\n');
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CheckFailure) {
+      io.stderr(`check: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const known = err instanceof TokenSecretError || err instanceof DriveAccountError;
+    const reauthorize = err instanceof DriveAccountError && err.problem === 'missing-scope';
+    io.stderr(`check: ${known ? (err as Error).message : `unexpected failure: ${redact(String((err as Error)?.message ?? err))}`}${reauthorize ? `; ${REAUTHORIZE}` : ''}\n`);
+    return reauthorize ? EXIT_REAUTHORIZE : EXIT_PROBLEM;
+  }
+};
+
+async function check(io: RedactingIO, config: Config, version: string, folderId: string | undefined): Promise<void> {
+  const user = await loadUser(io, config, version);
+  io.stdout(`OK: ${version} holds an authorization for OAuth client ${user.client_id}.\n`);
+
+  const auth = await createUserOAuthClient(config, user);
+  let scopes: string[];
+  try {
+    const { token } = await auth.getAccessToken();
+    io.protect(token);
+    scopes = (auth.credentials.scope ?? '').split(/\s+/).filter(Boolean);
+  } catch (err) {
+    throw refreshFailure(err);
+  }
+  if (scopes.length > 0 && !scopes.includes(DRIVE_FILE_SCOPE) && !scopes.includes(DRIVE_SCOPE)) {
+    throw new CheckFailure(EXIT_REAUTHORIZE, `${missingScope(DRIVE_FILE_SCOPE)} (${REAUTHORIZE})`);
+  }
+  const scope = scopes.includes(DRIVE_SCOPE) ? 'drive' : 'drive.file';
+  io.stdout(`OK: the refresh token works (scope ${scope}).\n`);
+
+  const drive = await createDrive(config, auth);
+  const account = await describeAccount(drive);
+  io.stdout(`OK: Drive account ${account.email ?? '(email not shown)'}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`);
+
+  if (folderId === undefined) {
+    io.stdout('Skipped: no folder to check (give --folder-id or set DRIVE_FOLDER_ID).\n');
+    return;
+  }
+  const folder = await verifyFolder(drive, folderId);
+  io.stdout(`OK: backup folder "${folder.name}" (${folder.id}) is visible to the app.\n`);
+}
+
+async function loadUser(io: RedactingIO, config: Config, version: string): Promise<AuthorizedUser> {
+  const secrets = await createSecretManager(config);
+  let payload: string;
+  try {
+    payload = await readTokenSecret(secrets, version);
+  } finally {
+    await secrets.close().catch(() => undefined);
+  }
+  try {
+    const user = parseAuthorizedUser(payload, version);
+    io.protect(user.refresh_token);
+    io.protect(user.client_secret);
+    return user;
+  } catch (err) {
+    if (err instanceof SecretPayloadError) throw new CheckFailure(EXIT_REAUTHORIZE, err.message);
+    throw err;
+  }
+}
+
+function refreshFailure(err: unknown): CheckFailure {
+  const code = oauthErrorOf(err);
+  if (code === 'invalid_grant') {
+    return new CheckFailure(EXIT_REAUTHORIZE, `the stored authorization was revoked or has expired (invalid_grant): re-authorize: ${REAUTHORIZE}. An app in "Testing" publishing status gets tokens that expire after 7 days.`);
+  }
+  if (code === 'invalid_client' || code === 'unauthorized_client') {
+    return new CheckFailure(EXIT_REAUTHORIZE, `Google rejected the stored OAuth client (${code}): it was deleted or its secret rotated; re-authorize with a current client JSON: ${REAUTHORIZE}`);
+  }
+  const message = redact(err instanceof Error ? err.message : String(err));
+  return new CheckFailure(EXIT_PROBLEM, `could not refresh an access token${code ? ` (${code})` : ''}: ${message}`);
+}
+
+/** `1536` → `1.5 KiB`; undefined → `unknown`. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return 'unknown';
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
