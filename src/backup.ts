@@ -70,21 +70,22 @@ export async function backupObject(deps: BackupDeps, request: BackupRequest): Pr
   const { config } = deps;
   const ref = request.object;
   const selection = selectObject(ref.name, config);
-  if (!selection.backup) return { outcome: 'skipped', reason: selection.reason, attempts: 0 };
+  if (!selection.backup) return { outcome: 'skipped', reason: selection.reason, attempts: 1 };
   const size = Number(ref.size ?? '0');
   if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);
 
-  let attempts = 0;
+  /** 1 + the retries this invocation needed, whatever the step. */
+  let attempts = 1;
   const retry = <T>(what: string, op: (attempt: number) => Promise<T>, where: FailureSource = 'drive') =>
     withRetry(
-      async (attempt) => {
-        attempts++;
-        return op(attempt);
-      },
+      (attempt) => op(attempt),
       {
         classify: (err) => classifyFailure(err, where),
         deadline: request.deadline,
-        onRetry: ({ attempt, delayMs, failure }) => deps.onRetry?.({ what, attempt, delayMs, reason: failure.reason }),
+        onRetry: ({ attempt, delayMs, failure }) => {
+          attempts++;
+          deps.onRetry?.({ what, attempt, delayMs, reason: failure.reason });
+        },
       },
     );
 

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { drive_v3 } from '@googleapis/drive';
-import { isConflict } from '../errors.js';
+import { classifyFailure, isConflict, isNotFound, type ClassifiedError, type Failure } from '../errors.js';
 import type { StateStore } from '../state/store.js';
 import type { DriveIdPool } from './id-pool.js';
 import { byAppProperty, childFoldersOf, FOLDER_MIME_TYPE, q } from './query.js';
@@ -27,8 +27,18 @@ export function folderKey(rootId: string, path: readonly string[]): string {
   return createHash('sha256').update(JSON.stringify([rootId, ...path])).digest('hex').slice(0, 40);
 }
 
+/** DRIVE_FOLDER_ID is missing or invisible to this app: only the operator can fix it. */
+export class RootFolderError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor(rootId: string, cause: unknown) {
+    super(`the backup root folder DRIVE_FOLDER_ID=${rootId} cannot be used`, { cause });
+    this.failure = classifyFailure(cause, 'drive-root');
+  }
+}
+
 export class FolderResolver {
   private readonly cache = new Map<string, string>();
+  private rootChecked?: Promise<void>;
 
   constructor(
     private readonly deps: {
@@ -41,6 +51,7 @@ export class FolderResolver {
 
   /** The Drive id of the folder for `folders` (e.g. ['a', 'b']) under the root, creating what is missing. */
   async resolve(folders: readonly string[]): Promise<string> {
+    await this.checkRoot();
     let parent = this.deps.rootId;
     for (let depth = 1; depth <= folders.length; depth++) {
       const path = folders.slice(0, depth);
@@ -50,6 +61,23 @@ export class FolderResolver {
       this.cache.set(key, parent);
     }
     return parent;
+  }
+
+  /** Once per instance: is the root there and visible (drive.file sees only folders the app made)? */
+  private checkRoot(): Promise<void> {
+    this.rootChecked ??= (async () => {
+      const drive = await this.deps.drive();
+      try {
+        const res = await drive.files.get({ fileId: this.deps.rootId, fields: 'id,trashed', supportsAllDrives: true });
+        if (res.data.trashed) throw Object.assign(new Error('the root folder is in the trash'), { code: 404 });
+      } catch (err) {
+        throw isNotFound(err) ? new RootFolderError(this.deps.rootId, err) : err;
+      }
+    })();
+    this.rootChecked.catch(() => {
+      this.rootChecked = undefined;
+    });
+    return this.rootChecked;
   }
 
   private async ensure(key: string, name: string, parentId: string): Promise<string> {

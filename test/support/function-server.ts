@@ -5,12 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 export interface FunctionInstance {
   url: string;
+  /** The process serving it: this process for `startInProcess`, the child for `startInstances`. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startInProcess(target: string): Promise<FunctionInstance> 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: process.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -68,6 +71,7 @@ export async function startInstances(target: string, count: number, env: Record<
     await waitUntilServing(url, child);
     instances.push({
       url,
+      pid: child.pid as number,
       stop: () =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null) return resolve();
@@ -83,12 +87,16 @@ async function waitUntilServing(url: string, child: ChildProcess): Promise<void>
   const started = Date.now();
   while (Date.now() - started < 30_000) {
     if (child.exitCode !== null) throw new Error(`function instance exited with ${child.exitCode}`);
-    try {
-      await fetch(url, { method: 'GET' });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { port } = new URL(url);
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (listening) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('function instance did not start in 30 s');
 }

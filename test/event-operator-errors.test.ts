@@ -1,0 +1,49 @@
+/**
+ * What the operator must fix is one clear ERROR line and a retried event (nothing is lost): a bad
+ * configuration value, a root folder the app cannot see, a secret the runtime cannot read.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWorld, type World } from './support/world.js';
+import { deliverStorageEvent, startInstances, type FunctionInstance } from './support/function-server.js';
+
+let world: World;
+const running: FunctionInstance[] = [];
+
+before(async () => {
+  world = await createWorld();
+});
+after(async () => {
+  await Promise.all(running.map((i) => i.stop()));
+  await world?.stop();
+});
+
+async function uploadOne(name: string) {
+  const file = world.storage.bucket(world.sourceBucket).file(name);
+  await file.save(Buffer.from('content'), { resumable: false });
+  const [metadata] = await file.getMetadata();
+  return metadata as { bucket: string; name: string };
+}
+
+const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp }> = [
+  { label: 'a bad config value names the variable', env: { UPLOAD_CHUNK_MIB: '3.3' }, expect: /UPLOAD_CHUNK_MIB/ },
+  { label: 'a missing root folder says what DRIVE_FOLDER_ID needs', env: { DRIVE_FOLDER_ID: '1NoSuchFolderAnywhere000000' }, expect: /DRIVE_FOLDER_ID/ },
+  { label: 'a missing secret says to run authorize', env: { TOKEN_SECRET: 'projects/test/secrets/missing' }, expect: /authorize/ },
+];
+
+for (const c of cases) {
+  test(c.label, async () => {
+    const lines: string[] = [];
+    const [instance] = await startInstances('backupOnFinalize', 1, { ...world.env, ...c.env }, (line) => lines.push(line));
+    running.push(instance!);
+    const data = await uploadOne(`operator/${c.label.replace(/\W+/g, '-')}.txt`);
+    const status = await deliverStorageEvent(instance!.url, data);
+    assert.equal(status, 500, 'the event is retried, not acknowledged');
+    const errors = lines.filter((l) => l.startsWith('{') && JSON.parse(l).severity === 'ERROR');
+    assert.equal(errors.length, 1, `one ERROR line, got:\n${lines.join('\n')}`);
+    assert.match(errors[0]!, c.expect);
+    if (process.env.SHOW_LINES) console.error(lines.join("\n"));
+    assert.ok(!lines.some((l) => l.includes(world.emulators.seed.refreshToken)));
+    await instance!.stop();
+  });
+}
