@@ -57,6 +57,8 @@ export interface Logger {
   uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
   duplicateEvent(e: ObjectId & { id?: string; reason: string; driveFileId?: string } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
+  httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
+  httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
   info(message: string, fields?: Fields): void;
   warn(message: string, fields?: Fields): void;
@@ -202,6 +204,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const end = e.error !== undefined ? 'stopped by an error' : e.done ? 'done' : `to be continued after ${JSON.stringify(e.cursor ?? '')}`;
       const severity = e.error !== undefined || e.failed > 0 ? 'WARNING' : 'INFO';
       emit(severity, 'reconcileFinished', `${what}: ${counts} in ${e.durationMs} ms; ${end}`, e);
+    },
+    httpRequestRejected(e) {
+      emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);
+    },
+    httpHandlerFailed(e) {
+      emit('ERROR', 'httpHandlerFailed', `${e.method} ${e.path} failed unexpectedly (500)`, e);
     },
     debug: (message, fields) => emit('DEBUG', undefined, message, fields),
     info: (message, fields) => emit('INFO', undefined, message, fields),

@@ -42,7 +42,6 @@ for (const c of cases) {
     const errors = lines.filter((l) => l.startsWith('{') && JSON.parse(l).severity === 'ERROR');
     assert.equal(errors.length, 1, `one ERROR line, got:\n${lines.join('\n')}`);
     assert.match(errors[0]!, c.expect);
-    if (process.env.SHOW_LINES) console.error(lines.join("\n"));
     assert.ok(!lines.some((l) => l.includes(world.emulators.seed.refreshToken)));
     await instance!.stop();
   });

@@ -1,0 +1,164 @@
+/**
+ * The stored shape of one object generation and its JSON API rendering (`storage#object`, exactly what
+ * `objects.get` returns and what Eventarc puts in `google.cloud.storage.object.v1.finalized` data).
+ */
+import type { Blob } from '../harness/blob.js';
+
+/** One generation of an object, as the emulator keeps it. */
+export interface StoredObject {
+  bucket: string;
+  name: string;
+  generation: number;
+  metageneration: number;
+  content: Blob;
+  contentType: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  metadata?: Record<string, string>;
+  /** Set for composed objects (which have no MD5, like in GCS). */
+  componentCount?: number;
+  timeCreated: Date;
+  updated: Date;
+  /** When this generation stopped being live (overwritten or deleted). */
+  timeDeleted?: Date;
+}
+
+/** The JSON object resource of the Cloud Storage JSON API. */
+export interface StorageObjectData {
+  kind: 'storage#object';
+  id: string;
+  selfLink: string;
+  mediaLink: string;
+  name: string;
+  bucket: string;
+  generation: string;
+  metageneration: string;
+  contentType: string;
+  storageClass: 'STANDARD';
+  size: string;
+  md5Hash?: string;
+  crc32c: string;
+  etag: string;
+  timeCreated: string;
+  updated: string;
+  timeStorageClassUpdated: string;
+  timeDeleted?: string;
+  metadata?: Record<string, string>;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  componentCount?: number;
+}
+
+/** Read-only view for tests: the resource plus the stored content. */
+export interface StoredObjectView extends StorageObjectData {
+  content: Blob;
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = BigInt(n);
+  do {
+    let byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) byte |= 0x80;
+    out.push(byte);
+  } while (v > 0n);
+  return out;
+}
+
+/** GCS-style etag: base64 of the protobuf (field 1 = generation, field 2 = metageneration). */
+export function etagOf(generation: number, metageneration: number): string {
+  return Buffer.from([0x08, ...varint(generation), 0x10, ...varint(metageneration)]).toString('base64');
+}
+
+/** RFC 3339 with milliseconds, UTC. */
+export function rfc3339(d: Date): string {
+  return d.toISOString();
+}
+
+export function objectPath(bucket: string, name: string): string {
+  return `/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}`;
+}
+
+export function toResource(obj: StoredObject, baseUrl: string): StorageObjectData {
+  const gen = String(obj.generation);
+  const path = objectPath(obj.bucket, obj.name);
+  const r: StorageObjectData = {
+    kind: 'storage#object',
+    id: `${obj.bucket}/${obj.name}/${gen}`,
+    selfLink: `${baseUrl}/storage/v1${path}`,
+    mediaLink: `${baseUrl}/download/storage/v1${path}?generation=${gen}&alt=media`,
+    name: obj.name,
+    bucket: obj.bucket,
+    generation: gen,
+    metageneration: String(obj.metageneration),
+    contentType: obj.contentType,
+    storageClass: 'STANDARD',
+    size: String(obj.content.size),
+    crc32c: obj.content.crc32c,
+    etag: etagOf(obj.generation, obj.metageneration),
+    timeCreated: rfc3339(obj.timeCreated),
+    updated: rfc3339(obj.updated),
+    timeStorageClassUpdated: rfc3339(obj.timeCreated),
+  };
+  if (obj.componentCount === undefined) r.md5Hash = obj.content.md5Base64;
+  else r.componentCount = obj.componentCount;
+  if (obj.timeDeleted) r.timeDeleted = rfc3339(obj.timeDeleted);
+  if (obj.metadata && Object.keys(obj.metadata).length) r.metadata = { ...obj.metadata };
+  if (obj.contentEncoding) r.contentEncoding = obj.contentEncoding;
+  if (obj.contentDisposition) r.contentDisposition = obj.contentDisposition;
+  if (obj.contentLanguage) r.contentLanguage = obj.contentLanguage;
+  if (obj.cacheControl) r.cacheControl = obj.cacheControl;
+  return r;
+}
+
+/** Writable metadata fields of an insert/patch/compose-destination body. */
+export interface WritableMetadata {
+  contentType?: string | null;
+  contentEncoding?: string | null;
+  contentDisposition?: string | null;
+  contentLanguage?: string | null;
+  cacheControl?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+/** Picks the writable fields of a client-supplied resource, ignoring the rest (acl, crc32c, ...). */
+export function writableMetadataOf(body: unknown): WritableMetadata {
+  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const out: WritableMetadata = {};
+  for (const key of ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
+    const v = b[key];
+    if (v === null) out[key] = null;
+    else if (v !== undefined) out[key] = String(v);
+  }
+  if (b.metadata === null) out.metadata = null;
+  else if (b.metadata && typeof b.metadata === 'object') out.metadata = b.metadata as Record<string, unknown>;
+  return out;
+}
+
+/** Custom metadata for a new object: values as strings, nulls dropped. */
+export function customMetadataOf(input: Record<string, unknown> | null | undefined): Record<string, string> | undefined {
+  if (!input) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input)) if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Patch semantics: keys merge, a null value deletes the key; `metadata: null` clears all. */
+export function mergeCustomMetadata(
+  current: Record<string, string> | undefined,
+  patch: Record<string, unknown> | null | undefined,
+): Record<string, string> | undefined {
+  if (patch === null) return undefined;
+  if (patch === undefined) return current;
+  const out: Record<string, string> = { ...(current ?? {}) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || v === undefined) delete out[k];
+    else out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}

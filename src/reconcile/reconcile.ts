@@ -1,0 +1,92 @@
+/**
+ * Reconcile wired to a function instance's runtime: the entry `POST /reconcile` and the `reconcile`
+ * command share. Reads the stored cursor, runs run-loop.ts against the real listings and backupObject,
+ * then stores the new cursor (or clears it when the bucket is done) and logs one summary line.
+ *
+ * Why this diff strategy: one paged Drive query for the whole bucket (drive-listing.ts) costs
+ * ⌈backed-up files / 1000⌉ list calls and no per-object or per-folder lookup, and finds files wherever
+ * they are; Cloud Storage is streamed one page at a time against it. Memory is therefore bounded by the
+ * compact index (≈150 bytes per backed-up object of the bucket/prefix) plus one listing page — never
+ * the bucket listing and the Drive tree together. A per-folder comparison would bound memory by the
+ * largest folder instead, but costs one Drive list per folder per run and a tree walk whose order is not
+ * the listing order the cursor relies on.
+ *
+ * Dry runs read nothing from and write nothing to the cursor: they report the plan from the start.
+ */
+import { randomUUID } from 'node:crypto';
+import { classifyFailure, type FailureSource } from '../errors.js';
+import { withRetry } from '../retry.js';
+import type { Runtime } from '../runtime.js';
+import { createDeadline, type Deadline } from '../time-budget.js';
+import { backupAndLog } from './backup-one.js';
+import { ReconcileCursorStore } from './cursor-store.js';
+import { loadDriveIndex } from './drive-listing.js';
+import { listObjectPages } from './gcs-listing.js';
+import { runReconcile, type Progress, type RunResult } from './run-loop.js';
+
+export interface ReconcileRequest {
+  bucket: string;
+  prefix: string;
+  dryRun: boolean;
+  /** Stop starting new work after this long; `Infinity` runs to the end (the CLI). */
+  maxSeconds: number;
+}
+
+export interface ReconcileHooks {
+  /** The deadline each backup gets: the invocation's (function) or a fresh one per object (CLI). */
+  objectDeadline: () => Deadline;
+  onProgress?: (progress: Progress) => void;
+  parallelism?: number;
+}
+
+/** Longest budget `createDeadline` is given for an unlimited run (ten years). */
+const UNLIMITED_MS = 10 * 365 * 24 * 3600 * 1000;
+
+export async function reconcileBucket(runtime: Runtime, request: ReconcileRequest, hooks: ReconcileHooks): Promise<RunResult> {
+  const { config, logger } = runtime;
+  const runId = randomUUID();
+  const retry =
+    (where: FailureSource) =>
+    <T>(what: string, op: () => Promise<T>): Promise<T> =>
+      withRetry(op, {
+        classify: (err) => classifyFailure(err, where),
+        deadline: hooks.objectDeadline(),
+        onRetry: ({ attempt, delayMs, failure }) => logger.retrying({ what, attempt, delayMs, reason: failure.reason }),
+      });
+  const cursors = new ReconcileCursorStore(runtime.store, request.bucket, request.prefix);
+  const resumeAfter = request.dryRun ? undefined : await retry('gcs')('read cursor', () => cursors.read());
+  let backups = 0;
+
+  const report = await runReconcile(
+    {
+      loadIndex: async () =>
+        loadDriveIndex(
+          await runtime.drive(),
+          { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
+          retry('drive'),
+        ),
+      listObjects: (startAfter) => listObjectPages(runtime.storage, request.bucket, { prefix: request.prefix, startAfter, retry: retry('gcs') }),
+      backup: (ref) => backupAndLog(runtime, ref, { deadline: hooks.objectDeadline(), invocationId: `reconcile-${runId}/${backups++}` }),
+    },
+    {
+      bucket: request.bucket,
+      prefix: request.prefix,
+      dryRun: request.dryRun,
+      settings: config,
+      parallelism: hooks.parallelism ?? config.reconcileParallelism,
+      budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
+      resumeAfter,
+      onProgress: hooks.onProgress,
+    },
+  );
+
+  let cursorSaved = false;
+  if (!request.dryRun) {
+    const cursor = report.cursor;
+    if (report.done && resumeAfter !== undefined) await retry('gcs')('clear cursor', () => cursors.clear());
+    else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await retry('gcs')('save cursor', () => cursors.save(cursor));
+  }
+  const { failures: _failures, plan: _plan, error, ...summary } = report;
+  logger.reconcileFinished({ ...summary, cursorSaved, ...(error !== undefined ? { error } : {}) });
+  return report;
+}

@@ -1,0 +1,142 @@
+/**
+ * One reconcile run, IO passed in: load the Drive index, stream the Cloud Storage listing page by page,
+ * plan each object (diff.ts) and back up what needs it with at most `parallelism` backups in flight —
+ * enough for many small objects to go fast, few enough to stay under Drive's per-user rate limits (the
+ * occasional 403 rateLimitExceeded is retried with backoff inside backupObject).
+ *
+ * Time: before each object the run asks `budget`; once it is spent no new work starts, the backups in
+ * flight finish (they carry the invocation's own deadline) and the run returns `done: false` with the
+ * cursor (progress-cursor.ts). At least one object is handled per run, so consecutive runs always advance.
+ * The first backup into each new folder goes alone (folder-gate.ts), so a folder is looked up once.
+ * Memory: the Drive index, one listing page and the in-flight backups.
+ */
+import type { ObjectRef } from '../event.js';
+import { planObjectPath, sourceKey } from '../drive/object-path.js';
+import type { Deadline } from '../time-budget.js';
+import type { OneBackup } from './backup-one.js';
+import { planObject, type DiffSettings } from './diff.js';
+import type { DriveIndex } from './drive-index.js';
+import { FolderGate } from './folder-gate.js';
+import { ProgressCursor } from './progress-cursor.js';
+import { ReportTally, type ReconcileReport } from './report.js';
+
+export interface ReconcileIO {
+  loadIndex(): Promise<DriveIndex>;
+  /** Pages of live objects in name order, strictly after `startAfter`. */
+  listObjects(startAfter: string | undefined): AsyncIterable<ObjectRef[]>;
+  backup(ref: ObjectRef): Promise<OneBackup>;
+}
+
+export interface Progress {
+  scanned: number;
+  backedUp: number;
+  failed: number;
+  bytes: number;
+}
+
+export interface RunOptions {
+  bucket: string;
+  prefix: string;
+  dryRun: boolean;
+  settings: DiffSettings;
+  parallelism: number;
+  /** When it is spent, no new object is started. */
+  budget: Deadline;
+  /** The stored cursor: start after this name. */
+  resumeAfter?: string;
+  onProgress?: (progress: Progress) => void;
+  now?: () => number;
+}
+
+export type RunResult = ReconcileReport & { error?: unknown };
+
+export async function runReconcile(io: ReconcileIO, options: RunOptions): Promise<RunResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const tally = new ReportTally({ bucket: options.bucket, prefix: options.prefix, dryRun: options.dryRun });
+  const report: RunResult = tally.report;
+  const index = await io.loadIndex();
+  report.driveIndexSize = index.size;
+
+  const cursor = new ProgressCursor(options.resumeAfter);
+  const running = new Set<Promise<void>>();
+  const gate = new FolderGate();
+  const progress = () => {
+    const { scanned, uploaded, revised, failed, bytes } = report;
+    options.onProgress?.({ scanned, backedUp: uploaded + revised, failed, bytes });
+  };
+  const outOfTime = () => report.scanned > 0 && options.budget.expired();
+
+  let stopped = false;
+  try {
+    pages: for await (const page of io.listObjects(options.resumeAfter)) {
+      for (const ref of page) {
+        if (outOfTime()) {
+          stopped = true;
+          break pages;
+        }
+        const plan = planObject(ref, sourceKey(ref.bucket, ref.name), index, options.settings);
+        if (plan.action === 'leave' || options.dryRun) {
+          tally.scanned();
+          if (plan.action === 'leave') tally.skipped();
+          else tally.planned(ref.name, plan);
+          cursor.settled(ref.name);
+          continue;
+        }
+        while (running.size >= options.parallelism) await Promise.race(running);
+        if (outOfTime()) {
+          stopped = true;
+          break pages;
+        }
+        const leave = await gate.admit(planObjectPath(ref.name).folders);
+        tally.scanned();
+        const ticket = cursor.begin(ref.name);
+        const work: Promise<void> = io
+          .backup(ref)
+          .then(
+            (result) => {
+              record(tally, ref, result);
+              return result.ok;
+            },
+            (err: unknown) => {
+              tally.failed({ name: ref.name, generation: ref.generation, retry: true, reason: String(err) });
+              return false;
+            },
+          )
+          .then((succeeded) => {
+            leave(succeeded);
+            cursor.finish(ticket);
+            running.delete(work);
+            progress();
+          });
+        running.add(work);
+      }
+      progress();
+    }
+  } catch (err) {
+    // The listing failed (after its retries): keep what was done, report the rest as not done.
+    report.error = err;
+    stopped = true;
+  } finally {
+    await Promise.all(running);
+  }
+
+  report.done = !stopped;
+  const position = cursor.position;
+  if (stopped && position !== undefined) report.cursor = position;
+  report.durationMs = now() - started;
+  return report;
+}
+
+function record(tally: ReportTally, ref: ObjectRef, result: OneBackup): void {
+  if (result.ok) return tally.backedUp(result.outcome, result.bytes);
+  const { verdict } = result;
+  if (verdict.log === 'gone') return tally.backedUp('skipped'); // deleted or overwritten since listed
+  tally.failed({
+    name: ref.name,
+    generation: ref.generation,
+    retry: verdict.retry,
+    reason: verdict.reason,
+    ...('action' in verdict && verdict.action !== undefined ? { action: verdict.action } : {}),
+  });
+}
