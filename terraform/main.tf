@@ -56,6 +56,8 @@ locals {
     KEEP_REVISIONS_FOREVER = tostring(var.keep_revisions_forever)
     UPLOAD_CHUNK_MIB       = var.upload_chunk_mib == null ? "" : tostring(var.upload_chunk_mib)
     MULTIPART_MAX_MIB      = var.multipart_max_mib == null ? "" : tostring(var.multipart_max_mib)
+    # functions-framework answers unparseable request bodies itself; in production mode without a stack trace.
+    NODE_ENV = "production"
   }
   environment = merge(
     var.extra_environment_variables,
