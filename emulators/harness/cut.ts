@@ -9,10 +9,16 @@ import { PassThrough, type Readable } from 'node:stream';
 export function cutRequestAfter(req: IncomingMessage, afterBytes: number): Readable {
   const out = new PassThrough();
   let seen = 0;
+  let cutting = false;
   const cut = () => {
+    cutting = true;
     req.unpipe(out);
     req.socket.destroy();
-    out.destroy(Object.assign(new Error('connection reset by fault injection'), { code: 'ECONNRESET' }));
+    // The reader gets every byte let through (still buffered in `out`) before it sees the reset.
+    const fail = () => out.destroy(Object.assign(new Error('connection reset by fault injection'), { code: 'ECONNRESET' }));
+    let spins = 0;
+    const whenRead = () => (out.readableLength === 0 || out.destroyed || ++spins > 10_000 ? fail() : setImmediate(whenRead));
+    whenRead();
   };
   if (afterBytes === 0) {
     setImmediate(cut);
@@ -30,8 +36,12 @@ export function cutRequestAfter(req: IncomingMessage, afterBytes: number): Reada
       out.once('drain', () => req.resume());
     }
   });
-  req.on('end', () => out.end());
-  req.on('error', (err) => out.destroy(err));
+  req.on('end', () => {
+    if (!cutting) out.end();
+  });
+  req.on('error', (err) => {
+    if (!cutting) out.destroy(err);
+  });
   return out;
 }
 

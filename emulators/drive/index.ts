@@ -1,0 +1,143 @@
+/**
+ * The Drive v3 emulator: metadata and upload endpoints faithful enough for `@googleapis/drive` and a
+ * hand-written resumable client, authenticated through the OAuth emulator, with the knobs tests need
+ * (list lag, storage quota, daily upload budget, session expiry) as an in-process API and as control
+ * routes `/_emulator/drive/...`.
+ */
+import type { Blob } from '../harness/blob.js';
+import type { Route } from '../harness/http.js';
+import type { ControlHub, ErrorRenderer } from '../harness/server.js';
+import type { OAuthEmulator } from '../oauth/index.js';
+import { renderDriveError } from './errors.js';
+import { FileReplies } from './replies.js';
+import { fileView, type DriveFileView } from './resource.js';
+import { createFileRoutes } from './routes-files.js';
+import { createUploadRoutes } from './routes-upload.js';
+import { DriveStore } from './store.js';
+import { DEFAULT_SESSION_TTL_MS, UploadSessions } from './upload-sessions.js';
+
+export type { DriveFileView } from './resource.js';
+
+export interface DriveEmulatorOptions {
+  /** Newly created items stay invisible to files.list for this long (Drive's search index lag). */
+  listLagMs?: number;
+  /** Per user: sum of stored revision bytes. */
+  storageQuotaBytes?: number;
+  /** Per user per (emulated) day: bytes uploaded. */
+  dailyUploadBytes?: number;
+  /** Lifetime of resumable upload sessions. Default 7 days. */
+  sessionTtlMs?: number;
+}
+
+export interface DriveEmulator {
+  routes: Route[];
+  renderError?: ErrorRenderer;
+  /** Base URL of the Drive port, for resumable session URIs (Location). */
+  setBaseUrl(url: string): void;
+  /** Newly created items are invisible to files.list for `ms`. */
+  setListLag(ms: number): void;
+  /** Per user; 403 storageQuotaExceeded when exceeded. */
+  setStorageQuota(bytes: number | undefined): void;
+  /** Per user per emulated day; 403 userRateLimitExceeded "User rate limit exceeded.". */
+  setDailyUploadLimit(bytes: number | undefined): void;
+  /** Every open resumable session answers 404 from now on. */
+  expireUploadSessions(): void;
+  /** A shared drive of which `user` is a member; its id is accepted as a parent with supportsAllDrives. */
+  createSharedDrive(name: string, user: string): string;
+  /** Test inspection (not through HTTP): every file/folder of a user (all users without one), trashed too. */
+  listAll(user?: string): DriveFileView[];
+  readContent(fileId: string): Blob | undefined;
+  /** Each user has a My Drive root; requests may call it `root`. */
+  rootFolderId(user: string): string;
+}
+
+function optionalBytes(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0 or null`);
+  return value;
+}
+
+export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, options: DriveEmulatorOptions = {}): DriveEmulator {
+  const initialLimits = () => ({
+    listLagMs: options.listLagMs ?? 0,
+    storageQuotaBytes: options.storageQuotaBytes,
+    dailyUploadBytes: options.dailyUploadBytes,
+  });
+  const store = new DriveStore(initialLimits());
+  const sessions = new UploadSessions(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+  const replies = new FileReplies(store);
+  let baseUrl = '';
+
+  hub.onReset(() => {
+    store.clear();
+    Object.assign(store.limits, initialLimits());
+    sessions.expireAll();
+  });
+
+  const emulator: DriveEmulator = {
+    routes: [
+      ...createUploadRoutes({ store, sessions, oauth, replies, baseUrl: () => baseUrl }),
+      ...createFileRoutes({ store, oauth, replies }),
+    ],
+    renderError: renderDriveError,
+    setBaseUrl(url) {
+      baseUrl = url.replace(/\/+$/, '');
+    },
+    setListLag(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error('list lag must be >= 0');
+      store.limits.listLagMs = ms;
+    },
+    setStorageQuota(bytes) {
+      store.limits.storageQuotaBytes = optionalBytes(bytes, 'storageQuotaBytes');
+    },
+    setDailyUploadLimit(bytes) {
+      store.limits.dailyUploadBytes = optionalBytes(bytes, 'dailyUploadBytes');
+    },
+    expireUploadSessions: () => sessions.expireAll(),
+    createSharedDrive: (name, user) => store.createSharedDrive(name, user),
+    listAll(user) {
+      return [...store.files.values()]
+        .filter((f) => f.kind !== 'root' && f.kind !== 'sharedDrive')
+        .filter((f) => user === undefined || f.owner === user)
+        .map((f) => fileView(store, f));
+    },
+    readContent(fileId) {
+      const file = store.files.get(fileId);
+      return file?.revisions[file.revisions.length - 1]?.content;
+    },
+    rootFolderId: (user) => store.rootFolderId(user),
+  };
+
+  hub.addControl({
+    method: 'POST',
+    path: 'drive/list-lag',
+    handle: (body) => {
+      emulator.setListLag(Number(body.ms));
+      return { listLagMs: store.limits.listLagMs };
+    },
+  });
+  hub.addControl({
+    method: 'POST',
+    path: 'drive/quota',
+    handle: (body) => {
+      if ('storageQuotaBytes' in body) emulator.setStorageQuota(optionalBytes(body.storageQuotaBytes, 'storageQuotaBytes'));
+      if ('dailyUploadBytes' in body) emulator.setDailyUploadLimit(optionalBytes(body.dailyUploadBytes, 'dailyUploadBytes'));
+      return { storageQuotaBytes: store.limits.storageQuotaBytes ?? null, dailyUploadBytes: store.limits.dailyUploadBytes ?? null };
+    },
+  });
+  hub.addControl({
+    method: 'POST',
+    path: 'drive/expire-sessions',
+    handle: () => {
+      emulator.expireUploadSessions();
+      return {};
+    },
+  });
+  hub.addControl({
+    method: 'GET',
+    path: 'drive/files',
+    handle: (_body, url) => ({ files: emulator.listAll(url.searchParams.get('user') ?? undefined) }),
+  });
+
+  return emulator;
+}
