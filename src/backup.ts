@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import type { ObjectRef } from './event.js';
 import { selectObject } from './filters.js';
 import type { Deadline } from './time-budget.js';
-import { classifyFailure, isConflict, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
+import { classifyFailure, httpStatusOf, isConflict, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
 import { withRetry } from './retry.js';
 import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
 import { createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
@@ -53,6 +53,10 @@ export interface BackupDeps {
   ids: DriveIdPool;
   folders: FolderResolver;
   onRetry?: (info: { what: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** Runs the backup with the user's credentials, re-reading the secret once on invalid_grant. */
+  withCredentials?: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** Drops the cached access token after a 401, so the next request refreshes it. */
+  invalidateAccessToken?: () => void;
 }
 
 export interface BackupRequest {
@@ -66,7 +70,11 @@ export type BackupResult =
   | { outcome: 'uploaded' | 'revised'; driveFileId: string; bytes: number; attempts: number }
   | { outcome: 'skipped'; reason: string; driveFileId?: string; bytes?: number; attempts: number };
 
-export async function backupObject(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
+export function backupObject(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
+  return deps.withCredentials ? deps.withCredentials(() => backupOnce(deps, request)) : backupOnce(deps, request);
+}
+
+async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
   const { config } = deps;
   const ref = request.object;
   const selection = selectObject(ref.name, config);
@@ -80,7 +88,10 @@ export async function backupObject(deps: BackupDeps, request: BackupRequest): Pr
     withRetry(
       (attempt) => op(attempt),
       {
-        classify: (err) => classifyFailure(err, where),
+        classify: (err) => {
+          if (httpStatusOf(err) === 401) deps.invalidateAccessToken?.();
+          return classifyFailure(err, where);
+        },
         deadline: request.deadline,
         onRetry: ({ attempt, delayMs, failure }) => {
           attempts++;
@@ -98,7 +109,7 @@ export async function backupObject(deps: BackupDeps, request: BackupRequest): Pr
       generation: ref.generation,
       mode: config.onNewGeneration,
       me: request.invocationId,
-      leaseUntil: Date.now() + request.deadline.remainingMs() + 30_000,
+      leaseUntil: Date.now() + config.leaseMs,
       newFileId: () => deps.ids.next(),
       probeDrive: (fileId) => probeFile(drive, fileId, APP_PROPERTY.generation),
       waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
@@ -176,7 +187,7 @@ async function uploadSmall(
   revise: boolean,
   retry: <T>(what: string, op: () => Promise<T>, where?: FailureSource) => Promise<T>,
 ): Promise<Uploaded> {
-  const content = await retry('download', () => readSmallObject(deps.storage, ref), 'gcs');
+  const content = await retry('download', () => readSmallObject(deps.storage, ref, deps.config.ioIdleTimeoutMs), 'gcs');
   return retry('upload', () => uploadMultipart(deps, drive, ref, record, meta, revise, content));
 }
 
@@ -229,7 +240,9 @@ async function uploadLarge(
     keepRevisionForever: deps.config.keepRevisionsForever,
     total: size,
     chunkBytes: deps.config.uploadChunkBytes,
-    openSource: (offset) => openObject(deps.storage, ref, offset),
+    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs),
+    requestTimeoutMs: deps.config.ioIdleTimeoutMs,
+    leaseMs: deps.config.leaseMs,
     deadline: request.deadline,
     retry,
   });
@@ -245,7 +258,7 @@ async function verifyMd5(deps: BackupDeps, ref: ObjectRef, file: DriveFile, sent
   if (!expected) {
     // Resumed across invocations and composite (no GCS MD5): hash the object once more to be sure.
     const hash = createHash('md5');
-    for await (const chunk of openObject(deps.storage, ref)) hash.update(chunk as Buffer);
+    for await (const chunk of openObject(deps.storage, ref, 0, deps.config.ioIdleTimeoutMs)) hash.update(chunk as Buffer);
     expected = hash.digest('hex');
   }
   if (driveMd5 !== expected) throw new IntegrityError(expected, driveMd5);

@@ -42,6 +42,10 @@ export interface Config {
   readonly deadlineMs: number;
   readonly reconcileParallelism: number;
   readonly reconcileMaxSeconds: number;
+  /** A Cloud Storage read or Drive request that moves no byte for this long is abandoned and retried. */
+  readonly ioIdleTimeoutMs: number;
+  /** How long an upload claim is held without renewal; a crashed instance's claim frees up after it. */
+  readonly leaseMs: number;
   readonly emulators: EmulatorHosts;
 }
 
@@ -165,6 +169,8 @@ export function parseConfig(env: Env): Config {
     deadlineMs: budgetSec * 1000,
     reconcileParallelism: integer('RECONCILE_PARALLELISM', 8, 1, 64),
     reconcileMaxSeconds: integer('RECONCILE_MAX_SECONDS', budgetSec, 1, budgetSec),
+    ioIdleTimeoutMs: integer('IO_IDLE_TIMEOUT_SEC', 60, 1, 3600) * 1000,
+    leaseMs: integer('LEASE_SEC', 60, 2, 3600) * 1000,
     emulators: Object.freeze(emulatorHosts(get, fail)),
   });
 }

@@ -101,6 +101,14 @@ export class DriveCredentials {
     return client;
   }
 
+  /** Forgets the cached access token (Drive said 401): the next request refreshes it, or meets invalid_grant. */
+  invalidateAccessToken(): void {
+    void this.current?.then(
+      ({ user, client }) => client.setCredentials({ refresh_token: user.refresh_token }),
+      () => undefined,
+    );
+  }
+
   /**
    * Runs `operation` with the client. On `invalid_grant`, re-reads the secret once: with a new refresh
    * token the operation runs again; with the same one, throws ReauthorizeRequiredError.

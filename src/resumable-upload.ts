@@ -29,6 +29,10 @@ export interface ResumableUploadOptions {
   chunkBytes: number;
   openSource: (offset: number) => Readable;
   deadline: Deadline;
+  /** Abort a chunk PUT that takes longer than this (then probe and continue). */
+  requestTimeoutMs: number;
+  /** The claim's lease is renewed while chunks flow, so it can stay short. */
+  leaseMs: number;
   retry: <T>(what: string, op: (attempt: number) => Promise<T>) => Promise<T>;
 }
 
@@ -77,6 +81,14 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
   }
 
   const md5 = startOffset === 0 ? createHash('md5') : undefined;
+  // Renew the lease while chunks flow (one renewal at a time, awaited before the record is written again).
+  let renewal: Promise<void> = Promise.resolve();
+  const renewIfDue = () => {
+    if (owned.value.leaseUntil - Date.now() > o.leaseMs / 2) return;
+    renewal = renewal.then(async () => {
+      owned = await saveRecord(o, owned, { leaseUntil: Date.now() + o.leaseMs });
+    });
+  };
   let sent;
   try {
     sent = await sendToSession({
@@ -88,9 +100,13 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
       startOffset,
       md5,
       deadline: o.deadline,
+      requestTimeoutMs: o.requestTimeoutMs,
+      onChunk: renewIfDue,
       retry: (op) => o.retry('chunk', op),
     });
+    await renewal;
   } catch (err) {
+    await renewal.catch(() => undefined);
     if (!(err instanceof SessionGoneError) || restarted) throw err;
     const cleared = await saveRecord(o, owned, { session: undefined });
     return uploadResumable({ ...o, owned: cleared }, true);

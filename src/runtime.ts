@@ -62,6 +62,8 @@ export async function buildRuntime(env: NodeJS.ProcessEnv, logger: Logger): Prom
     logger,
     credentials,
     onRetry: (info) => logger.retrying(info),
+    withCredentials: (operation) => credentials.withClient(() => operation()),
+    invalidateAccessToken: () => credentials.invalidateAccessToken(),
   };
 }
 

@@ -33,6 +33,8 @@ describe('parseConfig: defaults', () => {
       deadlineMs: 510_000,
       reconcileParallelism: 8,
       reconcileMaxSeconds: 510,
+      ioIdleTimeoutMs: 60_000,
+      leaseMs: 60_000,
       emulators: {},
     } satisfies Config);
   });
@@ -48,6 +50,7 @@ describe('parseConfig: defaults', () => {
 describe('parseConfig: good environments', () => {
   type Row = [title: string, env: Record<string, string | undefined>, expected: Partial<Config>];
   const rows: Row[] = [
+    ['io idle timeout and lease in seconds', { IO_IDLE_TIMEOUT_SEC: '5', LEASE_SEC: '10' }, { ioIdleTimeoutMs: 5000, leaseMs: 10_000 }],
     ['surrounding blanks are trimmed', { DRIVE_FOLDER_ID: '  0ABCdef_-123XYZ  ' }, { driveFolderId: '0ABCdef_-123XYZ' }],
     [
       'secret with a numbered version',

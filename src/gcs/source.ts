@@ -1,43 +1,68 @@
 /**
  * Reading exactly one object generation from Cloud Storage: metadata and ranged content streams.
- * Content is streamed, never buffered whole; hashing is the caller's (we verify against Drive's MD5).
+ * Content is streamed, never buffered whole (small objects excepted); hashing is the caller's.
+ *
+ * A read that stops moving is abandoned after `idleMs`: the storage client's HTTP layer does not notice a
+ * connection cut in the middle of a body and would wait forever. The caller retries from the next byte.
  */
 import type { Storage } from '@google-cloud/storage';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ObjectRef } from '../event.js';
 import { isNotFound, ObjectGoneError } from '../errors.js';
 
-const describeRef = (ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>) => `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+type Generation = Pick<ObjectRef, 'bucket' | 'name' | 'generation'>;
 
+const describeRef = (ref: Generation) => `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
 
-/** Streams the generation from `offset`; a 404 surfaces as ObjectGoneError. */
-export function openObject(storage: Storage, ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>, offset = 0): Readable {
+/** A read that moved no byte for `idleMs`: a network failure, retried like one. */
+export class ReadStalledError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(what: string, idleMs: number) {
+    super(`${what}: no data for ${idleMs} ms`);
+  }
+}
+
+/** Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError. */
+export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000): Readable {
   const source = storage
     .bucket(ref.bucket)
     .file(ref.name, { generation: ref.generation })
     .createReadStream({ start: offset, validation: false, decompress: false });
   const out = new PassThrough();
-  source.on('error', (err) => out.destroy(isNotFound(err) ? new ObjectGoneError(describeRef(ref)) : err));
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (err?: Error) => {
+    clearTimeout(timer);
+    source.destroy();
+    out.destroy(err);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stop(new ReadStalledError(`reading ${describeRef(ref)}`, idleMs)), idleMs);
+  };
+  let ended = false;
+  arm();
+  source.on('data', arm);
+  source.on('end', () => {
+    ended = true;
+    clearTimeout(timer);
+  });
+  source.on('error', (err) => stop(isNotFound(err) ? new ObjectGoneError(describeRef(ref)) : err));
+  out.on('close', () => {
+    clearTimeout(timer);
+    if (!ended) source.destroy();
+  });
   return source.pipe(out);
 }
 
 /** The whole generation in memory: for objects small enough to go up in one multipart request. */
-export async function readSmallObject(storage: Storage, ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>): Promise<Buffer> {
-  try {
-    const [content] = await storage.bucket(ref.bucket).file(ref.name, { generation: ref.generation }).download({ validation: false });
-    return content;
-  } catch (err) {
-    throw isNotFound(err) ? new ObjectGoneError(describeRef(ref)) : err;
-  }
+export async function readSmallObject(storage: Storage, ref: Generation, idleMs = 60_000): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of openObject(storage, ref, 0, idleMs)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** The live object's metadata, or of one generation when given. */
-export async function objectMetadata(
-  storage: Storage,
-  bucket: string,
-  name: string,
-  generation?: string,
-): Promise<ObjectRef> {
+export async function objectMetadata(storage: Storage, bucket: string, name: string, generation?: string): Promise<ObjectRef> {
   const [m] = await storage.bucket(bucket).file(name, generation ? { generation } : {}).getMetadata();
   return {
     bucket,

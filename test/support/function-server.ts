@@ -74,7 +74,7 @@ export async function startInstances(target: string, count: number, env: Record<
       pid: child.pid as number,
       stop: () =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', () => resolve());
           child.kill('SIGTERM');
         }),
