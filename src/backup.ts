@@ -64,6 +64,8 @@ export interface BackupRequest {
   deadline: Deadline;
   /** Unique per invocation: the owner of the claim. */
   invocationId: string;
+  /** Drive is known to lack this object (reconcile): re-upload even if the record says it was backed up. */
+  restoreMissing?: boolean;
 }
 
 export type BackupResult =
@@ -113,6 +115,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       newFileId: () => deps.ids.next(),
       probeDrive: (fileId) => probeFile(drive, fileId, APP_PROPERTY.generation),
       waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
+      restoreMissing: request.restoreMissing,
     }),
     'gcs',
   );

@@ -74,6 +74,8 @@ export async function createUserOAuthClient(
     clientId: credentials.client_id,
     clientSecret: credentials.client_secret,
     endpoints: oauthEndpoints(config),
+    // A 401 (token revoked or expired early) refreshes the access token and retries the call once.
+    forceRefreshOnFailure: true,
   });
   client.setCredentials({ refresh_token: credentials.refresh_token });
   return client;

@@ -5,9 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MalformedEventError, parseStorageEvent, type ObjectRef } from './event.js';
-import { backupObject, CheckpointError } from './backup.js';
+import { backupAndLog } from './backup-and-log.js';
 import { createDeadline } from './time-budget.js';
-import { failureVerdict } from './verdict.js';
 import { ConfigError } from './config.js';
 import { mirrorDelete } from './delete-mirror.js';
 import type { Runtime } from './runtime.js';
@@ -62,32 +61,9 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
     return;
   }
 
-  try {
-    const result = await backupObject(runtime, { object: ref, deadline, invocationId: `${event.id}/${randomUUID()}` });
-    logger.objectOutcome({ ...base, ...result, durationMs: Date.now() - started });
-  } catch (err) {
-    const verdict = failureVerdict(err);
-    const durationMs = Date.now() - started;
-    switch (verdict.log) {
-      case 'checkpoint':
-        if (err instanceof CheckpointError) logger.uploadCheckpoint({ ...base, offset: err.offset, total: err.total });
-        break;
-      case 'reauthorize':
-        logger.reauthorizeRequired({ secret: runtime.config.tokenSecretVersion });
-        break;
-      case 'operator':
-        logger.operatorActionRequired({ ...base, problem: verdict.reason, action: verdict.action });
-        break;
-      case 'permanent':
-        logger.permanentFailure({ ...base, problem: verdict.reason, action: verdict.action });
-        break;
-      case 'gone':
-        logger.objectOutcome({ ...base, outcome: 'skipped', reason: 'generation-gone', durationMs, attempts: 1 });
-        break;
-      default:
-        logger.objectOutcome({ ...base, outcome: 'failed', reason: verdict.reason, durationMs, attempts: 1 });
-    }
-    if (verdict.retry) throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${verdict.reason}`);
+  const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
+  if (!outcome.ok && outcome.verdict.retry) {
+    throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${outcome.verdict.reason}`);
   }
 }
 

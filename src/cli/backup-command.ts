@@ -12,7 +12,7 @@ import { createLogger, projectFromEnv } from '../logs.js';
 import { buildRuntime, type Runtime } from '../runtime.js';
 import { createDeadline } from '../time-budget.js';
 import { parseGsUrl } from '../http/validate.js';
-import { backupAndLog } from '../reconcile/backup-one.js';
+import { backupAndLog } from '../backup-and-log.js';
 import { UsageError, type CliIO } from './io.js';
 
 /** Flags every command that builds a runtime accepts, and the variables they set. */

@@ -37,7 +37,8 @@ export class RootFolderError extends Error implements ClassifiedError {
 }
 
 export class FolderResolver {
-  private readonly cache = new Map<string, string>();
+  /** Folder key → id (resolved) or the lookup in flight, so concurrent backups share one lookup. */
+  private readonly cache = new Map<string, string | Promise<string>>();
   private rootChecked?: Promise<void>;
 
   constructor(
@@ -56,9 +57,17 @@ export class FolderResolver {
     for (let depth = 1; depth <= folders.length; depth++) {
       const path = folders.slice(0, depth);
       const key = folderKey(this.deps.rootId, path);
-      const cached = this.cache.get(key);
-      parent = cached ?? (await this.ensure(key, path[depth - 1] as string, parent));
-      this.cache.set(key, parent);
+      let entry = this.cache.get(key);
+      if (entry === undefined) {
+        const lookup = this.ensure(key, path[depth - 1] as string, parent);
+        this.cache.set(key, lookup);
+        lookup.then(
+          (id) => this.cache.set(key, id),
+          () => this.cache.delete(key),
+        );
+        entry = lookup;
+      }
+      parent = await entry;
     }
     return parent;
   }

@@ -9,7 +9,7 @@ import { objectMetadata } from '../gcs/source.js';
 import { withRetry } from '../retry.js';
 import type { Runtime } from '../runtime.js';
 import { createDeadline } from '../time-budget.js';
-import { backupAndLog } from '../reconcile/backup-one.js';
+import { backupAndLog } from '../backup-and-log.js';
 import { badRequest, failureReply, verdictOfFailure, type HttpReply } from './failure-status.js';
 import { parseBackupBody, type ValidationContext } from './validate.js';
 

@@ -18,7 +18,7 @@ import { classifyFailure, type FailureSource } from '../errors.js';
 import { withRetry } from '../retry.js';
 import type { Runtime } from '../runtime.js';
 import { createDeadline, type Deadline } from '../time-budget.js';
-import { backupAndLog } from './backup-one.js';
+import { backupAndLog } from '../backup-and-log.js';
 import { ReconcileCursorStore } from './cursor-store.js';
 import { loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
@@ -66,7 +66,8 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
           retry('drive'),
         ),
       listObjects: (startAfter) => listObjectPages(runtime.storage, request.bucket, { prefix: request.prefix, startAfter, retry: retry('gcs') }),
-      backup: (ref) => backupAndLog(runtime, ref, { deadline: hooks.objectDeadline(), invocationId: `reconcile-${runId}/${backups++}` }),
+      backup: (ref) =>
+        backupAndLog(runtime, ref, { deadline: hooks.objectDeadline(), invocationId: `reconcile-${runId}/${backups++}`, restoreMissing: true }),
     },
     {
       bucket: request.bucket,

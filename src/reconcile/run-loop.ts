@@ -13,7 +13,7 @@
 import type { ObjectRef } from '../event.js';
 import { planObjectPath, sourceKey } from '../drive/object-path.js';
 import type { Deadline } from '../time-budget.js';
-import type { OneBackup } from './backup-one.js';
+import type { OneBackup } from '../backup-and-log.js';
 import { planObject, type DiffSettings } from './diff.js';
 import type { DriveIndex } from './drive-index.js';
 import { FolderGate } from './folder-gate.js';

@@ -26,7 +26,7 @@ export interface ObjectRecord {
 }
 
 /** What Drive says about `record.fileId`, looked up only when the plan needs it. */
-export type DriveProbe = 'absent' | { generation?: string };
+export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean };
 
 export type ClaimPlan =
   /** Nothing to do: acknowledge. */

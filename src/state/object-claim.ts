@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StateStore, Versioned } from './store.js';
 import type { ClassifiedError, Failure } from '../errors.js';
 import { sourceKey } from '../drive/object-path.js';
-import { freshRecord, planClaim, type DriveProbe, type ObjectRecord } from './claim-plan.js';
+import { compareGenerations, freshRecord, planClaim, type DriveProbe, type ObjectRecord } from './claim-plan.js';
 
 /** Another instance is uploading this object right now; the event is retried later. */
 export class ObjectBusyError extends Error implements ClassifiedError {
@@ -37,6 +37,11 @@ export interface ClaimOptions {
   probeDrive: (fileId: string) => Promise<DriveProbe>;
   /** How long to wait for a live lease to end before giving up with ObjectBusyError. */
   waitMs: number;
+  /**
+   * The caller knows Drive lacks this object (reconcile): when the recorded backup is gone from Drive or
+   * in its trash, start a new file instead of trusting the record.
+   */
+  restoreMissing?: boolean;
   now?: () => number;
 }
 
@@ -52,6 +57,16 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
       continue;
     }
     const input = { record: current.value, generation: o.generation, mode: o.mode, me: o.me, now: now(), leaseUntil: o.leaseUntil };
+    if (o.restoreMissing && compareGenerations(current.value.generation, o.generation) <= 0) {
+      const probe = await o.probeDrive(current.value.fileId);
+      const lost = probe === 'absent' || probe.trashed === true;
+      const free = current.value.owner === o.me || current.value.leaseUntil <= now() || current.value.status === 'done' || probe !== 'absent';
+      if (lost && free) {
+        const restored = await o.store.replace(o.key, freshRecord(o.generation, await o.newFileId(), o.me, o.leaseUntil), current.version);
+        if (restored) return { kind: 'owned', record: restored };
+        continue;
+      }
+    }
     let plan = planClaim(input);
     if (plan.action === 'probe-drive') plan = planClaim({ ...input, drive: await o.probeDrive(current.value.fileId) });
     switch (plan.action) {

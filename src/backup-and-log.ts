@@ -3,11 +3,11 @@
  * shared by `POST /backup`, reconcile and the `backup` command. A failed backup does not throw: it comes
  * back with its verdict (retry or not, and what the operator must do), already logged.
  */
-import { backupObject, CheckpointError, type BackupResult } from '../backup.js';
-import type { ObjectRef } from '../event.js';
-import type { Runtime } from '../runtime.js';
-import type { Deadline } from '../time-budget.js';
-import { failureVerdict, type Verdict } from '../verdict.js';
+import { backupObject, CheckpointError, type BackupResult } from './backup.js';
+import type { ObjectRef } from './event.js';
+import type { Runtime } from './runtime.js';
+import type { Deadline } from './time-budget.js';
+import { failureVerdict, type Verdict } from './verdict.js';
 
 export type OneBackup = ({ ok: true } & BackupResult) | { ok: false; verdict: Verdict; error: unknown };
 
@@ -16,6 +16,8 @@ export interface OneBackupOptions {
   /** Unique per attempt: the owner of the object's claim. */
   invocationId: string;
   trace?: string;
+  /** See BackupRequest.restoreMissing. */
+  restoreMissing?: boolean;
 }
 
 export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: OneBackupOptions): Promise<OneBackup> {
@@ -23,7 +25,7 @@ export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: On
   const { logger } = runtime;
   const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: options.trace };
   try {
-    const result = await backupObject(runtime, { object: ref, deadline: options.deadline, invocationId: options.invocationId });
+    const result = await backupObject(runtime, { object: ref, deadline: options.deadline, invocationId: options.invocationId, restoreMissing: options.restoreMissing });
     logger.objectOutcome({ ...base, ...result, durationMs: Date.now() - started });
     return { ok: true, ...result };
   } catch (err) {

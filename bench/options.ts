@@ -1,0 +1,31 @@
+/**
+ * The benchmarks' knobs, parsed from the environment by a pure function (nothing read at import):
+ *   BENCH_LARGE_MIB       size of the large object of `memory` and `throughput` (default 1024)
+ *   BENCH_CHUNK_MIB       UPLOAD_CHUNK_MIB of the function, and the baseline's PUT size (default 8)
+ *   BENCH_COLDSTART_RUNS  fresh processes per module in `coldstart`, at least 5 (default 7)
+ *   BENCH_SMALL_OBJECTS   new objects backed up by `requests` (default 20)
+ */
+export interface BenchOptions {
+  largeBytes: number;
+  chunkMib: number;
+  coldstartRuns: number;
+  smallObjects: number;
+}
+
+const MiB = 1024 * 1024;
+
+export function parseBenchOptions(env: Record<string, string | undefined>): BenchOptions {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+    return n;
+  };
+  return {
+    largeBytes: integer('BENCH_LARGE_MIB', 1024, 1, 4096) * MiB,
+    chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
+    coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
+    smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
+  };
+}

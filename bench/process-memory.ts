@@ -1,0 +1,62 @@
+/**
+ * Resident memory of another process, from Linux's `/proc/<pid>/status`: `VmRSS` (now) and `VmHWM` (the
+ * peak since start, or since `resetPeak`). `watchPeak` also polls VmRSS, the fallback where the peak
+ * cannot be reset (writing `5` to `/proc/<pid>/clear_refs` needs Linux ≥ 4.0 and the right to do so).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface MemorySample {
+  rssBytes: number;
+  peakRssBytes: number;
+}
+
+function field(status: string, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+  if (!match) throw new Error(`/proc status has no ${name} line`);
+  return Number(match[1]) * 1024;
+}
+
+export function readMemory(pid: number): MemorySample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { rssBytes: field(status, 'VmRSS'), peakRssBytes: field(status, 'VmHWM') };
+}
+
+/** Sets the process's VmHWM back to its current VmRSS; false where the kernel or permissions refuse. */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    const now = readMemory(pid);
+    return now.peakRssBytes - now.rssBytes < 1024 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Watches a process while `work` runs: resets its peak first when possible, polls VmRSS every
+ * `everyMs`, and returns the memory before, the peak during, and the memory after.
+ */
+export async function watchPeak<T>(
+  pid: number,
+  work: () => Promise<T>,
+  everyMs = 20,
+): Promise<{ result: T; before: MemorySample; peakBytes: number; after: MemorySample; peakSource: 'VmHWM' | 'polled VmRSS' }> {
+  const before = readMemory(pid);
+  const peakWasReset = resetPeak(pid);
+  let polled = before.rssBytes;
+  const timer = setInterval(() => {
+    try {
+      polled = Math.max(polled, readMemory(pid).rssBytes);
+    } catch {
+      // The process is gone; `work` will say why.
+    }
+  }, everyMs);
+  try {
+    const result = await work();
+    const after = readMemory(pid);
+    const peakBytes = peakWasReset ? Math.max(after.peakRssBytes, polled) : Math.max(polled, after.rssBytes);
+    return { result, before, peakBytes, after, peakSource: peakWasReset ? 'VmHWM' : 'polled VmRSS' };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- NAME...]`: runs the benchmarks of issue 3's measurable goals (all of them, or those
+ * named), prints each one's figures as it finishes, then one table of everything and a "ratios" line
+ * with each goal's verdict, and writes the same as JSON to bench/results/latest.json.
+ * Exit code: 0 when every benchmark ran (goals missed or not), 1 when one failed, 2 for a bad argument.
+ */
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { coldstartBenchmark } from './coldstart.js';
+import { memoryBenchmark } from './memory.js';
+import { parseBenchOptions } from './options.js';
+import { renderTable, writeResults, type Benchmark, type BenchmarkResult } from './report.js';
+import { requestsBenchmark } from './requests.js';
+import { throughputBenchmark } from './throughput.js';
+
+const BENCHMARKS: readonly Benchmark[] = [memoryBenchmark, throughputBenchmark, coldstartBenchmark, requestsBenchmark];
+const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
+
+function usage(): string {
+  const lines = BENCHMARKS.map((b) => `  ${b.name.padEnd(11)} ${b.description}`);
+  return `usage: npm run bench [-- NAME...]\n\nbenchmarks (default: all, in this order):\n${lines.join('\n')}\n`;
+}
+
+/** The benchmarks `args` name, in the default order; a string when an argument names none. */
+function selectBenchmarks(args: readonly string[]): readonly Benchmark[] | string {
+  const unknown = args.filter((a) => !BENCHMARKS.some((b) => b.name === a));
+  if (unknown.length > 0) return `unknown benchmark ${unknown.join(', ')}\n\n${usage()}`;
+  return args.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => args.includes(b.name));
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usage());
+    return 0;
+  }
+  const selected = selectBenchmarks(args);
+  if (typeof selected === 'string') {
+    console.error(selected);
+    return 2;
+  }
+  const options = parseBenchOptions(process.env);
+  const results: BenchmarkResult[] = [];
+  let failed = false;
+  for (const benchmark of selected) {
+    console.log(`\n== ${benchmark.name}: ${benchmark.description}`);
+    const started = performance.now();
+    try {
+      const result = await benchmark.run(options, (line) => console.log(`   ${line}`));
+      results.push(result);
+      console.log(renderTable([result]).trimEnd());
+    } catch (err) {
+      failed = true;
+      console.error(`${benchmark.name} failed: ${(err as Error).stack ?? String(err)}`);
+    }
+    console.log(`   (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  if (results.length > 0) {
+    console.log(`\n== results\n${renderTable(results)}`);
+    const cpu = cpus();
+    writeResults(RESULTS_FILE, results, {
+      node: process.version,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model,
+      totalMemMiB: Math.round(totalmem() / 1024 / 1024),
+      options,
+    });
+    console.log(`written to ${RESULTS_FILE}`);
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
