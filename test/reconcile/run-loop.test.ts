@@ -9,7 +9,7 @@ import { runReconcile, type ReconcileIO, type RunOptions } from '../../src/recon
 import { DriveIndex } from '../../src/reconcile/drive-index.js';
 import { sourceKey } from '../../src/drive/object-path.js';
 import type { ObjectRef } from '../../src/event.js';
-import type { OneBackup } from '../../src/reconcile/backup-one.js';
+import type { OneBackup } from '../../src/backup-and-log.js';
 import type { Deadline } from '../../src/time-budget.js';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `obj-${String(i).padStart(4, '0')}`);
