@@ -113,6 +113,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       me: request.invocationId,
       leaseUntil: Date.now() + config.leaseMs,
       newFileId: () => deps.ids.next(),
+      unusedFileId: (id) => deps.ids.giveBack(id),
       probeDrive: (fileId) => probeFile(drive, fileId, APP_PROPERTY.generation),
       waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
       restoreMissing: request.restoreMissing,

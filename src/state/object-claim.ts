@@ -34,6 +34,8 @@ export interface ClaimOptions {
   me: string;
   leaseUntil: number;
   newFileId: () => Promise<string>;
+  /** Takes back an id from `newFileId` that no create used. */
+  unusedFileId?: (id: string) => void;
   probeDrive: (fileId: string) => Promise<DriveProbe>;
   /** How long to wait for a live lease to end before giving up with ObjectBusyError. */
   waitMs: number;
@@ -48,12 +50,19 @@ export interface ClaimOptions {
 export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
   const now = o.now ?? Date.now;
   const started = now();
+  // A new object is the common case: try to create its record first (one request), read it only if it exists.
+  let tryCreate = true;
   for (let round = 0; round < 1000; round++) {
+    if (tryCreate) {
+      const fileId = await o.newFileId();
+      const created = await o.store.create(o.key, freshRecord(o.generation, fileId, o.me, o.leaseUntil));
+      if (created) return { kind: 'owned', record: created };
+      o.unusedFileId?.(fileId);
+      tryCreate = false;
+    }
     const current = await o.store.read<ObjectRecord>(o.key);
     if (!current) {
-      const fresh = freshRecord(o.generation, await o.newFileId(), o.me, o.leaseUntil);
-      const created = await o.store.create(o.key, fresh);
-      if (created) return { kind: 'owned', record: created };
+      tryCreate = true;
       continue;
     }
     const input = { record: current.value, generation: o.generation, mode: o.mode, me: o.me, now: now(), leaseUntil: o.leaseUntil };
