@@ -1,9 +1,11 @@
 /**
  * `npm run emulators`: starts the four emulators on loopback, prints the environment lines to export
- * (`NAME=value`), then stays in the foreground until interrupted.
+ * (`NAME=value`), then stays in the foreground until interrupted. With `--data-dir DIR` (created if
+ * missing) all state, including the seeded OAuth client and refresh token, is kept in DIR between runs.
  *
- *   npm run emulators [-- --port-base 9100]
+ *   npm run emulators [-- --port-base 9100] [--data-dir .sandbox]
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulators } from './index.js';
 
@@ -11,14 +13,19 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'port-base': { type: 'string' },
+      'data-dir': { type: 'string' },
     },
   });
   const base = values['port-base'] ? Number(values['port-base']) : undefined;
   if (base !== undefined && (!Number.isInteger(base) || base < 1024 || base > 65531)) {
     throw new Error('--port-base must be an integer between 1024 and 65531');
   }
+  if (values['data-dir'] === '') throw new Error('--data-dir needs a directory');
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
   const emulators = await startEmulators({
     ports: base ? { gcs: base, drive: base + 1, oauth: base + 2, secrets: base + 3 } : undefined,
+    dataDir,
+    onSaveError: (err) => console.error(`# emulators: saving state to ${dataDir} failed: ${err.message}`),
   });
   const lines = {
     ...emulators.env,
@@ -27,11 +34,20 @@ async function main(): Promise<void> {
     OAUTH_REFRESH_TOKEN: emulators.seed.refreshToken,
   };
   for (const [name, value] of Object.entries(lines)) console.log(`${name}=${value}`);
+  if (dataDir) console.error(`# state kept in ${dataDir} (loaded now, saved after every request and on exit)`);
   console.error('# emulators running; export the lines above (e.g. `export $(npm run -s emulators | head -7)`); Ctrl-C stops');
 
+  let stopping = false;
   const stop = async () => {
-    await emulators.stop();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    try {
+      await emulators.stop();
+      process.exit(0);
+    } catch (err) {
+      console.error(`emulators: final save failed: ${(err as Error).message}`);
+      process.exit(1);
+    }
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,19 +1,29 @@
 /**
  * Starts the four emulators (Cloud Storage, Drive, OAuth 2.0, Secret Manager) in this process, each on its
  * own loopback port, sharing one control hub (faults, counters, reset). Tests call `startEmulators()`;
- * `npm run emulators` wraps it in a CLI.
+ * `npm run emulators` wraps it in a CLI. With `dataDir`, state survives restarts (see persistence.ts).
  */
 import { ControlHub, startServiceServer, type ServiceServer } from './harness/server.js';
 import { createGcsEmulator, type GcsEmulator } from './gcs/index.js';
 import { createDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from './drive/index.js';
 import { createOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/index.js';
 import { createSecretsEmulator, type SecretsEmulator } from './secrets/index.js';
+import { StatePersistence } from './persistence.js';
 
 export interface StartOptions {
   /** Fixed ports (default: any free port). */
   ports?: Partial<Record<'gcs' | 'drive' | 'oauth' | 'secrets', number>>;
   oauth?: OAuthEmulatorOptions;
   drive?: DriveEmulatorOptions;
+  /**
+   * Keep all state in this directory (created if missing): loaded at start, saved shortly after every
+   * request and on `stop()`. Open resumable upload sessions, faults, counters and webhooks are not kept.
+   */
+  dataDir?: string;
+  /** Debounce of saves after requests. Default 200 ms. */
+  saveDelayMs?: number;
+  /** Failures of background (debounced) saves; default: dropped, the next save retries. `save()`/`stop()` reject instead. */
+  onSaveError?: (err: Error) => void;
 }
 
 /** The seeded OAuth client and user: what `npm run emulators` prints so outside programs can authenticate. */
@@ -37,6 +47,11 @@ export interface Emulators {
     OAUTH_EMULATOR_HOST: string;
     SECRET_MANAGER_EMULATOR_HOST: string;
   };
+  /** The state directory, when persistent. */
+  dataDir?: string;
+  /** Writes the state now (no-op without `dataDir`); in-process API calls are saved by this, the next request, or `stop()`. */
+  save(): Promise<void>;
+  /** Closes the servers, then writes the state one last time (when persistent). */
   stop(): Promise<void>;
 }
 
@@ -46,6 +61,17 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
   const drive = createDriveEmulator(hub, oauth, options.drive);
   const gcs = createGcsEmulator(hub);
   const secrets = createSecretsEmulator(hub);
+  const persistence = options.dataDir
+    ? await StatePersistence.open(
+        options.dataDir,
+        { gcs, drive, oauth, secrets },
+        { saveDelayMs: options.saveDelayMs, onError: options.onSaveError },
+      )
+    : undefined;
+  if (persistence) {
+    hub.onRequestDone(() => persistence.schedule());
+    hub.onReset(() => persistence.schedule());
+  }
 
   const servers: ServiceServer[] = [];
   try {
@@ -67,6 +93,7 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
+    await persistence?.close();
     throw err;
   }
   const [gcsServer, driveServer, oauthServer, secretsServer] = servers as [ServiceServer, ServiceServer, ServiceServer, ServiceServer];
@@ -87,8 +114,13 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
       OAUTH_EMULATOR_HOST: oauthServer.url,
       SECRET_MANAGER_EMULATOR_HOST: secretsServer.url,
     },
+    dataDir: options.dataDir,
+    save: async () => {
+      await persistence?.save();
+    },
     stop: async () => {
       await Promise.all(servers.map((s) => s.close()));
+      await persistence?.close();
     },
   };
 }

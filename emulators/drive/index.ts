@@ -14,6 +14,8 @@ import { fileView, type DriveFileView } from './resource.js';
 import { createFileRoutes } from './routes-files.js';
 import { createUploadRoutes } from './routes-upload.js';
 import { DriveStore } from './store.js';
+import { restoreDrive, snapshotDrive } from './snapshot.js';
+import type { Persistable } from '../persistence/persistable.js';
 import { DEFAULT_SESSION_TTL_MS, UploadSessions } from './upload-sessions.js';
 
 export type { DriveFileView } from './resource.js';
@@ -29,7 +31,7 @@ export interface DriveEmulatorOptions {
   sessionTtlMs?: number;
 }
 
-export interface DriveEmulator {
+export interface DriveEmulator extends Persistable {
   routes: Route[];
   renderError?: ErrorRenderer;
   /** Base URL of the Drive port, for resumable session URIs (Location). */
@@ -106,6 +108,13 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
       return file?.revisions[file.revisions.length - 1]?.content;
     },
     rootFolderId: (user) => store.rootFolderId(user),
+    snapshot: (blobs) => snapshotDrive(store, blobs),
+    restore: (data, blobs) =>
+      restoreDrive(store, data, blobs, {
+        listLagMs: options.listLagMs,
+        storageQuotaBytes: options.storageQuotaBytes,
+        dailyUploadBytes: options.dailyUploadBytes,
+      }),
   };
 
   hub.addControl({

@@ -60,9 +60,18 @@ export interface StoredFile {
   version: number;
 }
 
-interface UserState {
+export interface UserState {
   rootId: string;
   uploadedToday: number;
+}
+
+/** Everything a DriveStore holds but its limits, as persistence saves and restores it. */
+export interface DriveStoreState {
+  files: StoredFile[];
+  users: Array<[string, UserState]>;
+  sharedDriveMembers: Array<[string, string[]]>;
+  generatedIds: string[];
+  usedIds: string[];
 }
 
 export interface StoreLimits {
@@ -98,6 +107,27 @@ export class DriveStore {
     this.sharedDriveMembers.clear();
     this.generatedIds.clear();
     this.usedIds.clear();
+  }
+
+  /** For persistence: the live objects, not copies. */
+  exportState(): DriveStoreState {
+    return {
+      files: [...this.files.values()],
+      users: [...this.users],
+      sharedDriveMembers: [...this.sharedDriveMembers].map(([id, members]) => [id, [...members]]),
+      generatedIds: [...this.generatedIds],
+      usedIds: [...this.usedIds],
+    };
+  }
+
+  /** Replaces everything but the limits (persistence restore). */
+  importState(state: DriveStoreState): void {
+    this.clear();
+    for (const f of state.files) this.files.set(f.id, f);
+    for (const [user, u] of state.users) this.users.set(user, u);
+    for (const [id, members] of state.sharedDriveMembers) this.sharedDriveMembers.set(id, new Set(members));
+    for (const id of state.generatedIds) this.generatedIds.add(id);
+    for (const id of state.usedIds) this.usedIds.add(id);
   }
 
   now(): string {

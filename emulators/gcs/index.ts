@@ -14,10 +14,12 @@ import { UploadSessions } from './resumable.js';
 import { bucketRoutes } from './routes-buckets.js';
 import { objectRoutes } from './routes-objects.js';
 import { uploadRoutes } from './routes-upload.js';
+import { restoreGcs, snapshotGcs } from './snapshot.js';
+import type { Persistable } from '../persistence/persistable.js';
 
 export type { StorageObjectData, StoredObjectView } from './resource.js';
 
-export interface GcsEmulator {
+export interface GcsEmulator extends Persistable {
   routes: Route[];
   renderError?: ErrorRenderer;
   /** Used for selfLink/mediaLink and resumable session URIs. */
@@ -60,6 +62,8 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
       store.createBucket(name, opts?.location);
     },
     subscribe: (listener) => notifier.subscribe(listener),
+    snapshot: (blobs) => snapshotGcs(store, blobs),
+    restore: (data, blobs) => restoreGcs(store, data, blobs),
     getObject(bucket, name) {
       let obj;
       try {

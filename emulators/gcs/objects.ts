@@ -57,6 +57,18 @@ export class GcsStore {
     this.buckets.clear();
   }
 
+  /** Everything held, for persistence (the live objects, not copies). */
+  exportState(): { buckets: BucketState[]; lastGeneration: number } {
+    return { buckets: [...this.buckets.values()], lastGeneration: this.lastGeneration };
+  }
+
+  /** Replaces everything held (persistence restore). */
+  importState(state: { buckets: BucketState[]; lastGeneration: number }): void {
+    this.buckets.clear();
+    for (const b of state.buckets) this.buckets.set(b.name, b);
+    this.lastGeneration = Math.max(this.lastGeneration, state.lastGeneration);
+  }
+
   /** Microsecond-timestamp generations, strictly increasing across the whole emulator. */
   nextGeneration(): number {
     this.lastGeneration = Math.max(this.lastGeneration + 1, Date.now() * 1000);

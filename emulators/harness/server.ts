@@ -21,6 +21,7 @@ export class ControlHub {
   readonly faults = new FaultRegistry();
   private counts = new Map<string, number>();
   private readonly resetHooks: Array<() => void> = [];
+  private readonly requestDoneHooks: Array<() => void> = [];
   private readonly controlRoutes: ControlRoute[] = [];
 
   constructor() {
@@ -61,6 +62,15 @@ export class ControlHub {
     this.faults.clear();
     this.resetCounters();
     for (const hook of this.resetHooks) hook();
+  }
+
+  /** Called after every request (service or control route) has been handled, e.g. to persist state. */
+  onRequestDone(hook: () => void): void {
+    this.requestDoneHooks.push(hook);
+  }
+
+  requestDone(): void {
+    for (const hook of this.requestDoneHooks) hook();
   }
 
   addControl(route: ControlRoute): void {
@@ -105,7 +115,7 @@ export async function startServiceServer(opts: {
   const renderError = opts.renderError ?? renderGoogleError;
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void handle(req, res).finally(() => hub.requestDone());
   });
   server.keepAliveTimeout = 30_000;
   server.requestTimeout = 0;

@@ -9,6 +9,8 @@ import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import { createOAuthRoutes, renderOAuthError } from './routes.js';
 import { DEFAULT_SCOPES, DEFAULT_USER, OAuthStore } from './store.js';
+import { restoreOAuth, snapshotOAuth } from './snapshot.js';
+import type { Persistable } from '../persistence/persistable.js';
 
 export interface OAuthEmulatorOptions {
   /** Lifetime of newly issued access tokens. Default 3600. */
@@ -21,7 +23,7 @@ export interface OAuthSeed {
   refreshToken: string;
 }
 
-export interface OAuthEmulator {
+export interface OAuthEmulator extends Persistable {
   routes: Route[];
   renderError: ErrorRenderer;
   /** Same object for the emulator's lifetime; its values are replaced on `hub.reset()`. */
@@ -86,6 +88,14 @@ export function createOAuthEmulator(hub: ControlHub, options: OAuthEmulatorOptio
       const record = store.liveAccessToken(token);
       return record && { user: record.user, clientId: record.clientId, scopes: [...record.scopes] };
     },
+    snapshot: () => snapshotOAuth(store, seed),
+    restore: (data) =>
+      restoreOAuth(
+        store,
+        seed,
+        data,
+        options.accessTokenLifetimeSeconds === undefined ? undefined : validLifetime(options.accessTokenLifetimeSeconds),
+      ),
   };
   addControlRoutes(hub, emulator);
   return emulator;

@@ -12,8 +12,10 @@ import { drain, readJson, sendJson } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import { checkCrc32c, isValidSecretId, page, paths, rpcStatusOf, underPrefix } from './names.js';
 import { rpcError, SecretStore, type SecretRecord, type VersionRecord } from './store.js';
+import { restoreSecrets, snapshotSecrets } from './snapshot.js';
+import type { Persistable } from '../persistence/persistable.js';
 
-export interface SecretsEmulator {
+export interface SecretsEmulator extends Persistable {
   routes: Route[];
   renderError: ErrorRenderer;
   /** `projects/P/secrets/S` (or `projects/P/locations/L/secrets/S`), automatic replication. Throws if it exists. */
@@ -252,6 +254,8 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
       if (isDenied) denied.add(resourcePrefix);
       else denied.delete(resourcePrefix);
     },
+    snapshot: () => snapshotSecrets(store, denied),
+    restore: (data) => restoreSecrets(store, denied, data),
   };
   return emulator;
 }

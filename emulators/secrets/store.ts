@@ -54,6 +54,17 @@ export class SecretStore {
     this.secrets.clear();
   }
 
+  /** For persistence: the live records, not copies. */
+  exportState(): SecretRecord[] {
+    return [...this.secrets.values()];
+  }
+
+  /** Replaces every secret (persistence restore). */
+  importState(records: SecretRecord[]): void {
+    this.secrets.clear();
+    for (const r of records) this.secrets.set(r.name, r);
+  }
+
   createSecret(
     parent: string,
     secretId: string,

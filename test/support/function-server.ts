@@ -1,13 +1,16 @@
 /**
  * Runs the product's function targets the way Cloud Run does: functions-framework serving the real
  * entry module, in this process (`startInProcess`) or as separate instances (`startInstances`, one child
- * process each, so caches and state are not shared). Delivers CloudEvents like Eventarc in binary mode.
+ * process each, so caches and state are not shared; sandbox/function-process.ts starts them). Delivers
+ * CloudEvents like Eventarc in binary mode (headers from sandbox/cloud-event.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { storageEventHeaders } from '../../sandbox/cloud-event.js';
+import { startFunctionProcess } from '../../sandbox/function-process.js';
+
+export { percentEncodeHeader } from '../../sandbox/cloud-event.js';
 
 export interface FunctionInstance {
   url: string;
@@ -36,76 +39,14 @@ export async function startInProcess(target: string): Promise<FunctionInstance> 
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Starts `count` separate function instances (child processes) serving `target` with `env`. */
 export async function startInstances(target: string, count: number, env: Record<string, string>, onLog?: (line: string) => void): Promise<FunctionInstance[]> {
-  const root = join(__dirname, '..', '..');
-  const main = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
   const instances: FunctionInstance[] = [];
   for (let i = 0; i < count; i++) {
-    const port = await freePort();
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ['--import', 'tsx', main, `--target=${target}`, `--source=${join(root, 'src', 'index.ts')}`, `--port=${port}`, '--signature-type=cloudevent'],
-      { cwd: root, env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let buffered = '';
-    const collect = (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        onLog?.(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-      }
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilServing(url, child);
-    instances.push({
-      url,
-      pid: child.pid as number,
-      stop: () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    });
+    const child = await startFunctionProcess({ target, signatureType: 'cloudevent', env, onLog });
+    instances.push({ url: child.url, pid: child.pid, stop: () => child.stop() });
   }
   return instances;
-}
-
-async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < 30_000) {
-    if (child.exitCode !== null) throw new Error(`function instance exited with ${child.exitCode}`);
-    const { port } = new URL(url);
-    const listening = await new Promise<boolean>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (listening) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('function instance did not start in 30 s');
-}
-
-/** CloudEvents HTTP binding: header values percent-encode anything outside printable ASCII (and `%`). */
-export function percentEncodeHeader(value: string): string {
-  return Array.from(Buffer.from(value, 'utf8'))
-    .map((b) => (b >= 0x20 && b < 0x7f && b !== 0x25 && b !== 0x22 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
-    .join('');
 }
 
 /** Eventarc's binary-mode delivery of a Cloud Storage event; resolves to the HTTP status. */
@@ -117,13 +58,8 @@ export async function deliverStorageEvent(
   const res = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json',
-      'ce-id': options.id ?? randomUUID(),
-      'ce-specversion': '1.0',
-      'ce-type': options.type ?? 'google.cloud.storage.object.v1.finalized',
-      'ce-source': `//storage.googleapis.com/projects/_/buckets/${data.bucket}`,
-      'ce-subject': percentEncodeHeader(`objects/${data.name}`),
-      'ce-time': new Date().toISOString(),
+      ...storageEventHeaders({ kind: 'finalized', id: options.id ?? randomUUID(), bucket: data.bucket, name: data.name, time: new Date() }),
+      ...(options.type !== undefined ? { 'ce-type': options.type } : {}),
     },
     body: JSON.stringify(data),
   });

@@ -1,13 +1,14 @@
 /**
  * A complete little world for end-to-end tests of the product: the four emulators, a source bucket, a
  * state bucket, a Drive root folder owned by the seeded user, and the authorized-user secret — plus the
- * product environment pointing at all of it. Tests drive the real function through functions-framework.
+ * product environment pointing at all of it (seeded by sandbox/seed.ts, as `npm start` does). Tests drive
+ * the real function through functions-framework.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
-import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
-import { OAuth2Client } from 'google-auth-library';
+import type { drive_v3 } from '@googleapis/drive';
 import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { seedEmulators } from '../../sandbox/seed.js';
 
 export interface World {
   emulators: Emulators;
@@ -27,43 +28,10 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
   const storage = new Storage({ apiEndpoint: emulators.env.STORAGE_EMULATOR_HOST, projectId: 'test' });
   const sourceBucket = 'source-bucket';
   const stateBucket = 'state-bucket';
-  emulators.gcs.createBucket(sourceBucket);
-  emulators.gcs.createBucket(stateBucket);
-
-  const auth = new OAuth2Client({
-    clientId: emulators.seed.clientId,
-    clientSecret: emulators.seed.clientSecret,
-    endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` },
-  });
-  auth.setCredentials({ refresh_token: emulators.seed.refreshToken });
-  const drive = driveApi({ version: 'v3', auth, rootUrl: `${emulators.env.DRIVE_EMULATOR_HOST}/` });
-  const root = await drive.files.create({
-    requestBody: { name: 'GCS backup', mimeType: 'application/vnd.google-apps.folder' },
-    fields: 'id',
-  });
-  const rootFolderId = root.data.id as string;
-
   const secretName = 'projects/test/secrets/drive-token';
-  emulators.secrets.createSecret(secretName);
-  emulators.secrets.addVersion(
-    secretName,
-    JSON.stringify({
-      type: 'authorized_user',
-      client_id: emulators.seed.clientId,
-      client_secret: emulators.seed.clientSecret,
-      refresh_token: emulators.seed.refreshToken,
-    }),
-  );
-
-  const env: Record<string, string> = {
-    ...emulators.env,
-    DRIVE_FOLDER_ID: rootFolderId,
-    TOKEN_SECRET: secretName,
-    STATE_BUCKET: stateBucket,
-    SOURCE_BUCKET: sourceBucket,
-    GOOGLE_CLOUD_PROJECT: 'test',
-    ...extraEnv,
-  };
+  const seeded = await seedEmulators(emulators, { sourceBucket, stateBucket, secretName, project: 'test', rootFolderName: 'GCS backup' });
+  const { drive, rootFolderId } = seeded;
+  const env: Record<string, string> = { ...seeded.env, ...extraEnv };
   return { emulators, storage, drive, sourceBucket, stateBucket, rootFolderId, secretName, env, stop: () => emulators.stop() };
 }
 

@@ -1,0 +1,106 @@
+/**
+ * The page's HTTP server on loopback: `GET /` the rendered page, `GET /state.json` the same model as
+ * JSON (for scripts and tests), `GET /files/ID` a Drive file's content streamed as an attachment.
+ * Everything it shows comes from the functions passed in.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import { renderPage, type PageModel } from './page.js';
+
+export interface Download {
+  name: string;
+  mimeType: string;
+  size: number;
+  stream(): Readable;
+}
+
+export interface PageServerOptions {
+  /** 0 = any free port. */
+  port: number;
+  /** When `port` is taken, listen on any free port instead of failing. */
+  fallbackToFreePort: boolean;
+  model(): Promise<PageModel>;
+  download(fileId: string): Download | undefined;
+}
+
+export interface PageServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export class PortTakenError extends Error {
+  override readonly name = 'PortTakenError';
+}
+
+/** `Content-Disposition` naming the file (RFC 6266: an ASCII fallback plus the UTF-8 name). */
+export function attachmentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+export async function startPageServer(options: PageServerOptions): Promise<PageServer> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `page error: ${(err as Error).message}`);
+      else res.destroy();
+    });
+  });
+  try {
+    await listen(server, options.port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (!options.fallbackToFreePort) throw new PortTakenError(`port ${options.port} is taken: choose another with --port N (0 = any)`);
+    await listen(server, 0);
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+async function handle(options: PageServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'GET only');
+  if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', renderPage(await options.model()));
+  if (url.pathname === '/state.json') return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await options.model(), null, 2));
+  const file = /^\/files\/([^/]+)$/.exec(url.pathname);
+  if (file) {
+    const download = options.download(decodeURIComponent(file[1] as string));
+    if (!download) return send(res, 404, 'text/plain; charset=utf-8', 'no such file (or it is a folder)');
+    res.writeHead(200, {
+      'content-type': download.mimeType,
+      'content-length': String(download.size),
+      'content-disposition': attachmentDisposition(download.name),
+      'cache-control': 'no-store',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    download.stream().pipe(res);
+    return;
+  }
+  send(res, 404, 'text/plain; charset=utf-8', 'not found');
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' });
+  res.end(body);
+}

@@ -1,0 +1,172 @@
+/**
+ * The whole pipeline on loopback: the four emulators (seeded like a deployment), both function targets
+ * under functions-framework as child processes configured through the production environment variables,
+ * the event bridge (Eventarc), the scheduler (Cloud Scheduler → /reconcile) and the page. `stop()` takes
+ * it all down in reverse order: children killed and awaited, servers closed, ports freed.
+ */
+import { startEmulators, type Emulators } from '../emulators/index.js';
+import { uploadCommand, type BannerFacts } from './banner.js';
+import { buildDriveTree } from './drive-tree.js';
+import { startEventBridge } from './event-bridge.js';
+import { startFunctionProcess, type FunctionProcess } from './function-process.js';
+import type { FunctionSource, SandboxLog } from './logs.js';
+import type { SandboxOptions } from './options.js';
+import { parseOutcomeLine, RecentOutcomes } from './outcomes.js';
+import type { BucketObject, PageModel } from './page.js';
+import { startPageServer, type Download } from './page-server.js';
+import { readSandboxFile, writeSandboxFile } from './sandbox-file.js';
+import { startScheduler } from './scheduler.js';
+import { seedEmulators } from './seed.js';
+
+export const SANDBOX_NAMES = {
+  project: 'sandbox',
+  sourceBucket: 'sandbox-bucket',
+  stateBucket: 'sandbox-state',
+  secretName: 'projects/sandbox/secrets/drive-token',
+  rootFolderName: 'GCS backup (sandbox)',
+} as const;
+
+/** The targets registered in src/index.ts (src/entry-points.ts). */
+const TARGETS: Record<FunctionSource, { target: string; signatureType: 'cloudevent' | 'http' }> = {
+  event: { target: 'backupOnFinalize', signatureType: 'cloudevent' },
+  http: { target: 'backupHttp', signatureType: 'http' },
+};
+
+const BUCKET_LISTING_LIMIT = 500;
+
+export interface RunningSandbox {
+  banner: BannerFacts;
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions, log: SandboxLog): Promise<RunningSandbox> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse().splice(0)) await cleanup().catch(() => undefined);
+  };
+  try {
+    return await start(options, log, cleanups, stopAll);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function start(options: SandboxOptions, log: SandboxLog, cleanups: (() => Promise<void>)[], stopAll: () => Promise<void>): Promise<RunningSandbox> {
+  const emulators = await startEmulators({
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    onSaveError: (err) => log.emulatorSaveFailed({ error: err.message }),
+  });
+  cleanups.push(() => emulators.stop());
+
+  const remembered = options.dataDir !== undefined ? await readSandboxFile(options.dataDir) : {};
+  const seeded = await seedEmulators(emulators, { ...SANDBOX_NAMES, knownRootFolderId: remembered.rootFolderId });
+  if (options.dataDir !== undefined) {
+    await emulators.save();
+    await writeSandboxFile(options.dataDir, { rootFolderId: seeded.rootFolderId });
+  }
+
+  const outcomes = new RecentOutcomes();
+  const functions = {} as Record<FunctionSource, FunctionProcess>;
+  for (const source of ['event', 'http'] as const) {
+    const child = await startFunctionProcess({
+      ...TARGETS[source],
+      env: seeded.env,
+      detached: true,
+      onLog: (line) => {
+        log.functionLine(source, line);
+        const outcome = parseOutcomeLine(line, source, new Date());
+        if (outcome) outcomes.add(outcome);
+      },
+      onUnexpectedExit: (code, signal) => log.functionExited(source, code, signal),
+    });
+    functions[source] = child;
+    cleanups.push(() => child.stop());
+  }
+
+  const bridge = startEventBridge({
+    subscribe: (listener) => emulators.gcs.subscribe(listener),
+    functionUrl: functions.event.url,
+    bucket: SANDBOX_NAMES.sourceBucket,
+    retry: options.retry,
+    log,
+  });
+  cleanups.push(() => bridge.stop());
+
+  const upload = uploadCommand(emulators.env.STORAGE_EMULATOR_HOST, SANDBOX_NAMES.sourceBucket);
+  const page = await startPageServer({
+    port: options.port,
+    fallbackToFreePort: options.portIsDefault,
+    model: () => pageModel(emulators, seeded.rootFolderId, outcomes, upload),
+    download: (id) => driveDownload(emulators, id),
+  });
+  cleanups.push(() => page.close());
+  if (options.port !== 0 && page.port !== options.port) log.pagePortTaken({ wanted: options.port, used: page.port });
+
+  const scheduler = startScheduler({
+    httpFunctionUrl: functions.http.url,
+    everyMs: options.reconcileEveryMs,
+    firstAfterMs: options.firstReconcileAfterMs,
+    log,
+  });
+  cleanups.push(() => scheduler.stop());
+
+  const variables: Record<string, string> = {
+    ...emulators.env,
+    OAUTH_CLIENT_ID: emulators.seed.clientId,
+    OAUTH_CLIENT_SECRET: emulators.seed.clientSecret,
+    OAUTH_REFRESH_TOKEN: emulators.seed.refreshToken,
+    DRIVE_FOLDER_ID: seeded.rootFolderId,
+    SOURCE_BUCKET: SANDBOX_NAMES.sourceBucket,
+    STATE_BUCKET: SANDBOX_NAMES.stateBucket,
+    TOKEN_SECRET: SANDBOX_NAMES.secretName,
+    GOOGLE_CLOUD_PROJECT: SANDBOX_NAMES.project,
+    SANDBOX_PAGE_URL: page.url,
+    EVENT_FUNCTION_URL: functions.event.url,
+    HTTP_FUNCTION_URL: functions.http.url,
+    SANDBOX_PIDS: [process.pid, functions.event.pid, functions.http.pid].join(','),
+  };
+  return {
+    banner: { pageUrl: page.url, uploadCommand: upload, variables, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) },
+    stop: stopAll,
+  };
+}
+
+async function pageModel(emulators: Emulators, rootFolderId: string, outcomes: RecentOutcomes, upload: string): Promise<PageModel> {
+  const files = emulators.drive.listAll();
+  const root = files.find((f) => f.id === rootFolderId);
+  return {
+    generatedAt: new Date().toISOString(),
+    rootFolder: { id: rootFolderId, name: root?.name ?? SANDBOX_NAMES.rootFolderName },
+    drive: buildDriveTree(files, rootFolderId),
+    bucket: { name: SANDBOX_NAMES.sourceBucket, ...(await listBucket(emulators.env.STORAGE_EMULATOR_HOST, SANDBOX_NAMES.sourceBucket)) },
+    outcomes: outcomes.list(),
+    uploadCommand: upload,
+  };
+}
+
+/** The bucket's live objects through the emulator's JSON API (first BUCKET_LISTING_LIMIT). */
+async function listBucket(storageHost: string, bucket: string): Promise<{ objects: BucketObject[]; truncated: boolean; error?: string }> {
+  try {
+    const res = await fetch(`${storageHost}/storage/v1/b/${encodeURIComponent(bucket)}/o?maxResults=${BUCKET_LISTING_LIMIT}`);
+    if (!res.ok) return { objects: [], truncated: false, error: `listing failed: HTTP ${res.status} ${await res.text()}` };
+    const body = (await res.json()) as { items?: Record<string, string>[]; nextPageToken?: string };
+    const objects = (body.items ?? []).map((o) => ({
+      name: o.name ?? '',
+      size: Number(o.size ?? 0),
+      generation: o.generation ?? '',
+      updated: o.updated ?? '',
+      ...(o.md5Hash !== undefined ? { md5Hash: o.md5Hash } : {}),
+    }));
+    return { objects, truncated: body.nextPageToken !== undefined };
+  } catch (err) {
+    return { objects: [], truncated: false, error: `listing failed: ${(err as Error).message}` };
+  }
+}
+
+function driveDownload(emulators: Emulators, fileId: string): Download | undefined {
+  const file = emulators.drive.listAll().find((f) => f.id === fileId);
+  const content = emulators.drive.readContent(fileId);
+  if (!file || !content) return undefined;
+  return { name: file.name, mimeType: file.mimeType, size: content.size, stream: () => content.stream() };
+}
