@@ -92,12 +92,15 @@ async function putToSession(
 ): Promise<UploadProgress> {
   const response = await fetch(sessionUri, {
     method: 'PUT',
-    headers: { ...(await authHeaders()), 'content-range': range },
-    body,
+    headers: { ...(await authHeaders()), 'content-range': range, 'content-length': String(body.length) },
+    // An iterable body is written as is; a Buffer body would be copied whole by fetch first (one more chunk
+    // of memory per request).
+    body: body.length === 0 ? body : bodyInSlices(body),
+    duplex: 'half',
     // 308 is "Resume Incomplete" here, not a redirect to follow.
     redirect: 'manual',
     signal,
-  });
+  } as RequestInit);
   if (response.status === 308) {
     await response.body?.cancel();
     return { complete: false, persisted: parsePersistedBytes(response.headers.get('range')) };
@@ -110,6 +113,12 @@ async function putToSession(
     throw new SessionGoneError(response.status);
   }
   throw await driveHttpErrorFrom(response);
+}
+
+/** The buffer as views of at most 1 MiB, without copying. */
+async function* bodyInSlices(body: Buffer): AsyncGenerator<Uint8Array> {
+  const step = 1024 * 1024;
+  for (let at = 0; at < body.length; at += step) yield body.subarray(at, Math.min(at + step, body.length));
 }
 
 /** `bytes A-B/TOTAL` for a chunk, `bytes *\/TOTAL` for an empty one. */
