@@ -20,7 +20,8 @@ export const memoryBenchmark: Benchmark = {
     const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
     let instance: ChildInstance | undefined;
     try {
-      instance = await startChildInstance(world.env);
+      // As deployed: terraform/main.tf sets NODE_OPTIONS (see src/memory.ts).
+      instance = await startChildInstance({ ...world.env, NODE_OPTIONS: '--expose-gc --max-semi-space-size=2' });
       const pid = instance.pid;
       const idle = readMemory(pid);
       // All objects first: both copies then start right after an invocation, not after the instance

@@ -244,7 +244,7 @@ async function uploadLarge(
     keepRevisionForever: deps.config.keepRevisionsForever,
     total: size,
     chunkBytes: deps.config.uploadChunkBytes,
-    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, deps.config.uploadChunkBytes),
+    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs),
     requestTimeoutMs: deps.config.ioIdleTimeoutMs,
     leaseMs: deps.config.leaseMs,
     deadline: request.deadline,

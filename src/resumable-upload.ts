@@ -14,6 +14,7 @@ import { FILE_FIELDS, type DriveFile, type UploadMetadata } from './drive/files.
 import { SessionGoneError } from './errors.js';
 import { querySessionStatus, startUploadSession } from './drive/resumable-session.js';
 import { sendToSession } from './drive/chunked-transfer.js';
+import { garbageCollectorFor } from './memory.js';
 
 export interface ResumableUploadOptions {
   baseUrl: string;
@@ -83,6 +84,11 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
   const md5 = startOffset === 0 ? createHash('md5') : undefined;
   // Renew the lease while chunks flow (one renewal at a time, awaited before the record is written again).
   let renewal: Promise<void> = Promise.resolve();
+  const collect = garbageCollectorFor();
+  const onChunk = ({ bytes }: { bytes: number }) => {
+    collect(bytes);
+    renewIfDue();
+  };
   const renewIfDue = () => {
     if (owned.value.leaseUntil - Date.now() > o.leaseMs / 2) return;
     renewal = renewal.then(async () => {
@@ -101,7 +107,7 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
       md5,
       deadline: o.deadline,
       requestTimeoutMs: o.requestTimeoutMs,
-      onChunk: renewIfDue,
+      onChunk,
       retry: (op) => o.retry('chunk', op),
     });
     await renewal;

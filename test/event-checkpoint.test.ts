@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { captureLogLines, type LogCapture } from './support/log-capture.js';
 import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
 import { deliverStorageEvent, deliverUntilAcked, startInProcess, startInstances, type FunctionInstance } from './support/function-server.js';
 
@@ -14,8 +15,8 @@ const CHUNK = 1 * MiB;
 
 let world: World;
 let fn: FunctionInstance;
-const logLines: string[] = [];
-const realWrite = process.stdout.write.bind(process.stdout);
+let logCapture: LogCapture | undefined;
+const logLines = (): string[] => logCapture?.lines ?? [];
 const realFetch = globalThis.fetch;
 /** `[first, last]` of every chunk PUT to a Drive session from this process, in order. */
 const chunkRanges: Array<[number, number]> = [];
@@ -23,11 +24,7 @@ const chunkRanges: Array<[number, number]> = [];
 before(async () => {
   world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' });
   Object.assign(process.env, world.env);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    for (const line of text.split('\n')) if (line.startsWith('{"severity"')) logLines.push(line);
-    return realWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+  logCapture = captureLogLines();
   // The product PUTs chunks with the global fetch: record what it sends (bytes, not just requests).
   globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
@@ -41,7 +38,7 @@ before(async () => {
 
 after(async () => {
   globalThis.fetch = realFetch;
-  process.stdout.write = realWrite;
+  logCapture?.stop();
   await fn?.stop();
   await world?.stop();
 });
@@ -76,7 +73,7 @@ describe('checkpoint and resume of a large upload', () => {
     world.emulators.hub.faults.clear();
     const latency = slowChunks(250);
     chunkRanges.length = 0;
-    const from = logLines.length;
+    const from = logLines().length;
     const statuses: number[] = [];
     try {
       for (let i = 0; i < 20 && statuses.at(-1) !== 204; i++) statuses.push(await deliverStorageEvent(fn.url, data, { id: 'deadline-event' }));
@@ -87,7 +84,7 @@ describe('checkpoint and resume of a large upload', () => {
     assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
     const checkpointsSeen = statuses.filter((s) => s === 500).length;
     assert.ok(checkpointsSeen >= 2, `several invocations were needed, got statuses ${statuses.join(',')}`);
-    const checkpoints = logLines
+    const checkpoints = logLines()
       .slice(from)
       .map((l) => JSON.parse(l) as { severity: string; event?: string; offset?: number; total?: number })
       .filter((l) => l.event === 'uploadCheckpoint');
@@ -139,7 +136,7 @@ describe('checkpoint and resume of a large upload', () => {
       const resumeMs = Date.now() - resumed;
       assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
       // Measured, for the record: most of it is waiting for the dead invocation's lease.
-      realWrite(`# resumed after the kill in ${resumeMs} ms over ${statuses.length} deliveries\n`);
+      process.stdout.write(`# resumed after the kill in ${resumeMs} ms over ${statuses.length} deliveries\n`);
     } finally {
       world.emulators.hub.faults.remove(latency);
       await survivor?.stop();

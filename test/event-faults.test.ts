@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { captureLogLines, type LogCapture } from './support/log-capture.js';
 import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
 import { deliverStorageEvent, deliverUntilAcked, startInProcess, type FunctionInstance } from './support/function-server.js';
 import type { FaultRule } from '../emulators/harness/faults.js';
@@ -21,24 +22,20 @@ let world: World;
 let fn: FunctionInstance;
 let content: Buffer;
 let contentMd5: string;
-const logLines: string[] = [];
-const realWrite = process.stdout.write.bind(process.stdout);
+let logCapture: LogCapture | undefined;
+const logLines = (): string[] => logCapture?.lines ?? [];
 
 before(async () => {
   world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3' });
   Object.assign(process.env, world.env);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    for (const line of text.split('\n')) if (line.startsWith('{"severity"')) logLines.push(line);
-    return realWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+  logCapture = captureLogLines();
   fn = await startInProcess('backupOnFinalize');
   content = testBytes(SIZE, 'fault-matrix');
   contentMd5 = md5Hex(content);
 });
 
 after(async () => {
-  process.stdout.write = realWrite;
+  logCapture?.stop();
   await fn?.stop();
   await world?.stop();
 });
@@ -76,7 +73,7 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
   }
 }
 
-const parsedSince = (from: number) => logLines.slice(from).map((l) => JSON.parse(l) as { severity: string; event?: string; message: string });
+const parsedSince = (from: number) => logLines().slice(from).map((l) => JSON.parse(l) as { severity: string; event?: string; message: string });
 
 const sessionPut = (nth: number, action: FaultRule['action'], times = 1): FaultRule => ({
   service: 'drive',
@@ -180,7 +177,7 @@ describe('fault matrix during a 64 MiB upload', () => {
       const name = `faults/operator-${i}.bin`;
       const data = await uploadCopy(name);
       const eventId = `operator-${i}`;
-      const from = logLines.length;
+      const from = logLines().length;
       c.arm();
       let first: number;
       try {
@@ -206,7 +203,7 @@ describe('fault matrix during a 64 MiB upload', () => {
     const data = await uploadCopy(name);
     const { oauth, secrets, seed } = world.emulators;
     assert.equal(oauth.revokeRefreshToken(seed.refreshToken), true);
-    const from = logLines.length;
+    const from = logLines().length;
     assert.equal(await deliverStorageEvent(fn.url, data, { id: 'revoked' }), 500);
     const errors = parsedSince(from).filter((l) => l.severity === 'ERROR');
     assert.equal(errors.length, 1, JSON.stringify(errors));

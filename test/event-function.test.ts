@@ -4,28 +4,25 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { captureLogLines, type LogCapture } from './support/log-capture.js';
 import { createWorld, drivePath, md5Hex, testBytes, type World } from './support/world.js';
 import { deliverStorageEvent, deliverUntilAcked, startInProcess, type FunctionInstance } from './support/function-server.js';
 
 const MiB = 1024 * 1024;
 let world: World;
 let fn: FunctionInstance;
-const logLines: string[] = [];
-const realWrite = process.stdout.write.bind(process.stdout);
+let logCapture: LogCapture | undefined;
+const logLines = (): string[] => logCapture?.lines ?? [];
 
 before(async () => {
   world = await createWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' });
   Object.assign(process.env, world.env);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    for (const line of text.split('\n')) if (line.startsWith('{"severity"')) logLines.push(line);
-    return realWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+  logCapture = captureLogLines();
   fn = await startInProcess('backupOnFinalize');
 });
 
 after(async () => {
-  process.stdout.write = realWrite;
+  logCapture?.stop();
   await fn?.stop();
   await world?.stop();
 });
@@ -110,9 +107,9 @@ describe('backupOnFinalize', () => {
     await upload('gone/file.txt', Buffer.from('new'));
     // Versioning off: the old generation is no longer readable... the emulator keeps history, so delete it.
     await world.storage.bucket(world.sourceBucket).file('gone/file.txt', { generation: Number(old.generation) }).delete().catch(() => undefined);
-    const before = logLines.length;
+    const before = logLines().length;
     assert.equal(await deliverStorageEvent(fn.url, old), 204);
-    const outcome = logLines.slice(before).map((l) => JSON.parse(l)).find((l) => l.outcome);
+    const outcome = logLines().slice(before).map((l) => JSON.parse(l)).find((l) => l.outcome);
     assert.equal(outcome?.outcome, 'skipped');
   });
 
@@ -128,7 +125,7 @@ describe('backupOnFinalize', () => {
   ];
   for (const { label, mode, data } of malformed) {
     test(`malformed event (${label}) is acknowledged with one ERROR line`, async () => {
-      const before = logLines.length;
+      const before = logLines().length;
       const envelope = {
         id: `bad-${label}`,
         specversion: '1.0',
@@ -151,13 +148,13 @@ describe('backupOnFinalize', () => {
               body: data === undefined ? '' : JSON.stringify(data),
             });
       assert.ok(res.status >= 200 && res.status < 300, `acknowledged, got ${res.status}`);
-      const errors = logLines.slice(before).filter((l) => JSON.parse(l).severity === 'ERROR');
+      const errors = logLines().slice(before).filter((l) => JSON.parse(l).severity === 'ERROR');
       assert.equal(errors.length, 1, errors.join('\n'));
     });
   }
 
   test('the refresh token never appears in a log line', () => {
-    assert.ok(logLines.length > 10);
-    for (const line of logLines) assert.ok(!line.includes(world.emulators.seed.refreshToken), line);
+    assert.ok(logLines().length > 10);
+    for (const line of logLines()) assert.ok(!line.includes(world.emulators.seed.refreshToken), line);
   });
 });

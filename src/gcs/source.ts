@@ -22,17 +22,13 @@ export class ReadStalledError extends Error {
   }
 }
 
-/**
- * Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError.
- * `readAheadBytes` lets the read run ahead of the consumer (e.g. one upload chunk, so the next chunk is
- * read while the current one is being sent).
- */
-export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000, readAheadBytes?: number): Readable {
+/** Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError. */
+export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000): Readable {
   const source = storage
     .bucket(ref.bucket)
     .file(ref.name, { generation: ref.generation })
     .createReadStream({ start: offset, validation: false, decompress: false });
-  const out = new PassThrough(readAheadBytes ? { highWaterMark: readAheadBytes } : {});
+  const out = new PassThrough();
   let timer: NodeJS.Timeout | undefined;
   const stop = (err?: Error) => {
     clearTimeout(timer);

@@ -319,7 +319,7 @@ test('both functions receive every runtime environment variable', async () => {
   const env = root.locals.get('managed_environment');
   assert.ok(env !== null && typeof env === 'object' && !Array.isArray(env), 'local.managed_environment is a map');
   assert.deepEqual(Object.keys(env).sort(), [
-    'DELETE_MODE', 'DRIVE_FOLDER_ID', 'EXCLUDE_GLOBS', 'INCLUDE_PREFIXES', 'KEEP_REVISIONS_FOREVER', 'MULTIPART_MAX_MIB', 'NODE_ENV',
+    'DELETE_MODE', 'DRIVE_FOLDER_ID', 'EXCLUDE_GLOBS', 'INCLUDE_PREFIXES', 'KEEP_REVISIONS_FOREVER', 'MULTIPART_MAX_MIB', 'NODE_ENV', 'NODE_OPTIONS',
     'ON_NEW_GENERATION', 'SOURCE_BUCKET', 'STATE_BUCKET', 'STATE_PREFIX', 'TOKEN_SECRET', 'UPLOAD_CHUNK_MIB',
   ]);
   assert.equal(env['TOKEN_SECRET'], '${google_secret_manager_secret.token.id}');
