@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { MalformedEventError, parseStorageEvent, type ObjectRef } from './event.js';
 import { backupAndLog } from './backup-and-log.js';
+import { failureVerdict } from './verdict.js';
 import { createDeadline } from './time-budget.js';
 import { ConfigError } from './config.js';
 import { mirrorDelete } from './delete-mirror.js';
@@ -56,8 +57,14 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   }
   if (event.kind === 'deleted') {
     if (runtime.config.deleteMode !== 'trash') return logger.eventIgnored({ type: 'deleted (DELETE_MODE=keep)', id: event.id });
-    const trashed = await mirrorDelete(runtime, ref);
-    logger.objectOutcome({ ...base, outcome: 'skipped', reason: trashed, durationMs: Date.now() - started, attempts: 1 });
+    try {
+      const result = await mirrorDelete(runtime, ref);
+      logger.deleteMirrored({ ...base, result, durationMs: Date.now() - started });
+    } catch (err) {
+      const verdict = failureVerdict(err);
+      logger.objectOutcome({ ...base, outcome: 'failed', reason: `trashing the backup: ${verdict.reason}`, durationMs: Date.now() - started, attempts: 1 });
+      if (verdict.retry) throw new RetryLaterError(`trashing the backup of gs://${ref.bucket}/${ref.name} will be retried: ${verdict.reason}`);
+    }
     return;
   }
 

@@ -55,7 +55,8 @@ export interface Logger {
   permanentFailure(e: ObjectId & { problem: string; action?: string; error?: unknown } & Traced): void;
   retrying(e: { what: string; attempt: number; delayMs: number; reason: string; error?: unknown } & Traced): void;
   uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
-  duplicateEvent(e: ObjectId & { id?: string; reason: string; driveFileId?: string } & Traced): void;
+  /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
+  deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
@@ -195,8 +196,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const message = `stopped uploading ${where(e)} at ${position} before the deadline; will continue on retry`;
       emit('INFO', 'uploadCheckpoint', message, e);
     },
-    duplicateEvent(e) {
-      emit('INFO', 'duplicateEvent', `duplicate event for ${where(e)}: ${e.reason}`, e);
+    deleteMirrored(e) {
+      const what = { trashed: 'its Drive backup moved to the trash', overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' }[e.result];
+      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;

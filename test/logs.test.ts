@@ -102,10 +102,10 @@ describe('named events', () => {
       { offset: 8388608, total: 20000000 },
     ],
     [
-      'duplicateEvent',
-      (l) => l.duplicateEvent({ ...OBJ, id: 'e3', reason: 'already backed up', driveFileId: 'f9' }),
-      'INFO', 'duplicateEvent', /^duplicate event for gs:\/\/src\/a\/b\.txt#17: already backed up$/,
-      { id: 'e3', driveFileId: 'f9' },
+      'deleteMirrored',
+      (l) => l.deleteMirrored({ ...OBJ, result: 'trashed', durationMs: 3 }),
+      'INFO', 'deleteMirrored', /^deleted gs:\/\/src\/a\/b\.txt#17: its Drive backup moved to the trash$/,
+      { result: 'trashed', durationMs: 3 },
     ],
   ];
   for (const [title, call, severity, event, message, fields] of rows) {
