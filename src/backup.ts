@@ -14,14 +14,15 @@ import type { Deadline } from './time-budget.js';
 import { classifyFailure, httpStatusOf, isConflict, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
 import { withRetry } from './retry.js';
 import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
-import { createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
+import { BackupFileGoneError, createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
 import type { FolderResolver } from './drive/folders.js';
 import type { DriveIdPool } from './drive/id-pool.js';
 import type { StateStore, Versioned } from './state/store.js';
 import type { ObjectRecord } from './state/claim-plan.js';
-import { claimObject, markDone, objectRecordKey, releaseClaim } from './state/object-claim.js';
+import { claimObject, markDone, ObjectBusyError, objectRecordKey, releaseClaim } from './state/object-claim.js';
 import { openObject, readSmallObject } from './gcs/source.js';
 import { uploadResumable } from './resumable-upload.js';
+import { driveBaseUrl } from './clients.js';
 
 /** Drive's per-file size limit (5 TB). */
 export const DRIVE_MAX_FILE_BYTES = 5e12;
@@ -124,8 +125,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
     return { outcome: 'skipped', reason: claim.reason, driveFileId: claim.record.fileId, attempts };
   }
 
-  const revise = claim.record.value.fileCreated;
-  const fileId = claim.record.value.fileId;
+  let owned = claim.record;
   try {
     const path = planObjectPath(ref.name);
     const parent = await retry('folders', () => deps.folders.resolve(path.folders));
@@ -137,10 +137,22 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       modifiedTime: ref.updated,
       appProperties: sourceAppProperties(ref),
     };
-    const uploaded =
-      size <= config.multipartMaxBytes && !claim.record.value.session
-        ? await uploadSmall(deps, drive, ref, claim.record.value, meta, revise, retry)
-        : await uploadLarge(deps, request, ref, key, claim.record, meta, revise, size, retry);
+    const transfer = (target: Versioned<ObjectRecord>): Promise<Uploaded> =>
+      size <= config.multipartMaxBytes && !target.value.session
+        ? uploadSmall(deps, drive, ref, target.value, meta, target.value.fileCreated, retry)
+        : uploadLarge(deps, request, ref, key, target, meta, target.value.fileCreated, size, retry);
+    let uploaded: Uploaded;
+    try {
+      uploaded = await transfer(owned);
+    } catch (err) {
+      if (!(err instanceof BackupFileGoneError)) throw err;
+      // The user deleted the Drive file this generation was to revise: back it up as a new file.
+      const fresh = await deps.store.replace(key, { ...owned.value, fileId: await deps.ids.next(), fileCreated: false, session: undefined }, owned.version);
+      if (!fresh) throw new ObjectBusyError(Date.now());
+      owned = fresh;
+      uploaded = await transfer(owned);
+    }
+    const { fileId, fileCreated: revise } = owned.value;
     try {
       await verifyMd5(deps, ref, uploaded.file, uploaded.md5Hex);
     } catch (err) {
@@ -151,7 +163,8 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
     return { outcome: revise ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size, attempts };
   } catch (err) {
     if (!(err instanceof CheckpointError)) {
-      const change: Partial<ObjectRecord> = err instanceof IntegrityError && !revise ? { fileId: await deps.ids.next(), session: undefined } : {};
+      const change: Partial<ObjectRecord> =
+        err instanceof IntegrityError && !owned.value.fileCreated ? { fileId: await deps.ids.next(), session: undefined } : {};
       await releaseClaim(deps.store, key, request.invocationId, change).catch(() => undefined);
     }
     throw err;
@@ -233,7 +246,7 @@ async function uploadLarge(
   retry: <T>(what: string, op: (attempt: number) => Promise<T>) => Promise<T>,
 ): Promise<Uploaded> {
   const result = await uploadResumable({
-    baseUrl: deps.config.emulators.drive ?? 'https://www.googleapis.com',
+    baseUrl: driveBaseUrl(deps.config),
     authHeaders: deps.authHeaders,
     store: deps.store,
     key,

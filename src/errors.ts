@@ -47,7 +47,9 @@ export type Failure =
   /** Another instance holds this object's lease: throw, the retried event finds it done. Not retried in-invocation. */
   | { kind: 'busy'; reason: string }
   /** Stopped before the deadline with progress saved: throw so the retried event continues. */
-  | { kind: 'checkpoint'; reason: string };
+  | { kind: 'checkpoint'; reason: string }
+  /** The Drive file a new generation should revise was deleted in Drive: the backup starts a new file. */
+  | { kind: 'backup-file-gone'; reason: string };
 
 export type FailureSource = 'drive' | 'gcs' | 'secret-manager' | 'oauth' | 'drive-root';
 

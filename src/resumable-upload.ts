@@ -10,8 +10,8 @@ import type { Deadline } from './time-budget.js';
 import type { StateStore, Versioned } from './state/store.js';
 import type { ObjectRecord } from './state/claim-plan.js';
 import { ObjectBusyError } from './state/object-claim.js';
-import { FILE_FIELDS, type DriveFile, type UploadMetadata } from './drive/files.js';
-import { SessionGoneError } from './errors.js';
+import { BackupFileGoneError, FILE_FIELDS, type DriveFile, type UploadMetadata } from './drive/files.js';
+import { isNotFound, SessionGoneError } from './errors.js';
 import { querySessionStatus, startUploadSession } from './drive/resumable-session.js';
 import { sendToSession } from './drive/chunked-transfer.js';
 import { garbageCollectorFor } from './memory.js';
@@ -47,6 +47,16 @@ async function saveRecord(o: ResumableUploadOptions, owned: Versioned<ObjectReco
   return saved;
 }
 
+/** A PATCH session for a file that no longer exists is a BackupFileGoneError, not a retryable 404. */
+async function startUploadSessionOrGone(options: Parameters<typeof startUploadSession>[0]): Promise<string> {
+  try {
+    return await startUploadSession(options);
+  } catch (err) {
+    if (options.fileId !== undefined && isNotFound(err)) throw new BackupFileGoneError(options.fileId);
+    throw err;
+  }
+}
+
 export async function uploadResumable(o: ResumableUploadOptions, restarted = false): Promise<ResumableUploadResult> {
   let owned = o.owned;
   let session = owned.value.session;
@@ -64,7 +74,7 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
   if (!session) {
     const { parents, ...changes } = o.metadata;
     session = await o.retry('start-session', () =>
-      startUploadSession({
+      startUploadSessionOrGone({
         baseUrl: o.baseUrl,
         authHeaders: o.authHeaders,
         fileId: o.revise ? o.fileId : undefined,

@@ -22,6 +22,7 @@ function fromFailure(failure: Failure): Verdict {
   switch (failure.kind) {
     case 'transient':
     case 'session-gone':
+    case 'backup-file-gone':
       return { retry: true, log: 'transient', reason: failure.reason };
     case 'busy':
     case 'checkpoint':

@@ -95,6 +95,24 @@ describe('backupOnFinalize', () => {
     assert.equal(backupsOf('rev/doc.txt')[0]!.revisions, 2);
   });
 
+  // A small object's claim keeps its lease until it runs out (LEASE_SEC, one request saved per object),
+  // so a new generation arriving within it waits for the lease; a large object's claim is released.
+  for (const size of [5 * MiB + 1]) {
+    test(`a new generation of an object whose backup was deleted in Drive becomes a new file (${size} B)`, async () => {
+      const name = `deleted-in-drive/${size}.bin`;
+      const first = await upload(name, testBytes(size, 'one'));
+      assert.equal(await deliverStorageEvent(fn.url, first), 204);
+      await world.drive.files.delete({ fileId: backupsOf(name)[0]!.id });
+      const content = testBytes(size, 'two');
+      const second = await upload(name, content);
+      assert.equal(await deliverStorageEvent(fn.url, second), 204);
+      const files = backupsOf(name);
+      assert.equal(files.length, 1);
+      assert.equal(files[0]!.md5Checksum, md5Hex(content));
+      assert.equal(files[0]!.appProperties['gdb.generation'], String(second.generation));
+    });
+  }
+
   test('folder placeholders and events of other types are acknowledged without a file', async () => {
     const data = await upload('placeholder/', Buffer.alloc(0));
     assert.equal(await deliverStorageEvent(fn.url, data), 204);

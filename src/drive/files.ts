@@ -4,7 +4,7 @@
  */
 import type { drive_v3 } from '@googleapis/drive';
 import type { Readable } from 'node:stream';
-import { isNotFound } from '../errors.js';
+import { isNotFound, type ClassifiedError, type Failure } from '../errors.js';
 import type { DriveProbe } from '../state/claim-plan.js';
 
 export const FILE_FIELDS = 'id,name,md5Checksum,size,parents,appProperties,headRevisionId';
@@ -19,6 +19,15 @@ export interface UploadMetadata {
 }
 
 export type DriveFile = drive_v3.Schema$File;
+
+/** The file a new generation should become a revision of is gone from Drive (deleted by the user). */
+export class BackupFileGoneError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor(fileId: string) {
+    super(`the Drive backup file ${fileId} was deleted`);
+    this.failure = { kind: 'backup-file-gone', reason: this.message };
+  }
+}
 
 export async function generateIds(drive: drive_v3.Drive, count: number): Promise<string[]> {
   const res = await drive.files.generateIds({ count, space: 'drive', type: 'files' });
@@ -68,15 +77,15 @@ export async function reviseWithContent(
   keepRevisionForever: boolean,
 ): Promise<DriveFile> {
   const { parents: _parents, ...changes } = meta;
-  const res = await drive.files.update({
-    fileId,
-    requestBody: changes,
-    media: { mimeType: meta.mimeType, body },
-    fields: FILE_FIELDS,
-    supportsAllDrives: true,
-    keepRevisionForever,
-  }, mediaCallOptions(drive));
-  return res.data;
+  try {
+    const res = await drive.files.update(
+      { fileId, requestBody: changes, media: { mimeType: meta.mimeType, body }, fields: FILE_FIELDS, supportsAllDrives: true, keepRevisionForever },
+      mediaCallOptions(drive),
+    );
+    return res.data;
+  } catch (err) {
+    throw isNotFound(err) ? new BackupFileGoneError(fileId) : err;
+  }
 }
 
 export async function getFile(drive: drive_v3.Drive, fileId: string): Promise<DriveFile> {
