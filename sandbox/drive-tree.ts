@@ -2,19 +2,10 @@
  * The Drive folder tree under the backup root, built from the Drive emulator's flat file list (pure):
  * folders first, then files, each by name; trashed items kept (the page marks them).
  */
+import type { DriveFileView } from '../emulators/drive/index.js';
 
 /** What the tree needs of a Drive file (a subset of the emulator's `DriveFileView`). */
-export interface DriveFileFacts {
-  id: string;
-  name: string;
-  mimeType: string;
-  parents: string[];
-  trashed: boolean;
-  size?: number;
-  md5Checksum?: string;
-  revisions: number;
-  modifiedTime: string;
-}
+export type DriveFileFacts = Pick<DriveFileView, 'id' | 'name' | 'mimeType' | 'parents' | 'trashed' | 'size' | 'md5Checksum' | 'revisions' | 'modifiedTime'>;
 
 export interface DriveNode {
   id: string;
