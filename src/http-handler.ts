@@ -2,7 +2,8 @@
  * The HTTP function (`backupHttp`): JSON in, JSON out, three routes —
  *   POST /backup     back up one object now            (src/http/backup-route.ts)
  *   POST /reconcile  back up whatever events missed     (src/http/reconcile-route.ts)
- *   GET  /healthz    liveness and version
+ *   GET  /healthz    liveness and version (also /health: on Cloud Run's own URLs, paths ending in `z`
+ *                    are reserved by the platform and never reach the container)
  * Unknown path → 404, wrong method → 405, bad body → 400 listing every problem; bad input never gets a
  * 500. Authentication is Cloud Run IAM (roles/run.invoker); the function adds no scheme of its own.
  */
@@ -35,10 +36,13 @@ const withRuntime =
     return handle(runtime, body, req);
   };
 
+const health = async (): Promise<HttpReply> => ({ status: 200, body: { ok: true, version: productVersion() } });
+
 const ROUTES: Record<string, Route> = {
   '/backup': { method: 'POST', handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'))) },
   '/reconcile': { method: 'POST', handle: withRuntime((runtime, body) => reconcileRoute(runtime, body)) },
-  '/healthz': { method: 'GET', handle: async () => ({ status: 200, body: { ok: true, version: productVersion() } }) },
+  '/healthz': { method: 'GET', handle: health },
+  '/health': { method: 'GET', handle: health },
 };
 
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {

@@ -51,6 +51,10 @@ resource "google_cloudfunctions2_function" "event" {
       condition     = var.event_concurrency == 1 || tonumber(var.event_cpu) >= 1
       error_message = "event_concurrency above 1 requires event_cpu >= 1."
     }
+    precondition {
+      condition     = var.drive_folder_id != null
+      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
+    }
   }
 
   # Everything the first delivery needs must exist before the trigger starts firing, so a fresh project
@@ -106,6 +110,10 @@ resource "google_cloudfunctions2_function" "http" {
     precondition {
       condition     = var.http_concurrency == 1 || tonumber(var.http_cpu) >= 1
       error_message = "http_concurrency above 1 requires http_cpu >= 1."
+    }
+    precondition {
+      condition     = var.drive_folder_id != null
+      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
     }
   }
 

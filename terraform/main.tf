@@ -19,7 +19,8 @@ locals {
   # anything added later never reach the archive.
   source_files = sort(concat(
     ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"],
-    tolist(fileset(local.source_root, "src/**")),
+    # TypeScript sources only: a stray binary (an editor's or OS's dotfile) would break file() and never ships.
+    tolist(fileset(local.source_root, "src/**/*.ts")),
   ))
 
   token_secret_id = var.token_secret_id != null ? var.token_secret_id : "${var.name}-drive-token"
@@ -44,7 +45,7 @@ locals {
   # Runtime configuration shared by both functions. Optional tuning values that are unset are left out so
   # the function's own defaults apply.
   managed_environment = {
-    DRIVE_FOLDER_ID        = var.drive_folder_id
+    DRIVE_FOLDER_ID        = coalesce(var.drive_folder_id, "")
     TOKEN_SECRET           = google_secret_manager_secret.token.id
     SOURCE_BUCKET          = local.source_bucket_name
     STATE_BUCKET           = local.state_bucket_name

@@ -155,10 +155,11 @@ variable "force_destroy_buckets" {
 
 variable "drive_folder_id" {
   type        = string
-  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID)."
+  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID), as printed by `npx gcs-drive-backup authorize`. May stay null for the first, targeted apply that creates only the secret; the functions require it."
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{10,128}$", var.drive_folder_id))
+    condition     = var.drive_folder_id == null || can(regex("^[A-Za-z0-9_-]{10,128}$", var.drive_folder_id))
     error_message = "drive_folder_id must be a Drive file ID (the last path segment of the folder's URL): 10-128 letters, digits, '-' or '_'."
   }
 }
@@ -270,7 +271,9 @@ variable "extra_environment_variables" {
     condition = length(setintersection(keys(var.extra_environment_variables), [
       "DRIVE_FOLDER_ID", "TOKEN_SECRET", "SOURCE_BUCKET", "STATE_BUCKET", "STATE_PREFIX", "INCLUDE_PREFIXES",
       "EXCLUDE_GLOBS", "ON_NEW_GENERATION", "DELETE_MODE", "KEEP_REVISIONS_FOREVER", "UPLOAD_CHUNK_MIB", "MULTIPART_MAX_MIB",
-      "FUNCTION_TIMEOUT_SEC",
+      "FUNCTION_TIMEOUT_SEC", "NODE_ENV", "NODE_OPTIONS",
+      # reserved by Cloud Run
+      "PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION",
     ])) == 0
     error_message = "extra_environment_variables must not set a variable the module manages; use the dedicated input instead."
   }

@@ -21,7 +21,7 @@ after(async () => {
 describe('bad requests get the documented 4xx and message', () => {
   type Row = [title: string, method: string, path: string, body: string | undefined, contentType: string | undefined, status: number, message: RegExp];
   const rows: Row[] = [
-    ['unknown route', 'POST', '/nope', '{}', 'application/json', 404, /^no route \/nope; routes: POST \/backup, POST \/reconcile, GET \/healthz$/],
+    ['unknown route', 'POST', '/nope', '{}', 'application/json', 404, /^no route \/nope; routes: POST \/backup, POST \/reconcile, GET \/healthz, GET \/health$/],
     ['GET /backup', 'GET', '/backup', undefined, undefined, 405, /^\/backup accepts POST, not GET$/],
     ['PUT /reconcile', 'PUT', '/reconcile', '{}', 'application/json', 405, /^\/reconcile accepts POST, not PUT$/],
     ['POST /healthz', 'POST', '/healthz', '{}', 'application/json', 405, /^\/healthz accepts GET, not POST$/],
@@ -53,12 +53,14 @@ describe('bad requests get the documented 4xx and message', () => {
   });
 });
 
-test('GET /healthz answers with the package version', async () => {
-  const res = await fx.request('GET', '/healthz');
-  const version = (JSON.parse(readFileSync(new URL('../package.json', `file://${__filename}`), 'utf8')) as { version: string }).version;
-  assert.equal(res.status, 200);
-  assert.deepEqual(res.body, { ok: true, version });
-});
+for (const path of ['/healthz', '/health']) {
+  test(`GET ${path} answers with the package version`, async () => {
+    const res = await fx.request('GET', path);
+    const version = (JSON.parse(readFileSync(new URL('../package.json', `file://${__filename}`), 'utf8')) as { version: string }).version;
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { ok: true, version });
+  });
+}
 
 test('POST /backup backs up the live generation, then finds it done', async () => {
   const bucket = fx.world.storage.bucket(fx.world.sourceBucket);

@@ -7,6 +7,7 @@
 import { createDeadline } from '../time-budget.js';
 import { parseGsUrl } from '../http/validate.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
+import { bucketExists } from '../gcs/source.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
 import { failureVerdict } from '../verdict.js';
 import { CONFIG_FLAG_USAGE, parseCommandLine, runtimeForCommand } from './backup-command.js';
@@ -27,7 +28,7 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
   }
   const { bucket, name: prefix } = target.value;
   const runtime = await runtimeForCommand(io, flags);
-  const [exists] = await runtime.storage.bucket(bucket).exists();
+  const exists = await bucketExists(runtime.storage, bucket);
   if (!exists) {
     io.stderr(`bucket ${bucket} not found\n`);
     return 1;

@@ -61,6 +61,20 @@ export async function readSmallObject(storage: Storage, ref: Generation, idleMs 
   return Buffer.concat(chunks);
 }
 
+/**
+ * Whether a bucket exists, asked by listing at most one object: the runtime service account has
+ * `storage.objects.list` on the source bucket (objectViewer), not `storage.buckets.get`.
+ */
+export async function bucketExists(storage: Storage, bucket: string): Promise<boolean> {
+  try {
+    await storage.bucket(bucket).getFiles({ maxResults: 1, autoPaginate: false });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
 /** The live object's metadata, or of one generation when given. */
 export async function objectMetadata(storage: Storage, bucket: string, name: string, generation?: string): Promise<ObjectRef> {
   const [m] = await storage.bucket(bucket).file(name, generation ? { generation } : {}).getMetadata();

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { classifyFailure, isNotFound } from '../errors.js';
-import { objectMetadata } from '../gcs/source.js';
+import { bucketExists, objectMetadata } from '../gcs/source.js';
 import { withRetry } from '../retry.js';
 import type { Runtime } from '../runtime.js';
 import { createDeadline } from '../time-budget.js';
@@ -37,8 +37,8 @@ export async function backupRoute(runtime: Runtime, body: unknown, trace?: strin
     });
   } catch (err) {
     if (isNotFound(err)) {
-      const [bucketExists] = await runtime.storage.bucket(bucket).exists();
-      return { status: 404, body: { error: bucketExists ? `object ${subject} not found` : `bucket ${bucket} not found` } };
+      const found = await bucketExists(runtime.storage, bucket);
+      return { status: 404, body: { error: found ? `object ${subject} not found` : `bucket ${bucket} not found` } };
     }
     return failureReply(verdictOfFailure(classifyFailure(err, 'gcs')), subject);
   }

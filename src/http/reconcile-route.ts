@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { createDeadline } from '../time-budget.js';
 import { failureVerdict } from '../verdict.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
+import { bucketExists } from '../gcs/source.js';
 import { validationContext } from './backup-route.js';
 import { badRequest, failureReply, RETRY_AFTER_SECONDS, verdictOfFailure, type HttpReply } from './failure-status.js';
 import { parseReconcileBody } from './validate.js';
@@ -20,7 +21,7 @@ export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<H
   const deadline = createDeadline(runtime.config.deadlineMs);
 
   try {
-    const [exists] = await runtime.storage.bucket(request.bucket).exists();
+    const exists = await bucketExists(runtime.storage, request.bucket);
     if (!exists) return { status: 404, body: { error: `bucket ${request.bucket} not found` } };
   } catch (err) {
     return failureReply(verdictOfFailure(classifyFailure(err, 'gcs')), subject);

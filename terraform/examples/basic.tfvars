@@ -1,14 +1,13 @@
 # Minimal deployment: back up an existing bucket into a Drive folder.
 #
-#   cd terraform
-#   terraform init
-#   terraform apply -var-file=examples/basic.tfvars
-#   npx gcs-drive-backup authorize   # writes the OAuth token into the secret shown by `terraform output token_secret_id`
+# Steps (see terraform/README.md): apply -target=google_secret_manager_secret.token, then
+#   npx gcs-drive-backup authorize --client-secrets ../credentials.json --secret "$(terraform output -raw token_secret_id)"
+# which prints DRIVE_FOLDER_ID: put it below, then apply everything.
 
 project_id      = "my-backup-project"
 region          = "europe-west1"
 source_bucket   = "my-photos-bucket"
-drive_folder_id = "1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuV"
+drive_folder_id = "1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuV" # printed by `authorize`
 
 # Optional behaviour (defaults shown where they differ from the function's own defaults).
 on_new_generation      = "revision"

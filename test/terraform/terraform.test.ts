@@ -341,10 +341,10 @@ test('the source archive ships only package files and src/, under a name that ca
   assert.equal(dynamicSource.length, 1, 'archive_file uses a dynamic "source" block');
   assert.equal(dynamicSource[0]!['for_each'], '${local.source_files}');
   const files = String(root.locals.get('source_files'));
-  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/**']) {
+  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/**/*.ts']) {
     assert.ok(files.includes(`"${f}"`), `source_files lacks ${f}`);
   }
-  for (const never of ['test', 'emulators', 'bench', 'scripts', 'terraform', 'node_modules', 'dist']) {
+  for (const never of ['test', 'emulators', 'bench', 'scripts', 'sandbox', 'terraform', 'node_modules', 'dist']) {
     assert.ok(!new RegExp(`"${never}[/"*]`).test(files), `source_files would ship ${never}/`);
   }
   const object = only(findResource(root, 'google_storage_bucket_object', 'source'), 'source archive object');
