@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import type { ObjectRef } from './event.js';
 import { selectObject } from './filters.js';
 import type { Deadline } from './time-budget.js';
-import { classifyFailure, httpStatusOf, isConflict, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
+import { classifyFailure, fromSource, httpStatusOf, isConflict, isNotFound, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
 import { withRetry } from './retry.js';
 import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
 import { BackupFileGoneError, createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
@@ -105,20 +105,25 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
 
   const drive = await deps.drive();
   const key = objectRecordKey(ref.bucket, ref.name, config.onNewGeneration === 'copy' ? ref.generation : undefined);
-  const claim = await retry('claim', () =>
-    claimObject({
-      store: deps.store,
-      key,
-      generation: ref.generation,
-      mode: config.onNewGeneration,
-      me: request.invocationId,
-      leaseUntil: Date.now() + config.leaseMs,
-      newFileId: () => deps.ids.next(),
-      unusedFileId: (id) => deps.ids.giveBack(id),
-      probeDrive: (fileId) => probeFile(drive, fileId, APP_PROPERTY.generation),
-      waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
-      restoreMissing: request.restoreMissing,
-    }),
+  const expectedMd5Hex = ref.md5Hash ? Buffer.from(ref.md5Hash, 'base64').toString('hex') : undefined;
+  const probe = (fileId: string) => fromSource('drive', () => probeFile(drive, fileId, APP_PROPERTY.generation));
+  const newFileId = () => fromSource('drive', () => deps.ids.next());
+  const claim = await retry(
+    'claim',
+    () =>
+      claimObject({
+        store: deps.store,
+        key,
+        generation: ref.generation,
+        expectedMd5Hex,
+        mode: config.onNewGeneration,
+        me: request.invocationId,
+        leaseMs: config.leaseMs,
+        newFileId,
+        probeDrive: probe,
+        waitMs: size <= config.multipartMaxBytes ? Math.min(20_000, request.deadline.remainingMs() / 2) : 0,
+        restoreMissing: request.restoreMissing,
+      }),
     'gcs',
   );
   if (claim.kind === 'settled') {
@@ -126,6 +131,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   }
 
   let owned = claim.record;
+  let uploaded: Uploaded | undefined;
   try {
     const path = planObjectPath(ref.name);
     const parent = await retry('folders', () => deps.folders.resolve(path.folders));
@@ -139,32 +145,39 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
     };
     const transfer = (target: Versioned<ObjectRecord>): Promise<Uploaded> =>
       size <= config.multipartMaxBytes && !target.value.session
-        ? uploadSmall(deps, drive, ref, target.value, meta, target.value.fileCreated, retry)
-        : uploadLarge(deps, request, ref, key, target, meta, target.value.fileCreated, size, retry);
-    let uploaded: Uploaded;
+        ? uploadSmall(deps, drive, ref, target.value, meta, retry)
+        : uploadLarge(deps, request, ref, key, target, meta, size, retry);
     try {
       uploaded = await transfer(owned);
     } catch (err) {
       if (!(err instanceof BackupFileGoneError)) throw err;
-      // The user deleted the Drive file this generation was to revise: back it up as a new file.
-      const fresh = await deps.store.replace(key, { ...owned.value, fileId: await deps.ids.next(), fileCreated: false, session: undefined }, owned.version);
-      if (!fresh) throw new ObjectBusyError(Date.now());
-      owned = fresh;
+      // The record's Drive file is not what it expected (deleted by the user, or its id taken): revise the
+      // file if it is there after all, else start a new one.
+      const found = await probe(owned.value.fileId);
+      const change: Partial<ObjectRecord> =
+        found !== 'absent' && !found.trashed ? { fileCreated: true, session: undefined } : { fileId: await newFileId(), fileCreated: false, session: undefined };
+      const next = await deps.store.replace(key, { ...owned.value, ...change }, owned.version);
+      if (!next) throw new ObjectBusyError(Date.now());
+      owned = next;
       uploaded = await transfer(owned);
     }
-    const { fileId, fileCreated: revise } = owned.value;
+    const fileId = owned.value.fileId;
     try {
-      await verifyMd5(deps, ref, uploaded.file, uploaded.md5Hex);
+      await verifyMd5(deps, ref, uploaded.file, uploaded.md5Hex, expectedMd5Hex);
     } catch (err) {
-      await discardBadUpload(drive, fileId, revise, uploaded.file);
+      if (err instanceof IntegrityError) await discardBadUpload(drive, fileId, uploaded);
       throw err;
     }
     if (uploaded.resumable) await markDone(deps.store, key, uploaded.resumable, fileId).catch(() => undefined);
-    return { outcome: revise ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size, attempts };
+    return { outcome: uploaded.revised ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size, attempts };
   } catch (err) {
+    // A 404 on an upload may be a parent folder deleted in Drive: look the path up afresh next time.
+    if (isNotFound(err)) deps.folders.forget(planObjectPath(ref.name).folders);
     if (!(err instanceof CheckpointError)) {
+      // After an MD5 mismatch the (discarded) copy's session is finished: never resume it. A new file's id
+      // was deleted with the bad copy, so it gets a fresh one.
       const change: Partial<ObjectRecord> =
-        err instanceof IntegrityError && !owned.value.fileCreated ? { fileId: await deps.ids.next(), session: undefined } : {};
+        err instanceof IntegrityError ? { session: undefined, ...(uploaded?.revised ? {} : { fileId: await newFileId(), fileCreated: false }) } : {};
       await releaseClaim(deps.store, key, request.invocationId, change).catch(() => undefined);
     }
     throw err;
@@ -172,22 +185,27 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
 }
 
 /**
- * A file whose bytes do not match must not count as a backup: a new file is deleted (its record gets a
- * fresh id), a revision loses its generation mark so the retry uploads it again.
+ * A file whose bytes do not match must not count as a backup: a new file is deleted, a revision is
+ * removed and the file loses its generation mark so the retry uploads it again. Failures propagate: the
+ * record keeps its id, and the retry finds the copy again (its MD5 does not match) and discards it then.
  */
-async function discardBadUpload(drive: drive_v3.Drive, fileId: string, revise: boolean, file: DriveFile): Promise<void> {
-  if (!revise) {
-    await drive.files.delete({ fileId, supportsAllDrives: true }).catch(() => undefined);
+async function discardBadUpload(drive: drive_v3.Drive, fileId: string, uploaded: Uploaded): Promise<void> {
+  if (!uploaded.revised) {
+    await drive.files.delete({ fileId, supportsAllDrives: true });
     return;
   }
-  if (file.headRevisionId) await drive.revisions.delete({ fileId, revisionId: file.headRevisionId }).catch(() => undefined);
-  await drive.files
-    .update({ fileId, requestBody: { appProperties: { [APP_PROPERTY.generation]: null } as unknown as Record<string, string> }, supportsAllDrives: true })
-    .catch(() => undefined);
+  if (uploaded.file.headRevisionId) await drive.revisions.delete({ fileId, revisionId: uploaded.file.headRevisionId });
+  await drive.files.update({
+    fileId,
+    requestBody: { appProperties: { [APP_PROPERTY.generation]: null } as unknown as Record<string, string> },
+    supportsAllDrives: true,
+  });
 }
 
 interface Uploaded {
   file: DriveFile;
+  /** The content went in as a new revision of an existing file (not a new file). */
+  revised: boolean;
   /** MD5 of the bytes sent, when all of them went through this invocation. */
   md5Hex?: string;
   /** The record to mark done (resumable uploads). */
@@ -201,37 +219,39 @@ async function uploadSmall(
   ref: ObjectRef,
   record: ObjectRecord,
   meta: UploadMetadata,
-  revise: boolean,
-  retry: <T>(what: string, op: () => Promise<T>, where?: FailureSource) => Promise<T>,
+  retry: <T>(what: string, op: (attempt: number) => Promise<T>, where?: FailureSource) => Promise<T>,
 ): Promise<Uploaded> {
   const content = await retry('download', () => readSmallObject(deps.storage, ref, deps.config.ioIdleTimeoutMs), 'gcs');
-  return retry('upload', () => uploadMultipart(deps, drive, ref, record, meta, revise, content));
+  const md5Hex = createHash('md5').update(content).digest('hex');
+  const body = () => Readable.from([content]);
+  let revise = record.fileCreated;
+  return retry('upload', async (attempt) => {
+    // A retried request may have landed already (its reply lost): never add the same revision twice.
+    if (attempt > 1 && revise) {
+      const landed = await landedCopy(drive, record.fileId, ref.generation);
+      if (landed) return { file: landed, md5Hex, revised: true };
+    }
+    if (revise) {
+      return { file: await reviseWithContent(drive, record.fileId, meta, body(), deps.config.keepRevisionsForever), md5Hex, revised: true };
+    }
+    try {
+      return { file: await createWithContent(drive, record.fileId, meta, body()), md5Hex, revised: false };
+    } catch (err) {
+      // 409: a file with this id exists. An earlier attempt (whose reply was lost) created it with this
+      // generation: done. Otherwise it holds another generation: revise it.
+      if (!isConflict(err)) throw err;
+      const landed = await landedCopy(drive, record.fileId, ref.generation);
+      if (landed) return { file: landed, md5Hex, revised: false };
+      revise = true;
+      return { file: await reviseWithContent(drive, record.fileId, meta, body(), deps.config.keepRevisionsForever), md5Hex, revised: true };
+    }
+  });
 }
 
-async function uploadMultipart(
-  deps: BackupDeps,
-  drive: drive_v3.Drive,
-  ref: ObjectRef,
-  record: ObjectRecord,
-  meta: UploadMetadata,
-  revise: boolean,
-  content: Buffer,
-): Promise<Uploaded> {
-  const md5Hex = createHash('md5').update(content).digest('hex');
-  try {
-    const body = Readable.from([content]);
-    const file = revise
-      ? await reviseWithContent(drive, record.fileId, meta, body, deps.config.keepRevisionsForever)
-      : await createWithContent(drive, record.fileId, meta, body);
-    return { file, md5Hex };
-  } catch (err) {
-    // 409: a file with this id exists — an earlier attempt for this object created it. If it holds this
-    // generation, the work is done; otherwise it becomes a revision.
-    if (!isConflict(err)) throw err;
-    const probe = await probeFile(drive, record.fileId, APP_PROPERTY.generation);
-    if (probe !== 'absent' && probe.generation === ref.generation) return { file: await getFile(drive, record.fileId), md5Hex };
-    return uploadMultipart(deps, drive, ref, record, meta, true, content);
-  }
+/** The file if it already holds this generation, else undefined. */
+async function landedCopy(drive: drive_v3.Drive, fileId: string, generation: string): Promise<DriveFile | undefined> {
+  const found = await probeFile(drive, fileId, APP_PROPERTY.generation);
+  return found !== 'absent' && found.generation === generation ? getFile(drive, fileId) : undefined;
 }
 
 async function uploadLarge(
@@ -241,10 +261,10 @@ async function uploadLarge(
   key: string,
   owned: Versioned<ObjectRecord>,
   meta: UploadMetadata,
-  revise: boolean,
   size: number,
   retry: <T>(what: string, op: (attempt: number) => Promise<T>) => Promise<T>,
 ): Promise<Uploaded> {
+  const revise = owned.value.fileCreated;
   const result = await uploadResumable({
     baseUrl: driveBaseUrl(deps.config),
     authHeaders: deps.authHeaders,
@@ -264,13 +284,18 @@ async function uploadLarge(
     retry,
   });
   if (!result.complete) throw new CheckpointError(result.offset, size);
-  return { file: result.file, md5Hex: result.md5Hex, resumable: result.record };
+  return { file: result.file, md5Hex: result.md5Hex, resumable: result.record, revised: revise };
 }
 
 /** Compares Drive's MD5 with the bytes sent and with Cloud Storage's MD5 (absent for composite objects). */
-async function verifyMd5(deps: BackupDeps, ref: ObjectRef, file: DriveFile, sentMd5Hex: string | undefined): Promise<void> {
+async function verifyMd5(
+  deps: BackupDeps,
+  ref: ObjectRef,
+  file: DriveFile,
+  sentMd5Hex: string | undefined,
+  gcsMd5Hex: string | undefined,
+): Promise<void> {
   const driveMd5 = file.md5Checksum ?? undefined;
-  const gcsMd5Hex = ref.md5Hash ? Buffer.from(ref.md5Hash, 'base64').toString('hex') : undefined;
   let expected = sentMd5Hex ?? gcsMd5Hex;
   if (!expected) {
     // Resumed across invocations and composite (no GCS MD5): hash the object once more to be sure.

@@ -19,13 +19,18 @@ export async function mirrorDelete(runtime: Runtime, ref: ObjectRef): Promise<'o
     if (!isNotFound(err)) throw err;
   }
   const copy = runtime.config.onNewGeneration === 'copy';
-  const record = await runtime.store.read<ObjectRecord>(objectRecordKey(ref.bucket, ref.name, copy ? ref.generation : undefined));
+  const key = objectRecordKey(ref.bucket, ref.name, copy ? ref.generation : undefined);
+  const record = await runtime.store.read<ObjectRecord>(key);
   if (!record) return 'not-backed-up';
+  let result: 'trashed' | 'not-backed-up' = 'trashed';
   try {
     await trashFile(await runtime.drive(), record.value.fileId);
   } catch (err) {
-    if (isNotFound(err)) return 'not-backed-up';
-    throw err;
+    if (!isNotFound(err)) throw err;
+    result = 'not-backed-up';
   }
-  return 'trashed';
+  // The object is gone: forget its record, so an object re-created under this name gets a new Drive file
+  // instead of reviving the trashed one.
+  await runtime.store.remove(key);
+  return result;
 }

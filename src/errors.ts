@@ -136,7 +136,24 @@ export class ObjectGoneError extends Error {
 }
 
 /** What to do about `err`, raised while talking to `where`. */
+const SOURCE = Symbol('failureSource');
+
+/**
+ * Marks errors of `operation` as coming from `where`, for steps that mix services (a claim reads the state
+ * bucket and asks Drive): classifyFailure then reads them as that service's errors.
+ */
+export async function fromSource<T>(where: FailureSource, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err !== null && typeof err === 'object' && !(SOURCE in err)) Object.defineProperty(err, SOURCE, { value: where });
+    throw err;
+  }
+}
+
 export function classifyFailure(err: unknown, where: FailureSource): Failure {
+  const tagged = err !== null && typeof err === 'object' ? (err as { [SOURCE]?: FailureSource })[SOURCE] : undefined;
+  if (tagged !== undefined) where = tagged;
   if (err instanceof RetriesExhaustedError) return err.failure;
   if (isClassified(err)) return err.failure;
   if (err instanceof ObjectGoneError) return { kind: 'object-gone', reason: err.message };

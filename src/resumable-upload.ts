@@ -11,7 +11,7 @@ import type { StateStore, Versioned } from './state/store.js';
 import type { ObjectRecord } from './state/claim-plan.js';
 import { ObjectBusyError } from './state/object-claim.js';
 import { BackupFileGoneError, FILE_FIELDS, type DriveFile, type UploadMetadata } from './drive/files.js';
-import { isNotFound, SessionGoneError } from './errors.js';
+import { isConflict, isNotFound, SessionGoneError } from './errors.js';
 import { querySessionStatus, startUploadSession } from './drive/resumable-session.js';
 import { sendToSession } from './drive/chunked-transfer.js';
 import { garbageCollectorFor } from './memory.js';
@@ -47,12 +47,15 @@ async function saveRecord(o: ResumableUploadOptions, owned: Versioned<ObjectReco
   return saved;
 }
 
-/** A PATCH session for a file that no longer exists is a BackupFileGoneError, not a retryable 404. */
-async function startUploadSessionOrGone(options: Parameters<typeof startUploadSession>[0]): Promise<string> {
+/**
+ * The record's file is not what it expected — a PATCH session for a file that no longer exists (404), or
+ * a create whose id is taken (409) — is a BackupFileGoneError for the caller to sort out, not a retry.
+ */
+async function startUploadSessionOrGone(options: Parameters<typeof startUploadSession>[0], fileId: string): Promise<string> {
   try {
     return await startUploadSession(options);
   } catch (err) {
-    if (options.fileId !== undefined && isNotFound(err)) throw new BackupFileGoneError(options.fileId);
+    if (options.fileId !== undefined ? isNotFound(err) : isConflict(err)) throw new BackupFileGoneError(fileId);
     throw err;
   }
 }
@@ -86,25 +89,32 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
           supportsAllDrives: 'true',
           ...(o.revise ? { keepRevisionForever: String(o.keepRevisionForever) } : {}),
         },
-      }),
+      }, o.fileId),
     );
     owned = await saveRecord(o, owned, { session });
   }
 
   const md5 = startOffset === 0 ? createHash('md5') : undefined;
-  // Renew the lease while chunks flow (one renewal at a time, awaited before the record is written again).
+  // Renew the lease while chunks flow, one renewal at a time. A renewal that fails (the lease was taken
+  // over, or the state bucket is failing) stops the transfer before its next chunk.
   let renewal: Promise<void> = Promise.resolve();
+  let renewalFailure: unknown;
   const collect = garbageCollectorFor();
+  const renewIfDue = () => {
+    if (renewalFailure !== undefined || owned.value.leaseUntil - Date.now() > o.leaseMs / 2) return;
+    renewal = renewal
+      .then(async () => {
+        owned = await saveRecord(o, owned, { leaseUntil: Date.now() + o.leaseMs });
+      })
+      .catch((err: unknown) => {
+        renewalFailure = err;
+      });
+  };
   const onChunk = ({ bytes }: { bytes: number }) => {
     collect(bytes);
     renewIfDue();
   };
-  const renewIfDue = () => {
-    if (owned.value.leaseUntil - Date.now() > o.leaseMs / 2) return;
-    renewal = renewal.then(async () => {
-      owned = await saveRecord(o, owned, { leaseUntil: Date.now() + o.leaseMs });
-    });
-  };
+  const deadline = { canStart: (ms: number) => renewalFailure === undefined && o.deadline.canStart(ms) };
   let sent;
   try {
     sent = await sendToSession({
@@ -115,18 +125,19 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
       openSource: o.openSource,
       startOffset,
       md5,
-      deadline: o.deadline,
+      deadline,
       requestTimeoutMs: o.requestTimeoutMs,
       onChunk,
       retry: (op) => o.retry('chunk', op),
     });
-    await renewal;
   } catch (err) {
-    await renewal.catch(() => undefined);
+    await renewal;
     if (!(err instanceof SessionGoneError) || restarted) throw err;
     const cleared = await saveRecord(o, owned, { session: undefined });
     return uploadResumable({ ...o, owned: cleared }, true);
   }
+  await renewal;
+  if (renewalFailure !== undefined && !sent.complete) throw renewalFailure;
   if (!sent.complete) {
     // Release the lease so the retried event can continue at once.
     await saveRecord(o, owned, { leaseUntil: 0 });

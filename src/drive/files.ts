@@ -37,8 +37,12 @@ export async function generateIds(drive: drive_v3.Drive, count: number): Promise
 /** Whether a file exists, and which source generation it holds (`gdb.generation`). */
 export async function probeFile(drive: drive_v3.Drive, fileId: string, generationKey: string): Promise<DriveProbe> {
   try {
-    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed', supportsAllDrives: true });
-    return { generation: res.data.appProperties?.[generationKey] ?? undefined, trashed: res.data.trashed ?? false };
+    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed,md5Checksum', supportsAllDrives: true });
+    return {
+      generation: res.data.appProperties?.[generationKey] ?? undefined,
+      trashed: res.data.trashed ?? false,
+      md5Hex: res.data.md5Checksum ?? undefined,
+    };
   } catch (err) {
     if (isNotFound(err)) return 'absent';
     throw err;

@@ -89,19 +89,43 @@ export class FolderResolver {
     return this.rootChecked;
   }
 
+  /** Forgets what this instance knows of a path's folders (e.g. after Drive said a parent is gone). */
+  forget(folders: readonly string[]): void {
+    for (let depth = 1; depth <= folders.length; depth++) this.cache.delete(folderKey(this.deps.rootId, folders.slice(0, depth)));
+  }
+
   private async ensure(key: string, name: string, parentId: string): Promise<string> {
     const recordKey = `folders/${key}`;
-    let record = await this.deps.store.read<FolderRecord>(recordKey);
-    if (!record) {
-      const id = (await this.adopt(key, parentId)) ?? (await this.deps.ids.next());
-      record = (await this.deps.store.create<FolderRecord>(recordKey, { id })) ?? (await this.deps.store.read<FolderRecord>(recordKey));
-      if (!record) throw new Error(`folder record ${recordKey} vanished while being created`);
+    for (;;) {
+      let record = await this.deps.store.read<FolderRecord>(recordKey);
+      if (!record) {
+        const id = (await this.adopt(key, parentId)) ?? (await this.deps.ids.next());
+        record = (await this.deps.store.create<FolderRecord>(recordKey, { id })) ?? (await this.deps.store.read<FolderRecord>(recordKey));
+        if (!record) continue;
+      }
+      if (record.value.created && !(await this.usable(record.value.id))) {
+        // Deleted or trashed in Drive by someone: a new folder (new id) replaces it, for every instance.
+        await this.deps.store.replace(recordKey, { id: await this.deps.ids.next() }, record.version);
+        continue;
+      }
+      if (!record.value.created) {
+        await this.createFolder(record.value.id, name, parentId, key);
+        await this.deps.store.replace(recordKey, { id: record.value.id, created: true }, record.version);
+      }
+      return record.value.id;
     }
-    if (!record.value.created) {
-      await this.createFolder(record.value.id, name, parentId, key);
-      await this.deps.store.replace(recordKey, { id: record.value.id, created: true }, record.version);
+  }
+
+  /** The folder is there and not in the trash (checked once per instance, when it is first needed). */
+  private async usable(id: string): Promise<boolean> {
+    const drive = await this.deps.drive();
+    try {
+      const res = await drive.files.get({ fileId: id, fields: 'id,trashed', supportsAllDrives: true });
+      return res.data.trashed !== true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
     }
-    return record.value.id;
   }
 
   private async adopt(key: string, parentId: string): Promise<string | undefined> {

@@ -25,9 +25,4 @@ export class DriveIdPool {
     }
     return this.ids.shift() as string;
   }
-
-  /** Returns an id that was taken but never used in a create, for the next caller. */
-  giveBack(id: string): void {
-    this.ids.unshift(id);
-  }
 }

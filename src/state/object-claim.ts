@@ -32,10 +32,11 @@ export interface ClaimOptions {
   generation: string;
   mode: 'revision' | 'copy' | 'skip';
   me: string;
-  leaseUntil: number;
+  /** Hex MD5 of the generation when Cloud Storage has one (a landed copy must match it). */
+  expectedMd5Hex?: string;
+  /** The lease taken, counted from the moment the record is written. */
+  leaseMs: number;
   newFileId: () => Promise<string>;
-  /** Takes back an id from `newFileId` that no create used. */
-  unusedFileId?: (id: string) => void;
   probeDrive: (fileId: string) => Promise<DriveProbe>;
   /** How long to wait for a live lease to end before giving up with ObjectBusyError. */
   waitMs: number;
@@ -54,10 +55,10 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
   let tryCreate = true;
   for (let round = 0; round < 1000; round++) {
     if (tryCreate) {
-      const fileId = await o.newFileId();
-      const created = await o.store.create(o.key, freshRecord(o.generation, fileId, o.me, o.leaseUntil));
+      // An id whose create "failed" is never reused: the storage client retries the create itself, so a
+      // 412 may hide our own success (the record then holds this very id).
+      const created = await o.store.create(o.key, freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs));
       if (created) return { kind: 'owned', record: created };
-      o.unusedFileId?.(fileId);
       tryCreate = false;
     }
     const current = await o.store.read<ObjectRecord>(o.key);
@@ -65,18 +66,27 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
       tryCreate = true;
       continue;
     }
-    const input = { record: current.value, generation: o.generation, mode: o.mode, me: o.me, now: now(), leaseUntil: o.leaseUntil };
+    const input = {
+      record: current.value,
+      generation: o.generation,
+      expectedMd5Hex: o.expectedMd5Hex,
+      mode: o.mode,
+      me: o.me,
+      now: now(),
+      leaseUntil: now() + o.leaseMs,
+    };
+    let probe: DriveProbe | undefined;
     if (o.restoreMissing && compareGenerations(current.value.generation, o.generation) <= 0) {
-      const probe = await o.probeDrive(current.value.fileId);
+      probe = await o.probeDrive(current.value.fileId);
       const lost = probe === 'absent' || probe.trashed === true;
       const free = current.value.owner === o.me || current.value.leaseUntil <= now() || current.value.status === 'done' || probe !== 'absent';
       if (lost && free) {
-        const restored = await o.store.replace(o.key, freshRecord(o.generation, await o.newFileId(), o.me, o.leaseUntil), current.version);
+        const restored = await o.store.replace(o.key, freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs), current.version);
         if (restored) return { kind: 'owned', record: restored };
         continue;
       }
     }
-    let plan = planClaim(input);
+    let plan = planClaim({ ...input, drive: probe });
     if (plan.action === 'probe-drive') plan = planClaim({ ...input, drive: await o.probeDrive(current.value.fileId) });
     switch (plan.action) {
       case 'settled':
@@ -86,7 +96,8 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
         await sleep(Math.min(500, Math.max(50, plan.until - now())));
         continue;
       case 'take': {
-        const taken = await o.store.replace(o.key, plan.record, current.version);
+        const record = plan.newFile ? { ...plan.record, fileId: await o.newFileId(), fileCreated: false, session: undefined } : plan.record;
+        const taken = await o.store.replace(o.key, record, current.version);
         if (taken) return { kind: 'owned', record: taken };
         continue;
       }

@@ -32,16 +32,21 @@ describe('planClaim', () => {
     { label: 'same generation, live lease of another → busy', rec: record(), gen: '100', drive: 'absent', expect: 'busy' },
     { label: 'same generation, expired lease → take over', rec: record({ leaseUntil: NOW - 1 }), gen: '100', drive: 'absent', expect: 'take' },
     { label: 'same generation, our own lease → take', rec: record({ owner: 'me' }), gen: '100', drive: 'absent', expect: 'take' },
-    { label: 'older generation done, revision mode → take (revise)', rec: record({ status: 'done', fileCreated: true }), gen: '200', expect: 'take' },
-    { label: 'older generation done, skip mode → exists', rec: record({ status: 'done', fileCreated: true }), gen: '200', mode: 'skip', expect: 'settled:exists' },
+    { label: 'older generation: Drive not asked yet → probe (even when done)', rec: record({ status: 'done', fileCreated: true }), gen: '200', expect: 'probe-drive' },
+    { label: 'older generation done, file there, revision mode → take (revise)', rec: record({ status: 'done', fileCreated: true }), gen: '200', drive: { generation: '100' }, expect: 'take' },
+    { label: 'older generation done, file there, skip mode → exists', rec: record({ status: 'done', fileCreated: true }), gen: '200', drive: { generation: '100' }, mode: 'skip', expect: 'settled:exists' },
+    { label: 'older generation done, file trashed, skip mode → take (new file)', rec: record({ status: 'done', fileCreated: true }), gen: '200', drive: { generation: '100', trashed: true }, mode: 'skip', expect: 'take:new' },
+    { label: 'older generation done, file deleted → take (new file)', rec: record({ status: 'done', fileCreated: true }), gen: '200', drive: 'absent', expect: 'take:new' },
+    { label: 'same generation, landed copy with the wrong MD5 → not a duplicate', rec: record({ leaseUntil: NOW - 1 }), gen: '100', drive: { generation: '100', md5Hex: 'bad' }, expect: 'take' },
+    { label: 'same generation, created file deleted since → take (new file)', rec: record({ leaseUntil: NOW - 1, fileCreated: true }), gen: '100', drive: 'absent', expect: 'take:new' },
     { label: 'older generation still uploading by another → busy', rec: record(), gen: '200', drive: 'absent', expect: 'busy' },
     { label: 'older generation landed (not marked) → take', rec: record(), gen: '200', drive: { generation: '100' }, expect: 'take' },
     { label: 'older generation abandoned (lease over) → take', rec: record({ leaseUntil: NOW - 1 }), gen: '200', drive: 'absent', expect: 'take' },
   ];
   for (const row of rows) {
     test(row.label, () => {
-      const p = plan(row.rec, row.gen, row.drive, row.mode);
-      const got = p.action === 'settled' ? `settled:${p.reason}` : p.action;
+      const p = planClaim({ record: row.rec, generation: row.gen, expectedMd5Hex: 'good', mode: row.mode ?? 'revision', me: 'me', now: NOW, leaseUntil: LEASE, drive: row.drive });
+      const got = p.action === 'settled' ? `settled:${p.reason}` : p.action === 'take' && p.newFile ? 'take:new' : p.action;
       assert.equal(got, row.expect);
     });
   }
@@ -57,7 +62,7 @@ describe('planClaim', () => {
   });
 
   test('a new generation starts a fresh upload of the same file, as a revision once the file exists', () => {
-    const p = plan(record({ status: 'done', fileCreated: true, session: 'https://upload/old' }), '200');
+    const p = plan(record({ status: 'done', fileCreated: true, session: 'https://upload/old' }), '200', { generation: '100' });
     assert.equal(p.action, 'take');
     if (p.action !== 'take') return;
     assert.equal(p.record.generation, '200');
