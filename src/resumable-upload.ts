@@ -61,12 +61,21 @@ async function startUploadSessionOrGone(options: Parameters<typeof startUploadSe
 }
 
 export async function uploadResumable(o: ResumableUploadOptions, restarted = false): Promise<ResumableUploadResult> {
+  // A create session answers 409 when the file id turns out to be taken (Drive checks when it creates the
+  // file): not retryable — the caller gives the record a new id.
+  const idTaken = (err: unknown) => (!o.revise && isConflict(err) ? new BackupFileGoneError(o.fileId) : err);
+  const retry = <T>(what: string, op: (attempt: number) => Promise<T>) =>
+    o.retry(what, (attempt) =>
+      op(attempt).catch((err: unknown) => {
+        throw idTaken(err);
+      }),
+    );
   let owned = o.owned;
   let session = owned.value.session;
   let startOffset = 0;
   if (session) {
     try {
-      const status = await o.retry('probe', () => querySessionStatus({ sessionUri: session as string, authHeaders: o.authHeaders, total: o.total }));
+      const status = await retry('probe', () => querySessionStatus({ sessionUri: session as string, authHeaders: o.authHeaders, total: o.total }));
       if (status.complete) return { complete: true, file: status.file, record: owned };
       startOffset = status.persisted;
     } catch (err) {
@@ -128,7 +137,7 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
       deadline,
       requestTimeoutMs: o.requestTimeoutMs,
       onChunk,
-      retry: (op) => o.retry('chunk', op),
+      retry: (op) => retry('chunk', op),
     });
   } catch (err) {
     await renewal;
