@@ -24,6 +24,9 @@ import { openObject, readSmallObject } from './gcs/source.js';
 import { uploadResumable } from './resumable-upload.js';
 import { driveBaseUrl } from './clients.js';
 
+/** How far a large object's download may run ahead of the upload (overlap at the cost of this memory). */
+const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** Drive's per-file size limit (5 TB). */
 export const DRIVE_MAX_FILE_BYTES = 5e12;
 
@@ -277,7 +280,7 @@ async function uploadLarge(
     keepRevisionForever: deps.config.keepRevisionsForever,
     total: size,
     chunkBytes: deps.config.uploadChunkBytes,
-    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs),
+    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES),
     requestTimeoutMs: deps.config.ioIdleTimeoutMs,
     leaseMs: deps.config.leaseMs,
     deadline: request.deadline,

@@ -22,13 +22,17 @@ export class ReadStalledError extends Error {
   }
 }
 
-/** Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError. */
-export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000): Readable {
+/**
+ * Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError.
+ * `readAheadBytes` lets the read run ahead of its consumer, so the download keeps moving while the
+ * consumer is busy (an upload sends the previous chunk).
+ */
+export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000, readAheadBytes?: number): Readable {
   const source = storage
     .bucket(ref.bucket)
     .file(ref.name, { generation: ref.generation })
     .createReadStream({ start: offset, validation: false, decompress: false });
-  const out = new PassThrough();
+  const out = new PassThrough(readAheadBytes ? { highWaterMark: readAheadBytes } : {});
   let timer: NodeJS.Timeout | undefined;
   const stop = (err?: Error) => {
     clearTimeout(timer);
