@@ -5,25 +5,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World } from './support/world.js';
-import { deliverStorageEvent, startInstances, type FunctionInstance } from './support/function-server.js';
+import { deliverStorageEvent } from './support/function-server.js';
+import { InstancePool } from './support/instance-pool.js';
 
 let world: World;
-const running: FunctionInstance[] = [];
+const pool = new InstancePool(() => world);
 
 before(async () => {
   world = await createWorld();
 });
 after(async () => {
-  await Promise.all(running.map((i) => i.stop()));
+  await pool.stopAll();
   await world?.stop();
 });
-
-async function uploadOne(name: string) {
-  const file = world.storage.bucket(world.sourceBucket).file(name);
-  await file.save(Buffer.from('content'), { resumable: false });
-  const [metadata] = await file.getMetadata();
-  return metadata as { bucket: string; name: string };
-}
 
 const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp }> = [
   { label: 'a bad config value names the variable', env: { UPLOAD_CHUNK_MIB: '3.3' }, expect: /UPLOAD_CHUNK_MIB/ },
@@ -34,15 +28,13 @@ const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp 
 for (const c of cases) {
   test(c.label, async () => {
     const lines: string[] = [];
-    const [instance] = await startInstances('backupOnFinalize', 1, { ...world.env, ...c.env }, (line) => lines.push(line));
-    running.push(instance!);
-    const data = await uploadOne(`operator/${c.label.replace(/\W+/g, '-')}.txt`);
-    const status = await deliverStorageEvent(instance!.url, data);
+    const url = await pool.start(c.env, (line) => lines.push(line));
+    const data = await pool.write(`operator/${c.label.replace(/\W+/g, '-')}.txt`, 'content');
+    const status = await deliverStorageEvent(url, data);
     assert.equal(status, 500, 'the event is retried, not acknowledged');
     const errors = lines.filter((l) => l.startsWith('{') && JSON.parse(l).severity === 'ERROR');
     assert.equal(errors.length, 1, `one ERROR line, got:\n${lines.join('\n')}`);
     assert.match(errors[0]!, c.expect);
     assert.ok(!lines.some((l) => l.includes(world.emulators.seed.refreshToken)));
-    await instance!.stop();
   });
 }

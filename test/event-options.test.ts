@@ -5,33 +5,23 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorld, type World } from './support/world.js';
-import { deliverStorageEvent, startInstances, type FunctionInstance } from './support/function-server.js';
+import { deliverStorageEvent } from './support/function-server.js';
+import { InstancePool } from './support/instance-pool.js';
 
 let world: World;
-const running: FunctionInstance[] = [];
+const pool = new InstancePool(() => world);
 
 before(async () => {
   world = await createWorld();
 });
 after(async () => {
-  await Promise.all(running.map((i) => i.stop()));
+  await pool.stopAll();
   await world?.stop();
 });
 
-async function instance(env: Record<string, string>): Promise<string> {
-  const [fn] = await startInstances('backupOnFinalize', 1, { ...world.env, ...env });
-  running.push(fn!);
-  return fn!.url;
-}
-
-async function write(name: string, content: string) {
-  const file = world.storage.bucket(world.sourceBucket).file(name);
-  await file.save(content, { resumable: false });
-  const [metadata] = await file.getMetadata();
-  return metadata as { bucket: string; name: string; generation: string };
-}
-
-const liveBackups = (name: string) => world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name && !f.trashed);
+const instance = (env: Record<string, string>) => pool.start(env);
+const write = (name: string, content: string) => pool.write(name, content);
+const liveBackups = (name: string) => pool.live(name);
 
 test('INCLUDE_PREFIXES and EXCLUDE_GLOBS: filtered names are acknowledged without a file', async () => {
   const url = await instance({ INCLUDE_PREFIXES: 'keep/', EXCLUDE_GLOBS: '**/*.tmp' });

@@ -7,34 +7,25 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, startInstances, type FunctionInstance } from './support/function-server.js';
+import { deliverStorageEvent, deliverUntilAcked } from './support/function-server.js';
+import { InstancePool } from './support/instance-pool.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-const running: FunctionInstance[] = [];
+const pool = new InstancePool(() => world);
 
 before(async () => {
   world = await createWorld();
 });
 after(async () => {
-  await Promise.all(running.map((i) => i.stop()));
+  await pool.stopAll();
   await world?.stop();
 });
 
-async function instance(env: Record<string, string> = {}): Promise<string> {
-  const [fn] = await startInstances('backupOnFinalize', 1, { ...world.env, LEASE_SEC: '2', ...env });
-  running.push(fn!);
-  return fn!.url;
-}
-
-async function write(name: string, content: Buffer) {
-  const file = world.storage.bucket(world.sourceBucket).file(name);
-  await file.save(content, { resumable: false });
-  const [metadata] = await file.getMetadata();
-  return metadata as { bucket: string; name: string; generation: string };
-}
-
-const live = (name: string) => world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name && !f.trashed);
+/** Short leases, so a finished small upload's claim frees up quickly. */
+const instance = (env: Record<string, string> = {}) => pool.start({ LEASE_SEC: '2', ...env });
+const write = (name: string, content: Buffer) => pool.write(name, content);
+const live = (name: string) => pool.live(name);
 
 test('DELETE_MODE=trash: an object re-created after its delete gets a live backup, not the trashed file', async () => {
   const url = await instance({ DELETE_MODE: 'trash' });
