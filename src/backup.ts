@@ -14,7 +14,7 @@ import type { Deadline } from './time-budget.js';
 import { classifyFailure, fromSource, httpStatusOf, isConflict, isNotFound, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
 import { withRetry } from './retry.js';
 import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
-import { BackupFileGoneError, createWithContent, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
+import { BackupFileGoneError, createWithContent, deleteFile, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
 import type { FolderResolver } from './drive/folders.js';
 import type { DriveIdPool } from './drive/id-pool.js';
 import type { StateStore, Versioned } from './state/store.js';
@@ -194,7 +194,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
  */
 async function discardBadUpload(drive: drive_v3.Drive, fileId: string, uploaded: Uploaded): Promise<void> {
   if (!uploaded.revised) {
-    await drive.files.delete({ fileId, supportsAllDrives: true });
+    await deleteFile(drive, fileId);
     return;
   }
   if (uploaded.file.headRevisionId) await drive.revisions.delete({ fileId, revisionId: uploaded.file.headRevisionId });

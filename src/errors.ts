@@ -86,16 +86,6 @@ export class ObjectTooLargeError extends Error {
   }
 }
 
-export class UnusableNameError extends Error {
-  override readonly name = 'UnusableNameError';
-  constructor(
-    readonly objectName: string,
-    readonly why: string,
-  ) {
-    super(`object name cannot become a Drive path: ${why}`);
-  }
-}
-
 /** Thrown by src/retry.ts when transient failures outlast the attempts or the deadline. */
 export class RetriesExhaustedError extends Error {
   override readonly name = 'RetriesExhaustedError';
@@ -159,7 +149,6 @@ export function classifyFailure(err: unknown, where: FailureSource): Failure {
   if (err instanceof ObjectGoneError) return { kind: 'object-gone', reason: err.message };
   if (err instanceof SessionGoneError) return { kind: 'session-gone', reason: err.message };
   if (err instanceof ObjectTooLargeError) return { kind: 'permanent', reason: err.message, action: 'the object cannot be backed up to Drive' };
-  if (err instanceof UnusableNameError) return { kind: 'permanent', reason: err.message, action: 'rename the object' };
 
   const oauth = oauthErrorOf(err);
   if (oauth) return classifyOAuth(oauth, err);

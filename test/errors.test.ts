@@ -26,7 +26,6 @@ import {
   redact,
   RetriesExhaustedError,
   SessionGoneError,
-  UnusableNameError,
   type Failure,
   type FailureSource,
 } from '../src/errors.js';
@@ -110,7 +109,6 @@ const rows: Row[] = [
   ['DriveHttpError 400 without a reason', () => new DriveHttpError(400, undefined, '<html>'), 'drive', 'permanent'],
   ['SessionGoneError', () => new SessionGoneError(410), 'drive', 'session-gone'],
   ['ObjectTooLargeError', () => new ObjectTooLargeError(6e12, 5e12), 'drive', 'permanent'],
-  ['UnusableNameError', () => new UnusableNameError('a//b', 'empty path segment'), 'drive', 'permanent', /rename/],
   // Cloud Storage
   ['GCS 404', () => gcsError(404, 'notFound'), 'gcs', 'object-gone'],
   ['GCS 412 on a generation-pinned read', () => gcsError(412, 'conditionNotMet'), 'gcs', 'object-gone'],

@@ -76,10 +76,4 @@ export class StateStore {
       if (!isNotFound(err)) throw err;
     }
   }
-
-  /** Lists record keys under a key prefix (for maintenance and tests). */
-  async keys(keyPrefix = ''): Promise<string[]> {
-    const [files] = await this.bucket.getFiles({ prefix: `${this.prefix}${keyPrefix}` });
-    return files.map((f) => f.name.slice(this.prefix.length));
-  }
 }
