@@ -104,7 +104,7 @@ export class StatePersistence {
     try {
       state = parseStateFile(text);
     } catch (err) {
-      throw new Error(`${this.statePath}: ${(err as Error).message}`);
+      throw new Error(`${this.statePath}: ${(err as Error).message}`, { cause: err });
     }
     const loaded: Blob[] = [];
     for (const id of state.blobs) loaded.push(await this.blobs.read(id));

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with Node's built-in test runner through tsx.
-// Node 20's --test does not expand globs, so we list the files here.
+// Runs every test/**/*.test.ts with Node's built-in test runner through tsx, on the deploy runtime's Node:
+// the `node` devDependency (the npm registry's Node binaries) that `npm run` puts first on PATH. A run on
+// another major (the machine's own Node, say) stops at once with a hint instead of testing the wrong thing.
 // Usage: node scripts/run-tests.mjs [substring filter ...]
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+
+const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.node;
+const major = process.versions.node.split('.')[0];
+if (major !== String(wanted).split('.')[0]) {
+  console.error(
+    `tests run on Node ${wanted} (the deploy runtime), not ${process.version}: use \`npm test\` or node_modules/.bin/node scripts/run-tests.mjs`,
+  );
+  process.exit(1);
+}
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -27,9 +37,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
 process.exit(result.status ?? 1);

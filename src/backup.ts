@@ -11,10 +11,29 @@ import type { Config } from './config.js';
 import type { ObjectRef } from './event.js';
 import { selectObject } from './filters.js';
 import type { Deadline } from './time-budget.js';
-import { classifyFailure, fromSource, httpStatusOf, isConflict, isNotFound, ObjectTooLargeError, type ClassifiedError, type Failure, type FailureSource } from './errors.js';
+import {
+  classifyFailure,
+  fromSource,
+  httpStatusOf,
+  isConflict,
+  isNotFound,
+  ObjectTooLargeError,
+  type ClassifiedError,
+  type Failure,
+  type FailureSource,
+} from './errors.js';
 import { withRetry } from './retry.js';
 import { APP_PROPERTY, describeSource, planObjectPath, sourceAppProperties } from './drive/object-path.js';
-import { BackupFileGoneError, createWithContent, deleteFile, getFile, probeFile, reviseWithContent, type DriveFile, type UploadMetadata } from './drive/files.js';
+import {
+  BackupFileGoneError,
+  createWithContent,
+  deleteFile,
+  getFile,
+  probeFile,
+  reviseWithContent,
+  type DriveFile,
+  type UploadMetadata,
+} from './drive/files.js';
 import type { FolderResolver } from './drive/folders.js';
 import type { DriveIdPool } from './drive/id-pool.js';
 import type { StateStore, Versioned } from './state/store.js';
@@ -42,7 +61,10 @@ export class IntegrityError extends Error implements ClassifiedError {
 /** Stopped before the invocation's deadline with the upload saved in its session; the retry continues. */
 export class CheckpointError extends Error implements ClassifiedError {
   readonly failure: Failure;
-  constructor(readonly offset: number, readonly total: number) {
+  constructor(
+    readonly offset: number,
+    readonly total: number,
+  ) {
     super(`upload checkpointed at ${offset} of ${total} bytes before the deadline; continuing on retry`);
     this.failure = { kind: 'checkpoint', reason: this.message };
   }
@@ -51,6 +73,8 @@ export class CheckpointError extends Error implements ClassifiedError {
 export interface BackupDeps {
   config: Config;
   storage: Storage;
+  /** Downloads object content; the library's retries are off (see createStorage), ours re-open the read. */
+  sourceReader: Storage;
   store: StateStore;
   drive: () => Promise<drive_v3.Drive>;
   authHeaders: () => Promise<Record<string, string>>;
@@ -91,20 +115,17 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   /** 1 + the retries this invocation needed, whatever the step. */
   let attempts = 1;
   const retry = <T>(what: string, op: (attempt: number) => Promise<T>, where: FailureSource = 'drive') =>
-    withRetry(
-      (attempt) => op(attempt),
-      {
-        classify: (err) => {
-          if (httpStatusOf(err) === 401) deps.invalidateAccessToken?.();
-          return classifyFailure(err, where);
-        },
-        deadline: request.deadline,
-        onRetry: ({ attempt, delayMs, failure }) => {
-          attempts++;
-          deps.onRetry?.({ what, attempt, delayMs, reason: failure.reason });
-        },
+    withRetry((attempt) => op(attempt), {
+      classify: (err) => {
+        if (httpStatusOf(err) === 401) deps.invalidateAccessToken?.();
+        return classifyFailure(err, where);
       },
-    );
+      deadline: request.deadline,
+      onRetry: ({ attempt, delayMs, failure }) => {
+        attempts++;
+        deps.onRetry?.({ what, attempt, delayMs, reason: failure.reason });
+      },
+    });
 
   const drive = await deps.drive();
   const key = objectRecordKey(ref.bucket, ref.name, config.onNewGeneration === 'copy' ? ref.generation : undefined);
@@ -158,7 +179,9 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       // file if it is there after all, else start a new one.
       const found = await probe(owned.value.fileId);
       const change: Partial<ObjectRecord> =
-        found !== 'absent' && !found.trashed ? { fileCreated: true, session: undefined } : { fileId: await newFileId(), fileCreated: false, session: undefined };
+        found !== 'absent' && !found.trashed
+          ? { fileCreated: true, session: undefined }
+          : { fileId: await newFileId(), fileCreated: false, session: undefined };
       const next = await deps.store.replace(key, { ...owned.value, ...change }, owned.version);
       if (!next) throw new ObjectBusyError(Date.now());
       owned = next;
@@ -180,7 +203,9 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       // After an MD5 mismatch the (discarded) copy's session is finished: never resume it. A new file's id
       // was deleted with the bad copy, so it gets a fresh one.
       const change: Partial<ObjectRecord> =
-        err instanceof IntegrityError ? { session: undefined, ...(uploaded?.revised ? {} : { fileId: await newFileId(), fileCreated: false }) } : {};
+        err instanceof IntegrityError
+          ? { session: undefined, ...(uploaded?.revised ? {} : { fileId: await newFileId(), fileCreated: false }) }
+          : {};
       await releaseClaim(deps.store, key, request.invocationId, change).catch(() => undefined);
     }
     throw err;
@@ -224,7 +249,7 @@ async function uploadSmall(
   meta: UploadMetadata,
   retry: <T>(what: string, op: (attempt: number) => Promise<T>, where?: FailureSource) => Promise<T>,
 ): Promise<Uploaded> {
-  const content = await retry('download', () => readSmallObject(deps.storage, ref, deps.config.ioIdleTimeoutMs), 'gcs');
+  const content = await retry('download', () => readSmallObject(deps.sourceReader, ref, deps.config.ioIdleTimeoutMs), 'gcs');
   const md5Hex = createHash('md5').update(content).digest('hex');
   const body = () => Readable.from([content]);
   let revise = record.fileCreated;
@@ -280,7 +305,7 @@ async function uploadLarge(
     keepRevisionForever: deps.config.keepRevisionsForever,
     total: size,
     chunkBytes: deps.config.uploadChunkBytes,
-    openSource: (offset) => openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES),
+    openSource: (offset) => openObject(deps.sourceReader, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES),
     requestTimeoutMs: deps.config.ioIdleTimeoutMs,
     leaseMs: deps.config.leaseMs,
     deadline: request.deadline,
@@ -303,7 +328,7 @@ async function verifyMd5(
   if (!expected) {
     // Resumed across invocations and composite (no GCS MD5): hash the object once more to be sure.
     const hash = createHash('md5');
-    for await (const chunk of openObject(deps.storage, ref, 0, deps.config.ioIdleTimeoutMs)) hash.update(chunk as Buffer);
+    for await (const chunk of openObject(deps.sourceReader, ref, 0, deps.config.ioIdleTimeoutMs)) hash.update(chunk as Buffer);
     expected = hash.digest('hex');
   }
   if (driveMd5 !== expected) throw new IntegrityError(expected, driveMd5);

@@ -21,10 +21,20 @@ function load<T>(id: string): T {
 export const GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_DRIVE_BASE_URL = 'https://www.googleapis.com';
 
-export async function createStorage(config: ClientConfig): Promise<Storage> {
+/**
+ * A Cloud Storage client. `libraryRetries: false` turns the library's own retries off: object downloads
+ * use it, because on Node 24 a retried `createReadStream` (a 503, say) makes teeny-request throw an
+ * uncaught ERR_STREAM_UNABLE_TO_PIPE out of the process (googleapis/google-cloud-node#8670, unfixed in
+ * storage 8.4). Without library retries the 503 surfaces as a stream error, and the caller re-opens
+ * the read at the next byte it needs through its own retry (src/retry.ts).
+ */
+export async function createStorage(config: ClientConfig, options: { libraryRetries?: boolean } = {}): Promise<Storage> {
   const { Storage } = load<typeof import('@google-cloud/storage')>('@google-cloud/storage');
+  const retryOptions = options.libraryRetries === false ? { retryOptions: { autoRetry: false } } : {};
   // With a custom apiEndpoint the client sends no credentials (useAuthWithCustomEndpoint defaults to false).
-  return config.emulators.storage ? new Storage({ apiEndpoint: config.emulators.storage, projectId: 'emulator' }) : new Storage();
+  return config.emulators.storage
+    ? new Storage({ apiEndpoint: config.emulators.storage, projectId: 'emulator', ...retryOptions })
+    : new Storage(retryOptions);
 }
 
 export async function createSecretManager(config: ClientConfig): Promise<SecretManagerServiceClient> {
@@ -35,8 +45,8 @@ export async function createSecretManager(config: ClientConfig): Promise<SecretM
   // in production the runtime service account's credentials come from ADC, which no emulator can check.
   const url = new URL(host);
   const { OAuth2Client } = load<typeof import('google-auth-library')>('google-auth-library');
-  // validateStatus: let google-gax read error bodies itself, so errors carry gRPC codes (5, 7, 9...).
-  const authClient = new OAuth2Client({ transporterOptions: { validateStatus: () => true } });
+  // google-gax 6 decodes the JSON error body itself, so errors carry gRPC codes (5, 7, 9...).
+  const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 365 * 24 * 3600 * 1000 });
   return new SecretManagerServiceClient({
     fallback: true,

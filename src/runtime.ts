@@ -23,6 +23,7 @@ export interface Runtime extends BackupDeps {
 export async function buildRuntime(env: NodeJS.ProcessEnv, logger: Logger): Promise<Runtime> {
   const config: Config = parseConfig(env);
   const storage = await createStorage(config);
+  const sourceReader = await createStorage(config, { libraryRetries: false });
   const secrets = await createSecretManager(config);
   const credentials = new DriveCredentials({
     secret: config.tokenSecretVersion,
@@ -47,6 +48,7 @@ export async function buildRuntime(env: NodeJS.ProcessEnv, logger: Logger): Prom
   return {
     config,
     storage,
+    sourceReader,
     store,
     drive,
     authHeaders: async () => {
@@ -68,7 +70,10 @@ export async function buildRuntime(env: NodeJS.ProcessEnv, logger: Logger): Prom
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */
-export function lazyRuntime(env: NodeJS.ProcessEnv = process.env, logger: Logger = createLogger({ project: env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT })) {
+export function lazyRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = createLogger({ project: env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT }),
+) {
   let runtime: Promise<Runtime> | undefined;
   return {
     logger,

@@ -8,7 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GaxiosError as GaxiosError6 } from 'gaxios';
+import { GaxiosError as GaxiosError7 } from 'gaxios';
 import { GaxiosError as DriveGaxiosError } from 'googleapis-common';
 import { gaxios, OAuth2Client } from 'google-auth-library';
 import { ApiError, Storage } from '@google-cloud/storage';
@@ -65,11 +65,20 @@ const gcsError = (code: number, reason: string): ApiError => {
   return new ApiError({ code, message: `${reason} happened`, errors, response: response as never });
 };
 
-/** gaxios 6 (storage's resumable and XML paths): plain-object headers. */
-const gaxios6Error = (status: number, headers: Record<string, string>) =>
-  new GaxiosError6('failed', { url: 'https://storage.googleapis.com/x' }, {
-    status, statusText: '', headers, data: '', config: {}, request: { responseURL: 'https://storage.googleapis.com/x' },
-  });
+/** gaxios 7 (storage 8's resumable and XML paths): a fetch `Headers` object. */
+const gaxios7Error = (status: number, headers: Record<string, string>) =>
+  new GaxiosError7(
+    'failed',
+    { url: new URL('https://storage.googleapis.com/x'), headers: new Headers() } as never,
+    {
+      status,
+      statusText: '',
+      headers: new Headers(headers),
+      data: '',
+      config: {},
+      request: { responseURL: 'https://storage.googleapis.com/x' },
+    } as never,
+  );
 
 const grpcError = (code: Status): GoogleError => Object.assign(new GoogleError(`${code} status`), { code });
 
@@ -88,11 +97,46 @@ const rows: Row[] = [
   ['Drive 401 (token expired)', () => driveError(401, 'authError'), 'drive', 'transient'],
   ['Drive 403 userRateLimitExceeded', () => driveError(403, 'userRateLimitExceeded'), 'drive', 'transient'],
   ['Drive 403 rateLimitExceeded', () => driveError(403, 'rateLimitExceeded'), 'drive', 'transient'],
-  ['Drive 403 userRateLimitExceeded, per-request rate', () => driveError(403, 'userRateLimitExceeded', {}, 'User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.'), 'drive', 'transient'],
-  ['Drive 403 userRateLimitExceeded, the daily upload limit', () => driveError(403, 'userRateLimitExceeded', {}, 'User rate limit exceeded.'), 'drive', 'operator', /daily upload limit/],
-  ['DriveHttpError 403, the daily upload limit', () => new DriveHttpError(403, 'userRateLimitExceeded', JSON.stringify({ error: { code: 403, message: 'User rate limit exceeded.', errors: [{ reason: 'userRateLimitExceeded', message: 'User rate limit exceeded.' }] } })), 'drive', 'operator', /daily upload limit/],
+  [
+    'Drive 403 userRateLimitExceeded, per-request rate',
+    () =>
+      driveError(403, 'userRateLimitExceeded', {}, 'User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.'),
+    'drive',
+    'transient',
+  ],
+  [
+    'Drive 403 userRateLimitExceeded, the daily upload limit',
+    () => driveError(403, 'userRateLimitExceeded', {}, 'User rate limit exceeded.'),
+    'drive',
+    'operator',
+    /daily upload limit/,
+  ],
+  [
+    'DriveHttpError 403, the daily upload limit',
+    () =>
+      new DriveHttpError(
+        403,
+        'userRateLimitExceeded',
+        JSON.stringify({
+          error: {
+            code: 403,
+            message: 'User rate limit exceeded.',
+            errors: [{ reason: 'userRateLimitExceeded', message: 'User rate limit exceeded.' }],
+          },
+        }),
+      ),
+    'drive',
+    'operator',
+    /daily upload limit/,
+  ],
   ['Drive 403 sharingRateLimitExceeded', () => driveError(403, 'sharingRateLimitExceeded'), 'drive', 'transient'],
-  ['Drive 403 storageQuotaExceeded', () => driveError(403, 'storageQuotaExceeded'), 'drive', 'operator', /storage of the authorized user is full/],
+  [
+    'Drive 403 storageQuotaExceeded',
+    () => driveError(403, 'storageQuotaExceeded'),
+    'drive',
+    'operator',
+    /storage of the authorized user is full/,
+  ],
   ['Drive 403 quotaExceeded', () => driveError(403, 'quotaExceeded'), 'drive', 'operator', /full/],
   ['Drive 403 dailyLimitExceeded', () => driveError(403, 'dailyLimitExceeded'), 'drive', 'operator', /daily upload limit/],
   ['Drive 403 uploadLimitExceeded', () => driveError(403, 'uploadLimitExceeded'), 'drive', 'operator', /daily upload limit/],
@@ -116,12 +160,18 @@ const rows: Row[] = [
   ['GCS 429', () => gcsError(429, 'rateLimitExceeded'), 'gcs', 'transient'],
   ['GCS 503', () => gcsError(503, 'backendError'), 'gcs', 'transient'],
   ['GCS 400', () => gcsError(400, 'invalid'), 'gcs', 'permanent'],
-  ['GCS 503 via gaxios 6', () => gaxios6Error(503, {}), 'gcs', 'transient'],
+  ['GCS 503 via gaxios 7', () => gaxios7Error(503, {}), 'gcs', 'transient'],
   ['GCS download hash mismatch', () => netError('CONTENT_DOWNLOAD_MISMATCH', 'hash mismatch'), 'gcs', 'transient'],
   // Secret Manager
   ['Secret Manager NOT_FOUND', () => grpcError(Status.NOT_FOUND), 'secret-manager', 'operator', /run authorize/],
   ['Secret Manager PERMISSION_DENIED', () => grpcError(Status.PERMISSION_DENIED), 'secret-manager', 'operator', /secretAccessor/],
-  ['Secret Manager FAILED_PRECONDITION', () => grpcError(Status.FAILED_PRECONDITION), 'secret-manager', 'operator', /disabled or destroyed/],
+  [
+    'Secret Manager FAILED_PRECONDITION',
+    () => grpcError(Status.FAILED_PRECONDITION),
+    'secret-manager',
+    'operator',
+    /disabled or destroyed/,
+  ],
   ['Secret Manager UNAVAILABLE', () => grpcError(Status.UNAVAILABLE), 'secret-manager', 'transient'],
   ['Secret Manager DEADLINE_EXCEEDED', () => grpcError(Status.DEADLINE_EXCEEDED), 'secret-manager', 'transient'],
   ['Secret Manager RESOURCE_EXHAUSTED', () => grpcError(Status.RESOURCE_EXHAUSTED), 'secret-manager', 'transient'],
@@ -139,16 +189,46 @@ const rows: Row[] = [
   ['EPIPE', () => netError('EPIPE'), 'drive', 'transient'],
   ['EAI_AGAIN', () => netError('EAI_AGAIN'), 'oauth', 'transient'],
   ['socket hang up', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'drive', 'transient'],
-  ['fetch failed (UND_ERR_SOCKET)', () => new TypeError('fetch failed', { cause: netError('UND_ERR_SOCKET', 'other side closed') }), 'drive', 'transient'],
-  ['fetch failed (connect timeout)', () => new TypeError('fetch failed', { cause: netError('UND_ERR_CONNECT_TIMEOUT') }), 'drive', 'transient'],
+  [
+    'fetch failed (UND_ERR_SOCKET)',
+    () => new TypeError('fetch failed', { cause: netError('UND_ERR_SOCKET', 'other side closed') }),
+    'drive',
+    'transient',
+  ],
+  [
+    'fetch failed (connect timeout)',
+    () => new TypeError('fetch failed', { cause: netError('UND_ERR_CONNECT_TIMEOUT') }),
+    'drive',
+    'transient',
+  ],
   ['AbortError', () => new DOMException('This operation was aborted', 'AbortError'), 'drive', 'transient'],
   ['TimeoutError', () => new DOMException('The operation timed out', 'TimeoutError'), 'drive', 'transient'],
-  ['gaxios network error', () => new gaxios.GaxiosError('read ECONNRESET', requestConfig('https://x'), undefined, netError('ECONNRESET')), 'drive', 'transient'],
+  [
+    'gaxios network error',
+    () => new gaxios.GaxiosError('read ECONNRESET', requestConfig('https://x'), undefined, netError('ECONNRESET')),
+    'drive',
+    'transient',
+  ],
   // Ours
   ['ObjectGoneError (a GCS read of a replaced generation)', () => new ObjectGoneError('gs://b/o#1'), 'gcs', 'object-gone'],
-  ['a ClassifiedError carries its own failure', () => Object.assign(new Error('lease held'), { failure: { kind: 'busy', reason: 'lease held' } as Failure }), 'gcs', 'busy'],
-  ['a ClassifiedError wins over its HTTP status', () => Object.assign(new Error('saved'), { code: 503, failure: { kind: 'checkpoint', reason: 'deadline' } as Failure }), 'drive', 'checkpoint'],
-  ['RetriesExhaustedError keeps its failure', () => new RetriesExhaustedError(6, { kind: 'transient', reason: 'r' }, 'attempts', { cause: 1 }), 'drive', 'transient'],
+  [
+    'a ClassifiedError carries its own failure',
+    () => Object.assign(new Error('lease held'), { failure: { kind: 'busy', reason: 'lease held' } as Failure }),
+    'gcs',
+    'busy',
+  ],
+  [
+    'a ClassifiedError wins over its HTTP status',
+    () => Object.assign(new Error('saved'), { code: 503, failure: { kind: 'checkpoint', reason: 'deadline' } as Failure }),
+    'drive',
+    'checkpoint',
+  ],
+  [
+    'RetriesExhaustedError keeps its failure',
+    () => new RetriesExhaustedError(6, { kind: 'transient', reason: 'r' }, 'attempts', { cause: 1 }),
+    'drive',
+    'transient',
+  ],
   ['unknown error (retried on purpose)', () => new Error('something odd'), 'drive', 'transient', /unrecognised/],
   ['a thrown string', () => 'boom', 'gcs', 'transient'],
 ];
@@ -169,7 +249,7 @@ describe('classifyFailure: library-shaped errors', () => {
 describe('classifyFailure: Retry-After', () => {
   const cases: [name: string, make: () => Promise<unknown> | unknown, expected: number | undefined][] = [
     ['seconds on a Drive 429 (Headers object)', () => driveError(429, 'rateLimitExceeded', { 'retry-after': '7' }), 7000],
-    ['seconds on a gaxios 6 503 (plain object)', () => gaxios6Error(503, { 'Retry-After': '3' }), 3000],
+    ['seconds on a gaxios 7 503 (Headers)', () => gaxios7Error(503, { 'Retry-After': '3' }), 3000],
     ['carried by DriveHttpError', () => new DriveHttpError(503, undefined, '', 1500), 1500],
     ['absent', () => driveError(503, 'backendError'), undefined],
   ];
@@ -240,7 +320,7 @@ describe('status predicates', () => {
     ['gRPC NOT_FOUND', () => grpcError(Status.NOT_FOUND), true, false, false],
     ['gRPC ALREADY_EXISTS', () => grpcError(Status.ALREADY_EXISTS), false, true, false],
     ['network error', () => netError('ECONNRESET'), false, false, false],
-    ['gaxios 6 412', () => gaxios6Error(412, {}), false, false, true],
+    ['gaxios 7 412', () => gaxios7Error(412, {}), false, false, true],
   ];
   for (const [name, make, notFound, conflict, precondition] of cases) {
     test(name, async () => {
@@ -275,7 +355,10 @@ describe('errors thrown for real by the client libraries', () => {
   };
 
   test('@googleapis/drive: 403 storageQuotaExceeded → operator', async () => {
-    reply = { status: 403, body: { error: { code: 403, message: 'full', errors: [{ reason: 'storageQuotaExceeded', domain: 'usageLimits', message: 'full' }] } } };
+    reply = {
+      status: 403,
+      body: { error: { code: 403, message: 'full', errors: [{ reason: 'storageQuotaExceeded', domain: 'usageLimits', message: 'full' }] } },
+    };
     const client = drive({ version: 'v3', rootUrl: `${base}/`, retry: false });
     const err = await caught(() => client.files.get({ fileId: 'x' }));
     const failure = classifyFailure(err, 'drive');
@@ -284,7 +367,11 @@ describe('errors thrown for real by the client libraries', () => {
   });
 
   test('@googleapis/drive: 429 with Retry-After → transient with the wait', async () => {
-    reply = { status: 429, headers: { 'retry-after': '4' }, body: { error: { code: 429, message: 'slow', errors: [{ reason: 'rateLimitExceeded' }] } } };
+    reply = {
+      status: 429,
+      headers: { 'retry-after': '4' },
+      body: { error: { code: 429, message: 'slow', errors: [{ reason: 'rateLimitExceeded' }] } },
+    };
     const client = drive({ version: 'v3', rootUrl: `${base}/`, retry: false });
     const failure = classifyFailure(await caught(() => client.files.get({ fileId: 'x' })), 'drive');
     assert.deepEqual(failure, { kind: 'transient', reason: 'Drive replied 429 rateLimitExceeded', retryAfterMs: 4000 });
@@ -301,7 +388,10 @@ describe('errors thrown for real by the client libraries', () => {
   });
 
   test('@google-cloud/storage: 404 on a read → object-gone', async () => {
-    reply = { status: 404, body: { error: { code: 404, message: 'No such object', errors: [{ reason: 'notFound', message: 'No such object' }] } } };
+    reply = {
+      status: 404,
+      body: { error: { code: 404, message: 'No such object', errors: [{ reason: 'notFound', message: 'No such object' }] } },
+    };
     const storage = new Storage({ apiEndpoint: base, projectId: 'p', retryOptions: { autoRetry: false } });
     const err = await caught(() => storage.bucket('b').file('o').getMetadata());
     assert.equal(classifyFailure(err, 'gcs').kind, 'object-gone');

@@ -33,7 +33,7 @@ export async function lockDirectory(dir: string): Promise<() => Promise<void>> {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (owner !== process.pid && isAlive(owner)) {
-      throw new Error(`${dir} is used by emulators in process ${owner} (delete ${path} if that is wrong)`);
+      throw new Error(`${dir} is used by emulators in process ${owner} (delete ${path} if that is wrong)`, { cause: err });
     }
     await writeFile(path, mine, { mode: 0o600 });
   }

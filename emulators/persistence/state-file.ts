@@ -25,11 +25,12 @@ export function parseStateFile(text: string): StateFile {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`state.json is not valid JSON (${(err as Error).message})`);
+    throw new Error(`state.json is not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('state.json is not a JSON object');
   const { format, blobs, parts } = data as Record<string, unknown>;
-  if (format !== STATE_FORMAT) throw new Error(`state.json has format ${JSON.stringify(format)}; this emulator reads format ${STATE_FORMAT}`);
+  if (format !== STATE_FORMAT)
+    throw new Error(`state.json has format ${JSON.stringify(format)}; this emulator reads format ${STATE_FORMAT}`);
   if (!Array.isArray(blobs) || blobs.some((id) => typeof id !== 'string' || !BLOB_ID.test(id))) {
     throw new Error('state.json: "blobs" must be an array of SHA-256 hex ids');
   }

@@ -62,9 +62,15 @@ function storageOf(emu: Emulators): Storage {
 /** REST fallback with a static token, as in secrets.test.ts. */
 function secretsOf(emu: Emulators): SecretManagerServiceClient {
   const url = new URL(emu.env.SECRET_MANAGER_EMULATOR_HOST);
-  const authClient = new OAuth2Client({ transporterOptions: { validateStatus: () => true } });
+  const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 3600_000 });
-  return new SecretManagerServiceClient({ fallback: true, apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', authClient });
+  return new SecretManagerServiceClient({
+    fallback: true,
+    apiEndpoint: url.hostname,
+    port: Number(url.port),
+    protocol: 'http',
+    authClient,
+  });
 }
 
 async function download(c: DriveClient, fileId: string, revisionId?: string): Promise<Buffer> {
@@ -141,7 +147,11 @@ describe('persistence across a restart', () => {
     first.revisionIds = (await c.drive.revisions.list({ fileId: first.fileId })).data.revisions!.map((r) => r.id!);
     assert.equal(first.revisionIds.length, 2);
     const deleted = await c.drive.files.create(
-      { requestBody: { id: ids[1], name: 'gone.bin' }, media: { mimeType: 'application/octet-stream', body: Readable.from([gone]) }, fields: 'id' },
+      {
+        requestBody: { id: ids[1], name: 'gone.bin' },
+        media: { mimeType: 'application/octet-stream', body: Readable.from([gone]) },
+        fields: 'id',
+      },
       c.media,
     );
     first.deletedId = deleted.data.id!;
@@ -149,98 +159,110 @@ describe('persistence across a restart', () => {
     first.accessToken = (await c.auth.getAccessToken()).token!;
 
     const secrets = secretsOf(emu);
-    await secrets.createSecret({ parent: 'projects/emu-project', secretId: 'drive-refresh-token', secret: { replication: { automatic: {} }, labels: { app: 'backup' } } });
+    await secrets.createSecret({
+      parent: 'projects/emu-project',
+      secretId: 'drive-refresh-token',
+      secret: { replication: { automatic: {} }, labels: { app: 'backup' } },
+    });
     await secrets.addSecretVersion({ parent: SECRET, payload: { data: secretPayload } });
     await secrets.close();
   }
 
-  test('second run: everything reads back byte-exact, same seed, tokens and ids still valid', () => withEmulators(dataDir, async (emu) => {
-    assert.deepEqual({ ...emu.seed }, first.seed);
+  test('second run: everything reads back byte-exact, same seed, tokens and ids still valid', () =>
+    withEmulators(dataDir, async (emu) => {
+      assert.deepEqual({ ...emu.seed }, first.seed);
 
-    const bucket = storageOf(emu).bucket(BUCKET);
-    const [live] = await bucket.file(OBJECT).download();
-    assert.ok(live.equals(gen2));
-    const [old] = await bucket.file(OBJECT, { generation: Number(first.generations[0]) }).download();
-    assert.ok(old.equals(gen1));
-    const [meta] = await bucket.file(OBJECT).getMetadata();
-    assert.equal(String(meta.generation), first.generations[1]);
-    assert.equal(meta.contentType, 'application/x-two');
-    assert.deepEqual(meta.metadata, { k: 'v2' });
-    const [versions] = await bucket.getFiles({ versions: true, prefix: OBJECT });
-    assert.deepEqual(versions.map((f) => String(f.metadata.generation)), first.generations);
-    await bucket.file(OBJECT).save(Buffer.from('third'), { resumable: false });
-    const [third] = await bucket.file(OBJECT).getMetadata();
-    assert.ok(BigInt(String(third.generation)) > BigInt(first.generations[1]!), 'generations keep increasing');
+      const bucket = storageOf(emu).bucket(BUCKET);
+      const [live] = await bucket.file(OBJECT).download();
+      assert.ok(live.equals(gen2));
+      const [old] = await bucket.file(OBJECT, { generation: Number(first.generations[0]) }).download();
+      assert.ok(old.equals(gen1));
+      const [meta] = await bucket.file(OBJECT).getMetadata();
+      assert.equal(String(meta.generation), first.generations[1]);
+      assert.equal(meta.contentType, 'application/x-two');
+      assert.deepEqual(meta.metadata, { k: 'v2' });
+      const [versions] = await bucket.getFiles({ versions: true, prefix: OBJECT });
+      assert.deepEqual(
+        versions.map((f) => String(f.metadata.generation)),
+        first.generations,
+      );
+      await bucket.file(OBJECT).save(Buffer.from('third'), { resumable: false });
+      const [third] = await bucket.file(OBJECT).getMetadata();
+      assert.ok(BigInt(String(third.generation)) > BigInt(first.generations[1]!), 'generations keep increasing');
 
-    // The seed refresh token still works (new client, new ports).
-    const c = driveClient(emu);
-    assert.equal((await c.drive.files.get({ fileId: 'root', fields: 'id' })).data.id, first.rootId);
-    const file = await c.drive.files.get({ fileId: first.fileId, fields: 'id,name,parents,appProperties,md5Checksum,size' });
-    assert.deepEqual(file.data, {
-      id: first.fileId,
-      name: 'object.bin',
-      parents: [first.folderId],
-      appProperties: { gcsGeneration: first.generations[1] },
-      md5Checksum: md5Hex(rev2),
-      size: String(rev2.length),
-    });
-    const folder = await c.drive.files.get({ fileId: first.folderId, fields: 'name,mimeType,parents' });
-    assert.deepEqual(folder.data, { name: 'Backups', mimeType: FOLDER, parents: [first.rootId] });
-    assert.ok((await download(c, first.fileId)).equals(rev2));
-    const revisions = (await c.drive.revisions.list({ fileId: first.fileId })).data.revisions!;
-    assert.deepEqual(revisions.map((r) => r.id), first.revisionIds);
-    assert.ok((await download(c, first.fileId, first.revisionIds[0])).equals(rev1));
-    const listed = await c.drive.files.list({ q: `'${first.folderId}' in parents`, fields: 'files(id)' });
-    assert.deepEqual(listed.data.files, [{ id: first.fileId }]);
+      // The seed refresh token still works (new client, new ports).
+      const c = driveClient(emu);
+      assert.equal((await c.drive.files.get({ fileId: 'root', fields: 'id' })).data.id, first.rootId);
+      const file = await c.drive.files.get({ fileId: first.fileId, fields: 'id,name,parents,appProperties,md5Checksum,size' });
+      assert.deepEqual(file.data, {
+        id: first.fileId,
+        name: 'object.bin',
+        parents: [first.folderId],
+        appProperties: { gcsGeneration: first.generations[1] },
+        md5Checksum: md5Hex(rev2),
+        size: String(rev2.length),
+      });
+      const folder = await c.drive.files.get({ fileId: first.folderId, fields: 'name,mimeType,parents' });
+      assert.deepEqual(folder.data, { name: 'Backups', mimeType: FOLDER, parents: [first.rootId] });
+      assert.ok((await download(c, first.fileId)).equals(rev2));
+      const revisions = (await c.drive.revisions.list({ fileId: first.fileId })).data.revisions!;
+      assert.deepEqual(
+        revisions.map((r) => r.id),
+        first.revisionIds,
+      );
+      assert.ok((await download(c, first.fileId, first.revisionIds[0])).equals(rev1));
+      const listed = await c.drive.files.list({ q: `'${first.folderId}' in parents`, fields: 'files(id)' });
+      assert.deepEqual(listed.data.files, [{ id: first.fileId }]);
 
-    // Ids used before (by a live file, and by a deleted one) are still taken.
-    for (const id of [first.fileId, first.deletedId]) {
-      const err = await rejection(c.drive.files.create({ requestBody: { id, name: 'again' } }));
-      assert.equal(err.status, 409);
-      assert.equal(reasonOf(err), 'fileIdInUse');
-    }
+      // Ids used before (by a live file, and by a deleted one) are still taken.
+      for (const id of [first.fileId, first.deletedId]) {
+        const err = await rejection(c.drive.files.create({ requestBody: { id, name: 'again' } }));
+        assert.equal(err.status, 409);
+        assert.equal(reasonOf(err), 'fileIdInUse');
+      }
 
-    // An access token issued before the restart is still accepted.
-    const auth = new OAuth2Client();
-    auth.setCredentials({ access_token: first.accessToken, expiry_date: Date.now() + 600_000 });
-    const byOldToken = drive({ version: 'v3', auth, rootUrl: `${emu.env.DRIVE_EMULATOR_HOST}/` });
-    assert.equal((await byOldToken.files.get({ fileId: first.fileId, fields: 'name' })).data.name, 'object.bin');
+      // An access token issued before the restart is still accepted.
+      const auth = new OAuth2Client();
+      auth.setCredentials({ access_token: first.accessToken, expiry_date: Date.now() + 600_000 });
+      const byOldToken = drive({ version: 'v3', auth, rootUrl: `${emu.env.DRIVE_EMULATOR_HOST}/` });
+      assert.equal((await byOldToken.files.get({ fileId: first.fileId, fields: 'name' })).data.name, 'object.bin');
 
-    const secrets = secretsOf(emu);
-    const [accessed] = await secrets.accessSecretVersion({ name: `${SECRET}/versions/latest` });
-    assert.ok(Buffer.from(accessed.payload!.data as Uint8Array).equals(secretPayload));
-    const [secret] = await secrets.getSecret({ name: SECRET });
-    assert.deepEqual(secret.labels, { app: 'backup' });
-    const [added] = await secrets.addSecretVersion({ parent: SECRET, payload: { data: Buffer.from('next') } });
-    assert.equal(added.name, `${SECRET}/versions/2`);
-    await secrets.close();
+      const secrets = secretsOf(emu);
+      const [accessed] = await secrets.accessSecretVersion({ name: `${SECRET}/versions/latest` });
+      assert.ok(Buffer.from(accessed.payload!.data as Uint8Array).equals(secretPayload));
+      const [secret] = await secrets.getSecret({ name: SECRET });
+      assert.deepEqual(secret.labels, { app: 'backup' });
+      const [added] = await secrets.addSecretVersion({ parent: SECRET, payload: { data: Buffer.from('next') } });
+      assert.equal(added.name, `${SECRET}/versions/2`);
+      await secrets.close();
 
-    // Permanently deleting the first generation frees its blob file at the next save.
-    await bucket.file(OBJECT, { generation: Number(first.generations[0]) }).delete();
-    await emu.save();
-    assert.equal(blobFiles(dataDir).length, 3, 'gen2/rev2, rev1 and "third"');
+      // Permanently deleting the first generation frees its blob file at the next save.
+      await bucket.file(OBJECT, { generation: Number(first.generations[0]) }).delete();
+      await emu.save();
+      assert.equal(blobFiles(dataDir).length, 3, 'gen2/rev2, rev1 and "third"');
 
-    // The directory is locked while in use.
-    await assert.rejects(startEmulators({ dataDir }), /already used by emulators running in this process/);
-  }));
+      // The directory is locked while in use.
+      await assert.rejects(startEmulators({ dataDir }), /already used by emulators running in this process/);
+    }));
 
-  test('without stop(): the debounced save after a request already holds it (crash safety)', () => withEmulators(dataDir, async (emu) => {
-    const content = testBytes(64 * KiB, 21);
-    await storageOf(emu).bucket(BUCKET).file('after-crash.bin').save(content, { resumable: false });
-    const deadline = Date.now() + 5_000;
-    while (!readFileSync(join(dataDir, 'state.json'), 'utf8').includes('after-crash.bin')) {
-      assert.ok(Date.now() < deadline, 'state.json was not saved after the request');
-      await sleep(20);
-    }
-    // Copy the directory as a crash would leave it, while the first process still runs.
-    const crashed = join(root, 'crashed');
-    cpSync(dataDir, crashed, { recursive: true });
-    await withEmulators(crashed, async (revived) => {
-      const [got] = await storageOf(revived).bucket(BUCKET).file('after-crash.bin').download();
-      assert.ok(got.equals(content));
-      assert.deepEqual({ ...revived.seed }, first.seed);
-    });
-  }));
+  test('without stop(): the debounced save after a request already holds it (crash safety)', () =>
+    withEmulators(dataDir, async (emu) => {
+      const content = testBytes(64 * KiB, 21);
+      await storageOf(emu).bucket(BUCKET).file('after-crash.bin').save(content, { resumable: false });
+      const deadline = Date.now() + 5_000;
+      while (!readFileSync(join(dataDir, 'state.json'), 'utf8').includes('after-crash.bin')) {
+        assert.ok(Date.now() < deadline, 'state.json was not saved after the request');
+        await sleep(20);
+      }
+      // Copy the directory as a crash would leave it, while the first process still runs.
+      const crashed = join(root, 'crashed');
+      cpSync(dataDir, crashed, { recursive: true });
+      await withEmulators(crashed, async (revived) => {
+        const [got] = await storageOf(revived).bucket(BUCKET).file('after-crash.bin').download();
+        assert.ok(got.equals(content));
+        assert.deepEqual({ ...revived.seed }, first.seed);
+      });
+    }));
 
   test('hub.reset() is persisted too: a new seed and no objects', async () => {
     let seed: Seed | undefined;
@@ -252,7 +274,10 @@ describe('persistence across a restart', () => {
     await withEmulators(dataDir, async (again) => {
       assert.deepEqual({ ...again.seed }, seed);
       const [buckets] = await storageOf(again).getBuckets();
-      assert.deepEqual(buckets.map((b) => b.name), []);
+      assert.deepEqual(
+        buckets.map((b) => b.name),
+        [],
+      );
       assert.deepEqual(blobFiles(dataDir), []);
     });
   });
