@@ -63,7 +63,8 @@ export const coldstartBenchmark: Benchmark = {
   description: "require time of dist/index.js vs require('googleapis') in fresh processes; first invocation",
   async run(options, progress): Promise<BenchmarkResult> {
     const build = ensureBuilt();
-    if (build.built) progress(`built dist/ with npm run build${build.warnings ? ` (tsc complained, measuring what it emitted):\n${build.warnings}` : ''}`);
+    if (build.built)
+      progress(`built dist/ with npm run build${build.warnings ? ` (tsc complained, measuring what it emitted):\n${build.warnings}` : ''}`);
     const entryMs: number[] = [];
     const googleapisMs: number[] = [];
     timeRequireInFreshProcess(DEPLOYED_ENTRY); // fills the OS file cache for both

@@ -46,14 +46,22 @@ export interface DeployedInstance {
 }
 
 /** functions-framework serving `target` of dist/index.js; its log lines go to `onLog`. */
-export async function startDeployedInstance(target: string, env: Record<string, string>, onLog: (line: string) => void): Promise<DeployedInstance> {
+export async function startDeployedInstance(
+  target: string,
+  env: Record<string, string>,
+  onLog: (line: string) => void,
+): Promise<DeployedInstance> {
   const main = join(ROOT, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
   const port = await freePort();
-  const child = spawn(process.execPath, [main, `--target=${target}`, `--source=${DEPLOYED_ENTRY}`, `--port=${port}`, '--signature-type=cloudevent'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [main, `--target=${target}`, `--source=${DEPLOYED_ENTRY}`, `--port=${port}`, '--signature-type=cloudevent'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
     stream.on('data', (text: string) => text.split('\n').filter(Boolean).forEach(onLog));

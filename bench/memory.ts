@@ -55,7 +55,13 @@ export const memoryBenchmark: Benchmark = {
           figure(`peak RSS: ${largeLabel} copy − 1 MiB copy`, toMiB(large.peakBytes - small.peakBytes), 'MiB'),
           figure(`${largeLabel} copy: time`, large.seconds, 's'),
         ],
-        goal: { label: `${largeLabel} peak RSS growth`, value: toMiB(large.growthBytes), unit: 'MiB', limit: GOAL_MIB, comparison: 'atMost' },
+        goal: {
+          label: `${largeLabel} peak RSS growth`,
+          value: toMiB(large.growthBytes),
+          unit: 'MiB',
+          limit: GOAL_MIB,
+          comparison: 'atMost',
+        },
         details: {
           pid,
           chunkMib: options.chunkMib,

@@ -33,7 +33,12 @@ async function accessToken(o: RawPipeOptions): Promise<string> {
   const response = await fetch(`${o.oauthUrl}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: o.clientId, client_secret: o.clientSecret, refresh_token: o.refreshToken }),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+      refresh_token: o.refreshToken,
+    }),
   });
   if (!response.ok) throw new Error(`token refresh answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { access_token: string }).access_token;

@@ -24,9 +24,13 @@ async function main(): Promise<void> {
   const run = async () => {
     const runtime = await buildRuntime(world.env, quiet);
     const started = Date.now();
-    const report = await reconcileBucket(runtime, { bucket: world.sourceBucket, prefix: '', dryRun: false, maxSeconds: Infinity }, {
-      objectDeadline: () => createDeadline(runtime.config.deadlineMs),
-    });
+    const report = await reconcileBucket(
+      runtime,
+      { bucket: world.sourceBucket, prefix: '', dryRun: false, maxSeconds: Infinity },
+      {
+        objectDeadline: () => createDeadline(runtime.config.deadlineMs),
+      },
+    );
     return { report, seconds: (Date.now() - started) / 1000 };
   };
 
@@ -54,7 +58,9 @@ async function main(): Promise<void> {
   };
   process.stdout.write(line('5,000 objects, 4,500 backed up', catchUp, catchUpCounters));
   process.stdout.write(line('5,000 objects, all backed up', idle, idleCounters));
-  process.stdout.write(`goal: drive.files.list ≤ ${Math.ceil(5000 / 1000)} + one per new folder (5) = 10; per-object Drive lookups (files.get) = 0\n`);
+  process.stdout.write(
+    `goal: drive.files.list ≤ ${Math.ceil(5000 / 1000)} + one per new folder (5) = 10; per-object Drive lookups (files.get) = 0\n`,
+  );
   await world.stop();
 }
 

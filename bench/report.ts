@@ -50,7 +50,8 @@ export function formatNumber(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-const withUnit = (value: number, unit: string): string => (unit === '×' ? `${formatNumber(value)}×` : `${formatNumber(value)} ${unit}`.trim());
+const withUnit = (value: number, unit: string): string =>
+  unit === '×' ? `${formatNumber(value)}×` : `${formatNumber(value)} ${unit}`.trim();
 
 function describeGoal(goal: Goal): string {
   const sign = goal.comparison === 'atMost' ? '≤' : '≥';

@@ -70,7 +70,8 @@ export const throughputBenchmark: Benchmark = {
           name: 'raw-pipe-copy.bin',
           chunkBytes: options.chunkMib * MiB,
         });
-        if (result.md5Checksum !== md5HexOf(object)) throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(object)}`);
+        if (result.md5Checksum !== md5HexOf(object))
+          throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(object)}`);
         await world.drive.files.delete({ fileId: result.fileId });
         baselineMs.push(result.ms);
       };
@@ -100,8 +101,20 @@ export const throughputBenchmark: Benchmark = {
           figure('function: throughput', functionMiBps, 'MiB/s'),
           figure('function / raw pipe', functionMiBps / baselineMiBps, '×'),
         ],
-        goal: { label: 'function / raw pipe throughput', value: functionMiBps / baselineMiBps, unit: '×', limit: GOAL_RATIO, comparison: 'atLeast' },
-        details: { sizeBytes: options.largeBytes, chunkMib: options.chunkMib, order: 'raw, function, function, raw', baselineMs, functionMs },
+        goal: {
+          label: 'function / raw pipe throughput',
+          value: functionMiBps / baselineMiBps,
+          unit: '×',
+          limit: GOAL_RATIO,
+          comparison: 'atLeast',
+        },
+        details: {
+          sizeBytes: options.largeBytes,
+          chunkMib: options.chunkMib,
+          order: 'raw, function, function, raw',
+          baselineMs,
+          functionMs,
+        },
       };
     } finally {
       await instance?.stop();

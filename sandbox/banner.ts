@@ -25,7 +25,9 @@ export function renderBanner(facts: BannerFacts): string {
     `  upload a file:   ${facts.uploadCommand}`,
     `  see the result:  ${facts.pageUrl}`,
     '  stop:            Ctrl-C',
-    facts.dataDir !== undefined ? `  state kept in:   ${facts.dataDir}` : '  state:           in memory (keep it between runs with: npm start -- --data-dir .sandbox)',
+    facts.dataDir !== undefined
+      ? `  state kept in:   ${facts.dataDir}`
+      : '  state:           in memory (keep it between runs with: npm start -- --data-dir .sandbox)',
     '',
     '# for other tools (npx gcs-drive-backup, @google-cloud/storage, ...): export the lines below',
     ...Object.entries(facts.variables).map(([name, value]) => `${name}=${value}`),

@@ -22,7 +22,9 @@ export function storageEventType(kind: StorageChangeKind): string {
 /** CloudEvents HTTP binding: header values percent-encode anything outside printable ASCII (and `%`, `"`). */
 export function percentEncodeHeader(value: string): string {
   return Array.from(Buffer.from(value, 'utf8'))
-    .map((b) => (b >= 0x20 && b < 0x7f && b !== 0x25 && b !== 0x22 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      b >= 0x20 && b < 0x7f && b !== 0x25 && b !== 0x22 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 }
 

@@ -5,7 +5,10 @@
 import type { DriveFileView } from '../emulators/drive/index.js';
 
 /** What the tree needs of a Drive file (a subset of the emulator's `DriveFileView`). */
-export type DriveFileFacts = Pick<DriveFileView, 'id' | 'name' | 'mimeType' | 'parents' | 'trashed' | 'size' | 'md5Checksum' | 'revisions' | 'modifiedTime'>;
+export type DriveFileFacts = Pick<
+  DriveFileView,
+  'id' | 'name' | 'mimeType' | 'parents' | 'trashed' | 'size' | 'md5Checksum' | 'revisions' | 'modifiedTime'
+>;
 
 export interface DriveNode {
   id: string;

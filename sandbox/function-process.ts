@@ -52,7 +52,9 @@ export async function startFunctionProcess(options: FunctionProcessOptions): Pro
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      '--import', 'tsx', FRAMEWORK_MAIN,
+      '--import',
+      'tsx',
+      FRAMEWORK_MAIN,
       `--target=${options.target}`,
       `--source=${join(REPO_ROOT, 'src', 'index.ts')}`,
       `--port=${port}`,

@@ -32,7 +32,9 @@ export function createSandboxLog(write: (line: string) => void): SandboxLog {
       write(`[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempt}; redelivering in ${seconds(e.delayMs)}`);
     },
     deliveryAbandoned(e) {
-      write(`[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempts}; giving up (--max-attempts ${e.attempts}); reconcile will catch it`);
+      write(
+        `[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempts}; giving up (--max-attempts ${e.attempts}); reconcile will catch it`,
+      );
     },
     reconcileAnswered(e) {
       write(`[scheduler] POST /reconcile → ${e.status} ${e.body}`);

@@ -90,13 +90,15 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new SandboxUsageError(`${flag} must be an integer from ${min} to ${max}, not "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new SandboxUsageError(`${flag} must be an integer from ${min} to ${max}, not "${value}"`);
   return n;
 }
 
 /** Seconds (decimals allowed) → milliseconds. */
 function seconds(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new SandboxUsageError(`${flag} must be a number of seconds >= 0, not "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new SandboxUsageError(`${flag} must be a number of seconds >= 0, not "${value}"`);
   return Math.round(n * 1000);
 }

@@ -36,7 +36,13 @@ export function parseOutcomeLine(line: string, source: FunctionSource, at: Date)
   const bucket = text('bucket');
   const name = text('name');
   if (outcome === undefined || bucket === undefined || name === undefined) return undefined;
-  const optional = { reason: text('reason'), bytes: num('bytes'), durationMs: num('durationMs'), driveFileId: text('driveFileId'), attempts: num('attempts') };
+  const optional = {
+    reason: text('reason'),
+    bytes: num('bytes'),
+    durationMs: num('durationMs'),
+    driveFileId: text('driveFileId'),
+    attempts: num('attempts'),
+  };
   return {
     at: at.toISOString(),
     source,

@@ -82,7 +82,8 @@ async function handle(options: PageServerOptions, req: IncomingMessage, res: Ser
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'GET only');
   if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', renderPage(await options.model()));
-  if (url.pathname === '/state.json') return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await options.model(), null, 2));
+  if (url.pathname === '/state.json')
+    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await options.model(), null, 2));
   const file = /^\/files\/([^/]+)$/.exec(url.pathname);
   if (file) {
     const download = options.download(decodeURIComponent(file[1] as string));

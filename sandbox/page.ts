@@ -88,7 +88,8 @@ function renderTree(nodes: readonly DriveNode[]): string {
   const items = nodes.map((n) => {
     const h = escapeHtml;
     const trashed = n.trashed ? ' <span class="bad">trashed</span>' : '';
-    if (n.folder) return `<li class="folder"><span class="name">${h(n.name)}/</span>${trashed}${n.children.length ? renderTree(n.children) : ''}</li>`;
+    if (n.folder)
+      return `<li class="folder"><span class="name">${h(n.name)}/</span>${trashed}${n.children.length ? renderTree(n.children) : ''}</li>`;
     const facts = [
       n.size !== undefined ? `<span class="size" title="${n.size} bytes">${h(formatBytes(n.size))}</span>` : '',
       n.md5Checksum !== undefined ? `<code class="md5">${h(n.md5Checksum)}</code>` : '',
@@ -104,7 +105,8 @@ function renderBucket(b: PageModel['bucket']): string {
   if (b.error !== undefined) return `<p class="bad">${h(b.error)}</p>`;
   if (b.objects.length === 0) return '<p class="muted">no objects yet</p>';
   const rows = b.objects.map(
-    (o) => `<tr><td class="name">${h(o.name)}</td><td title="${o.size} bytes">${h(formatBytes(o.size))}</td><td><code>${h(o.generation)}</code></td><td>${h(o.updated)}</td></tr>`,
+    (o) =>
+      `<tr><td class="name">${h(o.name)}</td><td title="${o.size} bytes">${h(formatBytes(o.size))}</td><td><code>${h(o.generation)}</code></td><td>${h(o.updated)}</td></tr>`,
   );
   const more = b.truncated ? '<p class="muted">(first objects only)</p>' : '';
   return `<table><thead><tr><th>name</th><th>size</th><th>generation</th><th>updated</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
@@ -115,7 +117,11 @@ function renderOutcomes(outcomes: readonly Outcome[]): string {
   if (outcomes.length === 0) return '<p class="muted">none yet</p>';
   const rows = outcomes.map((o) => {
     const css = o.outcome === 'failed' ? 'bad' : o.outcome === 'skipped' ? 'muted' : 'good';
-    const details = [o.reason, o.bytes !== undefined ? formatBytes(o.bytes) : undefined, o.durationMs !== undefined ? `${o.durationMs} ms` : undefined]
+    const details = [
+      o.reason,
+      o.bytes !== undefined ? formatBytes(o.bytes) : undefined,
+      o.durationMs !== undefined ? `${o.durationMs} ms` : undefined,
+    ]
       .filter((d): d is string => d !== undefined)
       .join(' · ');
     return `<tr><td>${h(o.at)}</td><td>${h(o.source)}</td><td class="${css}">${h(o.outcome)}</td><td class="name">${h(o.name)}</td><td><code>${h(o.generation)}</code></td><td>${h(details)}</td></tr>`;

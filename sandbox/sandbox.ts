@@ -52,7 +52,12 @@ export async function startSandbox(options: SandboxOptions, log: SandboxLog): Pr
   }
 }
 
-async function start(options: SandboxOptions, log: SandboxLog, cleanups: (() => Promise<void>)[], stopAll: () => Promise<void>): Promise<RunningSandbox> {
+async function start(
+  options: SandboxOptions,
+  log: SandboxLog,
+  cleanups: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+): Promise<RunningSandbox> {
   const emulators = await startEmulators({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     onSaveError: (err) => log.emulatorSaveFailed({ error: err.message }),

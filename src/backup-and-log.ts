@@ -25,7 +25,12 @@ export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: On
   const { logger } = runtime;
   const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: options.trace };
   try {
-    const result = await backupObject(runtime, { object: ref, deadline: options.deadline, invocationId: options.invocationId, restoreMissing: options.restoreMissing });
+    const result = await backupObject(runtime, {
+      object: ref,
+      deadline: options.deadline,
+      invocationId: options.invocationId,
+      restoreMissing: options.restoreMissing,
+    });
     logger.objectOutcome({ ...base, ...result, durationMs: Date.now() - started });
     return { ok: true, ...result };
   } catch (err) {
@@ -53,4 +58,3 @@ export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: On
     return { ok: false, verdict, error: err };
   }
 }
-

@@ -78,8 +78,7 @@ export function parseConfig(env: Env): Config {
   const fail = (variable: string, problem: string, example: string): never => {
     throw new ConfigError(variable, `${variable} ${problem}; for example ${variable}=${example}`);
   };
-  const required = (name: string, example: string): string =>
-    get(name) ?? fail(name, 'is required but not set', example);
+  const required = (name: string, example: string): string => get(name) ?? fail(name, 'is required but not set', example);
 
   const driveFolderId = required('DRIVE_FOLDER_ID', FOLDER_EXAMPLE);
   if (!FOLDER_ID.test(driveFolderId)) {
@@ -182,7 +181,10 @@ function isBucketName(value: string): boolean {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 const EMULATOR_VARIABLES = {

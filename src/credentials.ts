@@ -18,9 +18,16 @@ export interface AuthorizedUser {
 /** The secret's payload is not an authorized-user JSON. The message never contains the payload. */
 export class SecretPayloadError extends Error implements ClassifiedError {
   readonly failure: Failure;
-  constructor(readonly secret: string, problem: string) {
+  constructor(
+    readonly secret: string,
+    problem: string,
+  ) {
     super(`The secret ${secret} does not hold authorized-user credentials (${problem})`);
-    this.failure = { kind: 'operator', reason: this.message, action: `run \`npx gcs-drive-backup authorize --secret ${secretName(secret)}\` to store them` };
+    this.failure = {
+      kind: 'operator',
+      reason: this.message,
+      action: `run \`npx gcs-drive-backup authorize --secret ${secretName(secret)}\` to store them`,
+    };
   }
 }
 
@@ -49,7 +56,8 @@ export function parseAuthorizedUser(payload: string, secret: string): Authorized
   const d = data as Record<string, unknown>;
   const missing = ['client_id', 'client_secret', 'refresh_token'].filter((k) => typeof d[k] !== 'string' || d[k] === '');
   if (missing.length) throw new SecretPayloadError(secret, `missing ${missing.join(', ')}`);
-  if (d.type !== undefined && d.type !== 'authorized_user') throw new SecretPayloadError(secret, `type is ${String(d.type)}, expected authorized_user`);
+  if (d.type !== undefined && d.type !== 'authorized_user')
+    throw new SecretPayloadError(secret, `type is ${String(d.type)}, expected authorized_user`);
   return {
     type: 'authorized_user',
     client_id: d.client_id as string,

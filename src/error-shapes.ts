@@ -5,8 +5,7 @@
  */
 type Loose = Record<string, unknown> & { response?: Loose; data?: Loose; headers?: unknown; cause?: unknown };
 
-const asObject = (value: unknown): Loose | undefined =>
-  value !== null && typeof value === 'object' ? (value as Loose) : undefined;
+const asObject = (value: unknown): Loose | undefined => (value !== null && typeof value === 'object' ? (value as Loose) : undefined);
 
 /** The HTTP status of a GaxiosError (6/7), storage ApiError or DriveHttpError; undefined for gRPC codes. */
 export function httpStatusOf(err: unknown): number | undefined {
@@ -80,9 +79,24 @@ export function retryAfterOf(err: unknown): number | undefined {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH',
-  'EHOSTUNREACH', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED', 'AbortError', 'TimeoutError', 'CONTENT_DOWNLOAD_MISMATCH',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'AbortError',
+  'TimeoutError',
+  'CONTENT_DOWNLOAD_MISMATCH',
 ]);
 
 /** The network failure code in an error or its `cause` chain (`fetch failed` wraps the socket error). */

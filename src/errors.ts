@@ -7,16 +7,7 @@
  * Errors are read by shape, not by `instanceof`: several copies of gaxios (6 and 7) live in node_modules.
  * Reasons never carry tokens, request headers or session URIs (see `redact`).
  */
-import {
-  apiMessageOf,
-  apiReasonOf,
-  grpcCodeOf,
-  httpStatusOf,
-  networkCodeOf,
-  oauthErrorOf,
-  redact,
-  retryAfterOf,
-} from './error-shapes.js';
+import { apiMessageOf, apiReasonOf, grpcCodeOf, httpStatusOf, networkCodeOf, oauthErrorOf, redact, retryAfterOf } from './error-shapes.js';
 
 export {
   apiReasonOf,
@@ -148,14 +139,16 @@ export function classifyFailure(err: unknown, where: FailureSource): Failure {
   if (isClassified(err)) return err.failure;
   if (err instanceof ObjectGoneError) return { kind: 'object-gone', reason: err.message };
   if (err instanceof SessionGoneError) return { kind: 'session-gone', reason: err.message };
-  if (err instanceof ObjectTooLargeError) return { kind: 'permanent', reason: err.message, action: 'the object cannot be backed up to Drive' };
+  if (err instanceof ObjectTooLargeError)
+    return { kind: 'permanent', reason: err.message, action: 'the object cannot be backed up to Drive' };
 
   const oauth = oauthErrorOf(err);
   if (oauth) return classifyOAuth(oauth, err);
   const grpc = grpcCodeOf(err);
   if (grpc !== undefined) return classifyGrpc(grpc);
   const status = httpStatusOf(err);
-  if (status !== undefined) return classifyHttp({ status, reason: apiReasonOf(err), message: apiMessageOf(err), retryAfterMs: retryAfterOf(err) }, where);
+  if (status !== undefined)
+    return classifyHttp({ status, reason: apiReasonOf(err), message: apiMessageOf(err), retryAfterMs: retryAfterOf(err) }, where);
   const network = networkCodeOf(err);
   if (network) return { kind: 'transient', reason: `network: ${network}` };
   // Unknown errors are retried, not acknowledged: acknowledging loses the backup for good, while a wrong
@@ -173,13 +166,21 @@ function classifyOAuth(code: string, err: unknown): Failure {
     return { kind: 'reauthorize', reason: 'the refresh token was revoked or expired (invalid_grant): run authorize again' };
   }
   if (code === 'invalid_client' || code === 'unauthorized_client') {
-    return { kind: 'operator', reason: `OAuth token endpoint rejected the client (${code})`, action: 'OAuth client deleted or secret rotated: run authorize' };
+    return {
+      kind: 'operator',
+      reason: `OAuth token endpoint rejected the client (${code})`,
+      action: 'OAuth client deleted or secret rotated: run authorize',
+    };
   }
   const status = httpStatusOf(err);
   if (status === undefined || status >= 500 || status === 429 || code === 'temporarily_unavailable') {
     return { kind: 'transient', reason: `OAuth token endpoint: ${redact(code)}` };
   }
-  return { kind: 'operator', reason: `OAuth token endpoint replied ${status} ${redact(code)}`, action: 'check the OAuth client configuration, then run authorize' };
+  return {
+    kind: 'operator',
+    reason: `OAuth token endpoint replied ${status} ${redact(code)}`,
+    action: 'check the OAuth client configuration, then run authorize',
+  };
 }
 
 function classifyGrpc(code: number): Failure {
@@ -187,11 +188,23 @@ function classifyGrpc(code: number): Failure {
     case 5:
       return { kind: 'operator', reason: 'Secret Manager: NOT_FOUND', action: 'secret or version not found: run authorize' };
     case 7:
-      return { kind: 'operator', reason: 'Secret Manager: PERMISSION_DENIED', action: 'runtime service account needs roles/secretmanager.secretAccessor on the secret' };
+      return {
+        kind: 'operator',
+        reason: 'Secret Manager: PERMISSION_DENIED',
+        action: 'runtime service account needs roles/secretmanager.secretAccessor on the secret',
+      };
     case 9:
-      return { kind: 'operator', reason: 'Secret Manager: FAILED_PRECONDITION', action: 'secret version disabled or destroyed: run authorize to add a new version' };
+      return {
+        kind: 'operator',
+        reason: 'Secret Manager: FAILED_PRECONDITION',
+        action: 'secret version disabled or destroyed: run authorize to add a new version',
+      };
     case 3:
-      return { kind: 'operator', reason: 'Secret Manager: INVALID_ARGUMENT', action: 'check the secret name in the function configuration' };
+      return {
+        kind: 'operator',
+        reason: 'Secret Manager: INVALID_ARGUMENT',
+        action: 'check the secret name in the function configuration',
+      };
     default:
       // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 16 UNAUTHENTICATED (metadata server
       // token hiccup), 13 INTERNAL, 10 ABORTED, 1 CANCELLED, 2 UNKNOWN: all worth another try.
@@ -220,7 +233,12 @@ function classifyHttp({ status, reason, message, retryAfterMs }: HttpFacts, wher
   if (where === 'drive' || where === 'drive-root') {
     if (status === 403) return classifyDrive403(reason, message, what, transient);
     if (status === 404 && where === 'drive-root') {
-      return { kind: 'operator', reason: what, action: 'DRIVE_FOLDER_ID names a folder not found or not visible to this app; with the drive.file scope the app sees only folders it created: run authorize to create the folder' };
+      return {
+        kind: 'operator',
+        reason: what,
+        action:
+          'DRIVE_FOLDER_ID names a folder not found or not visible to this app; with the drive.file scope the app sees only folders it created: run authorize to create the folder',
+      };
     }
     // A folder or file of ours vanished meanwhile (deleted by the user): the next attempt resolves the path again.
     if (status === 404) return transient();
@@ -231,7 +249,8 @@ function classifyHttp({ status, reason, message, retryAfterMs }: HttpFacts, wher
     if (status === 404) return { kind: 'object-gone', reason: what };
     // 412 on a generation-pinned read: that generation is no longer the live one.
     if (status === 412) return { kind: 'object-gone', reason: what };
-    if (status === 403) return { kind: 'operator', reason: what, action: 'the runtime service account lacks storage.objects.get on the bucket' };
+    if (status === 403)
+      return { kind: 'operator', reason: what, action: 'the runtime service account lacks storage.objects.get on the bucket' };
     if (status === 409) return transient();
   }
   if (where === 'secret-manager') {
@@ -250,15 +269,24 @@ function classifyDrive403(reason: string | undefined, message: string | undefine
   const dailyLimit = reason === 'userRateLimitExceeded' && message === 'User rate limit exceeded.';
   if (reason && RATE_LIMITS.has(reason) && !dailyLimit) return transient();
   if (reason && STORAGE_FULL.has(reason)) {
-    return { kind: 'operator', reason: what, action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}` };
+    return {
+      kind: 'operator',
+      reason: what,
+      action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}`,
+    };
   }
   if (dailyLimit || (reason && DAILY_LIMITS.has(reason))) {
-    return { kind: 'operator', reason: what, action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}` };
+    return {
+      kind: 'operator',
+      reason: what,
+      action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
+    };
   }
   return {
     kind: 'operator',
     reason: what,
-    action: 'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize',
+    action:
+      'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize',
   };
 }
 

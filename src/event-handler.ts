@@ -62,8 +62,15 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
       logger.deleteMirrored({ ...base, result, durationMs: Date.now() - started });
     } catch (err) {
       const verdict = failureVerdict(err);
-      logger.objectOutcome({ ...base, outcome: 'failed', reason: `trashing the backup: ${verdict.reason}`, durationMs: Date.now() - started, attempts: 1 });
-      if (verdict.retry) throw new RetryLaterError(`trashing the backup of gs://${ref.bucket}/${ref.name} will be retried: ${verdict.reason}`);
+      logger.objectOutcome({
+        ...base,
+        outcome: 'failed',
+        reason: `trashing the backup: ${verdict.reason}`,
+        durationMs: Date.now() - started,
+        attempts: 1,
+      });
+      if (verdict.retry)
+        throw new RetryLaterError(`trashing the backup of gs://${ref.bucket}/${ref.name} will be retried: ${verdict.reason}`);
     }
     return;
   }

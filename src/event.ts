@@ -122,12 +122,7 @@ function parseObjectRef(data: Record<string, unknown>, problems: string[]): Obje
   return { bucket: bucket as string, name: name as string, generation: generation as string, ...optional };
 }
 
-function int64Field(
-  data: Record<string, unknown>,
-  field: string,
-  required: boolean,
-  problems: string[],
-): string | undefined {
+function int64Field(data: Record<string, unknown>, field: string, required: boolean, problems: string[]): string | undefined {
   const value = data[field];
   if (value === undefined || value === null) {
     if (required) problems.push(`data.${field} is missing`);

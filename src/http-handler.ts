@@ -31,7 +31,11 @@ const withRuntime =
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       source.logger.configInvalid({ variable: err.variable, message: err.message });
-      return { status: 503, body: { error: `invalid configuration: ${err.message}` }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } };
+      return {
+        status: 503,
+        body: { error: `invalid configuration: ${err.message}` },
+        headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      };
     }
     return handle(runtime, body, req);
   };
@@ -50,21 +54,27 @@ export async function handleHttp(source: RuntimeSource, req: Request, res: Respo
   if (reply.status >= 400 && reply.status < 500) {
     source.logger.httpRequestRejected({ method: req.method, path: req.path, status: reply.status, error: String(reply.body.error ?? '') });
   }
-  res.status(reply.status).set(reply.headers ?? {}).json(reply.body);
+  res
+    .status(reply.status)
+    .set(reply.headers ?? {})
+    .json(reply.body);
 }
 
 async function routeRequest(source: RuntimeSource, req: Request): Promise<HttpReply> {
   const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
   const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (route === undefined) {
-    const known = Object.entries(ROUTES).map(([p, r]) => `${r.method} ${p}`).join(', ');
+    const known = Object.entries(ROUTES)
+      .map(([p, r]) => `${r.method} ${p}`)
+      .join(', ');
     return { status: 404, body: { error: `no route ${path}; routes: ${known}` } };
   }
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   if (method !== route.method) {
     return { status: 405, body: { error: `${path} accepts ${route.method}, not ${req.method}` }, headers: { allow: route.method } };
   }
-  const body = route.method === 'POST' ? readJsonBody({ rawBody: req.rawBody, body: req.body as unknown }) : { ok: true as const, value: undefined };
+  const body =
+    route.method === 'POST' ? readJsonBody({ rawBody: req.rawBody, body: req.body as unknown }) : { ok: true as const, value: undefined };
   if (!body.ok) return badRequest(body.problems);
   try {
     return await route.handle(source, req, body.value);

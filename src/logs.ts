@@ -13,8 +13,14 @@ export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
-interface Traced { readonly trace?: string }
-interface ObjectId { readonly bucket: string; readonly name: string; readonly generation: string }
+interface Traced {
+  readonly trace?: string;
+}
+interface ObjectId {
+  readonly bucket: string;
+  readonly name: string;
+  readonly generation: string;
+}
 
 export interface ObjectOutcome extends ObjectId, Traced {
   readonly outcome: 'uploaded' | 'revised' | 'skipped' | 'failed';
@@ -81,8 +87,17 @@ export function projectFromEnv(env: Record<string, string | undefined>): string 
 export const REDACTED = '[REDACTED]';
 const MIN_SECRET_LENGTH = 6;
 const SENSITIVE_KEYS = new Set([
-  'refreshtoken', 'accesstoken', 'idtoken', 'token', 'clientsecret', 'authorization',
-  'proxyauthorization', 'password', 'apikey', 'cookie', 'setcookie',
+  'refreshtoken',
+  'accesstoken',
+  'idtoken',
+  'token',
+  'clientsecret',
+  'authorization',
+  'proxyauthorization',
+  'password',
+  'apikey',
+  'cookie',
+  'setcookie',
 ]);
 const KEY_WORDS = 'refresh_token|access_token|id_token|client_secret|token|authorization|password|api_key';
 const INLINE_PATTERNS: readonly [RegExp, string][] = [
@@ -197,13 +212,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('INFO', 'uploadCheckpoint', message, e);
     },
     deleteMirrored(e) {
-      const what = { trashed: 'its Drive backup moved to the trash', overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' }[e.result];
+      const what = {
+        trashed: 'its Drive backup moved to the trash',
+        overwritten: 'a newer generation is live, backup kept',
+        'not-backed-up': 'no backup to trash',
+      }[e.result];
       emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
       const counts = `${e.scanned} scanned, ${e.uploaded} uploaded, ${e.revised} revised, ${e.skipped} skipped, ${e.failed} failed`;
-      const end = e.error !== undefined ? 'stopped by an error' : e.done ? 'done' : `to be continued after ${JSON.stringify(e.cursor ?? '')}`;
+      const end =
+        e.error !== undefined ? 'stopped by an error' : e.done ? 'done' : `to be continued after ${JSON.stringify(e.cursor ?? '')}`;
       const severity = e.error !== undefined || e.failed > 0 ? 'WARNING' : 'INFO';
       emit(severity, 'reconcileFinished', `${what}: ${counts} in ${e.durationMs} ms; ${end}`, e);
     },

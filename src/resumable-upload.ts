@@ -38,8 +38,7 @@ export interface ResumableUploadOptions {
 }
 
 export type ResumableUploadResult =
-  | { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> }
-  | { complete: false; offset: number };
+  { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> } | { complete: false; offset: number };
 
 async function saveRecord(o: ResumableUploadOptions, owned: Versioned<ObjectRecord>, change: Partial<ObjectRecord>) {
   const saved = await o.store.replace(o.key, { ...owned.value, ...change }, owned.version);
@@ -75,7 +74,9 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
   let startOffset = 0;
   if (session) {
     try {
-      const status = await retry('probe', () => querySessionStatus({ sessionUri: session as string, authHeaders: o.authHeaders, total: o.total }));
+      const status = await retry('probe', () =>
+        querySessionStatus({ sessionUri: session as string, authHeaders: o.authHeaders, total: o.total }),
+      );
       if (status.complete) return { complete: true, file: status.file, record: owned };
       startOffset = status.persisted;
     } catch (err) {
@@ -86,19 +87,22 @@ export async function uploadResumable(o: ResumableUploadOptions, restarted = fal
   if (!session) {
     const { parents, ...changes } = o.metadata;
     session = await o.retry('start-session', () =>
-      startUploadSessionOrGone({
-        baseUrl: o.baseUrl,
-        authHeaders: o.authHeaders,
-        fileId: o.revise ? o.fileId : undefined,
-        metadata: o.revise ? changes : { id: o.fileId, parents, ...changes },
-        contentType: o.metadata.mimeType,
-        size: o.total,
-        query: {
-          fields: FILE_FIELDS,
-          supportsAllDrives: 'true',
-          ...(o.revise ? { keepRevisionForever: String(o.keepRevisionForever) } : {}),
+      startUploadSessionOrGone(
+        {
+          baseUrl: o.baseUrl,
+          authHeaders: o.authHeaders,
+          fileId: o.revise ? o.fileId : undefined,
+          metadata: o.revise ? changes : { id: o.fileId, parents, ...changes },
+          contentType: o.metadata.mimeType,
+          size: o.total,
+          query: {
+            fields: FILE_FIELDS,
+            supportsAllDrives: 'true',
+            ...(o.revise ? { keepRevisionForever: String(o.keepRevisionForever) } : {}),
+          },
         },
-      }, o.fileId),
+        o.fileId,
+      ),
     );
     owned = await saveRecord(o, owned, { session });
   }

@@ -14,7 +14,8 @@ export type Verdict =
   | { retry: false; log: 'gone'; reason: string };
 
 export function failureVerdict(err: unknown): Verdict {
-  if (err instanceof ConfigError) return { retry: true, log: 'operator', reason: err.message, action: `fix ${err.variable} in the function's environment` };
+  if (err instanceof ConfigError)
+    return { retry: true, log: 'operator', reason: err.message, action: `fix ${err.variable} in the function's environment` };
   return fromFailure(classifyFailure(err, 'drive'));
 }
 

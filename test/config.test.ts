@@ -88,7 +88,11 @@ describe('parseConfig: good environments', () => {
       { functionTimeoutSec: 3600, deadlineMarginSec: 60, deadlineMs: 3_540_000, reconcileMaxSeconds: 3540 },
     ],
     ['zero margin', { DEADLINE_MARGIN_SEC: '0' }, { deadlineMs: 540_000 }],
-    ['reconcile knobs', { RECONCILE_PARALLELISM: '64', RECONCILE_MAX_SECONDS: '120' }, { reconcileParallelism: 64, reconcileMaxSeconds: 120 }],
+    [
+      'reconcile knobs',
+      { RECONCILE_PARALLELISM: '64', RECONCILE_MAX_SECONDS: '120' },
+      { reconcileParallelism: 64, reconcileMaxSeconds: 120 },
+    ],
     [
       'emulator hosts: bare host:port, trailing slash, https, path',
       {

@@ -64,7 +64,10 @@ describe('DriveCredentials', () => {
       makeClient: async (u) => fakeClient(u.refresh_token),
       registerSecret: () => undefined,
     });
-    await assert.rejects(creds.withClient(async () => Promise.reject(invalidGrant)), ReauthorizeRequiredError);
+    await assert.rejects(
+      creds.withClient(async () => Promise.reject(invalidGrant)),
+      ReauthorizeRequiredError,
+    );
   });
 
   test('registers the token and the client secret for redaction', async () => {

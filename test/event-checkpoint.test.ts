@@ -7,7 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captureLogLines, type LogCapture } from './support/log-capture.js';
 import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, startInProcess, startInstances, type FunctionInstance } from './support/function-server.js';
+import {
+  deliverStorageEvent,
+  deliverUntilAcked,
+  startInProcess,
+  startInstances,
+  type FunctionInstance,
+} from './support/function-server.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 32 * MiB;
@@ -63,7 +69,13 @@ function assertOneByteExactBackup(name: string, content: Buffer): void {
 const sessionPuts = () => world.emulators.hub.counters()['drive.upload.session'] ?? 0;
 
 const slowChunks = (ms: number) =>
-  world.emulators.hub.faults.add({ service: 'drive', route: 'drive.upload.session', method: 'PUT', times: 0, action: { kind: 'latency', ms } });
+  world.emulators.hub.faults.add({
+    service: 'drive',
+    route: 'drive.upload.session',
+    method: 'PUT',
+    times: 0,
+    action: { kind: 'latency', ms },
+  });
 
 describe('checkpoint and resume of a large upload', () => {
   test('the deadline checkpoints the session; each retry continues where Drive is, no byte sent twice', async () => {
@@ -76,7 +88,8 @@ describe('checkpoint and resume of a large upload', () => {
     const from = logLines().length;
     const statuses: number[] = [];
     try {
-      for (let i = 0; i < 20 && statuses.at(-1) !== 204; i++) statuses.push(await deliverStorageEvent(fn.url, data, { id: 'deadline-event' }));
+      for (let i = 0; i < 20 && statuses.at(-1) !== 204; i++)
+        statuses.push(await deliverStorageEvent(fn.url, data, { id: 'deadline-event' }));
     } finally {
       world.emulators.hub.faults.remove(latency);
     }

@@ -73,7 +73,10 @@ async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T>
   }
 }
 
-const parsedSince = (from: number) => logLines().slice(from).map((l) => JSON.parse(l) as { severity: string; event?: string; message: string });
+const parsedSince = (from: number) =>
+  logLines()
+    .slice(from)
+    .map((l) => JSON.parse(l) as { severity: string; event?: string; message: string });
 
 const sessionPut = (nth: number, action: FaultRule['action'], times = 1): FaultRule => ({
   service: 'drive',
@@ -111,22 +114,46 @@ describe('fault matrix during a 64 MiB upload', () => {
   const ridden: RiddenOut[] = [
     {
       label: 'oauth token endpoint 500 once',
-      rules: [{ service: 'oauth', route: 'oauth.token.grant', action: { kind: 'status', status: 500, body: { error: 'internal_failure' } } }],
+      rules: [
+        { service: 'oauth', route: 'oauth.token.grant', action: { kind: 'status', status: 500, body: { error: 'internal_failure' } } },
+      ],
     },
-    { label: 'drive 503 on chunk 5', rules: [sessionPut(5, { kind: 'status', status: 503, body: driveError(503, 'backendError', 'Backend Error') })] },
-    { label: 'drive 500 on chunk 7', rules: [sessionPut(7, { kind: 'status', status: 500, body: driveError(500, 'internalError', 'Internal Error') })] },
+    {
+      label: 'drive 503 on chunk 5',
+      rules: [sessionPut(5, { kind: 'status', status: 503, body: driveError(503, 'backendError', 'Backend Error') })],
+    },
+    {
+      label: 'drive 500 on chunk 7',
+      rules: [sessionPut(7, { kind: 'status', status: 500, body: driveError(500, 'internalError', 'Internal Error') })],
+    },
     {
       label: 'drive 429 with Retry-After: 1 on chunk 3',
-      rules: [sessionPut(3, { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: driveError(429, 'rateLimitExceeded', 'Too Many Requests') })],
+      rules: [
+        sessionPut(3, {
+          kind: 'status',
+          status: 429,
+          headers: { 'retry-after': '1' },
+          body: driveError(429, 'rateLimitExceeded', 'Too Many Requests'),
+        }),
+      ],
     },
     {
       label: 'drive 403 rateLimitExceeded on chunk 4',
       rules: [sessionPut(4, { kind: 'status', status: 403, body: driveError(403, 'rateLimitExceeded', 'Rate Limit Exceeded') })],
     },
-    { label: 'request reset after 1.5 MiB of chunk 6', rules: [sessionPut(6, { kind: 'reset', direction: 'request', afterBytes: 1.5 * MiB })] },
+    {
+      label: 'request reset after 1.5 MiB of chunk 6',
+      rules: [sessionPut(6, { kind: 'reset', direction: 'request', afterBytes: 1.5 * MiB })],
+    },
     { label: 'request reset after 0 bytes of chunk 2', rules: [sessionPut(2, { kind: 'reset', direction: 'request', afterBytes: 0 })] },
-    { label: 'response reset of chunk 8 (bytes persisted, reply lost)', rules: [sessionPut(8, { kind: 'reset', direction: 'response', afterBytes: 0 })] },
-    { label: 'response reset of the last chunk (file created, reply lost)', rules: [sessionPut(SIZE / CHUNK, { kind: 'reset', direction: 'response', afterBytes: 0 })] },
+    {
+      label: 'response reset of chunk 8 (bytes persisted, reply lost)',
+      rules: [sessionPut(8, { kind: 'reset', direction: 'response', afterBytes: 0 })],
+    },
+    {
+      label: 'response reset of the last chunk (file created, reply lost)',
+      rules: [sessionPut(SIZE / CHUNK, { kind: 'reset', direction: 'response', afterBytes: 0 })],
+    },
     { label: 'latency 200 ms on every chunk', rules: [sessionPut(1, { kind: 'latency', ms: 200 }, 0)] },
     {
       label: 'gcs download response reset after 5 MiB',
@@ -135,7 +162,13 @@ describe('fault matrix during a 64 MiB upload', () => {
     },
     {
       label: 'gcs download 503',
-      rules: [{ service: 'gcs', route: 'gcs.objects.download', action: { kind: 'status', status: 503, body: { error: { code: 503, message: 'Service Unavailable' } } } }],
+      rules: [
+        {
+          service: 'gcs',
+          route: 'gcs.objects.download',
+          action: { kind: 'status', status: 503, body: { error: { code: 503, message: 'Service Unavailable' } } },
+        },
+      ],
       deliveries: 3,
     },
   ];

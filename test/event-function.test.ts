@@ -36,7 +36,9 @@ async function upload(name: string, content: Buffer, contentType = 'application/
 
 function backupsOf(name: string) {
   const key = name;
-  return world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === key || f.description?.startsWith(`gs://${world.sourceBucket}/${name}#`));
+  return world.emulators.drive
+    .listAll()
+    .filter((f) => f.appProperties['gdb.object'] === key || f.description?.startsWith(`gs://${world.sourceBucket}/${name}#`));
 }
 
 describe('backupOnFinalize', () => {
@@ -116,7 +118,14 @@ describe('backupOnFinalize', () => {
   test('folder placeholders and events of other types are acknowledged without a file', async () => {
     const data = await upload('placeholder/', Buffer.alloc(0));
     assert.equal(await deliverStorageEvent(fn.url, data), 204);
-    assert.equal(await deliverStorageEvent(fn.url, { bucket: world.sourceBucket, name: 'x' }, { type: 'google.cloud.storage.object.v1.metadataUpdated' }), 204);
+    assert.equal(
+      await deliverStorageEvent(
+        fn.url,
+        { bucket: world.sourceBucket, name: 'x' },
+        { type: 'google.cloud.storage.object.v1.metadataUpdated' },
+      ),
+      204,
+    );
     assert.equal(world.emulators.drive.listAll().filter((f) => f.name === 'placeholder').length, 0);
   });
 
@@ -124,10 +133,17 @@ describe('backupOnFinalize', () => {
     const old = await upload('gone/file.txt', Buffer.from('old'));
     await upload('gone/file.txt', Buffer.from('new'));
     // Versioning off: the old generation is no longer readable... the emulator keeps history, so delete it.
-    await world.storage.bucket(world.sourceBucket).file('gone/file.txt', { generation: Number(old.generation) }).delete().catch(() => undefined);
+    await world.storage
+      .bucket(world.sourceBucket)
+      .file('gone/file.txt', { generation: Number(old.generation) })
+      .delete()
+      .catch(() => undefined);
     const before = logLines().length;
     assert.equal(await deliverStorageEvent(fn.url, old), 204);
-    const outcome = logLines().slice(before).map((l) => JSON.parse(l)).find((l) => l.outcome);
+    const outcome = logLines()
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.outcome);
     assert.equal(outcome?.outcome, 'skipped');
   });
 
@@ -153,7 +169,11 @@ describe('backupOnFinalize', () => {
       };
       const res =
         mode === 'structured'
-          ? await fetch(fn.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(envelope) })
+          ? await fetch(fn.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/cloudevents+json' },
+              body: JSON.stringify(envelope),
+            })
           : await fetch(fn.url, {
               method: 'POST',
               headers: {
@@ -166,7 +186,9 @@ describe('backupOnFinalize', () => {
               body: data === undefined ? '' : JSON.stringify(data),
             });
       assert.ok(res.status >= 200 && res.status < 300, `acknowledged, got ${res.status}`);
-      const errors = logLines().slice(before).filter((l) => JSON.parse(l).severity === 'ERROR');
+      const errors = logLines()
+        .slice(before)
+        .filter((l) => JSON.parse(l).severity === 'ERROR');
       assert.equal(errors.length, 1, errors.join('\n'));
     });
   }

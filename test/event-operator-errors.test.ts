@@ -21,7 +21,11 @@ after(async () => {
 
 const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp }> = [
   { label: 'a bad config value names the variable', env: { UPLOAD_CHUNK_MIB: '3.3' }, expect: /UPLOAD_CHUNK_MIB/ },
-  { label: 'a missing root folder says what DRIVE_FOLDER_ID needs', env: { DRIVE_FOLDER_ID: '1NoSuchFolderAnywhere000000' }, expect: /DRIVE_FOLDER_ID/ },
+  {
+    label: 'a missing root folder says what DRIVE_FOLDER_ID needs',
+    env: { DRIVE_FOLDER_ID: '1NoSuchFolderAnywhere000000' },
+    expect: /DRIVE_FOLDER_ID/,
+  },
   { label: 'a missing secret says to run authorize', env: { TOKEN_SECRET: 'projects/test/secrets/missing' }, expect: /authorize/ },
 ];
 

@@ -76,5 +76,8 @@ test('KEEP_REVISIONS_FOREVER and DELETE_MODE=trash: revisions kept, a deleted ob
   await world.storage.bucket(world.sourceBucket).file('trash/doc.txt').delete();
   assert.equal(await deliverStorageEvent(url, second, { type: 'google.cloud.storage.object.v1.deleted' }), 204);
   assert.equal(liveBackups('trash/doc.txt').length, 0);
-  assert.ok(world.emulators.drive.listAll().some((f) => f.id === file!.id && f.trashed), 'in the trash, not deleted');
+  assert.ok(
+    world.emulators.drive.listAll().some((f) => f.id === file!.id && f.trashed),
+    'in the trash, not deleted',
+  );
 });

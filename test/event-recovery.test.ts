@@ -81,7 +81,12 @@ test('the state bucket failing during lease renewal stops the upload cleanly; re
   const [data] = await file.getMetadata();
   const hub = world.emulators.hub;
   hub.faults.add({ service: 'drive', route: 'drive.upload.session', method: 'PUT', times: 0, action: { kind: 'latency', ms: 250 } });
-  hub.faults.add({ service: 'gcs', route: 'gcs.objects.patch', times: 0, action: { kind: 'status', status: 503, body: { error: { code: 503, message: 'injected' } } } });
+  hub.faults.add({
+    service: 'gcs',
+    route: 'gcs.objects.patch',
+    times: 0,
+    action: { kind: 'status', status: 503, body: { error: { code: 503, message: 'injected' } } },
+  });
   const status = await deliverStorageEvent(url, data as never);
   hub.faults.clear();
   assert.equal(status, 500, 'the renewal failure fails the event (retried), without killing the instance');

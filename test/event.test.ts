@@ -5,14 +5,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DELETED_TYPE,
-  FINALIZED_TYPE,
-  MalformedEventError,
-  normaliseInt64,
-  parseStorageEvent,
-  type StorageEvent,
-} from '../src/event.js';
+import { DELETED_TYPE, FINALIZED_TYPE, MalformedEventError, normaliseInt64, parseStorageEvent, type StorageEvent } from '../src/event.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 

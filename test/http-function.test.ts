@@ -19,25 +19,81 @@ after(async () => {
 });
 
 describe('bad requests get the documented 4xx and message', () => {
-  type Row = [title: string, method: string, path: string, body: string | undefined, contentType: string | undefined, status: number, message: RegExp];
+  type Row = [
+    title: string,
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+    status: number,
+    message: RegExp,
+  ];
   const rows: Row[] = [
-    ['unknown route', 'POST', '/nope', '{}', 'application/json', 404, /^no route \/nope; routes: POST \/backup, POST \/reconcile, GET \/healthz, GET \/health$/],
+    [
+      'unknown route',
+      'POST',
+      '/nope',
+      '{}',
+      'application/json',
+      404,
+      /^no route \/nope; routes: POST \/backup, POST \/reconcile, GET \/healthz, GET \/health$/,
+    ],
     ['GET /backup', 'GET', '/backup', undefined, undefined, 405, /^\/backup accepts POST, not GET$/],
     ['PUT /reconcile', 'PUT', '/reconcile', '{}', 'application/json', 405, /^\/reconcile accepts POST, not PUT$/],
     ['POST /healthz', 'POST', '/healthz', '{}', 'application/json', 405, /^\/healthz accepts GET, not POST$/],
     ['malformed JSON (text/plain)', 'POST', '/backup', '{"bucket":', 'text/plain', 400, /^invalid request: body is not valid JSON/],
     ['malformed JSON (no content type)', 'POST', '/reconcile', '{bad', undefined, 400, /^invalid request: body is not valid JSON/],
     ['a JSON array', 'POST', '/backup', '[1]', 'application/json', 400, /^invalid request: body must be a JSON object, got an array$/],
-    ['wrong types, all named', 'POST', '/backup', '{"bucket":1,"name":[]}', 'application/json', 400, /^invalid request: bucket must be a string, got the number 1; name must be a string, got an array$/],
+    [
+      'wrong types, all named',
+      'POST',
+      '/backup',
+      '{"bucket":1,"name":[]}',
+      'application/json',
+      400,
+      /^invalid request: bucket must be a string, got the number 1; name must be a string, got an array$/,
+    ],
     ['missing fields', 'POST', '/backup', '{}', 'application/json', 400, /^invalid request: bucket is required; name is required$/],
     ['name with ..', 'POST', '/backup', '{"bucket":"source-bucket","name":"a/../b"}', 'application/json', 400, /path segments/],
     ['name with NUL', 'POST', '/backup', '{"bucket":"source-bucket","name":"a\\u0000b"}', 'application/json', 400, /control characters/],
     ['unknown field', 'POST', '/reconcile', '{"dry_run":true}', 'application/json', 400, /unknown field "dry_run"/],
-    ['bad reconcile fields', 'POST', '/reconcile', '{"dryRun":"yes","maxSeconds":99999}', 'application/json', 400, /dryRun must be true or false.*; maxSeconds must be a number above 0 and at most 510/],
+    [
+      'bad reconcile fields',
+      'POST',
+      '/reconcile',
+      '{"dryRun":"yes","maxSeconds":99999}',
+      'application/json',
+      400,
+      /dryRun must be true or false.*; maxSeconds must be a number above 0 and at most 510/,
+    ],
     ['the state bucket', 'POST', '/reconcile', '{"bucket":"state-bucket"}', 'application/json', 400, /is the state bucket/],
-    ['unknown bucket (backup)', 'POST', '/backup', '{"bucket":"no-such-bucket","name":"x"}', 'application/json', 404, /^bucket no-such-bucket not found$/],
-    ['unknown object', 'POST', '/backup', '{"bucket":"source-bucket","name":"missing.txt"}', 'application/json', 404, /^object gs:\/\/source-bucket\/missing\.txt not found$/],
-    ['unknown bucket (reconcile)', 'POST', '/reconcile', '{"bucket":"no-such-bucket"}', 'application/json', 404, /^bucket no-such-bucket not found$/],
+    [
+      'unknown bucket (backup)',
+      'POST',
+      '/backup',
+      '{"bucket":"no-such-bucket","name":"x"}',
+      'application/json',
+      404,
+      /^bucket no-such-bucket not found$/,
+    ],
+    [
+      'unknown object',
+      'POST',
+      '/backup',
+      '{"bucket":"source-bucket","name":"missing.txt"}',
+      'application/json',
+      404,
+      /^object gs:\/\/source-bucket\/missing\.txt not found$/,
+    ],
+    [
+      'unknown bucket (reconcile)',
+      'POST',
+      '/reconcile',
+      '{"bucket":"no-such-bucket"}',
+      'application/json',
+      404,
+      /^bucket no-such-bucket not found$/,
+    ],
   ];
   for (const [title, method, path, body, contentType, status, message] of rows) {
     test(title, async () => {
@@ -92,7 +148,12 @@ test('POST /reconcile backs up 300 objects the function never saw; a second run 
   const first = await fx.post('/reconcile', { prefix: 'down/' });
   assert.equal(first.status, 200, JSON.stringify(first.body));
   assert.deepEqual([first.body.scanned, first.body.uploaded, first.body.failed, first.body.done], [300, 300, 0, true]);
-  const byObject = new Map(drive.listAll().filter((f) => f.appProperties['gdb.object']?.startsWith('down/')).map((f) => [f.appProperties['gdb.object'], f]));
+  const byObject = new Map(
+    drive
+      .listAll()
+      .filter((f) => f.appProperties['gdb.object']?.startsWith('down/'))
+      .map((f) => [f.appProperties['gdb.object'], f]),
+  );
   assert.equal(byObject.size, 300);
   for (const [name, content] of contents) assert.equal(byObject.get(name)?.md5Checksum, md5Hex(content), name);
 

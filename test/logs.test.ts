@@ -30,81 +30,113 @@ describe('named events', () => {
     [
       'objectOutcome uploaded',
       (l) => l.objectOutcome({ outcome: 'uploaded', ...OBJ, bytes: 42, durationMs: 120, driveFileId: 'f1', attempts: 1 }),
-      'INFO', 'objectOutcome', /^uploaded gs:\/\/src\/a\/b\.txt#17 \(42 bytes in 120 ms\)$/,
+      'INFO',
+      'objectOutcome',
+      /^uploaded gs:\/\/src\/a\/b\.txt#17 \(42 bytes in 120 ms\)$/,
       { outcome: 'uploaded', ...OBJ, bytes: 42, durationMs: 120, driveFileId: 'f1', attempts: 1 },
     ],
     [
       'objectOutcome revised',
       (l) => l.objectOutcome({ outcome: 'revised', ...OBJ, durationMs: 5, attempts: 2 }),
-      'INFO', 'objectOutcome', /^revised gs:\/\/src\/a\/b\.txt#17 \(5 ms\)$/, { outcome: 'revised', attempts: 2 },
+      'INFO',
+      'objectOutcome',
+      /^revised gs:\/\/src\/a\/b\.txt#17 \(5 ms\)$/,
+      { outcome: 'revised', attempts: 2 },
     ],
     [
       'objectOutcome skipped with reason',
       (l) => l.objectOutcome({ outcome: 'skipped', reason: 'excluded', ...OBJ, durationMs: 0, attempts: 1 }),
-      'INFO', 'objectOutcome', /: excluded$/, { outcome: 'skipped', reason: 'excluded' },
+      'INFO',
+      'objectOutcome',
+      /: excluded$/,
+      { outcome: 'skipped', reason: 'excluded' },
     ],
     [
       'objectOutcome failed is an ERROR',
       (l) => l.objectOutcome({ outcome: 'failed', reason: 'quota', ...OBJ, durationMs: 9, attempts: 3 }),
-      'ERROR', 'objectOutcome', /^failed gs:\/\/src\/a\/b\.txt#17 .*: quota$/, { outcome: 'failed', reason: 'quota' },
+      'ERROR',
+      'objectOutcome',
+      /^failed gs:\/\/src\/a\/b\.txt#17 .*: quota$/,
+      { outcome: 'failed', reason: 'quota' },
     ],
     [
       'eventIgnored',
       (l) => l.eventIgnored({ type: 'google.cloud.storage.object.v1.archived', id: 'e1' }),
-      'INFO', 'eventIgnored', /ignored event e1 of type google\.cloud\.storage\.object\.v1\.archived/,
+      'INFO',
+      'eventIgnored',
+      /ignored event e1 of type google\.cloud\.storage\.object\.v1\.archived/,
       { type: 'google.cloud.storage.object.v1.archived', id: 'e1' },
     ],
     [
       'malformedEvent',
       (l) => l.malformedEvent({ id: 'e2', problems: ['data is missing', 'id is missing'] }),
-      'ERROR', 'malformedEvent', /malformed event e2 .*data is missing; id is missing/,
+      'ERROR',
+      'malformedEvent',
+      /malformed event e2 .*data is missing; id is missing/,
       { id: 'e2', problems: ['data is missing', 'id is missing'] },
     ],
     [
       'configInvalid',
       (l) => l.configInvalid({ variable: 'STATE_BUCKET', message: 'STATE_BUCKET is required' }),
-      'ERROR', 'configInvalid', /^invalid configuration: STATE_BUCKET is required$/, { variable: 'STATE_BUCKET' },
+      'ERROR',
+      'configInvalid',
+      /^invalid configuration: STATE_BUCKET is required$/,
+      { variable: 'STATE_BUCKET' },
     ],
     [
       'reauthorizeRequired',
       (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok' }),
-      'ERROR', 'reauthorizeRequired',
+      'ERROR',
+      'reauthorizeRequired',
       /^The Drive authorization stored in projects\/p\/secrets\/tok was revoked or expired: run `npx gcs-drive-backup authorize --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
       { secret: 'projects/p/secrets/tok' },
     ],
     [
       'operatorActionRequired with an object',
       (l) => l.operatorActionRequired({ ...OBJ, problem: 'folder is gone', action: 'share a new folder' }),
-      'ERROR', 'operatorActionRequired', /^gs:\/\/src\/a\/b\.txt#17: folder is gone; action required: share a new folder$/,
+      'ERROR',
+      'operatorActionRequired',
+      /^gs:\/\/src\/a\/b\.txt#17: folder is gone; action required: share a new folder$/,
       { problem: 'folder is gone', action: 'share a new folder', ...OBJ },
     ],
     [
       'operatorActionRequired without an object',
       (l) => l.operatorActionRequired({ problem: 'quota', action: 'free space' }),
-      'ERROR', 'operatorActionRequired', /^quota; action required: free space$/, { problem: 'quota' },
+      'ERROR',
+      'operatorActionRequired',
+      /^quota; action required: free space$/,
+      { problem: 'quota' },
     ],
     [
       'permanentFailure',
       (l) => l.permanentFailure({ ...OBJ, problem: 'storageQuotaExceeded', action: 'free Drive space' }),
-      'ERROR', 'permanentFailure', /^giving up on gs:\/\/src\/a\/b\.txt#17: storageQuotaExceeded\. .*not be retried\. Action: free Drive space$/,
+      'ERROR',
+      'permanentFailure',
+      /^giving up on gs:\/\/src\/a\/b\.txt#17: storageQuotaExceeded\. .*not be retried\. Action: free Drive space$/,
       { problem: 'storageQuotaExceeded', action: 'free Drive space' },
     ],
     [
       'retrying',
       (l) => l.retrying({ what: 'files.create', attempt: 2, delayMs: 400, reason: 'userRateLimitExceeded' }),
-      'INFO', 'retrying', /^retrying files\.create \(attempt 2\) in 400 ms: userRateLimitExceeded$/,
+      'INFO',
+      'retrying',
+      /^retrying files\.create \(attempt 2\) in 400 ms: userRateLimitExceeded$/,
       { what: 'files.create', attempt: 2, delayMs: 400 },
     ],
     [
       'uploadCheckpoint',
       (l) => l.uploadCheckpoint({ ...OBJ, offset: 8388608, total: 20000000 }),
-      'INFO', 'uploadCheckpoint', /at 8388608 of 20000000 bytes before the deadline; will continue on retry$/,
+      'INFO',
+      'uploadCheckpoint',
+      /at 8388608 of 20000000 bytes before the deadline; will continue on retry$/,
       { offset: 8388608, total: 20000000 },
     ],
     [
       'deleteMirrored',
       (l) => l.deleteMirrored({ ...OBJ, result: 'trashed', durationMs: 3 }),
-      'INFO', 'deleteMirrored', /^deleted gs:\/\/src\/a\/b\.txt#17: its Drive backup moved to the trash$/,
+      'INFO',
+      'deleteMirrored',
+      /^deleted gs:\/\/src\/a\/b\.txt#17: its Drive backup moved to the trash$/,
       { result: 'trashed', durationMs: 3 },
     ],
   ];
@@ -143,16 +175,24 @@ describe('generic lines', () => {
 describe('trace correlation', () => {
   type Row = [trace: string | undefined, project: string | undefined, expected: Record<string, unknown>];
   const rows: Row[] = [
-    [TRACEPARENT, 'my-proj', {
-      'logging.googleapis.com/trace': `projects/my-proj/traces/${TRACE_ID}`,
-      'logging.googleapis.com/spanId': '00f067aa0ba902b7',
-      'logging.googleapis.com/trace_sampled': true,
-    }],
-    [`00-${TRACE_ID}-00f067aa0ba902b7-00`, 'p', {
-      'logging.googleapis.com/trace': `projects/p/traces/${TRACE_ID}`,
-      'logging.googleapis.com/spanId': '00f067aa0ba902b7',
-      'logging.googleapis.com/trace_sampled': false,
-    }],
+    [
+      TRACEPARENT,
+      'my-proj',
+      {
+        'logging.googleapis.com/trace': `projects/my-proj/traces/${TRACE_ID}`,
+        'logging.googleapis.com/spanId': '00f067aa0ba902b7',
+        'logging.googleapis.com/trace_sampled': true,
+      },
+    ],
+    [
+      `00-${TRACE_ID}-00f067aa0ba902b7-00`,
+      'p',
+      {
+        'logging.googleapis.com/trace': `projects/p/traces/${TRACE_ID}`,
+        'logging.googleapis.com/spanId': '00f067aa0ba902b7',
+        'logging.googleapis.com/trace_sampled': false,
+      },
+    ],
     [TRACEPARENT, undefined, {}],
     [`projects/other/traces/${TRACE_ID}`, undefined, { 'logging.googleapis.com/trace': `projects/other/traces/${TRACE_ID}` }],
     ['garbage', 'p', {}],
@@ -189,11 +229,14 @@ describe('redaction', () => {
     ['in an objectOutcome reason', (l) => l.objectOutcome({ outcome: 'failed', reason: SENTINEL, ...OBJ, durationMs: 1, attempts: 1 })],
     ['in malformed problems', (l) => l.malformedEvent({ problems: [`data ${SENTINEL}`] })],
     ['as a key-less JSON body', (l) => l.warn('x', { body: `{"error":"${SENTINEL}"}` })],
-    ['in a circular object', (l) => {
-      const o: Record<string, unknown> = { s: SENTINEL };
-      o.self = o;
-      l.info('x', { o });
-    }],
+    [
+      'in a circular object',
+      (l) => {
+        const o: Record<string, unknown> = { s: SENTINEL };
+        o.self = o;
+        l.info('x', { o });
+      },
+    ],
   ];
   for (const [title, call] of rows) {
     test(title, () => {

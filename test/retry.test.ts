@@ -14,7 +14,11 @@ class Scripted extends Error {
   }
 }
 
-const transient = (retryAfterMs?: number): Failure => ({ kind: 'transient', reason: 'flaky', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+const transient = (retryAfterMs?: number): Failure => ({
+  kind: 'transient',
+  reason: 'flaky',
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+});
 const classify = (err: unknown): Failure => (err instanceof Scripted ? err.failure : { kind: 'permanent', reason: 'not scripted' });
 
 /** Runs withRetry over `script`: one entry per attempt, a Failure to throw or 'ok'. */
@@ -77,11 +81,14 @@ describe('withRetry', () => {
     assert.equal(r.outcome, 'done on 4');
     assert.deepEqual(r.attempts, [1, 2, 3, 4]);
     assert.deepEqual(r.sleeps, [125, 250, 500]);
-    assert.deepEqual(r.retries.map((i) => [i.attempt, i.delayMs, i.failure.kind]), [
-      [1, 125, 'transient'],
-      [2, 250, 'transient'],
-      [3, 500, 'transient'],
-    ]);
+    assert.deepEqual(
+      r.retries.map((i) => [i.attempt, i.delayMs, i.failure.kind]),
+      [
+        [1, 125, 'transient'],
+        [2, 250, 'transient'],
+        [3, 500, 'transient'],
+      ],
+    );
   });
 
   test('waits at least the Retry-After the server asked for', async () => {
@@ -125,7 +132,13 @@ describe('withRetry', () => {
     assert.deepEqual(r.attempts, [1, 2, 3, 4, 5, 6]);
   });
 
-  type DeadlineRow = [name: string, remainingMs: number, retryAfterMs: number | undefined, attempts: number[], stoppedBy: string | undefined];
+  type DeadlineRow = [
+    name: string,
+    remainingMs: number,
+    retryAfterMs: number | undefined,
+    attempts: number[],
+    stoppedBy: string | undefined,
+  ];
   const deadlineRows: DeadlineRow[] = [
     ['plenty of time left: retries', 60_000, undefined, [1, 2], undefined],
     ['less time left than the wait: stops instead of sleeping', 100, undefined, [1], 'deadline'],

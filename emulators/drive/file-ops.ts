@@ -36,16 +36,35 @@ export function writeParamsOf(query: URLSearchParams): WriteParams {
 
 /** Fields Drive computes; a request body setting them gets 403 fieldNotWritable. */
 const READ_ONLY_FIELDS = [
-  'kind', 'size', 'md5Checksum', 'sha1Checksum', 'sha256Checksum', 'headRevisionId', 'version', 'owners',
-  'ownedByMe', 'quotaBytesUsed', 'trashedTime', 'explicitlyTrashed', 'capabilities', 'spaces', 'webViewLink',
-  'webContentLink', 'iconLink', 'fileExtension', 'fullFileExtension', 'driveId', 'teamDriveId',
+  'kind',
+  'size',
+  'md5Checksum',
+  'sha1Checksum',
+  'sha256Checksum',
+  'headRevisionId',
+  'version',
+  'owners',
+  'ownedByMe',
+  'quotaBytesUsed',
+  'trashedTime',
+  'explicitlyTrashed',
+  'capabilities',
+  'spaces',
+  'webViewLink',
+  'webContentLink',
+  'iconLink',
+  'fileExtension',
+  'fullFileExtension',
+  'driveId',
+  'teamDriveId',
 ];
 
 export type Metadata = Record<string, unknown>;
 
 export function metadataObject(input: unknown): Metadata {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw badRequest('The request body must be a JSON object (a File resource).', 'parseError');
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw badRequest('The request body must be a JSON object (a File resource).', 'parseError');
   const md = input as Metadata;
   for (const field of READ_ONLY_FIELDS) {
     if (md[field] !== undefined) {
@@ -80,7 +99,8 @@ function boolField(md: Metadata, field: string): boolean | undefined {
 function parentsField(md: Metadata): string[] | undefined {
   const v = md.parents;
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p)) throw invalidParameter('parents', 'Invalid value for parents: expected an array of ids.');
+  if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p))
+    throw invalidParameter('parents', 'Invalid value for parents: expected an array of ids.');
   if (v.length > 1) throw new DriveError(403, 'Increasing the number of parents is not allowed.', 'cannotAddParent');
   return v as string[];
 }
@@ -108,7 +128,14 @@ export function precheckCreate(store: DriveStore, caller: Caller, md: Metadata, 
   }
 }
 
-export function createFile(store: DriveStore, caller: Caller, md: Metadata, params: WriteParams, content?: Content, originalFilename?: string): StoredFile {
+export function createFile(
+  store: DriveStore,
+  caller: Caller,
+  md: Metadata,
+  params: WriteParams,
+  content?: Content,
+  originalFilename?: string,
+): StoredFile {
   store.requireScope(caller, 'write');
   const parent = parentFolder(store, caller, parentsField(md)?.[0] ?? 'root', params);
   const mimeType = stringField(md, 'mimeType') ?? content?.mimeType ?? 'application/octet-stream';
@@ -185,14 +212,18 @@ export function updateFile(
   const starred = boolField(md, 'starred');
   const trashed = boolField(md, 'trashed');
   const appProperties =
-    md.appProperties !== undefined ? applyPropertyPatch('appProperties', file.appProperties.get(caller.clientId) ?? {}, md.appProperties) : undefined;
+    md.appProperties !== undefined
+      ? applyPropertyPatch('appProperties', file.appProperties.get(caller.clientId) ?? {}, md.appProperties)
+      : undefined;
   const properties = md.properties !== undefined ? applyPropertyPatch('properties', file.properties, md.properties) : undefined;
   if (mimeType !== undefined && (mimeType === FOLDER_MIME) !== isFolderKind(file)) {
     throw badRequest('The mimeType of a file cannot be changed to or from a folder.', 'invalid');
   }
   let parents = file.parents;
   if (params.addParents.length || params.removeParents.length) {
-    parents = file.parents.filter((p) => !params.removeParents.includes(p) && !(params.removeParents.includes('root') && p === store.rootFolderId(caller.user)));
+    parents = file.parents.filter(
+      (p) => !params.removeParents.includes(p) && !(params.removeParents.includes('root') && p === store.rootFolderId(caller.user)),
+    );
     for (const add of params.addParents) {
       const target = parentFolder(store, caller, add, params);
       if (store.isWithin(target.id, file.id)) throw badRequest('A folder cannot be moved into itself or its descendants.', 'invalidParent');
@@ -213,7 +244,10 @@ export function updateFile(
   if (properties) file.properties = properties;
   file.parents = parents;
   if (content) {
-    const revision = store.addRevision(file, content.blob, content.mimeType, { keepForever: params.keepRevisionForever, originalFilename: file.name });
+    const revision = store.addRevision(file, content.blob, content.mimeType, {
+      keepForever: params.keepRevisionForever,
+      originalFilename: file.name,
+    });
     if (modifiedTime) revision.modifiedTime = modifiedTime;
   }
   file.modifiedTime = modifiedTime ?? store.now();

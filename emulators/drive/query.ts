@@ -294,21 +294,30 @@ function containsFolded(haystack: string, needle: string): boolean {
 
 function compareTime(op: TimeOperator, actual: number, expected: number): boolean {
   switch (op) {
-    case '<': return actual < expected;
-    case '<=': return actual <= expected;
-    case '=': return actual === expected;
-    case '!=': return actual !== expected;
-    case '>': return actual > expected;
-    case '>=': return actual >= expected;
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+    case '=':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
   }
 }
 
 /** Evaluates a parsed query against one file. */
 export function matchesDriveQuery(query: DriveQuery, file: QueryableFile): boolean {
   switch (query.kind) {
-    case 'and': return query.operands.every((operand) => matchesDriveQuery(operand, file));
-    case 'or': return query.operands.some((operand) => matchesDriveQuery(operand, file));
-    case 'not': return !matchesDriveQuery(query.operand, file);
+    case 'and':
+      return query.operands.every((operand) => matchesDriveQuery(operand, file));
+    case 'or':
+      return query.operands.some((operand) => matchesDriveQuery(operand, file));
+    case 'not':
+      return !matchesDriveQuery(query.operand, file);
     case 'string': {
       const actual = file[query.field];
       if (query.op === '=') return actual === query.value;
@@ -319,7 +328,8 @@ export function matchesDriveQuery(query: DriveQuery, file: QueryableFile): boole
       const phrase = /^"(.*)"$/su.exec(query.value)?.[1] ?? query.value;
       return containsFolded(file.name, phrase) || containsFolded(file.fullText ?? '', phrase);
     }
-    case 'inParents': return file.parents.includes(query.parentId);
+    case 'inParents':
+      return file.parents.includes(query.parentId);
     case 'boolean': {
       const actual = file[query.field] ?? false;
       return query.op === '=' ? actual === query.value : actual !== query.value;

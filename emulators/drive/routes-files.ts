@@ -62,10 +62,15 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
   }
 
   function notDownloadable(): DriveError {
-    return new DriveError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', {
-      location: 'alt',
-      locationType: 'parameter',
-    });
+    return new DriveError(
+      403,
+      'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+      'fileNotDownloadable',
+      {
+        location: 'alt',
+        locationType: 'parameter',
+      },
+    );
   }
 
   async function sendContent(ctx: RequestContext, revision: StoredRevision): Promise<void> {
@@ -73,7 +78,13 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
     const range = resolveRange(ctx.req.headers.range, blob.size);
     const base = { 'content-type': revision.mimeType, 'accept-ranges': 'bytes' };
     if (range.kind === 'unsatisfiable') {
-      throw new DriveError(416, 'Request range not satisfiable', 'requestedRangeNotSatisfiable', {}, { 'content-range': `bytes */${blob.size}` });
+      throw new DriveError(
+        416,
+        'Request range not satisfiable',
+        'requestedRangeNotSatisfiable',
+        {},
+        { 'content-range': `bytes */${blob.size}` },
+      );
     }
     const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, blob.size];
     const headers: Record<string, string | number> = { ...base, 'content-length': end - start };
@@ -116,7 +127,8 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
     }
     const corpora = q.get('corpora') ?? 'user';
     const driveId = q.get('driveId') ?? q.get('teamDriveId');
-    const allDrives = (q.get('includeItemsFromAllDrives') ?? q.get('includeTeamDriveItems')) === 'true' && writeParamsOf(q).supportsAllDrives;
+    const allDrives =
+      (q.get('includeItemsFromAllDrives') ?? q.get('includeTeamDriveItems')) === 'true' && writeParamsOf(q).supportsAllDrives;
     if ((corpora === 'drive') !== !!driveId) {
       throw invalidParameter('corpora', 'The driveId parameter must be specified if and only if corpora is set to drive.');
     }
@@ -161,7 +173,8 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
 
   function revisionOf(file: StoredFile, revisionId: string): StoredRevision {
     const rev = revisionId === 'head' ? file.revisions[file.revisions.length - 1] : file.revisions.find((r) => r.id === revisionId);
-    if (!rev) throw new DriveError(404, `Revision not found: ${revisionId}.`, 'notFound', { location: 'revisionId', locationType: 'parameter' });
+    if (!rev)
+      throw new DriveError(404, `Revision not found: ${revisionId}.`, 'notFound', { location: 'revisionId', locationType: 'parameter' });
     return rev;
   }
 
@@ -180,7 +193,10 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         const c = caller(ctx, 'read');
         const fields = ctx.query.get('fields');
         if (!fields) {
-          throw new DriveError(400, "The 'fields' parameter is required for this method.", 'required', { location: 'fields', locationType: 'parameter' });
+          throw new DriveError(400, "The 'fields' parameter is required for this method.", 'required', {
+            location: 'fields',
+            locationType: 'parameter',
+          });
         }
         const usage = store.usage(c.user);
         const storageQuota: Record<string, string> = {

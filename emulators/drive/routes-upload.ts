@@ -96,14 +96,16 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
     let total: number | undefined;
     if (lengthHeader !== undefined) {
       total = Number(lengthHeader);
-      if (!Number.isSafeInteger(total) || total < 0) throw badRequest(`Invalid X-Upload-Content-Length: ${String(lengthHeader)}`, 'invalid');
+      if (!Number.isSafeInteger(total) || total < 0)
+        throw badRequest(`Invalid X-Upload-Content-Length: ${String(lengthHeader)}`, 'invalid');
     }
     let sharedDrive = false;
     if (fileId) sharedDrive = !!store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' }).driveId;
     else precheckCreate(store, caller, md, params);
     checkQuotas(caller, total, sharedDrive);
     const headerType = ctx.req.headers['x-upload-content-type'];
-    const contentType = (typeof headerType === 'string' && headerType) || (typeof md.mimeType === 'string' && md.mimeType) || 'application/octet-stream';
+    const contentType =
+      (typeof headerType === 'string' && headerType) || (typeof md.mimeType === 'string' && md.mimeType) || 'application/octet-stream';
     const session = sessions.open({
       caller,
       fileId: fileId ? store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives }).id : undefined,

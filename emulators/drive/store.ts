@@ -144,7 +144,19 @@ export class DriveStore {
       this.users.set(user, state);
       this.usedIds.add(rootId);
       const t = this.now();
-      this.files.set(rootId, this.blankItem({ id: rootId, kind: 'root', name: 'My Drive', mimeType: FOLDER_MIME, parents: [], owner: user, createdByClient: '', time: t }));
+      this.files.set(
+        rootId,
+        this.blankItem({
+          id: rootId,
+          kind: 'root',
+          name: 'My Drive',
+          mimeType: FOLDER_MIME,
+          parents: [],
+          owner: user,
+          createdByClient: '',
+          time: t,
+        }),
+      );
     }
     return state;
   }
@@ -157,7 +169,16 @@ export class DriveStore {
     const id = `0A${randomBytes(12).toString('base64url')}Uk9PVA`;
     this.usedIds.add(id);
     this.sharedDriveMembers.set(id, new Set([user]));
-    const item = this.blankItem({ id, kind: 'sharedDrive', name, mimeType: FOLDER_MIME, parents: [], owner: user, createdByClient: '', time: this.now() });
+    const item = this.blankItem({
+      id,
+      kind: 'sharedDrive',
+      name,
+      mimeType: FOLDER_MIME,
+      parents: [],
+      owner: user,
+      createdByClient: '',
+      time: this.now(),
+    });
     item.driveId = id;
     this.files.set(id, item);
     return id;
@@ -218,7 +239,10 @@ export class DriveStore {
       return id;
     }
     if (typeof requested !== 'string' || !ID_SHAPE.test(requested)) {
-      throw new DriveError(400, 'The provided file ID is not usable.', 'fileIdNotUsable', { location: 'file.id', locationType: 'parameter' });
+      throw new DriveError(400, 'The provided file ID is not usable.', 'fileIdNotUsable', {
+        location: 'file.id',
+        locationType: 'parameter',
+      });
     }
     if (this.usedIds.has(requested)) {
       throw new DriveError(409, 'A file already exists with the provided ID.', 'fileIdInUse');
@@ -336,7 +360,12 @@ export class DriveStore {
 
   // ---- content ----
 
-  addRevision(file: StoredFile, content: Blob, mimeType: string, opts: { keepForever?: boolean; originalFilename?: string } = {}): StoredRevision {
+  addRevision(
+    file: StoredFile,
+    content: Blob,
+    mimeType: string,
+    opts: { keepForever?: boolean; originalFilename?: string } = {},
+  ): StoredRevision {
     const revision: StoredRevision = {
       id: `0B${randomBytes(18).toString('base64url')}`,
       content,

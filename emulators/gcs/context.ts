@@ -36,11 +36,7 @@ export function objectParams(ctx: RequestContext): { bucket: string; name: strin
  */
 export function verifyClaimedHashes(content: Blob, claimed: { crc32c?: unknown; md5?: unknown }): void {
   if (typeof claimed.crc32c === 'string' && claimed.crc32c && claimed.crc32c !== content.crc32c) {
-    throw new HttpError(
-      400,
-      `Provided CRC32C "${claimed.crc32c}" doesn't match calculated CRC32C "${content.crc32c}".`,
-      'invalid',
-    );
+    throw new HttpError(400, `Provided CRC32C "${claimed.crc32c}" doesn't match calculated CRC32C "${content.crc32c}".`, 'invalid');
   }
   if (typeof claimed.md5 === 'string' && claimed.md5 && claimed.md5 !== content.md5Base64) {
     throw new HttpError(400, `Provided MD5 hash "${claimed.md5}" doesn't match calculated MD5 hash "${content.md5Base64}".`, 'invalid');

@@ -7,12 +7,7 @@ import type { Blob } from '../harness/blob.js';
 import { HttpError } from '../harness/http.js';
 import { listPage, type ListOptions, type ListPage } from './listing.js';
 import { assertPreconditions, type Preconditions } from './preconditions.js';
-import {
-  customMetadataOf,
-  mergeCustomMetadata,
-  type StoredObject,
-  type WritableMetadata,
-} from './resource.js';
+import { customMetadataOf, mergeCustomMetadata, type StoredObject, type WritableMetadata } from './resource.js';
 
 export interface BucketState {
   name: string;
@@ -78,11 +73,7 @@ export class GcsStore {
   createBucket(name: string, location = 'US'): BucketState {
     if (!BUCKET_NAME.test(name)) throw new HttpError(400, `Invalid bucket name: '${name}'`, 'invalid');
     if (this.buckets.has(name)) {
-      throw new HttpError(
-        409,
-        'Your previous request to create the named bucket succeeded and you already own it.',
-        'conflict',
-      );
+      throw new HttpError(409, 'Your previous request to create the named bucket succeeded and you already own it.', 'conflict');
     }
     const bucket: BucketState = { name, location: location.toUpperCase(), timeCreated: new Date(), objects: new Map() };
     this.buckets.set(name, bucket);
@@ -115,8 +106,7 @@ export class GcsStore {
   /** The live object, or a specific (possibly noncurrent) generation; 404 when absent. */
   find(bucket: string, name: string, generation?: number): StoredObject {
     const history = this.bucket(bucket).objects.get(name);
-    const obj =
-      generation === undefined ? history?.live : history?.versions.find((v) => v.generation === generation);
+    const obj = generation === undefined ? history?.live : history?.versions.find((v) => v.generation === generation);
     if (!obj) throw objectNotFound(bucket, name, generation);
     return obj;
   }

@@ -56,11 +56,7 @@ export type PreconditionOutcome = 'ok' | 'failed' | 'notModified';
  * `ifGenerationNotMatch: 0` only when there is one. For reads (`forRead`), a failed *NotMatch condition
  * yields 304 Not Modified instead of 412, as GCS does for GETs.
  */
-export function evaluatePreconditions(
-  target: PreconditionTarget | undefined,
-  p: Preconditions,
-  forRead = false,
-): PreconditionOutcome {
+export function evaluatePreconditions(target: PreconditionTarget | undefined, p: Preconditions, forRead = false): PreconditionOutcome {
   const gen = target?.generation ?? 0;
   if (p.ifGenerationMatch !== undefined && p.ifGenerationMatch !== gen) return 'failed';
   if (p.ifMetagenerationMatch !== undefined && (!target || p.ifMetagenerationMatch !== target.metageneration)) {

@@ -5,10 +5,7 @@
  */
 
 /** Outcome of a download `Range` header against an object of `size` bytes. `end` is exclusive. */
-export type ByteRange =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type ByteRange = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 /**
  * Interprets a `Range` header. Missing, malformed or multi-range headers are ignored (full content), as

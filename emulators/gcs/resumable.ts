@@ -57,11 +57,7 @@ export type PutOutcome = { kind: 'incomplete'; received: number } | { kind: 'com
  * are skipped; a gap (start beyond what was received) is a 400. `range` undefined means the whole object
  * in this one body.
  */
-export async function applyPut(
-  session: UploadSession,
-  range: UploadContentRange | undefined,
-  body: Readable,
-): Promise<PutOutcome> {
+export async function applyPut(session: UploadSession, range: UploadContentRange | undefined, body: Readable): Promise<PutOutcome> {
   const data = session.data;
   const r = range ?? { first: 0 };
   let total = r.total ?? session.declaredSize;

@@ -37,7 +37,8 @@ async function sendMedia(g: GcsContext, ctx: RequestContext): Promise<void> {
       'content-range': `bytes */${size}`,
     });
   }
-  const hash = obj.componentCount === undefined ? `crc32c=${obj.content.crc32c},md5=${obj.content.md5Base64}` : `crc32c=${obj.content.crc32c}`;
+  const hash =
+    obj.componentCount === undefined ? `crc32c=${obj.content.crc32c},md5=${obj.content.md5Base64}` : `crc32c=${obj.content.crc32c}`;
   const headers: Record<string, string | number> = {
     'content-type': obj.contentType,
     'x-goog-hash': hash,
@@ -93,7 +94,11 @@ async function compose(g: GcsContext, ctx: RequestContext): Promise<void> {
   const sources = body.sourceObjects;
   if (!Array.isArray(sources) || sources.length === 0) throw new HttpError(400, 'Required', 'required');
   if (sources.length > MAX_COMPOSE_SOURCES) {
-    throw new HttpError(400, `The number of source components provided (${sources.length}) exceeds the maximum (${MAX_COMPOSE_SOURCES}).`, 'invalid');
+    throw new HttpError(
+      400,
+      `The number of source components provided (${sources.length}) exceeds the maximum (${MAX_COMPOSE_SOURCES}).`,
+      'invalid',
+    );
   }
   const parts: StoredObject[] = [];
   let componentCount = 0;

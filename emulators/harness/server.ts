@@ -140,8 +140,7 @@ export async function startServiceServer(opts: {
       else if (action.kind === 'reset') cutResponseAfter(res, action.afterBytes);
       else {
         await drain(req).catch(() => undefined);
-        const text =
-          action.body === undefined ? '' : typeof action.body === 'string' ? action.body : JSON.stringify(action.body);
+        const text = action.body === undefined ? '' : typeof action.body === 'string' ? action.body : JSON.stringify(action.body);
         res.writeHead(action.status, { 'content-type': 'application/json; charset=UTF-8', ...action.headers });
         res.end(text);
         return;

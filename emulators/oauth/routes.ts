@@ -116,7 +116,12 @@ export function createOAuthRoutes(store: OAuthStore): Route[] {
     if (!store.clients.has(clientId)) return errorPage(ctx.res, 400, 'invalid_client', 'The OAuth client was not found.');
     const redirectUri = q.get('redirect_uri') ?? '';
     if (!isLoopbackRedirectUri(redirectUri)) {
-      return errorPage(ctx.res, 400, 'redirect_uri_mismatch', `Invalid redirect_uri: ${redirectUri || '(missing)'}; use a loopback http://127.0.0.1:PORT or http://localhost:PORT address.`);
+      return errorPage(
+        ctx.res,
+        400,
+        'redirect_uri_mismatch',
+        `Invalid redirect_uri: ${redirectUri || '(missing)'}; use a loopback http://127.0.0.1:PORT or http://localhost:PORT address.`,
+      );
     }
     if (q.get('response_type') !== 'code') {
       return errorPage(ctx.res, 400, 'unsupported_response_type', `Unsupported response_type: ${q.get('response_type') ?? '(missing)'}`);

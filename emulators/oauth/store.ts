@@ -7,10 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { PkceMethod } from './wire.js';
 
 export const DEFAULT_USER = 'user@example.com';
-export const DEFAULT_SCOPES: readonly string[] = [
-  'https://www.googleapis.com/auth/drive.file',
-  'https://www.googleapis.com/auth/drive',
-];
+export const DEFAULT_SCOPES: readonly string[] = ['https://www.googleapis.com/auth/drive.file', 'https://www.googleapis.com/auth/drive'];
 /** Authorization codes expire after 10 minutes, as Google's do. */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -115,9 +112,7 @@ export class OAuthStore {
     if (!grant) return false;
     this.refreshTokens.delete(token);
     for (const [access, record] of this.accessTokens) if (record.refreshToken === token) this.accessTokens.delete(access);
-    const stillHasOne = [...this.refreshTokens.values()].some(
-      (g) => g.clientId === grant.clientId && g.user === grant.user,
-    );
+    const stillHasOne = [...this.refreshTokens.values()].some((g) => g.clientId === grant.clientId && g.user === grant.user);
     if (!stillHasOne) this.offlineGrants.delete(grantKey(grant));
     return true;
   }

@@ -51,10 +51,7 @@ export function parseBasicAuth(header: string | undefined): ClientCredentials | 
 }
 
 /** Client credentials from Basic auth (preferred) or the `client_id` / `client_secret` body parameters. */
-export function clientCredentials(
-  authorization: string | undefined,
-  params: Record<string, string>,
-): ClientCredentials | null | undefined {
+export function clientCredentials(authorization: string | undefined, params: Record<string, string>): ClientCredentials | null | undefined {
   const basic = parseBasicAuth(authorization);
   if (basic !== undefined) return basic;
   if (!params.client_id) return undefined;

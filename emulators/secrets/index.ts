@@ -163,7 +163,10 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
           const check = checkCrc32c(data, payload.dataCrc32c);
           if (check === 'invalid') throw rpcError('INVALID_ARGUMENT', "Invalid value at 'payload.data_crc32c' (TYPE_INT64).");
           if (check === 'mismatch') {
-            throw rpcError('INVALID_ARGUMENT', 'Checksum mismatch: the data_crc32c in the request does not match the CRC32C of the payload data.');
+            throw rpcError(
+              'INVALID_ARGUMENT',
+              'Checksum mismatch: the data_crc32c in the request does not match the CRC32C of the payload data.',
+            );
           }
           crc = BigInt(String(payload.dataCrc32c)).toString();
         }
@@ -212,19 +215,17 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
         sendJson(ctx.res, 200, { name: version.name, payload: { data: version.data.toString('base64'), dataCrc32c: version.crc32c } });
       },
     },
-    ...(['disable', 'enable', 'destroy'] as const).map(
-      (verb): Route => ({
-        method: 'POST',
-        path: paths.versionVerb(verb),
-        name: `secrets.versions.${verb}`,
-        async handle(ctx) {
-          const body = await readJson<{ etag?: unknown }>(ctx.body);
-          guard(ctx, `secretmanager.versions.${verb}`, ctx.params.version ?? '');
-          const etag = typeof body.etag === 'string' && body.etag !== '' ? body.etag : undefined;
-          sendJson(ctx.res, 200, versionJson(ctx, store.setState(ctx.params.version ?? '', verb, etag)));
-        },
-      }),
-    ),
+    ...(['disable', 'enable', 'destroy'] as const).map((verb): Route => ({
+      method: 'POST',
+      path: paths.versionVerb(verb),
+      name: `secrets.versions.${verb}`,
+      async handle(ctx) {
+        const body = await readJson<{ etag?: unknown }>(ctx.body);
+        guard(ctx, `secretmanager.versions.${verb}`, ctx.params.version ?? '');
+        const etag = typeof body.etag === 'string' && body.etag !== '' ? body.etag : undefined;
+        sendJson(ctx.res, 200, versionJson(ctx, store.setState(ctx.params.version ?? '', verb, etag)));
+      },
+    })),
   ];
 
   hub.addControl({

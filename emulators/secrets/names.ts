@@ -18,8 +18,7 @@ export const paths = {
   addVersion: new RegExp(String.raw`^/v1/(?<secret>${SECRET}):addVersion$`),
   versions: new RegExp(String.raw`^/v1/(?<secret>${SECRET})/versions$`),
   version: new RegExp(String.raw`^/v1/(?<version>${VERSION})$`),
-  versionVerb: (verb: 'access' | 'disable' | 'enable' | 'destroy') =>
-    new RegExp(String.raw`^/v1/(?<version>${VERSION}):${verb}$`),
+  versionVerb: (verb: 'access' | 'disable' | 'enable' | 'destroy') => new RegExp(String.raw`^/v1/(?<version>${VERSION}):${verb}$`),
 };
 
 /** RFC: secret ids are 1..255 of letters, digits, `-` and `_`. */

@@ -28,7 +28,12 @@ export interface AuthorizeOptions {
   help: boolean;
 }
 
-const SCOPES: Record<string, string> = { 'drive.file': DRIVE_FILE_SCOPE, drive: DRIVE_SCOPE, [DRIVE_FILE_SCOPE]: DRIVE_FILE_SCOPE, [DRIVE_SCOPE]: DRIVE_SCOPE };
+const SCOPES: Record<string, string> = {
+  'drive.file': DRIVE_FILE_SCOPE,
+  drive: DRIVE_SCOPE,
+  [DRIVE_FILE_SCOPE]: DRIVE_FILE_SCOPE,
+  [DRIVE_SCOPE]: DRIVE_SCOPE,
+};
 
 export function parseAuthorizeOptions(argv: string[]): AuthorizeOptions {
   const v = parseCommandOptions(argv, {
@@ -46,7 +51,8 @@ export function parseAuthorizeOptions(argv: string[]): AuthorizeOptions {
     return { help: true, clientSecretsPath: '', secret: '', folderName: '', openBrowser: false, port: 0, scope: '', timeoutMs: 0 };
   }
   const clientSecretsPath = v['client-secrets'];
-  if (!clientSecretsPath) throw new UsageError('--client-secrets is required: the OAuth client JSON downloaded from the Google Cloud console');
+  if (!clientSecretsPath)
+    throw new UsageError('--client-secrets is required: the OAuth client JSON downloaded from the Google Cloud console');
   const scope = SCOPES[v.scope ?? 'drive.file'];
   if (!scope) throw new UsageError(`--scope must be drive.file or drive, got "${v.scope}"`);
   const folderName = v['folder-name'] ?? 'GCS backup';

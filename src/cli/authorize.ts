@@ -76,7 +76,12 @@ async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: Autho
     throw new AuthorizeFailure(`${missingScope(options.scope)} Nothing was stored.`);
   }
 
-  const user: AuthorizedUser = { type: 'authorized_user', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: tokens.refreshToken };
+  const user: AuthorizedUser = {
+    type: 'authorized_user',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    refresh_token: tokens.refreshToken,
+  };
   // The Drive calls refresh an access token from the new refresh token: proof that it works before it is stored.
   const drive = await createDrive(config, await createUserOAuthClient(config, user));
   const account = await describeAccount(drive);
@@ -88,7 +93,8 @@ async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: Autho
   try {
     version = await addTokenVersion(secrets, options.secret, JSON.stringify(user));
   } catch (err) {
-    const made = 'created' in folder && folder.created ? ` The Drive folder "${folder.name}" (${folder.id}) was created; the next run reuses it.` : '';
+    const made =
+      'created' in folder && folder.created ? ` The Drive folder "${folder.name}" (${folder.id}) was created; the next run reuses it.` : '';
     throw err instanceof TokenSecretError ? new TokenSecretError(err.problem, `${err.message}. Nothing was stored.${made}`) : err;
   } finally {
     await secrets.close().catch(() => undefined);
@@ -121,13 +127,29 @@ async function consent(
   const loopback = await startLoopback({ port: options.port, expectedState: state, timeoutMs: options.timeoutMs });
   try {
     const redirectUri = client.kind === 'web' ? registeredForm(client, loopback.redirectUri) : loopback.redirectUri;
-    const url = buildConsentUrl({ authBaseUrl: endpoints.oauth2AuthBaseUrl, clientId: client.clientId, redirectUri, scope: options.scope, state, codeVerifier });
-    io.stdout(`Open this address in a browser and allow access to Google Drive${options.openBrowser ? ' (trying to open it for you)' : ''}:\n\n  ${url}\n\n`);
+    const url = buildConsentUrl({
+      authBaseUrl: endpoints.oauth2AuthBaseUrl,
+      clientId: client.clientId,
+      redirectUri,
+      scope: options.scope,
+      state,
+      codeVerifier,
+    });
+    io.stdout(
+      `Open this address in a browser and allow access to Google Drive${options.openBrowser ? ' (trying to open it for you)' : ''}:\n\n  ${url}\n\n`,
+    );
     io.stdout(`Waiting up to ${Math.round(options.timeoutMs / 1000)} s for the answer on ${loopback.redirectUri} ...\n`);
     if (options.openBrowser) deps.openBrowser(url);
     const code = await loopback.code;
     io.protect(code);
-    const tokens = await exchangeCode({ clientId: client.clientId, clientSecret: client.clientSecret, tokenUrl: endpoints.oauth2TokenUrl, redirectUri, code, codeVerifier });
+    const tokens = await exchangeCode({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      tokenUrl: endpoints.oauth2TokenUrl,
+      redirectUri,
+      code,
+      codeVerifier,
+    });
     io.protect(tokens.refreshToken);
     io.protect(tokens.accessToken);
     return tokens;
@@ -142,7 +164,11 @@ function registeredForm(client: OAuthClientInfo, redirectUri: string): string {
   return client.redirectUris.includes(bare) ? bare : redirectUri;
 }
 
-async function resolveFolder(io: RedactingIO, options: AuthorizeOptions, drive: Awaited<ReturnType<typeof createDrive>>): Promise<DriveFolder | (DriveFolder & { created: boolean })> {
+async function resolveFolder(
+  io: RedactingIO,
+  options: AuthorizeOptions,
+  drive: Awaited<ReturnType<typeof createDrive>>,
+): Promise<DriveFolder | (DriveFolder & { created: boolean })> {
   if (options.folderId !== undefined) {
     const folder = await verifyFolder(drive, options.folderId);
     io.stdout(`Using the Drive folder "${folder.name}" (${folder.id}).\n`);

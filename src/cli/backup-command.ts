@@ -93,7 +93,10 @@ export async function backupCommand(io: CliIO): Promise<number> {
   // Each call is one function-sized invocation (its claim's lease is bounded); a large upload that
   // checkpoints at the deadline is simply continued by the next call, from the same Drive session.
   for (;;) {
-    const result = await backupAndLog(runtime, ref, { deadline: createDeadline(runtime.config.deadlineMs), invocationId: `cli-${randomUUID()}` });
+    const result = await backupAndLog(runtime, ref, {
+      deadline: createDeadline(runtime.config.deadlineMs),
+      invocationId: `cli-${randomUUID()}`,
+    });
     if (result.ok) {
       const file = result.driveFileId ? ` → Drive file ${result.driveFileId}` : '';
       const detail = result.outcome === 'skipped' ? ` (${result.reason})` : ` (${result.bytes} bytes)`;

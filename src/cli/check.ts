@@ -40,13 +40,18 @@ class CheckFailure extends Error {
 type Config = { emulators: ReturnType<typeof emulatorHostsFromEnv> };
 
 export const checkCommand: CliCommand = async (plainIO) => {
-  const v = parseCommandOptions(plainIO.argv, { secret: { type: 'string' }, 'folder-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const v = parseCommandOptions(plainIO.argv, {
+    secret: { type: 'string' },
+    'folder-id': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (v.help) {
     plainIO.stdout(CHECK_USAGE);
     return EXIT_OK;
   }
   const version = secretVersionOption(v.secret);
-  const folderId = v['folder-id'] !== undefined ? folderIdOption(v['folder-id']) : folderIdOption(plainIO.env.DRIVE_FOLDER_ID, 'DRIVE_FOLDER_ID');
+  const folderId =
+    v['folder-id'] !== undefined ? folderIdOption(v['folder-id']) : folderIdOption(plainIO.env.DRIVE_FOLDER_ID, 'DRIVE_FOLDER_ID');
   const config: Config = { emulators: emulatorHostsFromEnv(plainIO.env) };
   const io = redactingIO(plainIO);
   try {
@@ -60,7 +65,9 @@ export const checkCommand: CliCommand = async (plainIO) => {
     }
     const known = err instanceof TokenSecretError || err instanceof DriveAccountError;
     const reauthorize = err instanceof DriveAccountError && err.problem === 'missing-scope';
-    io.stderr(`check: ${known ? (err as Error).message : `unexpected failure: ${redact(String((err as Error)?.message ?? err))}`}${reauthorize ? `; ${REAUTHORIZE}` : ''}\n`);
+    io.stderr(
+      `check: ${known ? (err as Error).message : `unexpected failure: ${redact(String((err as Error)?.message ?? err))}`}${reauthorize ? `; ${REAUTHORIZE}` : ''}\n`,
+    );
     return reauthorize ? EXIT_REAUTHORIZE : EXIT_PROBLEM;
   }
 };
@@ -86,7 +93,9 @@ async function check(io: RedactingIO, config: Config, version: string, folderId:
 
   const drive = await createDrive(config, auth);
   const account = await describeAccount(drive);
-  io.stdout(`OK: Drive account ${account.email ?? '(email not shown)'}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`);
+  io.stdout(
+    `OK: Drive account ${account.email ?? '(email not shown)'}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`,
+  );
 
   if (folderId === undefined) {
     io.stdout('Skipped: no folder to check (give --folder-id or set DRIVE_FOLDER_ID).\n');
@@ -118,10 +127,16 @@ async function loadUser(io: RedactingIO, config: Config, version: string): Promi
 function refreshFailure(err: unknown): CheckFailure {
   const code = oauthErrorOf(err);
   if (code === 'invalid_grant') {
-    return new CheckFailure(EXIT_REAUTHORIZE, `the stored authorization was revoked or has expired (invalid_grant): re-authorize: ${REAUTHORIZE}. An app in "Testing" publishing status gets tokens that expire after 7 days.`);
+    return new CheckFailure(
+      EXIT_REAUTHORIZE,
+      `the stored authorization was revoked or has expired (invalid_grant): re-authorize: ${REAUTHORIZE}. An app in "Testing" publishing status gets tokens that expire after 7 days.`,
+    );
   }
   if (code === 'invalid_client' || code === 'unauthorized_client') {
-    return new CheckFailure(EXIT_REAUTHORIZE, `Google rejected the stored OAuth client (${code}): it was deleted or its secret rotated; re-authorize with a current client JSON: ${REAUTHORIZE}`);
+    return new CheckFailure(
+      EXIT_REAUTHORIZE,
+      `Google rejected the stored OAuth client (${code}): it was deleted or its secret rotated; re-authorize with a current client JSON: ${REAUTHORIZE}`,
+    );
   }
   const message = redact(err instanceof Error ? err.message : String(err));
   return new CheckFailure(EXIT_PROBLEM, `could not refresh an access token${code ? ` (${code})` : ''}: ${message}`);

@@ -52,8 +52,10 @@ function describe(err: unknown): string {
   if (code === 'invalid_client' || code === 'unauthorized_client') {
     return `Google rejected the OAuth client (${code}): it was deleted, or the client secret in the file is outdated; download the client JSON again. Nothing was stored.`;
   }
-  if (code === 'invalid_grant') return 'Google refused the authorization code (invalid_grant: expired or already used): run authorize again. Nothing was stored.';
-  if (code === 'redirect_uri_mismatch') return 'Google refused the redirect address (redirect_uri_mismatch): use an OAuth client of type "Desktop app". Nothing was stored.';
+  if (code === 'invalid_grant')
+    return 'Google refused the authorization code (invalid_grant: expired or already used): run authorize again. Nothing was stored.';
+  if (code === 'redirect_uri_mismatch')
+    return 'Google refused the redirect address (redirect_uri_mismatch): use an OAuth client of type "Desktop app". Nothing was stored.';
   const message = redact(err instanceof Error ? err.message : String(err));
   return `the token exchange failed${code ? ` (${code})` : ''}: ${message}. Nothing was stored.`;
 }

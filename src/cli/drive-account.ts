@@ -44,7 +44,10 @@ function driveFailure(err: unknown, what: string): DriveAccountError {
     return new DriveAccountError('missing-scope', `Drive refused to ${what}: the authorization lacks the Drive scope (${reason})`);
   }
   const message = redact(err instanceof Error ? err.message : String(err));
-  return new DriveAccountError('unavailable', `Drive failed to ${what}: ${status ?? ''}${reason ? ` ${reason}` : ''} ${message}`.replace(/\s+/g, ' '));
+  return new DriveAccountError(
+    'unavailable',
+    `Drive failed to ${what}: ${status ?? ''}${reason ? ` ${reason}` : ''} ${message}`.replace(/\s+/g, ' '),
+  );
 }
 
 const toNumber = (value: string | null | undefined): number | undefined =>
@@ -53,7 +56,11 @@ const toNumber = (value: string | null | undefined): number | undefined =>
 export async function describeAccount(drive: Drive): Promise<DriveAccount> {
   try {
     const { data } = await drive.about.get({ fields: 'user(emailAddress),storageQuota(usage,limit)' });
-    return { email: data.user?.emailAddress ?? undefined, usage: toNumber(data.storageQuota?.usage), limit: toNumber(data.storageQuota?.limit) };
+    return {
+      email: data.user?.emailAddress ?? undefined,
+      usage: toNumber(data.storageQuota?.usage),
+      limit: toNumber(data.storageQuota?.limit),
+    };
   } catch (err) {
     throw driveFailure(err, 'describe the account (about.get)');
   }
@@ -69,7 +76,11 @@ export async function verifyFolder(drive: Drive, id: string): Promise<DriveFolde
     throw driveFailure(err, `get the folder ${id}`);
   }
   if (file.mimeType !== FOLDER_MIME_TYPE) throw new DriveAccountError('not-a-folder', `${id} is a file ("${file.name}"), not a folder`);
-  if (file.trashed) throw new DriveAccountError('trashed', `the folder "${file.name}" (${id}) is in the Drive trash: restore it, or run authorize without --folder-id`);
+  if (file.trashed)
+    throw new DriveAccountError(
+      'trashed',
+      `the folder "${file.name}" (${id}) is in the Drive trash: restore it, or run authorize without --folder-id`,
+    );
   return { id: file.id ?? id, name: file.name ?? '' };
 }
 

@@ -12,7 +12,7 @@ export const TESTING_STATUS_WARNING =
 
 export const NO_REFRESH_TOKEN =
   'Google returned no refresh token. Google returns one only on the first consent of an app, or when the ' +
-  'consent screen is forced (prompt=consent, which this command asks for). Remove the app\'s access at ' +
+  "consent screen is forced (prompt=consent, which this command asks for). Remove the app's access at " +
   'https://myaccount.google.com/permissions and run authorize again. Nothing was stored.';
 
 export function folderInvisible(folderId: string): string {
@@ -31,5 +31,4 @@ export function missingScope(scope: string): string {
   );
 }
 
-export const REAUTHORIZE =
-  'run `npx gcs-drive-backup authorize --client-secrets credentials.json --secret projects/P/secrets/S` again';
+export const REAUTHORIZE = 'run `npx gcs-drive-backup authorize --client-secrets credentials.json --secret projects/P/secrets/S` again';

@@ -53,26 +53,52 @@ export async function startLoopback(options: LoopbackOptions): Promise<Loopback>
   const server = createServer((req, res) => handle(req, res));
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `http://${HOST}`);
-    if (req.method !== 'GET' || url.pathname !== '/') return page(res, 404, 'Not found', 'This address only receives the Google sign-in redirect.');
+    if (req.method !== 'GET' || url.pathname !== '/')
+      return page(res, 404, 'Not found', 'This address only receives the Google sign-in redirect.');
     if (settled) return page(res, 409, 'Already done', 'This authorization has already finished. Look at the terminal.');
     const q = url.searchParams;
     if (!q.has('state') && !q.has('code') && !q.has('error')) {
-      return page(res, 400, 'Waiting for Google', 'This address receives the Google sign-in redirect. Open the URL printed in the terminal.');
+      return page(
+        res,
+        400,
+        'Waiting for Google',
+        'This address receives the Google sign-in redirect. Open the URL printed in the terminal.',
+      );
     }
     if (q.get('state') !== options.expectedState) {
-      page(res, 400, 'Authorization refused', 'The reply did not carry the expected state value, so it was ignored. Nothing was stored. Run authorize again.');
-      return finish(new ConsentError('state-mismatch', 'the consent reply carried a wrong "state" (a stale browser tab, or someone else\'s link): nothing was stored; run authorize again and use the newest URL'));
+      page(
+        res,
+        400,
+        'Authorization refused',
+        'The reply did not carry the expected state value, so it was ignored. Nothing was stored. Run authorize again.',
+      );
+      return finish(
+        new ConsentError(
+          'state-mismatch',
+          'the consent reply carried a wrong "state" (a stale browser tab, or someone else\'s link): nothing was stored; run authorize again and use the newest URL',
+        ),
+      );
     }
     const error = q.get('error');
     if (error === 'access_denied') {
       page(res, 200, 'Access not granted', 'You did not allow access, so nothing was stored. You can close this window.');
-      return finish(new ConsentError('denied', 'access was not granted on the Google consent screen (access_denied): nothing was stored; run authorize again and choose Allow'));
+      return finish(
+        new ConsentError(
+          'denied',
+          'access was not granted on the Google consent screen (access_denied): nothing was stored; run authorize again and choose Allow',
+        ),
+      );
     }
     const received = q.get('code');
     if (error !== null || !received) {
       const what = error ?? 'no code';
       page(res, 400, 'Authorization failed', `Google answered "${what}". Nothing was stored. Look at the terminal.`);
-      return finish(new ConsentError('failed', `the consent screen answered "${what}"${q.get('error_description') ? `: ${q.get('error_description')}` : ''}; nothing was stored`));
+      return finish(
+        new ConsentError(
+          'failed',
+          `the consent screen answered "${what}"${q.get('error_description') ? `: ${q.get('error_description')}` : ''}; nothing was stored`,
+        ),
+      );
     }
     page(res, 200, 'Authorization received', 'You can close this window and return to the terminal.');
     finish({ code: received });
@@ -80,13 +106,20 @@ export async function startLoopback(options: LoopbackOptions): Promise<Loopback>
 
   const timer = setTimeout(() => {
     const seconds = Math.round(options.timeoutMs / 1000);
-    finish(new ConsentError('timeout', `no answer from the consent screen within ${seconds} s: nothing was stored; run authorize again (use --timeout to wait longer)`));
+    finish(
+      new ConsentError(
+        'timeout',
+        `no answer from the consent screen within ${seconds} s: nothing was stored; run authorize again (use --timeout to wait longer)`,
+      ),
+    );
   }, options.timeoutMs);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${HOST} is already in use: choose another --port, or omit it`) : err);
+      reject(
+        err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${HOST} is already in use: choose another --port, or omit it`) : err,
+      );
     });
     server.listen(options.port, HOST, () => resolve());
   });
@@ -112,6 +145,11 @@ function page(res: ServerResponse, status: number, title: string, text: string):
   const html =
     `<!doctype html><html><head><meta charset="utf-8"><title>gcs-drive-backup: ${escapeHtml(title)}</title></head>` +
     `<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), connection: 'close', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    connection: 'close',
+    'cache-control': 'no-store',
+  });
   res.end(html);
 }

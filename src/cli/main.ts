@@ -6,10 +6,19 @@ import type { CliCommand, CliIO } from './io.js';
 import { UsageError } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  authorize: { summary: 'one-time consent: store the Drive refresh token in Secret Manager', load: async () => (await import('./authorize.js')).authorizeCommand },
+  authorize: {
+    summary: 'one-time consent: store the Drive refresh token in Secret Manager',
+    load: async () => (await import('./authorize.js')).authorizeCommand,
+  },
   check: { summary: 'check the stored authorization and the Drive folder', load: async () => (await import('./check.js')).checkCommand },
-  backup: { summary: 'back up one object now: backup gs://bucket/name', load: async () => (await import('./backup-command.js')).backupCommand },
-  reconcile: { summary: 'back up everything missing: reconcile gs://bucket[/prefix] [--dry-run]', load: async () => (await import('./reconcile-command.js')).reconcileCommand },
+  backup: {
+    summary: 'back up one object now: backup gs://bucket/name',
+    load: async () => (await import('./backup-command.js')).backupCommand,
+  },
+  reconcile: {
+    summary: 'back up everything missing: reconcile gs://bucket[/prefix] [--dry-run]',
+    load: async () => (await import('./reconcile-command.js')).reconcileCommand,
+  },
 };
 
 export function usage(): string {
@@ -29,7 +38,9 @@ export async function runCli(io: CliIO): Promise<number> {
     return 2;
   }
   try {
-    return await (await command.load())({ ...io, argv: rest });
+    return await (
+      await command.load()
+    )({ ...io, argv: rest });
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`gcs-drive-backup ${name}: ${err.message}\n`);

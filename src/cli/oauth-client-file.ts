@@ -44,7 +44,8 @@ export function parseOAuthClientFile(text: string, path: string): OAuthClientInf
   const kind = 'installed' in top ? 'installed' : 'web' in top ? 'web' : undefined;
   if (kind === undefined) return fail('not an OAuth client file (no "installed" or "web" section)');
   const section = top[kind];
-  if (section === null || typeof section !== 'object' || Array.isArray(section)) return fail(`an OAuth client file whose "${kind}" section is not an object`);
+  if (section === null || typeof section !== 'object' || Array.isArray(section))
+    return fail(`an OAuth client file whose "${kind}" section is not an object`);
   const s = section as Record<string, unknown>;
   const missing = ['client_id', 'client_secret'].filter((k) => typeof s[k] !== 'string' || (s[k] as string).trim() === '');
   if (missing.length) fail(`an OAuth client file without ${missing.join(' and ')}`);

@@ -20,7 +20,8 @@ export function parseCommandOptions<T extends Options>(argv: string[], options: 
 export function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -50,7 +51,9 @@ const FOLDER_ID = /^[A-Za-z0-9_-]{10,}$/;
 export function folderIdOption(value: string | undefined, source = '--folder-id'): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (!FOLDER_ID.test(value.trim())) {
-    throw new UsageError(`${source} must be a Drive folder id (the last part of the folder's URL: 10+ letters, digits, _ or -), got "${value}"`);
+    throw new UsageError(
+      `${source} must be a Drive folder id (the last part of the folder's URL: 10+ letters, digits, _ or -), got "${value}"`,
+    );
   }
   return value.trim();
 }

@@ -40,7 +40,8 @@ function unavailable(err: unknown, what: string): TokenSecretError {
 
 /** Adds `payload` as a new version of `secret` (`projects/P/secrets/S`); returns the version's name. */
 export async function addTokenVersion(client: Secrets, secret: string, payload: string): Promise<string> {
-  const add = async () => (await client.addSecretVersion({ parent: secret, payload: { data: Buffer.from(payload, 'utf8') } }))[0].name ?? '';
+  const add = async () =>
+    (await client.addSecretVersion({ parent: secret, payload: { data: Buffer.from(payload, 'utf8') } }))[0].name ?? '';
   try {
     return await add();
   } catch (err) {
@@ -91,7 +92,10 @@ export async function readTokenSecret(client: Secrets, version: string): Promise
     const code = codeOf(err);
     if (code === NOT_FOUND) throw new TokenSecretError('missing', `${version} does not exist: run authorize to store the authorization`);
     if (code === PERMISSION_DENIED) {
-      throw new TokenSecretError('denied', `permission denied reading ${version} (or it does not exist): your account needs roles/secretmanager.secretAccessor on the secret`);
+      throw new TokenSecretError(
+        'denied',
+        `permission denied reading ${version} (or it does not exist): your account needs roles/secretmanager.secretAccessor on the secret`,
+      );
     }
     if (code === FAILED_PRECONDITION) {
       throw new TokenSecretError('disabled', `${version} is disabled or destroyed: enable it, or run authorize to add a new version`);

@@ -40,8 +40,7 @@ export interface SendToSessionOptions {
 }
 
 export type TransferResult =
-  | { complete: true; file: DriveFile; bytesSent: number }
-  | { complete: false; offset: number; bytesSent: number };
+  { complete: true; file: DriveFile; bytesSent: number } | { complete: false; offset: number; bytesSent: number };
 
 /** First guess of the upload speed, before a chunk has been timed. */
 const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;

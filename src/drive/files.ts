@@ -58,18 +58,16 @@ function mediaCallOptions(drive: drive_v3.Drive): { rootUrl?: string } {
   return rootUrl ? { rootUrl } : {};
 }
 
-export async function createWithContent(
-  drive: drive_v3.Drive,
-  fileId: string,
-  meta: UploadMetadata,
-  body: Readable,
-): Promise<DriveFile> {
-  const res = await drive.files.create({
-    requestBody: { id: fileId, ...meta },
-    media: { mimeType: meta.mimeType, body },
-    fields: FILE_FIELDS,
-    supportsAllDrives: true,
-  }, mediaCallOptions(drive));
+export async function createWithContent(drive: drive_v3.Drive, fileId: string, meta: UploadMetadata, body: Readable): Promise<DriveFile> {
+  const res = await drive.files.create(
+    {
+      requestBody: { id: fileId, ...meta },
+      media: { mimeType: meta.mimeType, body },
+      fields: FILE_FIELDS,
+      supportsAllDrives: true,
+    },
+    mediaCallOptions(drive),
+  );
   return res.data;
 }
 
@@ -83,7 +81,14 @@ export async function reviseWithContent(
   const { parents: _parents, ...changes } = meta;
   try {
     const res = await drive.files.update(
-      { fileId, requestBody: changes, media: { mimeType: meta.mimeType, body }, fields: FILE_FIELDS, supportsAllDrives: true, keepRevisionForever },
+      {
+        fileId,
+        requestBody: changes,
+        media: { mimeType: meta.mimeType, body },
+        fields: FILE_FIELDS,
+        supportsAllDrives: true,
+        keepRevisionForever,
+      },
       mediaCallOptions(drive),
     );
     return res.data;

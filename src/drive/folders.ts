@@ -24,7 +24,10 @@ interface FolderRecord {
 
 /** Stable key of a folder path under a root: the record name and the `gdb.folder` appProperty. */
 export function folderKey(rootId: string, path: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify([rootId, ...path])).digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(JSON.stringify([rootId, ...path]))
+    .digest('hex')
+    .slice(0, 40);
 }
 
 /** DRIVE_FOLDER_ID is missing or invisible to this app: only the operator can fix it. */

@@ -81,7 +81,10 @@ export async function bucketExists(storage: Storage, bucket: string): Promise<bo
 
 /** The live object's metadata, or of one generation when given. */
 export async function objectMetadata(storage: Storage, bucket: string, name: string, generation?: string): Promise<ObjectRef> {
-  const [m] = await storage.bucket(bucket).file(name, generation ? { generation } : {}).getMetadata();
+  const [m] = await storage
+    .bucket(bucket)
+    .file(name, generation ? { generation } : {})
+    .getMetadata();
   return {
     bucket,
     name,

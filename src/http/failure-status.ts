@@ -23,7 +23,9 @@ export function failureReply(verdict: Verdict, subject: string): HttpReply {
     case 'permanent':
       return { status: 422, body: { error: `${subject} cannot be backed up: ${verdict.reason}`, ...action } };
     case 'reauthorize':
-      return retryLater(`the Drive authorization was revoked or expired: ${verdict.reason}`, { action: 'run `gcs-drive-backup authorize` again' });
+      return retryLater(`the Drive authorization was revoked or expired: ${verdict.reason}`, {
+        action: 'run `gcs-drive-backup authorize` again',
+      });
     case 'operator':
       return retryLater(`${subject}: ${verdict.reason}`, action);
     case 'checkpoint':

@@ -98,7 +98,10 @@ export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parse
     problems.push(`maxSeconds must be a number above 0 and at most ${ctx.maxSecondsLimit}, got ${describe(maxSeconds)}`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { bucket: bucket as string, prefix: prefix as string, dryRun: dryRun as boolean, maxSeconds: maxSeconds as number } };
+  return {
+    ok: true,
+    value: { bucket: bucket as string, prefix: prefix as string, dryRun: dryRun as boolean, maxSeconds: maxSeconds as number },
+  };
 }
 
 /** `gs://bucket/name` → its parts; `requireName` for commands that need an object, not a prefix. */
@@ -112,7 +115,9 @@ export function parseGsUrl(url: string, requireName: boolean): Parsed<{ bucket: 
 }
 
 function notStateBucket(bucket: unknown, ctx: ValidationContext): string[] {
-  return bucket === ctx.stateBucket ? [`bucket ${JSON.stringify(bucket)} is the state bucket (STATE_BUCKET), which is never backed up`] : [];
+  return bucket === ctx.stateBucket
+    ? [`bucket ${JSON.stringify(bucket)} is the state bucket (STATE_BUCKET), which is never backed up`]
+    : [];
 }
 
 function unknownFields(body: Record<string, unknown>, known: readonly string[]): string[] {

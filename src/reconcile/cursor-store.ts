@@ -41,7 +41,8 @@ export class ReconcileCursorStore {
   /** True when saved; false when another run changed the cursor since `read`. */
   async save(after: string): Promise<boolean> {
     const value: CursorRecord = { v: 1, bucket: this.bucket, prefix: this.prefix, after, savedAt: new Date().toISOString() };
-    const saved = this.version === undefined ? await this.store.create(this.key, value) : await this.store.replace(this.key, value, this.version);
+    const saved =
+      this.version === undefined ? await this.store.create(this.key, value) : await this.store.replace(this.key, value, this.version);
     this.version = saved?.version ?? this.version;
     return saved !== undefined;
   }

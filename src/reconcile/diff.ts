@@ -19,7 +19,12 @@ export interface DiffSettings extends ObjectFilter {
 }
 
 /** What to do with object `name` at `generation`, whose source key is `key`. */
-export function planObject(object: { name: string; generation: string }, key: string, index: Pick<DriveIndex, 'holds' | 'newestGeneration'>, settings: DiffSettings): ObjectPlan {
+export function planObject(
+  object: { name: string; generation: string },
+  key: string,
+  index: Pick<DriveIndex, 'holds' | 'newestGeneration'>,
+  settings: DiffSettings,
+): ObjectPlan {
   const selection = selectObject(object.name, settings);
   if (!selection.backup) return { action: 'leave', reason: selection.reason };
   if (index.holds(key, object.generation)) return { action: 'leave', reason: 'up-to-date' };
@@ -32,6 +37,8 @@ export function planObject(object: { name: string; generation: string }, key: st
       return { action: 'leave', reason: 'exists' };
     case 'revision':
       // Drive newer than the live object: an old listing page or a deleted-and-rewritten race; nothing to do.
-      return compareGenerations(newest, object.generation) < 0 ? { action: 'revise', from: newest } : { action: 'leave', reason: 'up-to-date' };
+      return compareGenerations(newest, object.generation) < 0
+        ? { action: 'revise', from: newest }
+        : { action: 'leave', reason: 'up-to-date' };
   }
 }

@@ -65,9 +65,14 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
           { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
           retry('drive'),
         ),
-      listObjects: (startAfter) => listObjectPages(runtime.storage, request.bucket, { prefix: request.prefix, startAfter, retry: retry('gcs') }),
+      listObjects: (startAfter) =>
+        listObjectPages(runtime.storage, request.bucket, { prefix: request.prefix, startAfter, retry: retry('gcs') }),
       backup: (ref) =>
-        backupAndLog(runtime, ref, { deadline: hooks.objectDeadline(), invocationId: `reconcile-${runId}/${backups++}`, restoreMissing: true }),
+        backupAndLog(runtime, ref, {
+          deadline: hooks.objectDeadline(),
+          invocationId: `reconcile-${runId}/${backups++}`,
+          restoreMissing: true,
+        }),
     },
     {
       bucket: request.bucket,

@@ -45,7 +45,19 @@ export class ReportTally {
   readonly report: ReconcileReport;
 
   constructor(scope: { bucket: string; prefix: string; dryRun: boolean }) {
-    this.report = { ...scope, scanned: 0, uploaded: 0, revised: 0, skipped: 0, failed: 0, bytes: 0, done: false, failures: [], driveIndexSize: 0, durationMs: 0 };
+    this.report = {
+      ...scope,
+      scanned: 0,
+      uploaded: 0,
+      revised: 0,
+      skipped: 0,
+      failed: 0,
+      bytes: 0,
+      done: false,
+      failures: [],
+      driveIndexSize: 0,
+      durationMs: 0,
+    };
     if (scope.dryRun) this.report.plan = { upload: 0, revise: 0, sample: [] };
   }
 

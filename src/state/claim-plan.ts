@@ -84,8 +84,13 @@ export function planClaim(input: PlanInput): ClaimPlan {
     // Take over (or resume our own). A file that vanished after being created needs a new id; one never
     // created keeps its id (and session): an earlier create may still complete, and 409 then says so.
     const gone = drive === 'absent' ? record.fileCreated : !usable(drive);
-    if (gone) return { action: 'take', newFile: true, record: { ...record, owner: me, leaseUntil, fileCreated: false, session: undefined } };
-    return { action: 'take', newFile: false, record: { ...record, owner: me, leaseUntil, fileCreated: record.fileCreated || exists(drive) } };
+    if (gone)
+      return { action: 'take', newFile: true, record: { ...record, owner: me, leaseUntil, fileCreated: false, session: undefined } };
+    return {
+      action: 'take',
+      newFile: false,
+      record: { ...record, owner: me, leaseUntil, fileCreated: record.fileCreated || exists(drive) },
+    };
   }
 
   // An older generation is recorded: where is its file?

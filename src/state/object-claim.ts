@@ -79,9 +79,14 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
     if (o.restoreMissing && compareGenerations(current.value.generation, o.generation) <= 0) {
       probe = await o.probeDrive(current.value.fileId);
       const lost = probe === 'absent' || probe.trashed === true;
-      const free = current.value.owner === o.me || current.value.leaseUntil <= now() || current.value.status === 'done' || probe !== 'absent';
+      const free =
+        current.value.owner === o.me || current.value.leaseUntil <= now() || current.value.status === 'done' || probe !== 'absent';
       if (lost && free) {
-        const restored = await o.store.replace(o.key, freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs), current.version);
+        const restored = await o.store.replace(
+          o.key,
+          freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs),
+          current.version,
+        );
         if (restored) return { kind: 'owned', record: restored };
         continue;
       }

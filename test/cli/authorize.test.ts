@@ -80,7 +80,11 @@ describe('authorize: the happy path', () => {
     assert.equal(JSON.parse(payload).type, 'authorized_user');
     assert.equal(user.client_id, client.clientId);
 
-    const oauth = new OAuth2Client({ clientId: user.client_id, clientSecret: user.client_secret, endpoints: { oauth2TokenUrl: `${emu.env.OAUTH_EMULATOR_HOST}/token` } });
+    const oauth = new OAuth2Client({
+      clientId: user.client_id,
+      clientSecret: user.client_secret,
+      endpoints: { oauth2TokenUrl: `${emu.env.OAUTH_EMULATOR_HOST}/token` },
+    });
     oauth.setCredentials({ refresh_token: user.refresh_token });
     const { token } = await oauth.getAccessToken();
     assert.ok(token && emu.oauth.verifyAccessToken(token), 'the stored refresh token does not refresh');
@@ -137,7 +141,12 @@ describe('authorize: failures write no secret version', () => {
       },
       message: /access_denied.*nothing was stored/,
     },
-    { name: 'no answer before --timeout', extra: ['--timeout', '1'], act: async () => undefined, message: /within 1 s.*nothing was stored/ },
+    {
+      name: 'no answer before --timeout',
+      extra: ['--timeout', '1'],
+      act: async () => undefined,
+      message: /within 1 s.*nothing was stored/,
+    },
     {
       name: 'a --folder-id the app cannot see (made by hand)',
       extra: ['--folder-id', 'will-be-replaced'],
@@ -164,8 +173,18 @@ describe('authorize: failures write no secret version', () => {
   }
 
   const secretCases = [
-    { name: 'a secret the caller cannot write', deny: SECRET, create: true, message: /permission denied adding a version.*secretVersionAdder/ },
-    { name: 'a missing secret in a project the caller cannot write', deny: 'projects/p', create: false, message: /\(or it does not exist\).*create it first.*Terraform/ },
+    {
+      name: 'a secret the caller cannot write',
+      deny: SECRET,
+      create: true,
+      message: /permission denied adding a version.*secretVersionAdder/,
+    },
+    {
+      name: 'a missing secret in a project the caller cannot write',
+      deny: 'projects/p',
+      create: false,
+      message: /\(or it does not exist\).*create it first.*Terraform/,
+    },
   ];
   for (const c of secretCases) {
     test(c.name, async () => {
@@ -182,7 +201,11 @@ describe('authorize: failures write no secret version', () => {
   }
 
   const clientFiles = [
-    { name: 'a service account key', content: JSON.stringify({ type: 'service_account', private_key: 'k', client_email: 'a@p.iam.gserviceaccount.com' }), message: /service account key.*"Desktop app"/ },
+    {
+      name: 'a service account key',
+      content: JSON.stringify({ type: 'service_account', private_key: 'k', client_email: 'a@p.iam.gserviceaccount.com' }),
+      message: /service account key.*"Desktop app"/,
+    },
     { name: 'an API key', content: 'AIzaSyA-1234567890abcdefghijklmnopqrstu', message: /an API key.*"Desktop app"/ },
     { name: 'JSON of another shape', content: '{"hello": "world"}', message: /no "installed" or "web" section/ },
   ];
@@ -208,14 +231,20 @@ describe('authorize: usage', () => {
     { argv: ['--secret', SECRET], message: /--client-secrets is required/ },
     { argv: ['--client-secrets', 'c.json'], message: /--secret is required/ },
     { argv: ['--client-secrets', 'c.json', '--secret', `${SECRET}/versions/3`], message: /without \/versions/ },
-    { argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--scope', 'drive.readonly'], message: /--scope must be drive\.file or drive/ },
+    {
+      argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--scope', 'drive.readonly'],
+      message: /--scope must be drive\.file or drive/,
+    },
     { argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--timeout', '0'], message: /--timeout must be a whole number/ },
     { argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--port', 'http'], message: /--port must be a whole number/ },
     { argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--bogus'], message: /bogus/ },
   ];
   for (const c of cases) {
     test(c.argv.join(' '), async () => {
-      await assert.rejects(authorizeCommand(captureIO(c.argv, {}).io), (err: Error) => err instanceof UsageError && c.message.test(err.message));
+      await assert.rejects(
+        authorizeCommand(captureIO(c.argv, {}).io),
+        (err: Error) => err instanceof UsageError && c.message.test(err.message),
+      );
     });
   }
 });

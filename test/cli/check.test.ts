@@ -41,7 +41,11 @@ beforeEach(async () => {
 });
 
 function store(token: string, payload?: string): string {
-  return emu.secrets.addVersion(SECRET, payload ?? JSON.stringify({ type: 'authorized_user', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: token }));
+  return emu.secrets.addVersion(
+    SECRET,
+    payload ??
+      JSON.stringify({ type: 'authorized_user', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: token }),
+  );
 }
 
 async function check(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; captured: CapturedIO }> {
@@ -75,15 +79,30 @@ describe('check', () => {
   });
 
   const problems: Array<{ name: string; arrange: () => Promise<string[]> | string[]; exit: number; message: RegExp }> = [
-    { name: 'a missing secret', arrange: () => ['--secret', 'projects/p/secrets/other'], exit: 1, message: /does not exist: run authorize/ },
-    { name: 'a secret the caller may not read', arrange: () => (emu.secrets.setAccessDenied(SECRET, true), ['--secret', SECRET]), exit: 1, message: /permission denied.*secretAccessor/ },
+    {
+      name: 'a missing secret',
+      arrange: () => ['--secret', 'projects/p/secrets/other'],
+      exit: 1,
+      message: /does not exist: run authorize/,
+    },
+    {
+      name: 'a secret the caller may not read',
+      arrange: () => (emu.secrets.setAccessDenied(SECRET, true), ['--secret', SECRET]),
+      exit: 1,
+      message: /permission denied.*secretAccessor/,
+    },
     {
       name: 'a disabled version',
       arrange: async () => (await secrets.disableSecretVersion({ name: `${SECRET}/versions/1` }), ['--secret', `${SECRET}/versions/1`]),
       exit: 1,
       message: /disabled or destroyed/,
     },
-    { name: 'a secret holding something else', arrange: () => (store('', 'not json'), ['--secret', SECRET]), exit: 3, message: /does not hold authorized-user credentials \(not JSON\)/ },
+    {
+      name: 'a secret holding something else',
+      arrange: () => (store('', 'not json'), ['--secret', SECRET]),
+      exit: 3,
+      message: /does not hold authorized-user credentials \(not JSON\)/,
+    },
     {
       name: 'a token without a Drive scope',
       arrange: () => {
@@ -123,7 +142,10 @@ describe('check', () => {
   ];
   for (const u of usage) {
     test(`usage: ${u.argv.join(' ') || '(nothing)'}`, async () => {
-      await assert.rejects(checkCommand(captureIO(u.argv, {}).io), (err: Error) => err instanceof UsageError && u.message.test(err.message));
+      await assert.rejects(
+        checkCommand(captureIO(u.argv, {}).io),
+        (err: Error) => err instanceof UsageError && u.message.test(err.message),
+      );
     });
   }
 });

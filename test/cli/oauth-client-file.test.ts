@@ -11,8 +11,16 @@ const section = { client_id: 'id-1.apps.googleusercontent.com', client_secret: '
 describe('parseOAuthClientFile: accepted', () => {
   const cases = [
     { name: 'a Desktop app client', text: JSON.stringify({ installed: section }), kind: 'installed' },
-    { name: 'a Web application client', text: JSON.stringify({ web: { ...section, redirect_uris: ['http://127.0.0.1:8080/'] } }), kind: 'web' },
-    { name: 'surrounding whitespace and padded values', text: `\n ${JSON.stringify({ installed: { ...section, client_id: ' id-1.apps.googleusercontent.com ' } })}\n`, kind: 'installed' },
+    {
+      name: 'a Web application client',
+      text: JSON.stringify({ web: { ...section, redirect_uris: ['http://127.0.0.1:8080/'] } }),
+      kind: 'web',
+    },
+    {
+      name: 'surrounding whitespace and padded values',
+      text: `\n ${JSON.stringify({ installed: { ...section, client_id: ' id-1.apps.googleusercontent.com ' } })}\n`,
+      kind: 'installed',
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -31,9 +39,17 @@ describe('parseOAuthClientFile: accepted', () => {
 
 describe('parseOAuthClientFile: rejected', () => {
   const cases = [
-    { name: 'a service account key', text: JSON.stringify({ type: 'service_account', private_key: 'PRIVATE', client_email: 'sa@p.iam.gserviceaccount.com' }), message: /is a service account key: an OAuth client ID of type "Desktop app" is needed/ },
+    {
+      name: 'a service account key',
+      text: JSON.stringify({ type: 'service_account', private_key: 'PRIVATE', client_email: 'sa@p.iam.gserviceaccount.com' }),
+      message: /is a service account key: an OAuth client ID of type "Desktop app" is needed/,
+    },
     { name: 'an API key', text: 'AIzaSyA-1234567890abcdefghijklmnopqrstu\n', message: /is an API key/ },
-    { name: 'an authorized-user file', text: JSON.stringify({ type: 'authorized_user', client_id: 'a', client_secret: 'b', refresh_token: 'PRIVATE' }), message: /already an authorized-user credential/ },
+    {
+      name: 'an authorized-user file',
+      text: JSON.stringify({ type: 'authorized_user', client_id: 'a', client_secret: 'b', refresh_token: 'PRIVATE' }),
+      message: /already an authorized-user credential/,
+    },
     { name: 'an external-account file', text: JSON.stringify({ type: 'external_account' }), message: /workload identity federation/ },
     { name: 'not JSON', text: 'client_id=abc', message: /is not JSON/ },
     { name: 'a JSON array', text: '[]', message: /not a JSON object/ },
@@ -41,13 +57,21 @@ describe('parseOAuthClientFile: rejected', () => {
     { name: 'an object of another shape', text: '{"client_id": "x"}', message: /no "installed" or "web" section/ },
     { name: 'an installed section that is a string', text: '{"installed": "x"}', message: /"installed" section is not an object/ },
     { name: 'no client secret', text: JSON.stringify({ installed: { client_id: 'x' } }), message: /without client_secret/ },
-    { name: 'empty client id and secret', text: JSON.stringify({ installed: { client_id: ' ', client_secret: '' } }), message: /without client_id and client_secret/ },
+    {
+      name: 'empty client id and secret',
+      text: JSON.stringify({ installed: { client_id: ' ', client_secret: '' } }),
+      message: /without client_id and client_secret/,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
       assert.throws(
         () => parseOAuthClientFile(c.text, 'downloads/key.json'),
-        (err: Error) => err instanceof OAuthClientFileError && c.message.test(err.message) && err.message.startsWith('downloads/key.json ') && !err.message.includes('PRIVATE'),
+        (err: Error) =>
+          err instanceof OAuthClientFileError &&
+          c.message.test(err.message) &&
+          err.message.startsWith('downloads/key.json ') &&
+          !err.message.includes('PRIVATE'),
       );
     });
   }

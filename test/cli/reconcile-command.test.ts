@@ -13,7 +13,8 @@ let world: World;
 before(async () => {
   world = await createWorld();
   const bucket = world.storage.bucket(world.sourceBucket);
-  for (const name of ['rc/a.txt', 'rc/sub/b.txt', 'rc/sub/c.txt', 'other/x.txt']) await bucket.file(name).save(`content ${name}`, { resumable: false });
+  for (const name of ['rc/a.txt', 'rc/sub/b.txt', 'rc/sub/c.txt', 'other/x.txt'])
+    await bucket.file(name).save(`content ${name}`, { resumable: false });
 });
 after(async () => {
   await world?.stop();
@@ -25,7 +26,10 @@ test('--dry-run reports the plan and writes nothing', async () => {
   assert.equal(await reconcileCommand(io), 0, io.err.join(''));
   const out = io.out.join('');
   assert.match(out, /^dry run: gs:\/\/source-bucket\/rc\/: 3 scanned, 0 uploaded, 0 revised, 0 skipped, 0 failed/);
-  assert.match(out, /would upload 3 and revise 0 object\(s\)\n {2}upload rc\/a\.txt\n {2}upload rc\/sub\/b\.txt\n {2}upload rc\/sub\/c\.txt\n/);
+  assert.match(
+    out,
+    /would upload 3 and revise 0 object\(s\)\n {2}upload rc\/a\.txt\n {2}upload rc\/sub\/b\.txt\n {2}upload rc\/sub\/c\.txt\n/,
+  );
   assert.equal(world.emulators.hub.total('drive.upload.'), 0);
   assert.equal(world.emulators.hub.total('drive.files.create'), 0);
   assert.equal(world.emulators.hub.total('gcs.upload.'), 0, 'no state written');
@@ -59,7 +63,10 @@ test('a failed object makes the exit code 1 and is listed', async () => {
     const io = recordingIO(['gs://source-bucket/other/'], world.env);
     assert.equal(await reconcileCommand(io), 1);
     assert.match(io.out.join(''), /2 failed/);
-    assert.match(io.out.join(''), /failed other\/x\.txt#\d+: Drive replied 403 storageQuotaExceeded \(action: Drive storage of the authorized user is full/);
+    assert.match(
+      io.out.join(''),
+      /failed other\/x\.txt#\d+: Drive replied 403 storageQuotaExceeded \(action: Drive storage of the authorized user is full/,
+    );
   } finally {
     world.emulators.hub.faults.clear();
   }

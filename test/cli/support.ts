@@ -51,7 +51,11 @@ export function recordingIO(argv: string[], env: Record<string, string>, isTTY =
 }
 
 /** A Drive client acting for `client` with `refreshToken`, through the emulators. */
-export async function driveAs(emu: Emulators, client: { clientId: string; clientSecret: string }, refreshToken: string): Promise<drive_v3.Drive> {
+export async function driveAs(
+  emu: Emulators,
+  client: { clientId: string; clientSecret: string },
+  refreshToken: string,
+): Promise<drive_v3.Drive> {
   const auth = new OAuth2Client({
     clientId: client.clientId,
     clientSecret: client.clientSecret,

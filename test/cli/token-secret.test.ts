@@ -27,18 +27,59 @@ function scripted(script: Array<[string, unknown]>) {
 describe('addTokenVersion', () => {
   const cases: Array<{ name: string; script: Array<[string, unknown]>; result: string | RegExp; problem?: string }> = [
     { name: 'existing secret: one add', script: [['add', { name: `${SECRET}/versions/4` }]], result: `${SECRET}/versions/4` },
-    { name: 'missing secret: create, then add', script: [['add', rpc(5)], ['create', {}], ['add', { name: `${SECRET}/versions/1` }]], result: `${SECRET}/versions/1` },
-    { name: 'created meanwhile by someone else', script: [['add', rpc(5)], ['create', rpc(6)], ['add', { name: `${SECRET}/versions/2` }]], result: `${SECRET}/versions/2` },
-    { name: 'creation denied', script: [['add', rpc(5)], ['create', rpc(7)]], result: /does not exist and your account may not create it.*Terraform/, problem: 'create-denied' },
-    { name: 'adding denied', script: [['add', rpc(7)]], result: /permission denied adding a version.*secretVersionAdder/, problem: 'denied' },
-    { name: 'service unavailable', script: [['add', rpc(14)]], result: /could not add a version to projects\/p\/secrets\/s: rpc 14/, problem: 'unavailable' },
+    {
+      name: 'missing secret: create, then add',
+      script: [
+        ['add', rpc(5)],
+        ['create', {}],
+        ['add', { name: `${SECRET}/versions/1` }],
+      ],
+      result: `${SECRET}/versions/1`,
+    },
+    {
+      name: 'created meanwhile by someone else',
+      script: [
+        ['add', rpc(5)],
+        ['create', rpc(6)],
+        ['add', { name: `${SECRET}/versions/2` }],
+      ],
+      result: `${SECRET}/versions/2`,
+    },
+    {
+      name: 'creation denied',
+      script: [
+        ['add', rpc(5)],
+        ['create', rpc(7)],
+      ],
+      result: /does not exist and your account may not create it.*Terraform/,
+      problem: 'create-denied',
+    },
+    {
+      name: 'adding denied',
+      script: [['add', rpc(7)]],
+      result: /permission denied adding a version.*secretVersionAdder/,
+      problem: 'denied',
+    },
+    {
+      name: 'service unavailable',
+      script: [['add', rpc(14)]],
+      result: /could not add a version to projects\/p\/secrets\/s: rpc 14/,
+      problem: 'unavailable',
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
       const { client } = scripted([...c.script]);
       const run = addTokenVersion(client, SECRET, '{"refresh_token":"PRIVATE"}');
       if (typeof c.result === 'string') return assert.equal(await run, c.result);
-      await assert.rejects(run, (err: Error) => err instanceof TokenSecretError && err.problem === c.problem && (c.result as RegExp).test(err.message) && !err.message.includes('PRIVATE'));
+      await assert.rejects(
+        run,
+        (err: Error) =>
+          err instanceof TokenSecretError &&
+          err.problem === c.problem &&
+          (c.result as RegExp).test(err.message) &&
+          !err.message.includes('PRIVATE'),
+      );
     });
   }
 
@@ -64,7 +105,10 @@ describe('readTokenSecret', () => {
   for (const c of cases) {
     test(`gRPC ${c.code} → ${c.problem}`, async () => {
       const { client } = scripted([['access', rpc(c.code)]]);
-      await assert.rejects(readTokenSecret(client, `${SECRET}/versions/latest`), (err: Error) => err instanceof TokenSecretError && err.problem === c.problem && c.message.test(err.message));
+      await assert.rejects(
+        readTokenSecret(client, `${SECRET}/versions/latest`),
+        (err: Error) => err instanceof TokenSecretError && err.problem === c.problem && c.message.test(err.message),
+      );
     });
   }
 

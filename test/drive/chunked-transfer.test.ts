@@ -59,7 +59,11 @@ describe('sendToSession against the Drive emulator', () => {
     emulators.hub.reset();
     retries = 0;
     const { clientId, clientSecret, refreshToken } = emulators.seed;
-    const client = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` } });
+    const client = new OAuth2Client({
+      clientId,
+      clientSecret,
+      endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` },
+    });
     client.setCredentials({ refresh_token: refreshToken });
     authHeaders = async () => ({ authorization: (await client.getRequestHeaders()).get('authorization') ?? '' });
   });
@@ -76,7 +80,11 @@ describe('sendToSession against the Drive emulator', () => {
     });
 
   /** Opens a session for `content` and transfers it from byte 0 with an md5. */
-  async function transfer(content: Buffer, chunkBytes: number, extra: Partial<SendToSessionOptions> & { source?: ReturnType<typeof memorySource> } = {}) {
+  async function transfer(
+    content: Buffer,
+    chunkBytes: number,
+    extra: Partial<SendToSessionOptions> & { source?: ReturnType<typeof memorySource> } = {},
+  ) {
     const source = extra.source ?? memorySource(content);
     const sessionUri = await openSession(content.length);
     const md5 = createHash('md5');
@@ -118,7 +126,12 @@ describe('sendToSession against the Drive emulator', () => {
   test('a connection cut mid-chunk: probes, resends only what Drive lacks, reuses the buffered tail', async () => {
     const content = randomBytes(4 * MiB);
     const chunkBytes = MiB;
-    emulators.hub.faults.add({ service: 'drive', route: 'drive.upload.session', nth: 2, action: { kind: 'reset', direction: 'request', afterBytes: 700 * KiB } });
+    emulators.hub.faults.add({
+      service: 'drive',
+      route: 'drive.upload.session',
+      nth: 2,
+      action: { kind: 'reset', direction: 'request', afterBytes: 700 * KiB },
+    });
     const { result, md5, opens } = await transfer(content, chunkBytes);
     assert.ok(result.complete);
     assert.equal(emulators.drive.readContent(result.file.id!)?.md5Hex, md5Hex(content));
@@ -225,7 +238,15 @@ describe('sendToSession against the Drive emulator', () => {
   for (const [name, options, error] of refusals) {
     test(`refuses ${name}`, async () => {
       const source = memorySource(Buffer.alloc(10));
-      const base: SendToSessionOptions = { sessionUri: 'http://127.0.0.1:1/x', total: 10, authHeaders, chunkBytes: 256 * KiB, openSource: source.open, startOffset: 0, retry };
+      const base: SendToSessionOptions = {
+        sessionUri: 'http://127.0.0.1:1/x',
+        total: 10,
+        authHeaders,
+        chunkBytes: 256 * KiB,
+        openSource: source.open,
+        startOffset: 0,
+        retry,
+      };
       await assert.rejects(sendToSession({ ...base, ...options }), error);
       assert.deepEqual(source.opens, []);
     });

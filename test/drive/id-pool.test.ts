@@ -14,4 +14,3 @@ test('hands out each generated id once and refills in batches, one refill at a t
   assert.equal(new Set(ids).size, 7);
   assert.equal(calls, 3);
 });
-

@@ -5,14 +5,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  FOLDER_MIME_TYPE,
-  byAppProperty,
-  childFoldersOf,
-  childrenNamed,
-  escapeQueryString,
-  q,
-} from '../../src/drive/query.js';
+import { FOLDER_MIME_TYPE, byAppProperty, childFoldersOf, childrenNamed, escapeQueryString, q } from '../../src/drive/query.js';
 import { matchesDriveQuery, parseDriveQuery, type QueryableFile } from '../../emulators/drive/query.js';
 
 function file(overrides: Partial<QueryableFile> = {}): QueryableFile {
@@ -57,9 +50,7 @@ function pseudoRandomNames(count: number, seed: number): string[] {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state % n;
   };
-  return Array.from({ length: count }, () =>
-    Array.from({ length: 1 + nextInt(24) }, () => alphabet[nextInt(alphabet.length)]).join(''),
-  );
+  return Array.from({ length: count }, () => Array.from({ length: 1 + nextInt(24) }, () => alphabet[nextInt(alphabet.length)]).join(''));
 }
 
 const nastyNames: string[] = [

@@ -73,7 +73,11 @@ describe('resumable upload protocol against the Drive emulator', () => {
   beforeEach(() => {
     emulators.hub.reset();
     const { clientId, clientSecret, refreshToken } = emulators.seed;
-    const client = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` } });
+    const client = new OAuth2Client({
+      clientId,
+      clientSecret,
+      endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` },
+    });
     client.setCredentials({ refresh_token: refreshToken });
     authHeaders = async () => ({ authorization: (await client.getRequestHeaders()).get('authorization') ?? '' });
   });
@@ -101,10 +105,25 @@ describe('resumable upload protocol against the Drive emulator', () => {
     const content = randomBytes(CHUNK_GRANULARITY + 1000);
     const sessionUri = await open(content.length);
     assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), { complete: false, persisted: 0 });
-    const first = await putChunk({ sessionUri, authHeaders, chunk: content.subarray(0, CHUNK_GRANULARITY), offset: 0, total: content.length });
+    const first = await putChunk({
+      sessionUri,
+      authHeaders,
+      chunk: content.subarray(0, CHUNK_GRANULARITY),
+      offset: 0,
+      total: content.length,
+    });
     assert.deepEqual(first, { complete: false, persisted: CHUNK_GRANULARITY });
-    assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), { complete: false, persisted: CHUNK_GRANULARITY });
-    const last = await putChunk({ sessionUri, authHeaders, chunk: content.subarray(CHUNK_GRANULARITY), offset: CHUNK_GRANULARITY, total: content.length });
+    assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), {
+      complete: false,
+      persisted: CHUNK_GRANULARITY,
+    });
+    const last = await putChunk({
+      sessionUri,
+      authHeaders,
+      chunk: content.subarray(CHUNK_GRANULARITY),
+      offset: CHUNK_GRANULARITY,
+      total: content.length,
+    });
     assert.ok(last.complete);
     assert.equal(last.file.name, 'object.bin');
     assert.equal(last.file.md5Checksum, md5(content));
@@ -126,7 +145,13 @@ describe('resumable upload protocol against the Drive emulator', () => {
     const created = await putChunk({ sessionUri: await open(v1.length), authHeaders, chunk: v1, offset: 0, total: v1.length });
     assert.ok(created.complete);
     const v2 = Buffer.from('second version, longer');
-    const revised = await putChunk({ sessionUri: await open(v2.length, { fileId: created.file.id! }), authHeaders, chunk: v2, offset: 0, total: v2.length });
+    const revised = await putChunk({
+      sessionUri: await open(v2.length, { fileId: created.file.id! }),
+      authHeaders,
+      chunk: v2,
+      offset: 0,
+      total: v2.length,
+    });
     assert.ok(revised.complete);
     assert.equal(revised.file.id, created.file.id);
     assert.equal(emulators.drive.readContent(created.file.id!)?.toBuffer().toString(), v2.toString());
@@ -147,7 +172,12 @@ describe('resumable upload protocol against the Drive emulator', () => {
     emulators.hub.faults.add({
       service: 'drive',
       route: 'drive.upload.session',
-      action: { kind: 'status', status: 503, headers: { 'retry-after': '3' }, body: { error: { code: 503, message: 'x', errors: [{ reason: 'backendError' }] } } },
+      action: {
+        kind: 'status',
+        status: 503,
+        headers: { 'retry-after': '3' },
+        body: { error: { code: 503, message: 'x', errors: [{ reason: 'backendError' }] } },
+      },
     });
     const err = await putChunk({ sessionUri, authHeaders, chunk: Buffer.alloc(10), offset: 0, total: 10 }).catch((e: unknown) => e);
     assert.ok(err instanceof DriveHttpError);
@@ -174,9 +204,18 @@ describe('resumable upload protocol against the Drive emulator', () => {
   test('a connection cut mid-chunk keeps whole 256 KiB units, which the probe reports', async () => {
     const content = randomBytes(CHUNK_GRANULARITY * 3);
     const sessionUri = await open(content.length);
-    emulators.hub.faults.add({ service: 'drive', route: 'drive.upload.session', action: { kind: 'reset', direction: 'request', afterBytes: CHUNK_GRANULARITY * 1.5 } });
-    await assert.rejects(putChunk({ sessionUri, authHeaders, chunk: content.subarray(0, CHUNK_GRANULARITY * 2), offset: 0, total: content.length }));
-    assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), { complete: false, persisted: CHUNK_GRANULARITY });
+    emulators.hub.faults.add({
+      service: 'drive',
+      route: 'drive.upload.session',
+      action: { kind: 'reset', direction: 'request', afterBytes: CHUNK_GRANULARITY * 1.5 },
+    });
+    await assert.rejects(
+      putChunk({ sessionUri, authHeaders, chunk: content.subarray(0, CHUNK_GRANULARITY * 2), offset: 0, total: content.length }),
+    );
+    assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), {
+      complete: false,
+      persisted: CHUNK_GRANULARITY,
+    });
   });
 
   test('chunks outside the upload are refused before anything is sent', async () => {

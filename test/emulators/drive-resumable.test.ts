@@ -66,12 +66,19 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 describe('resumable sessions', () => {
   test('session URI shape (Location), with the upload id', async () => {
     const session = await initiate();
-    assert.match(session, new RegExp(`^${emu.env.DRIVE_EMULATOR_HOST}/upload/drive/v3/files\\?uploadType=resumable&upload_id=[A-Za-z0-9_-]+$`));
+    assert.match(
+      session,
+      new RegExp(`^${emu.env.DRIVE_EMULATOR_HOST}/upload/drive/v3/files\\?uploadType=resumable&upload_id=[A-Za-z0-9_-]+$`),
+    );
   });
 
   test('64 MiB in 8 MiB chunks (total unknown until the last), byte-exact; throughput', async (t) => {
     const bytes = testBytes(64 * MiB, 64);
-    const session = await initiate({ metadata: { name: 'big.bin' }, contentType: 'application/x-big', query: 'fields=id,size,md5Checksum,mimeType' });
+    const session = await initiate({
+      metadata: { name: 'big.bin' },
+      contentType: 'application/x-big',
+      query: 'fields=id,size,md5Checksum,mimeType',
+    });
     const chunk = 8 * MiB;
     const t0 = performance.now();
     let final: Response | undefined;
@@ -183,7 +190,12 @@ describe('resumable sessions', () => {
     const v2 = testBytes(G + 5, 7);
     const created = await json(await put(await initiate({ query: 'fields=id' }), v1, 0, v1.length));
     const id = String(created.id);
-    const session = await initiate({ fileId: id, metadata: {}, total: v2.length, query: 'keepRevisionForever=true&fields=id,size,md5Checksum' });
+    const session = await initiate({
+      fileId: id,
+      metadata: {},
+      total: v2.length,
+      query: 'keepRevisionForever=true&fields=id,size,md5Checksum',
+    });
     assert.match(session, new RegExp(`/upload/drive/v3/files/${id}\\?`));
     assert.equal((await put(session, v2.subarray(0, G), 0, v2.length)).status, 308);
     const done = await put(session, v2.subarray(G), G, v2.length);

@@ -38,11 +38,18 @@ after(async () => {
 });
 
 async function folder(name: string, parent?: string, client = c): Promise<string> {
-  const res = await client.drive.files.create({ requestBody: { name, mimeType: FOLDER, parents: parent ? [parent] : undefined }, fields: 'id' });
+  const res = await client.drive.files.create({
+    requestBody: { name, mimeType: FOLDER, parents: parent ? [parent] : undefined },
+    fields: 'id',
+  });
   return res.data.id!;
 }
 
-async function upload(name: string, bytes: Buffer, opts: { parent?: string; appProperties?: Record<string, string>; client?: DriveClient } = {}) {
+async function upload(
+  name: string,
+  bytes: Buffer,
+  opts: { parent?: string; appProperties?: Record<string, string>; client?: DriveClient } = {},
+) {
   const client = opts.client ?? c;
   const res = await client.drive.files.create(
     {
@@ -55,7 +62,11 @@ async function upload(name: string, bytes: Buffer, opts: { parent?: string; appP
   return res.data;
 }
 
-async function download(fileId: string, headers: Record<string, string> = {}, client = c): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+async function download(
+  fileId: string,
+  headers: Record<string, string> = {},
+  client = c,
+): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
   const res = await client.drive.files.get({ fileId, alt: 'media' }, { responseType: 'arraybuffer', headers });
   return { status: res.status, bytes: Buffer.from(res.data as unknown as ArrayBuffer), headers: res.headers as unknown as Headers };
 }
@@ -129,7 +140,10 @@ describe('files.list queries', () => {
       fields: 'files(id)',
       orderBy: 'name',
     });
-    assert.deepEqual(res.data.files?.map((f) => f.id), [a, b]);
+    assert.deepEqual(
+      res.data.files?.map((f) => f.id),
+      [a, b],
+    );
     const all = await c.drive.files.list({ q: `'${parent}' in parents`, fields: 'files(id,trashed)' });
     assert.equal(all.data.files?.length, 4, 'trashed items are listed unless the query excludes them');
   });
@@ -139,9 +153,15 @@ describe('files.list queries', () => {
     const a = await upload('a', Buffer.from('a'), { parent, appProperties: { source: 'gs://b/a', gen: '1' } });
     await upload('b', Buffer.from('b'), { parent, appProperties: { source: 'gs://b/b', gen: '1' } });
     assert.deepEqual(a.appProperties, { source: 'gs://b/a', gen: '1' });
-    const res = await c.drive.files.list({ q: `appProperties has { key='source' and value='gs://b/a' }`, fields: 'files(id,appProperties)' });
+    const res = await c.drive.files.list({
+      q: `appProperties has { key='source' and value='gs://b/a' }`,
+      fields: 'files(id,appProperties)',
+    });
     assert.deepEqual(res.data.files, [{ id: a.id, appProperties: { source: 'gs://b/a', gen: '1' } }]);
-    const both = await c.drive.files.list({ q: `'${parent}' in parents and appProperties has { key='gen' and value='1' }`, fields: 'files(id)' });
+    const both = await c.drive.files.list({
+      q: `'${parent}' in parents and appProperties has { key='gen' and value='1' }`,
+      fields: 'files(id)',
+    });
     assert.equal(both.data.files?.length, 2);
   });
 
@@ -181,7 +201,13 @@ describe('paging', () => {
     let pageToken: string | undefined;
     let pages = 0;
     do {
-      const res = await c.drive.files.list({ q: `'${parent}' in parents`, pageSize, pageToken, orderBy, fields: 'nextPageToken,files(id,name)' });
+      const res = await c.drive.files.list({
+        q: `'${parent}' in parents`,
+        pageSize,
+        pageToken,
+        orderBy,
+        fields: 'nextPageToken,files(id,name)',
+      });
       assert.ok((res.data.files?.length ?? 0) <= pageSize);
       for (const f of res.data.files ?? []) {
         ids.push(f.id!);
@@ -243,7 +269,12 @@ describe('ids, metadata updates, trash and delete', () => {
       fileId: file.id!,
       addParents: to,
       removeParents: from,
-      requestBody: { name: 'renamed.txt', description: 'd', appProperties: { b: null as unknown as string, c: '3' }, modifiedTime: '2020-01-02T03:04:05.000Z' },
+      requestBody: {
+        name: 'renamed.txt',
+        description: 'd',
+        appProperties: { b: null as unknown as string, c: '3' },
+        modifiedTime: '2020-01-02T03:04:05.000Z',
+      },
       fields: 'name,description,appProperties,modifiedTime,parents,version',
     });
     assert.deepEqual(res.data, {
@@ -294,7 +325,12 @@ describe('ids, metadata updates, trash and delete', () => {
     const v2 = testBytes(2000, 2);
     const file = await upload('revised.bin', v1);
     const updated = await c.drive.files.update(
-      { fileId: file.id!, keepRevisionForever: true, media: { body: Readable.from([v2]) }, fields: 'size,md5Checksum,headRevisionId,version' },
+      {
+        fileId: file.id!,
+        keepRevisionForever: true,
+        media: { body: Readable.from([v2]) },
+        fields: 'size,md5Checksum,headRevisionId,version',
+      },
       c.media,
     );
     assert.equal(updated.data.size, '2000');
@@ -302,10 +338,13 @@ describe('ids, metadata updates, trash and delete', () => {
     const revs = await c.drive.revisions.list({ fileId: file.id!, fields: 'revisions(id,md5Checksum,size,keepForever,modifiedTime)' });
     const list = revs.data.revisions!;
     assert.equal(list.length, 2);
-    assert.deepEqual(list.map((r) => [r.md5Checksum, r.size, r.keepForever]), [
-      [md5Hex(v1), '1000', false],
-      [md5Hex(v2), '2000', true],
-    ]);
+    assert.deepEqual(
+      list.map((r) => [r.md5Checksum, r.size, r.keepForever]),
+      [
+        [md5Hex(v1), '1000', false],
+        [md5Hex(v2), '2000', true],
+      ],
+    );
     assert.equal(updated.data.headRevisionId, list[1]!.id);
     assert.ok((await download(file.id!)).bytes.equals(v2));
     const old = await c.drive.revisions.get({ fileId: file.id!, revisionId: list[0]!.id!, alt: 'media' }, { responseType: 'arraybuffer' });
@@ -319,7 +358,19 @@ describe('ids, metadata updates, trash and delete', () => {
     assert.equal(err.status, 400);
     assert.equal(reasonOf(err), 'invalidParameter');
     const all = await c.drive.files.get({ fileId: file.id!, fields: '*' });
-    for (const key of ['id', 'name', 'mimeType', 'parents', 'size', 'md5Checksum', 'createdTime', 'modifiedTime', 'version', 'headRevisionId', 'trashed']) {
+    for (const key of [
+      'id',
+      'name',
+      'mimeType',
+      'parents',
+      'size',
+      'md5Checksum',
+      'createdTime',
+      'modifiedTime',
+      'version',
+      'headRevisionId',
+      'trashed',
+    ]) {
       assert.ok(key in all.data, key);
     }
     const dflt = await c.drive.files.get({ fileId: file.id! });
@@ -341,10 +392,20 @@ describe('ids, metadata updates, trash and delete', () => {
     const driveId = emu.drive.createSharedDrive('Team', USER);
     const err = await rejection(c.drive.files.create({ requestBody: { name: 'x', parents: [driveId] } }));
     assert.equal(err.status, 404);
-    const f = await c.drive.files.create({ requestBody: { name: 'in-team', parents: [driveId] }, supportsAllDrives: true, fields: 'id,driveId' });
+    const f = await c.drive.files.create({
+      requestBody: { name: 'in-team', parents: [driveId] },
+      supportsAllDrives: true,
+      fields: 'id,driveId',
+    });
     assert.equal(f.data.driveId, driveId);
     assert.equal((await rejection(c.drive.files.get({ fileId: f.data.id! }))).status, 404);
-    const list = await c.drive.files.list({ corpora: 'drive', driveId, includeItemsFromAllDrives: true, supportsAllDrives: true, fields: 'files(id)' });
+    const list = await c.drive.files.list({
+      corpora: 'drive',
+      driveId,
+      includeItemsFromAllDrives: true,
+      supportsAllDrives: true,
+      fields: 'files(id)',
+    });
     assert.deepEqual(list.data.files, [{ id: f.data.id }]);
     const mine = await c.drive.files.list({ q: "name = 'in-team'", fields: 'files(id)' });
     assert.deepEqual(mine.data.files, []);
@@ -469,7 +530,11 @@ describe('quotas and list lag', () => {
       const err = await rejection(upload('c', testBytes(10), { client }));
       assert.equal(err.status, 403);
       assert.equal(err.response?.data.error?.message, 'User rate limit exceeded.');
-      assert.deepEqual(err.response?.data.error?.errors?.[0], { message: 'User rate limit exceeded.', domain: 'usageLimits', reason: 'userRateLimitExceeded' });
+      assert.deepEqual(err.response?.data.error?.errors?.[0], {
+        message: 'User rate limit exceeded.',
+        domain: 'usageLimits',
+        reason: 'userRateLimitExceeded',
+      });
     } finally {
       emu.drive.setDailyUploadLimit(undefined);
     }
@@ -495,11 +560,18 @@ describe('quotas and list lag', () => {
   test('control routes', async () => {
     const base = `${emu.env.DRIVE_EMULATOR_HOST}/_emulator/drive`;
     const post = (path: string, payload: unknown) =>
-      fetch(`${base}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then((r) => r.json());
+      fetch(`${base}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(
+        (r) => r.json(),
+      );
     assert.deepEqual(await post('quota', { storageQuotaBytes: 5, dailyUploadBytes: 7 }), { storageQuotaBytes: 5, dailyUploadBytes: 7 });
-    assert.deepEqual(await post('quota', { storageQuotaBytes: null, dailyUploadBytes: null }), { storageQuotaBytes: null, dailyUploadBytes: null });
+    assert.deepEqual(await post('quota', { storageQuotaBytes: null, dailyUploadBytes: null }), {
+      storageQuotaBytes: null,
+      dailyUploadBytes: null,
+    });
     assert.deepEqual(await post('list-lag', { ms: 0 }), { listLagMs: 0 });
-    const files = (await fetch(`${base}/files?user=${encodeURIComponent(USER)}`).then((r) => r.json())) as { files: Array<{ owner: string }> };
+    const files = (await fetch(`${base}/files?user=${encodeURIComponent(USER)}`).then((r) => r.json())) as {
+      files: Array<{ owner: string }>;
+    };
     assert.ok(files.files.length > 250);
     assert.ok(files.files.every((f) => f.owner === USER));
   });
@@ -514,7 +586,13 @@ describe('injected faults, as the client sees them', () => {
       action: {
         kind: 'status',
         status: 403,
-        body: { error: { code: 403, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } },
+        body: {
+          error: {
+            code: 403,
+            message: 'Rate Limit Exceeded',
+            errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }],
+          },
+        },
       },
     });
     const n = counter('drive.files.list');

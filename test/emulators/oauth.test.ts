@@ -230,7 +230,10 @@ describe('authorization code flow (loopback + PKCE)', () => {
       description: 'Invalid code verifier.',
     });
     const missing = await codeFlow(oauth);
-    assert.equal((await oauthFailure(oauth.getToken({ code: missing.code, redirect_uri: REDIRECT }))).description, 'Missing code verifier.');
+    assert.equal(
+      (await oauthFailure(oauth.getToken({ code: missing.code, redirect_uri: REDIRECT }))).description,
+      'Missing code verifier.',
+    );
     const moved = await codeFlow(oauth);
     const failure = await oauthFailure(
       oauth.getToken({ code: moved.code, codeVerifier: moved.codeVerifier, redirect_uri: 'http://127.0.0.1:9/elsewhere' }),
@@ -247,7 +250,9 @@ describe('authorization code flow (loopback + PKCE)', () => {
     assert.ok(repeat.access_token);
     assert.equal(repeat.refresh_token, undefined);
     const forced = await codeFlow(oauth, { prompt: 'consent' });
-    assert.ok((await oauth.getToken({ code: forced.code, codeVerifier: forced.codeVerifier, redirect_uri: REDIRECT })).tokens.refresh_token);
+    assert.ok(
+      (await oauth.getToken({ code: forced.code, codeVerifier: forced.codeVerifier, redirect_uri: REDIRECT })).tokens.refresh_token,
+    );
     const online = await codeFlow(client(), { access_type: 'online', prompt: 'consent' });
     const onlineTokens = (await oauth.getToken({ code: online.code, codeVerifier: online.codeVerifier, redirect_uri: REDIRECT })).tokens;
     assert.equal(onlineTokens.refresh_token, undefined);
@@ -273,7 +278,9 @@ describe('authorization code flow (loopback + PKCE)', () => {
 
   test('a non-loopback redirect_uri or an unknown client gets a 400 page, not a redirect', async () => {
     const oauth = client();
-    const bad = await fetch(oauth.generateAuthUrl({ scope: DRIVE_FILE, redirect_uri: 'https://evil.example.com/cb' }), { redirect: 'manual' });
+    const bad = await fetch(oauth.generateAuthUrl({ scope: DRIVE_FILE, redirect_uri: 'https://evil.example.com/cb' }), {
+      redirect: 'manual',
+    });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /redirect_uri_mismatch/);
     const unknown = client({ clientId: 'nobody.apps.googleusercontent.com' });

@@ -8,7 +8,12 @@ import type { Verdict } from '../../src/verdict.js';
 describe('failureReply', () => {
   const rows: [verdict: Verdict, status: number, error: RegExp, action?: RegExp][] = [
     [{ retry: false, log: 'gone', reason: 'deleted' }, 404, /^gs:\/\/b\/n not found: deleted$/],
-    [{ retry: false, log: 'permanent', reason: 'too large', action: 'nothing to do' }, 422, /cannot be backed up: too large/, /nothing to do/],
+    [
+      { retry: false, log: 'permanent', reason: 'too large', action: 'nothing to do' },
+      422,
+      /cannot be backed up: too large/,
+      /nothing to do/,
+    ],
     [{ retry: true, log: 'operator', reason: 'quota', action: 'free space' }, 503, /quota/, /free space/],
     [{ retry: true, log: 'reauthorize', reason: 'invalid_grant' }, 503, /revoked or expired/, /authorize/],
     [{ retry: true, log: 'transient', reason: 'Drive replied 500' }, 503, /Drive replied 500/],
@@ -36,7 +41,8 @@ describe('verdictOfFailure', () => {
     [{ kind: 'session-gone', reason: 'r' }, 'transient', true],
   ];
   for (const [failure, log, retry] of rows) {
-    test(`${failure.kind} → ${log}`, () => assert.deepEqual([verdictOfFailure(failure).log, verdictOfFailure(failure).retry], [log, retry]));
+    test(`${failure.kind} → ${log}`, () =>
+      assert.deepEqual([verdictOfFailure(failure).log, verdictOfFailure(failure).retry], [log, retry]));
   }
 });
 

@@ -13,7 +13,12 @@ export interface FunctionServer {
   world: World;
   /** JSON log lines the product wrote. */
   logs: Record<string, unknown>[];
-  request(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
   post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Delivers a finalized CloudEvent (binary mode) for an object resource; resolves to the HTTP status. */
   sendFinalized(object: { bucket: string; name: string }, id?: string): Promise<number>;

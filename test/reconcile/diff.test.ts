@@ -14,14 +14,30 @@ function indexWith(mode: Mode, files: [name: string, generation: string][]): Dri
 }
 
 describe('planObject', () => {
-  type Row = [title: string, mode: Mode, drive: [string, string][], object: [string, string], expected: ObjectPlan, filter?: Partial<DiffSettings>];
+  type Row = [
+    title: string,
+    mode: Mode,
+    drive: [string, string][],
+    object: [string, string],
+    expected: ObjectPlan,
+    filter?: Partial<DiffSettings>,
+  ];
   const rows: Row[] = [
     ['missing → upload', 'revision', [], ['a.txt', '5'], { action: 'upload' }],
     ['same generation → leave', 'revision', [['a.txt', '5']], ['a.txt', '5'], { action: 'leave', reason: 'up-to-date' }],
     ['older in Drive → revise', 'revision', [['a.txt', '5']], ['a.txt', '10'], { action: 'revise', from: '5' }],
     ['newer in Drive → leave', 'revision', [['a.txt', '50']], ['a.txt', '10'], { action: 'leave', reason: 'up-to-date' }],
     ['copy: older only → upload a new file', 'copy', [['a.txt', '5']], ['a.txt', '10'], { action: 'upload' }],
-    ['copy: this generation present → leave', 'copy', [['a.txt', '5'], ['a.txt', '10']], ['a.txt', '5'], { action: 'leave', reason: 'up-to-date' }],
+    [
+      'copy: this generation present → leave',
+      'copy',
+      [
+        ['a.txt', '5'],
+        ['a.txt', '10'],
+      ],
+      ['a.txt', '5'],
+      { action: 'leave', reason: 'up-to-date' },
+    ],
     ['skip: older present → leave', 'skip', [['a.txt', '5']], ['a.txt', '10'], { action: 'leave', reason: 'exists' }],
     ['skip: missing → upload', 'skip', [], ['a.txt', '10'], { action: 'upload' }],
     ['another object in Drive does not count', 'revision', [['b.txt', '5']], ['a.txt', '5'], { action: 'upload' }],

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { DriveIndex } from '../../src/reconcile/drive-index.js';
 
 const K1 = 'a'.repeat(40);
-const file = (generation: string, extra: Record<string, string> = {}) => ({ 'gdb.key': K1, 'gdb.bucket': 'b', 'gdb.generation': generation, ...extra });
+const file = (generation: string, extra: Record<string, string> = {}) => ({
+  'gdb.key': K1,
+  'gdb.bucket': 'b',
+  'gdb.generation': generation,
+  ...extra,
+});
 
 describe('DriveIndex.add', () => {
   const rows: [title: string, props: Record<string, string> | null, prefix: string, kept: boolean][] = [

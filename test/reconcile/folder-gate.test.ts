@@ -8,11 +8,12 @@ import { FolderGate } from '../../src/reconcile/folder-gate.js';
 function admitAll(gate: FolderGate, lists: string[][]) {
   const admitted: number[] = [];
   const releases = new Map<number, (ok: boolean) => void>();
-  lists.forEach((folders, i) =>
-    void gate.admit(folders).then((release) => {
-      admitted.push(i);
-      releases.set(i, release);
-    }),
+  lists.forEach(
+    (folders, i) =>
+      void gate.admit(folders).then((release) => {
+        admitted.push(i);
+        releases.set(i, release);
+      }),
   );
   return { admitted, releases };
 }
@@ -20,7 +21,14 @@ function admitAll(gate: FolderGate, lists: string[][]) {
 const rows: [title: string, lists: string[][], first: number[]][] = [
   ['same new folder: only the first goes', [['a'], ['a'], ['a']], [0]],
   ['different folders go together', [['a'], ['b']], [0, 1]],
-  ['a shared new ancestor holds the second back', [['a', 'x'], ['a', 'y']], [0]],
+  [
+    'a shared new ancestor holds the second back',
+    [
+      ['a', 'x'],
+      ['a', 'y'],
+    ],
+    [0],
+  ],
   ['top-level objects need no folder', [[], [], []], [0, 1, 2]],
 ];
 for (const [title, lists, first] of rows) {

@@ -8,12 +8,69 @@ type Step = ['settle', string] | ['begin', string] | ['finish', string];
 const rows: [title: string, start: string | undefined, steps: Step[], position: string | undefined][] = [
   ['nothing listed keeps the start', 'k', [], 'k'],
   ['nothing at all', undefined, [], undefined],
-  ['settled objects move it', undefined, [['settle', 'a'], ['settle', 'b']], 'b'],
-  ['an object in flight holds it before itself', undefined, [['settle', 'a'], ['begin', 'b'], ['settle', 'c']], 'a'],
-  ['first object in flight: back to the start', 's', [['begin', 'b'], ['settle', 'c']], 's'],
-  ['later ones finishing first do not move it', undefined, [['begin', 'a'], ['begin', 'b'], ['begin', 'c'], ['finish', 'c'], ['finish', 'b']], undefined],
-  ['the oldest finishing releases up to the next in flight', undefined, [['begin', 'a'], ['begin', 'b'], ['begin', 'c'], ['finish', 'a']], 'a'],
-  ['all finished: the last listed', undefined, [['begin', 'a'], ['begin', 'b'], ['settle', 'c'], ['finish', 'b'], ['finish', 'a']], 'c'],
+  [
+    'settled objects move it',
+    undefined,
+    [
+      ['settle', 'a'],
+      ['settle', 'b'],
+    ],
+    'b',
+  ],
+  [
+    'an object in flight holds it before itself',
+    undefined,
+    [
+      ['settle', 'a'],
+      ['begin', 'b'],
+      ['settle', 'c'],
+    ],
+    'a',
+  ],
+  [
+    'first object in flight: back to the start',
+    's',
+    [
+      ['begin', 'b'],
+      ['settle', 'c'],
+    ],
+    's',
+  ],
+  [
+    'later ones finishing first do not move it',
+    undefined,
+    [
+      ['begin', 'a'],
+      ['begin', 'b'],
+      ['begin', 'c'],
+      ['finish', 'c'],
+      ['finish', 'b'],
+    ],
+    undefined,
+  ],
+  [
+    'the oldest finishing releases up to the next in flight',
+    undefined,
+    [
+      ['begin', 'a'],
+      ['begin', 'b'],
+      ['begin', 'c'],
+      ['finish', 'a'],
+    ],
+    'a',
+  ],
+  [
+    'all finished: the last listed',
+    undefined,
+    [
+      ['begin', 'a'],
+      ['begin', 'b'],
+      ['settle', 'c'],
+      ['finish', 'b'],
+      ['finish', 'a'],
+    ],
+    'c',
+  ],
 ];
 
 for (const [title, start, steps, position] of rows) {

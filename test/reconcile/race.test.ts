@@ -50,7 +50,10 @@ test('reconcile and 3x duplicated events on the same objects leave exactly one f
   const body = reconcile.body as { scanned: number; uploaded: number; skipped: number; failed: number; failures: { retry: boolean }[] };
   assert.equal(body.scanned, 60);
   assert.equal(body.uploaded + body.skipped + body.failed, 60);
-  assert.ok(body.failures.every((f) => f.retry), 'only retryable failures (busy claims) are possible');
+  assert.ok(
+    body.failures.every((f) => f.retry),
+    'only retryable failures (busy claims) are possible',
+  );
 
   const files = world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object']?.startsWith('race/') && !f.trashed);
   const perKey = new Map<string, number>();

@@ -41,7 +41,10 @@ test('deleted and trashed backups are restored by reconcile; intact ones are lef
   const after = live();
   assert.equal(after.length, 3, 'one live file per object');
   for (const f of after) assert.equal(f.md5Checksum, md5Hex(contents.get(f.appProperties['gdb.object'] as string)!));
-  assert.ok(after.some((f) => f.id === intactId), 'the intact backup is the same file');
+  assert.ok(
+    after.some((f) => f.id === intactId),
+    'the intact backup is the same file',
+  );
 
   const again = await fx.post('/reconcile', { prefix: 'restore/' });
   assert.equal((again.body as { uploaded: number }).uploaded, 0, 'nothing left to do');

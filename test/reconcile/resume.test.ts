@@ -31,7 +31,10 @@ test('a time-limited reconcile over 2,000 objects resumes until done, copying ea
     assert.equal(res.status, 200, JSON.stringify(res.body));
     runs.push(res.body);
     if (res.body.done === true) break;
-    const stored = await world.storage.bucket(world.stateBucket).file(`gcs-drive-backup/${cursorRecordKey(world.sourceBucket, 'bulk/')}`).getMetadata();
+    const stored = await world.storage
+      .bucket(world.stateBucket)
+      .file(`gcs-drive-backup/${cursorRecordKey(world.sourceBucket, 'bulk/')}`)
+      .getMetadata();
     assert.equal(JSON.parse(String(stored[0].metadata?.record)).after, res.body.cursor, 'the cursor is stored');
   }
 
@@ -41,8 +44,14 @@ test('a time-limited reconcile over 2,000 objects resumes until done, copying ea
   assert.match(String(first.cursor), /^bulk\//);
   assert.equal(runs.at(-1)?.done, true, `not done after ${runs.length} runs`);
   assert.ok(runs.length >= 2);
-  assert.equal(runs.reduce((n, r) => n + (r.uploaded as number), 0), 2000);
-  assert.equal(runs.reduce((n, r) => n + (r.failed as number), 0), 0);
+  assert.equal(
+    runs.reduce((n, r) => n + (r.uploaded as number), 0),
+    2000,
+  );
+  assert.equal(
+    runs.reduce((n, r) => n + (r.failed as number), 0),
+    0,
+  );
 
   const perKey = new Map<string, number>();
   for (const f of world.emulators.drive.listAll()) {
@@ -53,6 +62,9 @@ test('a time-limited reconcile over 2,000 objects resumes until done, copying ea
   assert.deepEqual([...new Set(perKey.values())], [1]);
   assert.equal(world.emulators.hub.total('drive.upload.'), 2000, 'one upload per object');
 
-  const [cursorExists] = await world.storage.bucket(world.stateBucket).file(`gcs-drive-backup/${cursorRecordKey(world.sourceBucket, 'bulk/')}`).exists();
+  const [cursorExists] = await world.storage
+    .bucket(world.stateBucket)
+    .file(`gcs-drive-backup/${cursorRecordKey(world.sourceBucket, 'bulk/')}`)
+    .exists();
   assert.equal(cursorExists, false, 'a finished run clears the cursor');
 });

@@ -21,13 +21,17 @@ interface Fake {
   maxInFlight: number;
 }
 
-function fake(objects: ObjectRef[], options: { inDrive?: [string, string][]; pageSize?: number; backup?: (r: ObjectRef) => Promise<OneBackup>; listFailsAfter?: number } = {}): Fake {
+function fake(
+  objects: ObjectRef[],
+  options: { inDrive?: [string, string][]; pageSize?: number; backup?: (r: ObjectRef) => Promise<OneBackup>; listFailsAfter?: number } = {},
+): Fake {
   const state: Fake = { backedUp: [], maxInFlight: 0, io: undefined as unknown as ReconcileIO };
   let inFlight = 0;
   state.io = {
     loadIndex: async () => {
       const index = new DriveIndex({ bucket: 'b', prefix: '', everyGeneration: false });
-      for (const [name, generation] of options.inDrive ?? []) index.add({ 'gdb.key': sourceKey('b', name), 'gdb.bucket': 'b', 'gdb.generation': generation });
+      for (const [name, generation] of options.inDrive ?? [])
+        index.add({ 'gdb.key': sourceKey('b', name), 'gdb.bucket': 'b', 'gdb.generation': generation });
       return index;
     },
     async *listObjects(startAfter) {
@@ -66,7 +70,12 @@ const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
 });
 
 test('backs up what is missing or older, leaves the rest, and finishes without a cursor', async () => {
-  const f = fake([ref('a', '7'), ref('b', '7'), ref('c', '9'), ref('dir/')], { inDrive: [['a', '7'], ['c', '8']] });
+  const f = fake([ref('a', '7'), ref('b', '7'), ref('c', '9'), ref('dir/')], {
+    inDrive: [
+      ['a', '7'],
+      ['c', '8'],
+    ],
+  });
   const report = await runReconcile(f.io, options());
   assert.deepEqual(f.backedUp.sort(), ['b', 'c']);
   assert.deepEqual(
@@ -76,7 +85,10 @@ test('backs up what is missing or older, leaves the rest, and finishes without a
 });
 
 test('never runs more backups at once than the parallelism', async () => {
-  const f = fake(names(40).map((n) => ref(n)), { pageSize: 7 });
+  const f = fake(
+    names(40).map((n) => ref(n)),
+    { pageSize: 7 },
+  );
   const report = await runReconcile(f.io, options({ parallelism: 3 }));
   assert.equal(report.uploaded, 40);
   assert.equal(f.maxInFlight, 3);
@@ -103,7 +115,11 @@ test('stops starting work when the budget is spent, and the cursor resumes exact
     if (!report.done) assert.ok(report.uploaded >= 4 && report.uploaded <= 5, `uploaded ${report.uploaded}`);
     if (report.done) break;
   } while (runs < 20);
-  assert.deepEqual(seen, all.map((r) => r.name), 'each object once, in order, across runs');
+  assert.deepEqual(
+    seen,
+    all.map((r) => r.name),
+    'each object once, in order, across runs',
+  );
   assert.ok(runs >= 6 && runs <= 8, `runs ${runs}`);
 });
 
@@ -117,29 +133,45 @@ test('failures are counted and listed; a vanished object counts as skipped', asy
   const f = fake([ref('gone'), ref('perm'), ref('busy'), ref('ok')], {
     backup: async (r): Promise<OneBackup> => {
       if (r.name === 'gone') return { ok: false, verdict: { retry: false, log: 'gone', reason: 'deleted' }, error: new Error() };
-      if (r.name === 'perm') return { ok: false, verdict: { retry: false, log: 'permanent', reason: 'too big', action: 'none' }, error: new Error() };
+      if (r.name === 'perm')
+        return { ok: false, verdict: { retry: false, log: 'permanent', reason: 'too big', action: 'none' }, error: new Error() };
       if (r.name === 'busy') return { ok: false, verdict: { retry: true, log: 'busy', reason: 'leased' }, error: new Error() };
       return { ok: true, outcome: 'revised', driveFileId: 'x', bytes: 10, attempts: 1 };
     },
   });
   const report = await runReconcile(f.io, options());
   assert.deepEqual([report.revised, report.skipped, report.failed, report.done], [1, 1, 2, true]);
-  assert.deepEqual(
-    report.failures.map((x) => [x.name, x.retry, x.reason, x.action]).sort(),
-    [['busy', true, 'leased', undefined], ['perm', false, 'too big', 'none']],
-  );
+  assert.deepEqual(report.failures.map((x) => [x.name, x.retry, x.reason, x.action]).sort(), [
+    ['busy', true, 'leased', undefined],
+    ['perm', false, 'too big', 'none'],
+  ]);
 });
 
 test('a dry run backs nothing up and reports the plan', async () => {
-  const f = fake([ref('a', '7'), ref('b', '9'), ref('c')], { inDrive: [['a', '7'], ['b', '8']] });
+  const f = fake([ref('a', '7'), ref('b', '9'), ref('c')], {
+    inDrive: [
+      ['a', '7'],
+      ['b', '8'],
+    ],
+  });
   const report = await runReconcile(f.io, options({ dryRun: true }));
   assert.deepEqual(f.backedUp, []);
-  assert.deepEqual(report.plan, { upload: 1, revise: 1, sample: [{ name: 'b', action: 'revise' }, { name: 'c', action: 'upload' }] });
+  assert.deepEqual(report.plan, {
+    upload: 1,
+    revise: 1,
+    sample: [
+      { name: 'b', action: 'revise' },
+      { name: 'c', action: 'upload' },
+    ],
+  });
   assert.deepEqual([report.uploaded, report.skipped, report.done], [0, 1, true]);
 });
 
 test('a broken listing keeps the work done and reports where to continue', async () => {
-  const f = fake(names(9).map((n) => ref(n)), { pageSize: 3, listFailsAfter: 6 });
+  const f = fake(
+    names(9).map((n) => ref(n)),
+    { pageSize: 3, listFailsAfter: 6 },
+  );
   const report = await runReconcile(f.io, options());
   assert.equal(report.uploaded, 6);
   assert.deepEqual([report.done, report.cursor, (report.error as Error).message], [false, 'obj-0005', 'listing broke']);

@@ -22,7 +22,10 @@ describe('parseSandboxOptions', () => {
     { argv: [], env: { SANDBOX_DATA_DIR: 'd' }, expect: { dataDir: 'd' } },
     { argv: ['--reconcile-every', '2.5'], expect: { reconcileEveryMs: 2_500 } },
     { argv: ['--first-reconcile-after', '0'], expect: { firstReconcileAfterMs: 0 } },
-    { argv: ['--retry-initial', '0.1', '--retry-max', '2', '--max-attempts', '3'], expect: { retry: { initialDelayMs: 100, maxDelayMs: 2_000, maxAttempts: 3 } } },
+    {
+      argv: ['--retry-initial', '0.1', '--retry-max', '2', '--max-attempts', '3'],
+      expect: { retry: { initialDelayMs: 100, maxDelayMs: 2_000, maxAttempts: 3 } },
+    },
   ];
   for (const c of cases) {
     test(`${c.argv.join(' ')} ${JSON.stringify(c.env ?? {})}`, () => {
@@ -43,7 +46,10 @@ describe('parseSandboxOptions', () => {
   ];
   for (const e of errors) {
     test(`rejects ${e.argv.join(' ')}`, () => {
-      assert.throws(() => parseSandboxOptions(e.argv, {}), (err: unknown) => err instanceof SandboxUsageError && e.message.test(err.message));
+      assert.throws(
+        () => parseSandboxOptions(e.argv, {}),
+        (err: unknown) => err instanceof SandboxUsageError && e.message.test(err.message),
+      );
     });
   }
 });

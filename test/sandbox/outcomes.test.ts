@@ -9,16 +9,44 @@ describe('parseOutcomeLine', () => {
   const cases: { name: string; line: string; expected: Partial<Outcome> | undefined }[] = [
     {
       name: 'an upload',
-      line: JSON.stringify({ severity: 'INFO', event: 'objectOutcome', outcome: 'uploaded', bucket: 'b', name: 'a/b.txt', generation: '12', bytes: 5, durationMs: 3, driveFileId: 'd', attempts: 1 }),
-      expected: { outcome: 'uploaded', bucket: 'b', name: 'a/b.txt', generation: '12', bytes: 5, durationMs: 3, driveFileId: 'd', attempts: 1 },
+      line: JSON.stringify({
+        severity: 'INFO',
+        event: 'objectOutcome',
+        outcome: 'uploaded',
+        bucket: 'b',
+        name: 'a/b.txt',
+        generation: '12',
+        bytes: 5,
+        durationMs: 3,
+        driveFileId: 'd',
+        attempts: 1,
+      }),
+      expected: {
+        outcome: 'uploaded',
+        bucket: 'b',
+        name: 'a/b.txt',
+        generation: '12',
+        bytes: 5,
+        durationMs: 3,
+        driveFileId: 'd',
+        attempts: 1,
+      },
     },
     {
       name: 'a failure with a reason',
       line: JSON.stringify({ event: 'objectOutcome', outcome: 'failed', bucket: 'b', name: 'x', generation: '1', reason: 'quota' }),
       expected: { outcome: 'failed', reason: 'quota' },
     },
-    { name: 'another event', line: JSON.stringify({ event: 'retrying', outcome: 'uploaded', bucket: 'b', name: 'x' }), expected: undefined },
-    { name: 'an outcome without a name', line: JSON.stringify({ event: 'objectOutcome', outcome: 'uploaded', bucket: 'b' }), expected: undefined },
+    {
+      name: 'another event',
+      line: JSON.stringify({ event: 'retrying', outcome: 'uploaded', bucket: 'b', name: 'x' }),
+      expected: undefined,
+    },
+    {
+      name: 'an outcome without a name',
+      line: JSON.stringify({ event: 'objectOutcome', outcome: 'uploaded', bucket: 'b' }),
+      expected: undefined,
+    },
     { name: 'framework text', line: 'Serving function...', expected: undefined },
     { name: 'a JSON array', line: '[1,2]', expected: undefined },
     { name: 'JSON null', line: 'null', expected: undefined },
@@ -38,5 +66,8 @@ describe('parseOutcomeLine', () => {
 test('RecentOutcomes keeps the newest `limit`, newest first', () => {
   const recent = new RecentOutcomes(2);
   for (const name of ['a', 'b', 'c']) recent.add({ at: '', source: 'http', outcome: 'uploaded', bucket: 'b', name, generation: '1' });
-  assert.deepEqual(recent.list().map((o) => o.name), ['c', 'b']);
+  assert.deepEqual(
+    recent.list().map((o) => o.name),
+    ['c', 'b'],
+  );
 });

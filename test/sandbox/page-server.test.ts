@@ -31,7 +31,8 @@ function options(overrides: Partial<PageServerOptions> = {}): PageServerOptions 
     port: 0,
     fallbackToFreePort: false,
     model: async () => model,
-    download: (id) => (id === 'f/1' ? { name: 'ça.txt', mimeType: 'text/plain', size: 3, stream: () => Readable.from([Buffer.from('abc')]) } : undefined),
+    download: (id) =>
+      id === 'f/1' ? { name: 'ça.txt', mimeType: 'text/plain', size: 3, stream: () => Readable.from([Buffer.from('abc')]) } : undefined,
     ...overrides,
   };
 }

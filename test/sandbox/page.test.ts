@@ -56,7 +56,17 @@ describe('formatBytes', () => {
 });
 
 describe('renderPage', () => {
-  const file = { id: 'id"<1>', name: HOSTILE, folder: false, trashed: false, size: 2048, md5Checksum: 'abc', revisions: 2, modifiedTime: 't', children: [] };
+  const file = {
+    id: 'id"<1>',
+    name: HOSTILE,
+    folder: false,
+    trashed: false,
+    size: 2048,
+    md5Checksum: 'abc',
+    revisions: 2,
+    modifiedTime: 't',
+    children: [],
+  };
   const cases: { name: string; model: PageModel; contains: string[] }[] = [
     {
       name: 'a file name in the tree',
@@ -70,7 +80,9 @@ describe('renderPage', () => {
     },
     {
       name: 'an outcome',
-      model: model({ outcomes: [{ at: 'now', source: 'event', outcome: 'failed', bucket: 'b', name: HOSTILE, generation: '7', reason: `<why>` }] }),
+      model: model({
+        outcomes: [{ at: 'now', source: 'event', outcome: 'failed', bucket: 'b', name: HOSTILE, generation: '7', reason: `<why>` }],
+      }),
       contains: [escapeHtml(HOSTILE), '&#60;why&#62;', 'class="bad">failed'],
     },
     {
@@ -96,36 +108,55 @@ describe('renderPage', () => {
 });
 
 describe('the page in headless Chromium', () => {
-  test('shows the three uploaded files in the Drive tree', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)` }, async () => {
-    const { chromium } = await import('playwright-core');
-    const options = { ...parseSandboxOptions(['--port', '0', '--first-reconcile-after', '600'], {}) };
-    const sandbox = await startSandbox(options, createSandboxLog(() => undefined));
-    const vars = sandbox.banner.variables;
-    const names = ['readme.txt', 'photos/2026/<sunset> "été".jpg', 'notes & ideas.md'];
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const bucket = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' }).bucket(vars.SOURCE_BUCKET as string);
-      await Promise.all(names.map((n, i) => bucket.file(n).save(Buffer.alloc(1000 * (i + 1), n))));
+  test(
+    'shows the three uploaded files in the Drive tree',
+    { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)` },
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const options = { ...parseSandboxOptions(['--port', '0', '--first-reconcile-after', '600'], {}) };
+      const sandbox = await startSandbox(
+        options,
+        createSandboxLog(() => undefined),
+      );
+      const vars = sandbox.banner.variables;
+      const names = ['readme.txt', 'photos/2026/<sunset> "été".jpg', 'notes & ideas.md'];
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const bucket = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' }).bucket(vars.SOURCE_BUCKET as string);
+        await Promise.all(names.map((n, i) => bucket.file(n).save(Buffer.alloc(1000 * (i + 1), n))));
 
-      const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
-      await page.goto(sandbox.banner.pageUrl);
-      const tree = page.locator('#drive');
-      for (const name of names) {
-        const leaf = name.split('/').pop() as string;
-        // Not there on the first load: the page refreshes itself until the function has backed it up.
-        await tree.locator('li.file a.name', { hasText: leaf }).first().waitFor({ timeout: 20_000 });
+        const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+        await page.goto(sandbox.banner.pageUrl);
+        const tree = page.locator('#drive');
+        for (const name of names) {
+          const leaf = name.split('/').pop() as string;
+          // Not there on the first load: the page refreshes itself until the function has backed it up.
+          await tree.locator('li.file a.name', { hasText: leaf }).first().waitFor({ timeout: 20_000 });
+        }
+        assert.deepEqual(
+          (await tree.locator('li.file a.name').allTextContents()).sort(),
+          names.map((n) => n.split('/').pop() as string).sort(),
+        );
+        assert.deepEqual(await tree.locator('li.folder > span.name').allTextContents(), ['photos/', '2026/']);
+        await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        assert.ok(existsSync(SCREENSHOT));
+      } finally {
+        await browser.close();
+        await sandbox.stop();
       }
-      assert.deepEqual((await tree.locator('li.file a.name').allTextContents()).sort(), names.map((n) => n.split('/').pop() as string).sort());
-      assert.deepEqual(await tree.locator('li.folder > span.name').allTextContents(), ['photos/', '2026/']);
-      await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      assert.ok(existsSync(SCREENSHOT));
-    } finally {
-      await browser.close();
-      await sandbox.stop();
-    }
-  });
+    },
+  );
 });

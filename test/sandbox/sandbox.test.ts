@@ -147,7 +147,19 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
     const running = await startSandboxProcess();
     const { vars } = running;
     try {
-      for (const name of ['STORAGE_EMULATOR_HOST', 'DRIVE_EMULATOR_HOST', 'OAUTH_EMULATOR_HOST', 'SECRET_MANAGER_EMULATOR_HOST', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAUTH_REFRESH_TOKEN', 'DRIVE_FOLDER_ID', 'SOURCE_BUCKET', 'STATE_BUCKET', 'TOKEN_SECRET']) {
+      for (const name of [
+        'STORAGE_EMULATOR_HOST',
+        'DRIVE_EMULATOR_HOST',
+        'OAUTH_EMULATOR_HOST',
+        'SECRET_MANAGER_EMULATOR_HOST',
+        'OAUTH_CLIENT_ID',
+        'OAUTH_CLIENT_SECRET',
+        'OAUTH_REFRESH_TOKEN',
+        'DRIVE_FOLDER_ID',
+        'SOURCE_BUCKET',
+        'STATE_BUCKET',
+        'TOKEN_SECRET',
+      ]) {
         assert.ok(vars[name], `banner line ${name}=`);
       }
       const storage = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
@@ -177,7 +189,10 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       assert.equal(helloCopies.length, 1, 'one Drive file, not a copy');
 
       const state = (await (await fetch(`${vars.SANDBOX_PAGE_URL}state.json`)).json()) as { outcomes: { name: string; outcome: string }[] };
-      assert.ok(state.outcomes.some((o) => o.name === 'hello.txt' && o.outcome === 'revised'), 'the page lists the revision outcome');
+      assert.ok(
+        state.outcomes.some((o) => o.name === 'hello.txt' && o.outcome === 'revised'),
+        'the page lists the revision outcome',
+      );
     } finally {
       const sandboxPid = running.child.pid as number;
       const pids = new Set([...(vars.SANDBOX_PIDS ?? '').split(',').map(Number), ...(await descendants(sandboxPid))]);
@@ -185,7 +200,15 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       assert.equal(code, 0, `exit code; stderr:\n${running.stderr()}`);
       assert.ok(pids.size >= 3, `sandbox and its two function processes: ${[...pids].join(',')}`);
       await waitFor('every process to be gone', async () => ([...pids].every((p) => !isAlive(p)) ? true : undefined), 5_000);
-      const urls = ['STORAGE_EMULATOR_HOST', 'DRIVE_EMULATOR_HOST', 'OAUTH_EMULATOR_HOST', 'SECRET_MANAGER_EMULATOR_HOST', 'SANDBOX_PAGE_URL', 'EVENT_FUNCTION_URL', 'HTTP_FUNCTION_URL'];
+      const urls = [
+        'STORAGE_EMULATOR_HOST',
+        'DRIVE_EMULATOR_HOST',
+        'OAUTH_EMULATOR_HOST',
+        'SECRET_MANAGER_EMULATOR_HOST',
+        'SANDBOX_PAGE_URL',
+        'EVENT_FUNCTION_URL',
+        'HTTP_FUNCTION_URL',
+      ];
       for (const name of urls) assert.ok(await refusesConnections(vars[name] as string), `${name} refuses connections`);
     }
   });
@@ -197,8 +220,13 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       const content = Buffer.from('kept between runs\n');
       try {
         const storage = new Storage({ apiEndpoint: first.vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
-        await storage.bucket(first.vars.SOURCE_BUCKET as string).file('kept/file.txt').save(content);
-        await waitFor('kept/file.txt in Drive', async () => fileAt(await driveFiles(first.vars), first.vars.DRIVE_FOLDER_ID as string, 'kept/file.txt'));
+        await storage
+          .bucket(first.vars.SOURCE_BUCKET as string)
+          .file('kept/file.txt')
+          .save(content);
+        await waitFor('kept/file.txt in Drive', async () =>
+          fileAt(await driveFiles(first.vars), first.vars.DRIVE_FOLDER_ID as string, 'kept/file.txt'),
+        );
       } finally {
         assert.equal((await stopWithSigint(first)).code, 0);
       }
@@ -210,7 +238,10 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         const kept = fileAt(await driveFiles(second.vars), second.vars.DRIVE_FOLDER_ID as string, 'kept/file.txt');
         assert.equal(kept?.md5Checksum, md5Hex(content));
         const storage = new Storage({ apiEndpoint: second.vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
-        const [bytes] = await storage.bucket(second.vars.SOURCE_BUCKET as string).file('kept/file.txt').download();
+        const [bytes] = await storage
+          .bucket(second.vars.SOURCE_BUCKET as string)
+          .file('kept/file.txt')
+          .download();
         assert.ok(bytes.equals(content), 'the object is still in the bucket');
       } finally {
         assert.equal((await stopWithSigint(second)).code, 0);

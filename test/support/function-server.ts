@@ -23,8 +23,9 @@ export interface FunctionInstance {
 export async function startInProcess(target: string): Promise<FunctionInstance> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('../../src/index');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { getTestServer } = require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
+  const { getTestServer } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@google-cloud/functions-framework/testing') as typeof import('@google-cloud/functions-framework/testing');
   const server: Server = getTestServer(target);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -40,7 +41,12 @@ export async function startInProcess(target: string): Promise<FunctionInstance> 
 }
 
 /** Starts `count` separate function instances (child processes) serving `target` with `env`. */
-export async function startInstances(target: string, count: number, env: Record<string, string>, onLog?: (line: string) => void): Promise<FunctionInstance[]> {
+export async function startInstances(
+  target: string,
+  count: number,
+  env: Record<string, string>,
+  onLog?: (line: string) => void,
+): Promise<FunctionInstance[]> {
   const instances: FunctionInstance[] = [];
   for (let i = 0; i < count; i++) {
     const child = await startFunctionProcess({ target, signatureType: 'cloudevent', env, onLog });
@@ -68,7 +74,12 @@ export async function deliverStorageEvent(
 }
 
 /** Delivers until the function acknowledges (2xx), as Eventarc retries; returns the statuses seen. */
-export async function deliverUntilAcked(url: string, data: { bucket: string; name: string }, maxAttempts = 20, id?: string): Promise<number[]> {
+export async function deliverUntilAcked(
+  url: string,
+  data: { bucket: string; name: string },
+  maxAttempts = 20,
+  id?: string,
+): Promise<number[]> {
   const statuses: number[] = [];
   const eventId = id ?? randomUUID();
   for (let i = 0; i < maxAttempts; i++) {

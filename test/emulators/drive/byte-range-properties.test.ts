@@ -27,7 +27,8 @@ describe('applyPropertyPatch', () => {
   test('merges, and null deletes a key', () =>
     assert.deepEqual(applyPropertyPatch('appProperties', { a: '1', b: '2' }, { b: null, c: 'x' }), { a: '1', c: 'x' }));
   test('undefined patch keeps everything', () => assert.deepEqual(applyPropertyPatch('properties', { a: '1' }, undefined), { a: '1' }));
-  test('numbers and booleans become strings', () => assert.deepEqual(applyPropertyPatch('properties', {}, { n: 5, t: true }), { n: '5', t: 'true' }));
+  test('numbers and booleans become strings', () =>
+    assert.deepEqual(applyPropertyPatch('properties', {}, { n: 5, t: true }), { n: '5', t: 'true' }));
 
   const k = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
   const bad: Array<[string, Record<string, string>, unknown, RegExp]> = [

@@ -19,13 +19,45 @@ describe('parseFields + pickFields', () => {
     ['*', resource],
     ['kind', { kind: 'drive#fileList' }],
     ['nextPageToken,files(id)', { nextPageToken: 'tok', files: [{ id: 'a' }, { id: 'b' }] }],
-    ['files(id,name)', { files: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }] }],
+    [
+      'files(id,name)',
+      {
+        files: [
+          { id: 'a', name: 'A' },
+          { id: 'b', name: 'B' },
+        ],
+      },
+    ],
     ['files/id', { files: [{ id: 'a' }, { id: 'b' }] }],
-    ['files/id,files/size', { files: [{ id: 'a', size: '1' }, { id: 'b', size: '2' }] }],
-    ['files(id,owners(emailAddress))', { files: [{ id: 'a', owners: [{ emailAddress: 'u@x' }] }, { id: 'b', owners: [{ emailAddress: 'v@x' }] }] }],
+    [
+      'files/id,files/size',
+      {
+        files: [
+          { id: 'a', size: '1' },
+          { id: 'b', size: '2' },
+        ],
+      },
+    ],
+    [
+      'files(id,owners(emailAddress))',
+      {
+        files: [
+          { id: 'a', owners: [{ emailAddress: 'u@x' }] },
+          { id: 'b', owners: [{ emailAddress: 'v@x' }] },
+        ],
+      },
+    ],
     ['files(*)', { files: resource.files }],
     ['files', { files: resource.files }],
-    [' files( id , name ) ', { files: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }] }],
+    [
+      ' files( id , name ) ',
+      {
+        files: [
+          { id: 'a', name: 'A' },
+          { id: 'b', name: 'B' },
+        ],
+      },
+    ],
     ['files(id),files(*)', { files: resource.files }],
     ['missing', {}],
   ];

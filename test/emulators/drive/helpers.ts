@@ -71,7 +71,11 @@ export interface ClientError {
   status?: number;
   code?: string | number;
   message: string;
-  response?: { status: number; headers: Headers | Record<string, string>; data: { error?: { code: number; message: string; errors?: Array<Record<string, string>> } } };
+  response?: {
+    status: number;
+    headers: Headers | Record<string, string>;
+    data: { error?: { code: number; message: string; errors?: Array<Record<string, string>> } };
+  };
 }
 
 export async function rejection(promise: Promise<unknown>): Promise<ClientError> {

@@ -36,7 +36,8 @@ describe('parseOrderBy', () => {
           .map((k) => `${k.field}${k.desc ? ' desc' : ''}`)
           .join(','),
         expected,
-      ));
+      ),
+    );
   }
   for (const bad of ['size', 'name sideways', 'name,', 'name; drop']) {
     test(`rejects ${bad}`, () => assert.throws(() => parseOrderBy(bad), ListParameterError));
@@ -75,7 +76,10 @@ describe('pageOf', () => {
     const first = pageOf(files, keys, 2);
     const more = [...files, file('z', '0-first.txt')];
     const second = pageOf(more, keys, 2, decodePageToken(first.nextPageToken!, keys));
-    assert.deepEqual(second.items.map((f) => f.id), ['a', 'c']);
+    assert.deepEqual(
+      second.items.map((f) => f.id),
+      ['a', 'c'],
+    );
   });
 
   test('a token is only valid with the ordering it came from', () => {

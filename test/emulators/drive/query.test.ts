@@ -5,12 +5,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DriveQuerySyntaxError,
-  matchesDriveQuery,
-  parseDriveQuery,
-  type QueryableFile,
-} from '../../../emulators/drive/query.js';
+import { DriveQuerySyntaxError, matchesDriveQuery, parseDriveQuery, type QueryableFile } from '../../../emulators/drive/query.js';
 
 const FOLDER = 'application/vnd.google-apps.folder';
 
@@ -37,7 +32,7 @@ const nameRows: MatchRow[] = [
   ["name='report.txt'", file(), true], // no whitespace around the operator
   ["  name\t=\n'report.txt'  ", file(), true],
   [String.raw`name = 'Valentine\'s Day'`, file({ name: "Valentine's Day" }), true],
-  [String.raw`name = 'Valentine\'s Day'`, file({ name: "Valentines Day" }), false],
+  [String.raw`name = 'Valentine\'s Day'`, file({ name: 'Valentines Day' }), false],
   // `a\'b` in the query means a'b; the file literally named a\'b needs `a\\\'b`.
   [String.raw`name = 'a\'b'`, file({ name: "a'b" }), true],
   [String.raw`name = 'a\'b'`, file({ name: String.raw`a\'b` }), false],

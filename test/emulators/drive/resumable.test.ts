@@ -26,7 +26,16 @@ describe('parseContentRange', () => {
   for (const [header, length, expected] of ok) {
     test(`${JSON.stringify(header)} (${length} B)`, () => assert.deepEqual(parseContentRange(header, length), expected));
   }
-  for (const bad of ['bytes 5-4/10', 'bytes 0-10/10', 'bytes=0-1', 'items 0-1/2', 'bytes -1-2/3', 'bytes 0-1', 'bytes */-1', 'bytes 01-2/3']) {
+  for (const bad of [
+    'bytes 5-4/10',
+    'bytes 0-10/10',
+    'bytes=0-1',
+    'items 0-1/2',
+    'bytes -1-2/3',
+    'bytes 0-1',
+    'bytes */-1',
+    'bytes 01-2/3',
+  ]) {
     test(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => parseContentRange(bad, 2), ResumableProtocolError));
   }
   test('accepts the = form some clients send', () =>
@@ -54,7 +63,14 @@ describe('planChunk', () => {
   const bad: Array<[string, number, number | undefined, ContentRange, number, RegExp]> = [
     ['non-final chunk not a multiple of 256 KiB', 0, undefined, range(0, G), G + 1, /multiple of 262144/],
     ['non-final chunk smaller than 256 KiB', 0, 10 * G, range(0, 99), 100, /multiple of 262144/],
-    ['offset beyond persisted', 0, undefined, range(G, 2 * G - 1), G, /upload offset is 262144 byte\(s\), which exceeds already uploaded size of 0/],
+    [
+      'offset beyond persisted',
+      0,
+      undefined,
+      range(G, 2 * G - 1),
+      G,
+      /upload offset is 262144 byte\(s\), which exceeds already uploaded size of 0/,
+    ],
     ['body length differs from range', 0, undefined, range(0, G - 1), 5, /declares 262144 byte\(s\) but the request contained 5/],
     ['total changes', 0, 100, range(0, 9, 10), 10, /differs/],
     ['total below persisted', 2 * G, undefined, { kind: 'probe', total: G }, 0, /smaller/],

@@ -33,33 +33,73 @@ describe('compareNames (UTF-8 byte order)', () => {
     ['\u{1F600}', '\u{1F601}', -1],
     ['é', 'z', 1],
   ];
-  for (const [a, b, sign] of cases) test(`${JSON.stringify(a)} vs ${JSON.stringify(b)}`, () => assert.equal(Math.sign(compareNames(a, b)), sign));
+  for (const [a, b, sign] of cases)
+    test(`${JSON.stringify(a)} vs ${JSON.stringify(b)}`, () => assert.equal(Math.sign(compareNames(a, b)), sign));
 });
 
 describe('listPage', () => {
   const tree = ['d/x', 'a/1', 'a/2', 'b', 'a/sub/3', 'c/', 'c/deep/1', 'e'].map((n) => e(n));
   const cases: Array<[string, ListEntry[], ListOptions, { items: string[]; prefixes: string[]; pages: number }]> = [
     ['everything sorted', tree, {}, { items: ['a/1', 'a/2', 'a/sub/3', 'b', 'c/', 'c/deep/1', 'd/x', 'e'], prefixes: [], pages: 1 }],
-    ['pages of 3', tree, { maxResults: 3 }, { items: ['a/1', 'a/2', 'a/sub/3', 'b', 'c/', 'c/deep/1', 'd/x', 'e'], prefixes: [], pages: 3 }],
+    [
+      'pages of 3',
+      tree,
+      { maxResults: 3 },
+      { items: ['a/1', 'a/2', 'a/sub/3', 'b', 'c/', 'c/deep/1', 'd/x', 'e'], prefixes: [], pages: 3 },
+    ],
     ['delimiter', tree, { delimiter: '/' }, { items: ['b', 'e'], prefixes: ['a/', 'c/', 'd/'], pages: 1 }],
-    ['delimiter, pages of 1 (prefixes count)', tree, { delimiter: '/', maxResults: 1 }, { items: ['b', 'e'], prefixes: ['a/', 'c/', 'd/'], pages: 5 }],
+    [
+      'delimiter, pages of 1 (prefixes count)',
+      tree,
+      { delimiter: '/', maxResults: 1 },
+      { items: ['b', 'e'], prefixes: ['a/', 'c/', 'd/'], pages: 5 },
+    ],
     ['prefix + delimiter', tree, { prefix: 'a/', delimiter: '/' }, { items: ['a/1', 'a/2'], prefixes: ['a/sub/'], pages: 1 }],
-    ['includeTrailingDelimiter', tree, { prefix: 'c', delimiter: '/', includeTrailingDelimiter: true }, { items: ['c/'], prefixes: ['c/'], pages: 1 }],
-    ['startOffset/endOffset', tree, { startOffset: 'a/2', endOffset: 'c/deep' }, { items: ['a/2', 'a/sub/3', 'b', 'c/'], prefixes: [], pages: 1 }],
+    [
+      'includeTrailingDelimiter',
+      tree,
+      { prefix: 'c', delimiter: '/', includeTrailingDelimiter: true },
+      { items: ['c/'], prefixes: ['c/'], pages: 1 },
+    ],
+    [
+      'startOffset/endOffset',
+      tree,
+      { startOffset: 'a/2', endOffset: 'c/deep' },
+      { items: ['a/2', 'a/sub/3', 'b', 'c/'], prefixes: [], pages: 1 },
+    ],
     ['empty', [], { maxResults: 2 }, { items: [], prefixes: [], pages: 1 }],
-    ['exact multiple of page size has no empty last page', [e('a'), e('b'), e('c'), e('d')], { maxResults: 2 }, { items: ['a', 'b', 'c', 'd'], prefixes: [], pages: 2 }],
-    ['versions split across pages', [e('x', 3), e('x', 2), e('y', 2), e('x', 4)], { maxResults: 2 }, { items: ['x#2', 'x#3', 'x#4', 'y#2'], prefixes: [], pages: 2 }],
+    [
+      'exact multiple of page size has no empty last page',
+      [e('a'), e('b'), e('c'), e('d')],
+      { maxResults: 2 },
+      { items: ['a', 'b', 'c', 'd'], prefixes: [], pages: 2 },
+    ],
+    [
+      'versions split across pages',
+      [e('x', 3), e('x', 2), e('y', 2), e('x', 4)],
+      { maxResults: 2 },
+      { items: ['x#2', 'x#3', 'x#4', 'y#2'], prefixes: [], pages: 2 },
+    ],
   ];
   for (const [label, entries, opts, expected] of cases) test(label, () => assert.deepEqual(allPages(entries, opts), expected));
 
   test('2,500 names in pages of 1000: 3 pages, each name once, in order', () => {
     const names = Array.from({ length: 2500 }, (_, i) => `obj-${String(i).padStart(4, '0')}`);
     const shuffled = [...names].sort((a, b) => (a.split('').reverse().join('') < b.split('').reverse().join('') ? -1 : 1));
-    assert.deepEqual(allPages(shuffled.map((n) => e(n)), {}), { items: names, prefixes: [], pages: 3 });
+    assert.deepEqual(
+      allPages(
+        shuffled.map((n) => e(n)),
+        {},
+      ),
+      { items: names, prefixes: [], pages: 3 },
+    );
   });
 
   test('a garbage page token is a 400', () => {
-    assert.throws(() => listPage([], { pageToken: 'not-a-token' }), (err: { status?: number }) => err.status === 400);
+    assert.throws(
+      () => listPage([], { pageToken: 'not-a-token' }),
+      (err: { status?: number }) => err.status === 400,
+    );
   });
 });
 

@@ -16,7 +16,12 @@ before(async () => {
 });
 after(() => emu.stop());
 
-async function control(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function control(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${base}/_emulator/${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -49,7 +54,11 @@ test('counters count requests per route and reset over HTTP', async () => {
 });
 
 test('reset over HTTP forgets all state and faults', async () => {
-  await control(emu.env.SECRET_MANAGER_EMULATOR_HOST, 'POST', 'faults', { route: 'gcs.buckets.get', times: 0, action: { kind: 'latency', ms: 1 } });
+  await control(emu.env.SECRET_MANAGER_EMULATOR_HOST, 'POST', 'faults', {
+    route: 'gcs.buckets.get',
+    times: 0,
+    action: { kind: 'latency', ms: 1 },
+  });
   const listed = (await control(emu.env.STORAGE_EMULATOR_HOST, 'GET', 'faults')).json.faults as Array<{ route?: string }>;
   assert.ok(listed.some((f) => f.route === 'gcs.buckets.get'));
   assert.equal((await control(emu.env.STORAGE_EMULATOR_HOST, 'POST', 'reset')).status, 200);

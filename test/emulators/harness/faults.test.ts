@@ -2,7 +2,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaultRegistry, ruleMatches, validateRule, type FaultRule, type RequestFacts } from '../../../emulators/harness/faults.js';
 
-const facts: RequestFacts = { service: 'drive', route: 'drive.upload.session', method: 'PUT', pathAndQuery: '/upload/drive/v3/files?uploadType=resumable&upload_id=x' };
+const facts: RequestFacts = {
+  service: 'drive',
+  route: 'drive.upload.session',
+  method: 'PUT',
+  pathAndQuery: '/upload/drive/v3/files?uploadType=resumable&upload_id=x',
+};
 const status = { kind: 'status', status: 503 } as const;
 
 describe('ruleMatches', () => {
@@ -28,7 +33,12 @@ describe('FaultRegistry', () => {
     const registry = new FaultRegistry();
     registry.add({ route: 'drive.upload.session', nth: 2, times: 2, action: status });
     registry.add({ route: 'drive.upload.*', nth: 1, times: 0, action: { kind: 'latency', ms: 1 } });
-    const fired = [1, 2, 3, 4, 5].map(() => registry.take(facts).map((a) => a.kind).join('+'));
+    const fired = [1, 2, 3, 4, 5].map(() =>
+      registry
+        .take(facts)
+        .map((a) => a.kind)
+        .join('+'),
+    );
     assert.deepEqual(fired, ['latency', 'status+latency', 'status+latency', 'latency', 'latency']);
   });
 

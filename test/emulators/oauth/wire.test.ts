@@ -17,7 +17,12 @@ const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
 describe('parseParams', () => {
   const cases: Array<[string, string, string | undefined, Record<string, string>]> = [
-    ['form', 'grant_type=refresh_token&refresh_token=1%2F%2Fabc', 'application/x-www-form-urlencoded', { grant_type: 'refresh_token', refresh_token: '1//abc' }],
+    [
+      'form',
+      'grant_type=refresh_token&refresh_token=1%2F%2Fabc',
+      'application/x-www-form-urlencoded',
+      { grant_type: 'refresh_token', refresh_token: '1//abc' },
+    ],
     ['form without content-type', 'a=1&b=x+y', undefined, { a: '1', b: 'x y' }],
     ['json', '{"grant_type":"refresh_token","n":3,"o":{}}', 'application/json; charset=utf-8', { grant_type: 'refresh_token', n: '3' }],
     ['bad json', '{', 'application/json', {}],

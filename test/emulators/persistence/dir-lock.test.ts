@@ -17,7 +17,9 @@ describe('lockDirectory', () => {
     await assert.rejects(lockDirectory(root), /already used by emulators running in this process/);
     await unlock();
     assert.equal(existsSync(join(root, LOCK_FILE)), false);
-    await (await lockDirectory(root))();
+    await (
+      await lockDirectory(root)
+    )();
   });
 
   test('a lock of a live other process is refused; of a dead one or garbage, taken over', async () => {
