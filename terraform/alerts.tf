@@ -10,7 +10,6 @@
 #   reconcile        no clean reconcile run has finished for twice its interval (failing or not running)
 
 locals {
-  alerting       = var.alerting_enabled != null ? var.alerting_enabled : length(var.alert_emails) + length(var.alert_notification_channels) > 0
   alert_channels = concat([for c in google_monitoring_notification_channel.email : c.name], var.alert_notification_channels)
 
   # What every runbook can name: the commands to run with this deployment's values filled in.
@@ -137,7 +136,7 @@ resource "google_monitoring_alert_policy" "reconcile" {
 
     condition_prometheus_query_language {
       # No clean run in the window, continuously for the duration: fires twice the interval after the last
-      # clean run (alert-windows.tf), and within a day of the first apply if reconcile never succeeds.
+      # clean run (alert-settings.tf), and within a day of the first apply if reconcile never succeeds.
       query               = "(sum(increase(${local.promql_metric.reconcile_runs}{severity=\"INFO\"}[${local.reconcile_alert_window_minutes}m])) or vector(0)) < 1"
       duration            = "${local.reconcile_alert_duration_minutes * 60}s"
       evaluation_interval = "300s"

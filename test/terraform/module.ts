@@ -95,3 +95,41 @@ export async function inputsWorkspace(extraFiles: string[] = []): Promise<Inputs
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** Splits `name=value` settings into groups that set each variable at most once, so one plan judges a group. */
+function groups(settings: string[]): string[][] {
+  const out: string[][] = [];
+  for (const v of settings) {
+    const name = v.split('=')[0]!;
+    const group = out.find((g) => !g.some((x) => x.split('=')[0] === name));
+    if (group) group.push(v);
+    else out.push([v]);
+  }
+  return out;
+}
+
+/**
+ * Every `good` `name=value` must be accepted and every `bad` one refused by the validation of that very
+ * variable. Terraform reports every invalid variable of a plan, so settings of distinct variables share a
+ * plan: a group of bad ones must produce exactly one "Invalid value" per setting, each naming its variable.
+ */
+export async function assertValidations(ws: InputsWorkspace, good: string[], bad: string[]): Promise<void> {
+  const work = [...groups(good).map((g) => ({ g, good: true })), ...groups(bad).map((g) => ({ g, good: false }))];
+  const results = await Promise.all(work.map(async (w) => ({ ...w, ...(await ws.plan([...REQUIRED_VARS, ...w.g.flatMap((v) => ['-var', v])])) })));
+  for (const { g, good: accepted, ok, output } of results) {
+    if (accepted) {
+      assert.ok(ok, `${g.join(' ')} should be accepted:\n${output}`);
+      continue;
+    }
+    assert.ok(!ok, `${g.join(' ')} should be rejected`);
+    const errors = output.split(/^Error: /m).slice(1);
+    assert.equal(errors.length, g.length, `one error per bad setting in ${g.join(' ')}:\n${output}`);
+    for (const v of g) {
+      const name = v.split('=')[0]!;
+      assert.ok(
+        errors.some((e) => e.startsWith('Invalid value for variable') && e.includes(`var.${name} `)),
+        `${v} rejected for another reason, or not at all:\n${output}`,
+      );
+    }
+  }
+}

@@ -1,7 +1,10 @@
-# Alert timing derived from the inputs alone (no resource, so test/terraform evaluates it offline with
-# `terraform console`).
+# Alert switches and timing, derived from the inputs alone (no resource, so test/terraform evaluates them
+# offline with `terraform console`).
 
 locals {
+  # On by default when at least one channel is given, off otherwise; alerting_enabled overrides.
+  alerting = var.alerting_enabled != null ? var.alerting_enabled : length(var.alert_emails) + length(var.alert_notification_channels) > 0
+
   # The five fields of the reconcile cron schedule.
   reconcile_cron = split(" ", replace(trimspace(var.reconcile_schedule), "/\\s+/", " "))
   cron_every     = [for f in local.reconcile_cron : f == "*"]
