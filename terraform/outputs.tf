@@ -111,3 +111,8 @@ output "dashboard_id" {
   description = "Resource name of the Cloud Monitoring dashboard, or null when monitoring_enabled is false."
   value       = one(google_monitoring_dashboard.backup[*].id)
 }
+
+output "cli_environment" {
+  description = "The configuration `npx gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
+  value       = local.runbook.cli_env
+}

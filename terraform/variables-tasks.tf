@@ -23,10 +23,9 @@ variable "tasks_queue_name" {
   }
 }
 
-# Drive takes only about 2 file creates per second per user, sustained ("Drive has quite a lot of rate
-# limiting. This causes rclone to be limited to transferring about 2 files per second only",
-# https://rclone.org/drive/#limitations). One task creates one file, plus a folder the first time a path
-# appears, so the default rate stays below 2/s with room for those folders.
+# Drive takes only about 2 file creates per second per user, sustained: its rate limiting holds rclone to
+# about 2 files per second (https://rclone.org/drive/#limitations). One task creates one file, plus a folder
+# the first time a path appears, so the default rate stays below 2/s with room for those folders.
 variable "tasks_max_dispatches_per_second" {
   type        = number
   description = "Queue rate_limits.max_dispatches_per_second: tasks started per second. The default 1.5 keeps one Drive user under its sustained rate of about 2 file creates per second (rclone's Drive documentation), leaving room for folder creates."
