@@ -9,15 +9,20 @@ locals {
     "drive.googleapis.com",          # the OAuth client used by `authorize` lives in this project
     "eventarc.googleapis.com",       # storage.object finalized/deleted triggers
     "iam.googleapis.com",            # service accounts
+    "logging.googleapis.com",        # log-based metrics (metrics.tf)
+    "monitoring.googleapis.com",     # alert policies, notification channels, dashboard
     "pubsub.googleapis.com",         # Eventarc transport for Cloud Storage events
     "run.googleapis.com",            # 2nd-gen functions run on Cloud Run
     "secretmanager.googleapis.com",  # the Drive OAuth token
     "storage.googleapis.com",
   ]
+  # Only what the chosen dispatch mode uses.
+  tasks_apis = ["cloudtasks.googleapis.com"]
+  apis       = var.dispatch == "tasks" ? concat(local.required_apis, local.tasks_apis) : local.required_apis
 }
 
 resource "google_project_service" "apis" {
-  for_each = var.enable_apis ? toset(local.required_apis) : toset([])
+  for_each = var.enable_apis ? toset(local.apis) : toset([])
 
   project                    = var.project_id
   service                    = each.value

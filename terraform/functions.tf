@@ -3,14 +3,14 @@
 resource "google_cloudfunctions2_function" "event" {
   project     = var.project_id
   location    = var.region
-  name        = "${var.name}-on-finalize"
+  name        = local.event_function_name
   description = "Backs up each object finalized in gs://${var.source_bucket} to Google Drive."
   labels      = local.labels
 
   build_config {
-    runtime         = "nodejs20"
+    runtime         = var.runtime
     entry_point     = "backupOnFinalize"
-    service_account = var.build_service_account_email == null ? null : "projects/${var.project_id}/serviceAccounts/${var.build_service_account_email}"
+    service_account = google_service_account.build.id
 
     source {
       storage_source {
@@ -57,10 +57,12 @@ resource "google_cloudfunctions2_function" "event" {
     }
   }
 
-  # Everything the first delivery needs must exist before the trigger starts firing, so a fresh project
-  # deploys in one apply.
+  # Everything the build and the first delivery need must exist, and have had time to propagate
+  # (time_sleep.iam_propagation waits after the agents' and builders' grants), before the trigger starts
+  # firing, so a fresh project deploys in one apply.
   depends_on = [
     google_project_service.apis,
+    time_sleep.iam_propagation,
     google_project_iam_member.gcs_agent_pubsub_publisher,
     google_project_iam_member.trigger_event_receiver,
     google_project_iam_member.runtime_log_writer,
@@ -74,14 +76,14 @@ resource "google_cloudfunctions2_function" "event" {
 resource "google_cloudfunctions2_function" "http" {
   project     = var.project_id
   location    = var.region
-  name        = "${var.name}-http"
+  name        = local.http_function_name
   description = "On-demand backup (POST /backup), scheduled reconcile (POST /reconcile) and health (GET /healthz)."
   labels      = local.labels
 
   build_config {
-    runtime         = "nodejs20"
+    runtime         = var.runtime
     entry_point     = "backupHttp"
-    service_account = var.build_service_account_email == null ? null : "projects/${var.project_id}/serviceAccounts/${var.build_service_account_email}"
+    service_account = google_service_account.build.id
 
     source {
       storage_source {
@@ -119,6 +121,7 @@ resource "google_cloudfunctions2_function" "http" {
 
   depends_on = [
     google_project_service.apis,
+    time_sleep.iam_propagation,
     google_project_iam_member.runtime_log_writer,
     google_project_iam_member.runtime_metric_writer,
     google_secret_manager_secret_iam_member.runtime_token_accessor,
@@ -162,6 +165,7 @@ resource "google_eventarc_trigger" "deleted" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_project_iam_member.gcs_agent_pubsub_publisher,
     google_project_iam_member.trigger_event_receiver,
     google_cloud_run_v2_service_iam_member.trigger_invokes_event_function,

@@ -6,7 +6,8 @@
 #              invokes the event function's Cloud Run service only.
 #   scheduler  Cloud Scheduler's OIDC identity: invokes the HTTP function's Cloud Run service only.
 #
-# The Cloud Storage service agent publishes bucket notifications to Eventarc's Pub/Sub topic.
+# build.tf holds the build account, tasks.tf the dispatcher account (dispatch = "tasks"), agents.tf the grants
+# to Google's service agents.
 
 resource "google_service_account" "runtime" {
   project      = var.project_id
@@ -113,18 +114,4 @@ resource "google_cloud_run_v2_service_iam_member" "http_invokers" {
   name     = google_cloudfunctions2_function.http.service_config[0].service
   role     = "roles/run.invoker"
   member   = each.value
-}
-
-# --- Cloud Storage service agent ----------------------------------------------------------------------------
-
-data "google_storage_project_service_account" "gcs" {
-  project = var.project_id
-
-  depends_on = [google_project_service.apis]
-}
-
-resource "google_project_iam_member" "gcs_agent_pubsub_publisher" {
-  project = var.project_id
-  role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
 }

@@ -5,8 +5,15 @@
 #   source.tf     the function source archive (package.json, lock file, tsconfig*.json, src/) and its upload
 #   secret.tf     the Secret Manager secret container for the Drive OAuth token (never a version)
 #   iam.tf        runtime / trigger / scheduler service accounts and their narrowly scoped grants
+#   build.tf      the build service account Cloud Build runs the functions' builds as
+#   agents.tf     Google service agents the trigger needs, and the bounded wait for IAM propagation
+#   deployers.tf  actAs for non-owner deployers on exactly this module's service accounts
 #   functions.tf  backupOnFinalize (event) and backupHttp (HTTP) functions, optional delete trigger
 #   scheduler.tf  Cloud Scheduler job that POSTs /reconcile with an OIDC token
+#   tasks.tf      dispatch = "tasks": the Cloud Tasks queue, its dispatcher identity and grants
+#   metrics.tf    log-based metrics over the functions' log lines (the log contract)
+#   alerts.tf     notification channels and alert policies; runbooks/ holds their documentation
+#   dashboard.tf  the Cloud Monitoring dashboard (dashboard.json.tftpl)
 #
 # This file holds the values shared between them.
 
@@ -25,14 +32,18 @@ locals {
 
   token_secret_id = var.token_secret_id != null ? var.token_secret_id : "${var.name}-drive-token"
 
+  # The Cloud Run services of 2nd-gen functions carry the functions' names: logs, metrics and the
+  # deterministic run.app URL are keyed on them.
+  event_function_name = "${var.name}-on-finalize"
+  http_function_name  = "${var.name}-http"
+
   source_bucket_name = var.create_source_bucket ? google_storage_bucket.source[0].name : var.source_bucket
 
+  # An existing source bucket as listed in project_id (storage.tf checks it is there).
+  existing_source_bucket = var.create_source_bucket ? null : one([for b in data.google_storage_buckets.source[0].buckets : b if b.name == var.source_bucket])
+
   # Eventarc triggers for Cloud Storage must live in the bucket's location ("us-central1", "eu", "nam4").
-  source_bucket_location = lower(
-    var.create_source_bucket ? google_storage_bucket.source[0].location : (
-      var.source_bucket_location != null ? var.source_bucket_location : data.google_storage_bucket.source[0].location
-    )
-  )
+  source_bucket_location = lower(var.create_source_bucket ? google_storage_bucket.source[0].location : local.existing_source_bucket.location)
 
   # Name wanted for the state bucket (checked against the source bucket before anything is created).
   state_bucket_wanted = var.state_bucket != null ? var.state_bucket : "${var.project_id}-${var.name}-state"
@@ -63,9 +74,13 @@ locals {
     # (src/memory.ts) and the young generation stays small. bench/memory.ts measures with the same flags.
     NODE_OPTIONS = "--expose-gc --max-semi-space-size=2"
   }
+  # tasks_environment: with dispatch = "tasks" only, DISPATCH, TASKS_QUEUE, TASKS_TARGET_URL and
+  # TASKS_SERVICE_ACCOUNT. Both functions need all four: the event function and reconcile enqueue, the HTTP
+  # worker pauses/resumes the queue. Direct mode sets none of them.
   environment = merge(
     var.extra_environment_variables,
     { for k, v in local.managed_environment : k => v if v != "" },
+    local.tasks_environment,
   )
   # Each function also learns its own timeout, so the code's time budget matches what Cloud Run enforces.
   event_environment = merge(local.environment, { FUNCTION_TIMEOUT_SEC = tostring(var.event_timeout_seconds) })

@@ -72,3 +72,47 @@ output "source_archive" {
   description = "gs:// URL of the uploaded function source archive."
   value       = "gs://${google_storage_bucket_object.source.bucket}/${google_storage_bucket_object.source.name}"
 }
+
+output "build_service_account_email" {
+  description = "Service account Cloud Build builds both functions as (build_config.service_account)."
+  value       = google_service_account.build.email
+}
+
+output "dispatcher_service_account_email" {
+  description = "Service account in the tasks' OIDC tokens (TASKS_SERVICE_ACCOUNT), or null unless dispatch is \"tasks\"."
+  value       = one(google_service_account.dispatcher[*].email)
+}
+
+output "tasks_queue" {
+  description = "Full name of the Cloud Tasks backup queue (TASKS_QUEUE), projects/P/locations/L/queues/Q, or null unless dispatch is \"tasks\"."
+  value       = local.tasks ? local.tasks_environment.TASKS_QUEUE : null
+}
+
+output "tasks_target_url" {
+  description = "URL the backup tasks POST to (TASKS_TARGET_URL): the HTTP function's deterministic run.app URL + /backup, or null unless dispatch is \"tasks\"."
+  value       = local.tasks ? local.tasks_environment.TASKS_TARGET_URL : null
+}
+
+output "log_metric_types" {
+  description = "Cloud Monitoring metric types of the log-based metrics, by name (empty when monitoring_enabled is false)."
+  value       = var.monitoring_enabled ? { for k in keys(local.log_filters) : k => "logging.googleapis.com/user/${var.name}/${k}" } : {}
+}
+
+output "alert_policy_names" {
+  description = "Resource names of the alert policies (empty when alerting is off)."
+  value = concat(
+    google_monitoring_alert_policy.operator_error[*].name,
+    google_monitoring_alert_policy.backlog[*].name,
+    google_monitoring_alert_policy.reconcile[*].name,
+  )
+}
+
+output "dashboard_id" {
+  description = "Resource name of the Cloud Monitoring dashboard, or null when monitoring_enabled is false."
+  value       = one(google_monitoring_dashboard.backup[*].id)
+}
+
+output "cli_environment" {
+  description = "The configuration `npx gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
+  value       = local.runbook.cli_env
+}

@@ -1,6 +1,9 @@
 # The function source: one archive for both functions. Its object name carries the archive's hash, so any
-# change to package.json, the lock file, tsconfig*.json or src/ uploads a new object and redeploys both
-# functions; an unchanged tree plans no change.
+# change to package.json, the lock file, tsconfig*.json or src/ changes the name, which forces Terraform to
+# replace the object: the new archive is uploaded, both functions are redeployed from it, and then the old
+# object is deleted (create_before_destroy). Only the current archive is kept; an unchanged tree plans no
+# change. A deployed function runs from the image built from its archive, so deleting the old archive never
+# affects it.
 
 data "archive_file" "source" {
   type        = "zip"
@@ -20,4 +23,8 @@ resource "google_storage_bucket_object" "source" {
   name         = "${var.name}/source-${data.archive_file.source.output_md5}.zip"
   source       = data.archive_file.source.output_path
   content_type = "application/zip"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -62,14 +62,36 @@ variable "source_root" {
   default     = null
 }
 
-variable "build_service_account_email" {
+variable "runtime" {
   type        = string
-  description = "Email of the service account Cloud Build uses to build the functions. null keeps the project's default build service account (see README: it needs roles/cloudbuild.builds.builder or equivalent)."
-  default     = null
+  description = "Cloud Run functions runtime of both functions: \"nodejs24\" (default, chosen by measurement, see README; supported until 2028-10-31) or \"nodejs22\" (supported until 2027-10-31). Node.js 20 was decommissioned on 2026-10-30."
+  default     = "nodejs24"
 
   validation {
-    condition     = var.build_service_account_email == null || can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]+\\.iam\\.gserviceaccount\\.com$", var.build_service_account_email))
-    error_message = "build_service_account_email must be a service-account email (…@….iam.gserviceaccount.com) or null."
+    condition     = contains(["nodejs22", "nodejs24"], var.runtime)
+    error_message = "runtime must be \"nodejs22\" or \"nodejs24\" (the Node.js runtimes Google still lets you deploy that the code supports)."
+  }
+}
+
+variable "deployers" {
+  type        = list(string)
+  description = "Principals that run `terraform apply` without being project owners, e.g. [\"serviceAccount:ci@p.iam.gserviceaccount.com\"]. Each gets roles/iam.serviceAccountUser (actAs) on exactly the service accounts this module creates, which Cloud Functions, Eventarc, Cloud Scheduler and Cloud Tasks require of whoever deploys them."
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.deployers : can(regex("^(user|serviceAccount|group|principal|principalSet):.+$", m))])
+    error_message = "deployers entries must be IAM principals such as \"user:…\", \"group:…\" or \"serviceAccount:…\" (no domain:, allUsers or allAuthenticatedUsers)."
+  }
+}
+
+variable "iam_propagation_wait_seconds" {
+  type        = number
+  description = "How long the first apply waits after creating the service agents and IAM grants before it creates the functions and their trigger (IAM changes take effect within about a minute, rarely up to seven). Only on create: later applies do not wait."
+  default     = 90
+
+  validation {
+    condition     = var.iam_propagation_wait_seconds >= 0 && var.iam_propagation_wait_seconds <= 600 && floor(var.iam_propagation_wait_seconds) == var.iam_propagation_wait_seconds
+    error_message = "iam_propagation_wait_seconds must be a whole number between 0 and 600."
   }
 }
 
@@ -95,12 +117,18 @@ variable "create_source_bucket" {
 
 variable "source_bucket_location" {
   type        = string
-  description = "Location of the source bucket (region such as \"europe-west1\" or multi-region such as \"EU\"); the Eventarc trigger must live there. When creating the bucket, null means var.region; for an existing bucket, null means it is read with the google_storage_bucket data source (needs storage.buckets.get)."
+  description = "Location of the source bucket when this module creates it: a region (\"europe-west1\"), a multi-region (\"EU\") or a predefined dual-region (\"EUR4\", \"NAM4\", \"ASIA1\"). null means var.region. An existing bucket's location is read from the bucket itself; if given here, it must match."
   default     = null
 
   validation {
-    condition     = var.source_bucket_location == null || can(regex("^[A-Za-z]+(-[A-Za-z]+[0-9]+)?(\\+[A-Za-z]+-[A-Za-z]+[0-9]+)?$", var.source_bucket_location))
-    error_message = "source_bucket_location must be a Cloud Storage location such as \"us-central1\", \"EU\" or \"NAM4\"."
+    # Cloud Storage location codes (https://cloud.google.com/storage/docs/locations), case-insensitive:
+    #   regions              us-central1, europe-west10, northamerica-northeast2, me-central2, africa-south1
+    #   multi-regions        US, EU, ASIA
+    #   predefined dual-regions ASIA1, EUR4, EUR5, EUR7, EUR8, NAM4 (a letter code and a digit)
+    # A configurable (custom) dual-region bucket is created in a multi-region code with two data locations,
+    # and reports that multi-region (US, EU, ASIA) as its location, which is also its Eventarc location.
+    condition     = var.source_bucket_location == null || can(regex("^([a-z]+-[a-z]+[0-9]+|us|eu|asia|(asia|eur|nam)[0-9])$", lower(var.source_bucket_location)))
+    error_message = "source_bucket_location must be a Cloud Storage location: a region such as \"us-central1\", a multi-region \"US\", \"EU\" or \"ASIA\", or a dual-region such as \"NAM4\", \"EUR4\" or \"ASIA1\"."
   }
 }
 
@@ -272,8 +300,10 @@ variable "extra_environment_variables" {
       "DRIVE_FOLDER_ID", "TOKEN_SECRET", "SOURCE_BUCKET", "STATE_BUCKET", "STATE_PREFIX", "INCLUDE_PREFIXES",
       "EXCLUDE_GLOBS", "ON_NEW_GENERATION", "DELETE_MODE", "KEEP_REVISIONS_FOREVER", "UPLOAD_CHUNK_MIB", "MULTIPART_MAX_MIB",
       "FUNCTION_TIMEOUT_SEC", "NODE_ENV", "NODE_OPTIONS",
-      # reserved by Cloud Run
-      "PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION",
+      # dispatch = "tasks"
+      "DISPATCH", "TASKS_QUEUE", "TASKS_TARGET_URL", "TASKS_SERVICE_ACCOUNT",
+      # reserved by Cloud Run and by Cloud Run functions (set by the platform for the Functions Framework)
+      "PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE",
     ])) == 0
     error_message = "extra_environment_variables must not set a variable the module manages; use the dedicated input instead."
   }

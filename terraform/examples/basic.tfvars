@@ -19,6 +19,15 @@ exclude_globs          = ["**/*.tmp"]
 # Who may call POST /backup on demand besides the scheduler.
 http_invoker_members = ["group:backup-operators@example.com"]
 
+# CI deploys without being owner: actAs on the module's own service accounts only.
+deployers = ["serviceAccount:terraform-ci@my-backup-project.iam.gserviceaccount.com"]
+
+# Alerts (operator errors, backups falling behind, reconcile not succeeding) go here; none given = no alerts.
+alert_emails = ["backup-oncall@example.com"]
+
+# "tasks" paces backups through a Cloud Tasks queue; "direct" (default) backs up in the event function.
+dispatch = "direct"
+
 reconcile_schedule  = "17 3 * * *"
 reconcile_time_zone = "Europe/Paris"
 

@@ -322,18 +322,21 @@ export function isIamResource(type: string): boolean {
   return /^google_.*_iam_(member|binding|policy)$/.test(type);
 }
 
+/** `${google_project_iam_custom_role.NAME.id}` (optionally indexed): a custom role declared in the module. */
+const CUSTOM_ROLE_REF = /^\$\{google_project_iam_custom_role\.[A-Za-z_][\w-]*(\[\d+\])?\.id\}$/;
+
 /**
  * Why an IAM resource is not acceptable, or an empty list. Forbidden: basic roles (owner/editor anywhere,
  * viewer at project/folder/organization level), public principals, authoritative bindings or policies at
  * project/folder/organization level (they would strip every other member of the role), and roles that are
- * not literal strings (they cannot be audited).
+ * neither literal strings nor a reference to a custom role of the module (they cannot be audited).
  */
 export function forbiddenGrantReasons(type: string, body: HclBody): string[] {
   if (!isIamResource(type)) return [];
   const reasons: string[] = [];
   const role = body['role'];
   if (typeof role === 'string') {
-    if (role.includes('${')) reasons.push(`role is an expression (${role}), not a literal`);
+    if (role.includes('${') && !CUSTOM_ROLE_REF.test(role)) reasons.push(`role is an expression (${role}), not a literal`);
     if (BASIC_ROLES.includes(role)) reasons.push(`grants basic role ${role}`);
     if (role === 'roles/viewer' && HIERARCHY_IAM.test(type)) reasons.push('grants roles/viewer project-wide');
   }

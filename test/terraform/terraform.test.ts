@@ -6,16 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { EVENT_ENTRY_POINT, HTTP_ENTRY_POINT } from '../../src/entry-points';
 import {
   type Block,
   type HclBody,
-  type TfModule,
   block,
   blocks,
   collectReferences,
@@ -23,42 +19,13 @@ import {
   forbiddenGrantReasons,
   interpolations,
   isIamResource,
-  loadModule,
-  moduleDirs,
   moduleFromDocuments,
   parseHcl,
   referencesInTemplate,
   str,
   unresolvedReferences,
 } from './hcl';
-
-const repoRoot = resolve(__dirname, '..', '..');
-const tfDir = join(repoRoot, 'terraform');
-
-let cached: Promise<TfModule[]> | undefined;
-/** Every module under terraform/ (the root module first), parsed once. */
-function modules(): Promise<TfModule[]> {
-  cached ??= Promise.all(moduleDirs(tfDir).map((dir) => loadModule(dir)));
-  return cached;
-}
-async function rootModule(): Promise<TfModule> {
-  const root = (await modules()).find((m) => m.dir === tfDir);
-  assert.ok(root, 'terraform/ holds no .tf files');
-  return root;
-}
-
-function only(list: Block[], what: string): Block {
-  assert.equal(list.length, 1, `expected exactly one ${what}, found ${list.length}`);
-  return list[0]!;
-}
-
-function terraformAvailable(): boolean {
-  const probe = spawnSync('terraform', ['version'], { stdio: 'ignore', env: tfEnv() });
-  return probe.error === undefined && probe.status === 0;
-}
-function tfEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-}
+import { assertValidations, dependsOn, inputsWorkspace, modules, only, repoRoot, rootModule, terraformAvailable, tfDir, tfEnv } from './module';
 
 // ---------------------------------------------------------------------------------------------------------
 // The helpers themselves: each check below must be able to fail.
@@ -140,6 +107,8 @@ test('forbiddenGrantReasons: accepts scoped grants, rejects basic roles, public 
     ['google_storage_bucket_iam_member', { role: 'roles/storage.objectViewer', member: 'serviceAccount:x@y.iam.gserviceaccount.com' }],
     ['google_storage_bucket_iam_member', { role: 'roles/viewer', member: 'user:a@example.com' }],
     ['google_service_account', { account_id: 'roles/owner' }],
+    // A custom role the module declares is as auditable as a literal: its permissions are listed in it.
+    ['google_cloud_tasks_queue_iam_member', { role: '${google_project_iam_custom_role.queue_pauser[0].id}', member: 'serviceAccount:x@y.iam.gserviceaccount.com' }],
   ];
   const bad: [string, HclBody, RegExp][] = [
     ['google_project_iam_member', { role: 'roles/owner', member: 'user:a@example.com' }, /basic role roles\/owner/],
@@ -149,6 +118,7 @@ test('forbiddenGrantReasons: accepts scoped grants, rejects basic roles, public 
     ['google_storage_bucket_iam_binding', { role: 'roles/storage.objectViewer', members: ['allAuthenticatedUsers'] }, /allAuthenticatedUsers/],
     ['google_project_iam_binding', { role: 'roles/logging.logWriter', members: ['user:a@example.com'] }, /authoritative/],
     ['google_project_iam_member', { role: '${var.role}', member: 'user:a@example.com' }, /not a literal/],
+    ['google_cloud_tasks_queue_iam_member', { role: '${google_project_iam_custom_role.x.id}-extra', member: 'user:a@example.com' }, /not a literal/],
   ];
   for (const [type, body] of good) assert.deepEqual(forbiddenGrantReasons(type, body), [], `${type} ${JSON.stringify(body)}`);
   for (const [type, body, reason] of bad) {
@@ -231,23 +201,9 @@ test('variable validations accept the example and reject bad values (provider-le
     t.skip('terraform is not on PATH');
     return;
   }
-  const run = promisify(execFile);
-  const dir = mkdtempSync(join(tmpdir(), 'tf-vars-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  copyFileSync(join(tfDir, 'variables.tf'), join(dir, 'variables.tf'));
-  const env = tfEnv();
-  await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
-  const required = ['-var', 'project_id=my-proj-123', '-var', 'source_bucket=my-bucket', '-var', 'drive_folder_id=1a2B3c4D5e6F7g8H9i0J'];
-  const plan = async (args: string[]): Promise<{ ok: boolean; output: string }> => {
-    try {
-      const { stdout, stderr } = await run('terraform', ['plan', '-input=false', '-no-color', '-lock=false', ...args], { cwd: dir, env });
-      return { ok: true, output: stdout + stderr };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  };
-  const example = await plan([`-var-file=${join(tfDir, 'examples', 'basic.tfvars')}`]);
+  const ws = await inputsWorkspace();
+  t.after(() => ws.dispose());
+  const example = await ws.plan([`-var-file=${join(tfDir, 'examples', 'basic.tfvars')}`]);
   assert.ok(example.ok, `examples/basic.tfvars is rejected:\n${example.output}`);
 
   const good = [
@@ -261,16 +217,7 @@ test('variable validations accept the example and reject bad values (provider-le
     'delete_mode=delete', 'upload_chunk_mib=0', 'upload_chunk_mib=0.3', 'multipart_max_mib=0', 'multipart_max_mib=6',
     'http_invoker_members=["allUsers"]', 'extra_environment_variables={FUNCTION_TIMEOUT_SEC="9"}',
   ];
-  const results = await Promise.all([...good, ...bad].map(async (v) => ({ v, ...(await plan([...required, '-var', v])) })));
-  for (const { v, ok, output } of results) {
-    const name = v.split('=')[0]!;
-    if (good.includes(v)) assert.ok(ok, `${v} should be accepted:\n${output}`);
-    else {
-      assert.ok(!ok, `${v} should be rejected`);
-      assert.match(output, /Invalid value for variable/, `${v}: ${output}`);
-      assert.ok(output.includes(`var.${name}`), `${v} rejected for another reason:\n${output}`);
-    }
-  }
+  await assertValidations(ws, good, bad);
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -302,7 +249,8 @@ test('the functions are built from the hashed archive with the entry points the 
   for (const fn of functions) {
     const build = block(fn.body, 'build_config');
     assert.equal(build['entry_point'], expected[fn.name], `${fn.name}: entry_point`);
-    assert.equal(build['runtime'], 'nodejs20');
+    assert.equal(build['runtime'], '${var.runtime}');
+    assert.equal(build['service_account'], '${google_service_account.build.id}', `${fn.name}: built as the module's build account`);
     const storage = block(block(build, 'source'), 'storage_source');
     assert.equal(storage['object'], '${google_storage_bucket_object.source.name}');
     const service = block(fn.body, 'service_config');
@@ -359,14 +307,20 @@ test('no IAM resource grants basic roles, public access or authoritative project
   }
 });
 
-test('project-level grants are exactly the four the design needs', async () => {
+test('project-level grants are exactly the ones the design needs', async () => {
   const root = await rootModule();
-  const grants = findResource(root, 'google_project_iam_member').map((r) => `${r.body['role']} -> ${r.body['member']}`);
+  const grants = findResource(root, 'google_project_iam_member').map(
+    (r) => `${r.body['role']} -> ${r.body['member']}${blocks(r.body, 'condition').length > 0 ? ' (conditional)' : ''}`,
+  );
   assert.deepEqual(grants.sort(), [
+    'roles/artifactregistry.writer -> serviceAccount:${google_service_account.build.email}',
     'roles/eventarc.eventReceiver -> serviceAccount:${google_service_account.trigger.email}',
+    'roles/eventarc.serviceAgent -> serviceAccount:${local.eventarc_agent}',
+    'roles/logging.logWriter -> serviceAccount:${google_service_account.build.email}',
     'roles/logging.logWriter -> serviceAccount:${google_service_account.runtime.email}',
     'roles/monitoring.metricWriter -> serviceAccount:${google_service_account.runtime.email}',
     'roles/pubsub.publisher -> serviceAccount:${data.google_storage_project_service_account.gcs.email_address}',
+    'roles/storage.objectViewer -> serviceAccount:${google_service_account.build.email} (conditional)',
   ]);
   assert.equal(root.data.filter((d) => d.type === 'google_storage_project_service_account').length, 1);
 });
@@ -378,10 +332,25 @@ test('the runtime service account is scoped to the secret, the source bucket and
   assert.equal(secret.body['role'], 'roles/secretmanager.secretAccessor');
   assert.equal(secret.body['member'], runtime);
   assert.equal(secret.body['secret_id'], '${google_secret_manager_secret.token.secret_id}');
-  const buckets = findResource(root, 'google_storage_bucket_iam_member').map((r) => `${r.body['bucket']} ${r.body['role']} ${r.body['member']}`);
-  assert.deepEqual(buckets.sort(), [
-    `\${local.source_bucket_name} roles/storage.objectViewer ${runtime}`,
-    `\${local.state_bucket_name} roles/storage.objectUser ${runtime}`,
+  const buckets = findResource(root, 'google_storage_bucket_iam_member')
+    .filter((r) => r.body['member'] === runtime)
+    .map((r) => `${r.body['bucket']} ${r.body['role']}`);
+  assert.deepEqual(buckets.sort(), ['${local.source_bucket_name} roles/storage.objectViewer', '${local.state_bucket_name} roles/storage.objectUser']);
+  // Everything else the runtime account holds: project-level log and metric writing, and (tasks mode) this
+  // queue's enqueuer and pauser roles and actAs on the dispatcher account, nothing more.
+  const held = root.resources
+    .filter((r) => isIamResource(r.type) && r.body['member'] === runtime)
+    .map((r) => `${r.type} ${r.body['role']}`)
+    .sort();
+  assert.deepEqual(held, [
+    'google_cloud_tasks_queue_iam_member ${google_project_iam_custom_role.queue_pauser[0].id}',
+    'google_cloud_tasks_queue_iam_member roles/cloudtasks.enqueuer',
+    'google_project_iam_member roles/logging.logWriter',
+    'google_project_iam_member roles/monitoring.metricWriter',
+    'google_secret_manager_secret_iam_member roles/secretmanager.secretAccessor',
+    'google_service_account_iam_member roles/iam.serviceAccountUser',
+    'google_storage_bucket_iam_member roles/storage.objectUser',
+    'google_storage_bucket_iam_member roles/storage.objectViewer',
   ]);
   assert.equal(findResource(root, 'google_storage_bucket_iam_binding').length, 0);
 });
@@ -400,9 +369,10 @@ test('roles/run.invoker is granted on Cloud Run services only, never project-wid
   assert.ok(byTarget('http', 'serviceAccount:${google_service_account.scheduler.email}'), 'scheduler SA invokes the HTTP function');
 });
 
-test('three service accounts exist: runtime, trigger, scheduler', async () => {
+test('the service accounts are runtime, trigger, scheduler, build and (tasks mode) dispatcher', async () => {
   const root = await rootModule();
-  assert.deepEqual(findResource(root, 'google_service_account').map((r) => r.name).sort(), ['runtime', 'scheduler', 'trigger']);
+  assert.deepEqual(findResource(root, 'google_service_account').map((r) => r.name).sort(), ['build', 'dispatcher', 'runtime', 'scheduler', 'trigger']);
+  assert.equal(only(findResource(root, 'google_service_account', 'dispatcher'), 'dispatcher').body['count'], '${local.tasks ? 1 : 0}');
 });
 
 test('only the secret container is managed: no secret version, token never in state', async () => {
@@ -470,13 +440,16 @@ test('the required APIs are enabled and never disabled on destroy', async () => 
   for (const api of ['cloudfunctions', 'run', 'eventarc', 'pubsub', 'cloudbuild', 'artifactregistry', 'secretmanager', 'cloudscheduler', 'storage', 'iam', 'drive']) {
     assert.ok(list.includes(`${api}.googleapis.com`), `${api}.googleapis.com is not enabled`);
   }
-  assert.match(String(apis.body['for_each']), /local\.required_apis/);
-  const dependsOn = (b: Block): string[] => (Array.isArray(b.body['depends_on']) ? b.body['depends_on'].map(String) : []);
+  assert.match(String(apis.body['for_each']), /local\.apis/);
+  assert.match(String(root.locals.get('apis')), /var\.dispatch == "tasks" \? concat\(local\.required_apis, local\.tasks_apis\) : local\.required_apis/);
+  assert.deepEqual(root.locals.get('tasks_apis'), ['cloudtasks.googleapis.com']);
+  for (const api of ['monitoring', 'logging']) assert.ok(list.includes(`${api}.googleapis.com`), `${api}.googleapis.com is not enabled`);
   for (const fn of findResource(root, 'google_cloudfunctions2_function')) {
     const deps = dependsOn(fn);
     assert.ok(deps.includes('${google_project_service.apis}'), `${fn.name} depends on the APIs`);
     assert.ok(deps.includes('${google_storage_bucket_iam_member.runtime_state_user}'), `${fn.name} depends on its IAM`);
     assert.ok(deps.includes('${google_secret_manager_secret_iam_member.runtime_token_accessor}'), `${fn.name} depends on its IAM`);
+    assert.ok(deps.includes('${time_sleep.iam_propagation}'), `${fn.name} waits for IAM propagation`);
   }
   const event = only(findResource(root, 'google_cloudfunctions2_function', 'event'), 'event');
   assert.ok(dependsOn(event).includes('${google_project_iam_member.gcs_agent_pubsub_publisher}'));
@@ -488,7 +461,10 @@ test('the root module declares no provider block (usable as a child module)', as
   for (const { file, json } of root.documents) assert.equal(json['provider'], undefined, `${file} configures a provider`);
   const terraformBlock = root.documents.flatMap(({ json }) => blocks(json, 'terraform'));
   const providers = terraformBlock.flatMap((t) => blocks(t, 'required_providers'));
-  assert.ok(providers.some((p) => isRecord(p['google']) && isRecord(p['archive'])), 'google and archive are required');
+  assert.ok(
+    providers.some((p) => isRecord(p['google']) && isRecord(p['google-beta']) && isRecord(p['archive']) && isRecord(p['time'])),
+    'google, google-beta, archive and time are required',
+  );
   assert.ok(terraformBlock.some((t) => t['required_version'] === '>= 1.5'));
 });
 

@@ -10,11 +10,19 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 5.40, < 7"
+      version = ">= 5.40, < 8"
+    }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 5.40, < 8"
     }
     archive = {
       source  = "hashicorp/archive"
       version = ">= 2.4, < 3"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.9, < 1"
     }
   }
 }
@@ -39,6 +47,11 @@ provider "google" {
   region  = "europe-west1"
 }
 
+provider "google-beta" {
+  project = var.project_id
+  region  = "europe-west1"
+}
+
 module "backup" {
   source = "../.."
 
@@ -49,11 +62,21 @@ module "backup" {
   delete_mode     = "trash"
   # Several deployments in one project need distinct names.
   name = "photos-backup"
+
+  # Pace every backup through a Cloud Tasks queue (bursts, backfills, Drive's daily upload limit).
+  dispatch = "tasks"
+  # Alerts go to this address; the dashboard and metrics exist either way.
+  alert_emails = ["backup-oncall@example.com"]
 }
 
 output "http_function_uri" {
   description = "Where to POST /backup."
   value       = module.backup.http_function_uri
+}
+
+output "tasks_queue" {
+  description = "The backup queue (gcloud tasks queues describe …)."
+  value       = module.backup.tasks_queue
 }
 
 output "token_secret_id" {
