@@ -93,22 +93,28 @@ export async function applyPut(session: UploadSession, range: UploadContentRange
   const before = data.size;
   let received = 0;
   let skip = before - r.first;
+  let overflow = false;
   try {
     for await (const raw of body) {
       let chunk = raw as Buffer;
       received += chunk.length;
+      if (overflow) continue; // read the rest, so the 400 reaches the client
       if (skip > 0) {
         const n = Math.min(skip, chunk.length);
         skip -= n;
         chunk = chunk.subarray(n);
       }
       data.append(chunk);
-      if (total !== undefined && data.size > total) throw invalid(`Received more than the declared ${total} bytes.`);
+      if (total !== undefined && data.size > total) overflow = true;
     }
   } catch (err) {
-    // A cut connection keeps what arrived, in whole 256 KiB blocks; a refused body keeps nothing.
-    data.truncate(err instanceof HttpError ? before : Math.max(before, floorToGranularity(data.size)));
+    // A cut connection keeps what arrived, in whole 256 KiB blocks.
+    data.truncate(Math.max(before, Math.min(total ?? Infinity, floorToGranularity(data.size))));
     throw err;
+  }
+  if (overflow) {
+    data.truncate(before);
+    throw invalid(`Received more than the declared ${total} bytes.`);
   }
   const declared = r.last === undefined ? undefined : r.last - r.first + 1;
   if (declared !== undefined && received !== declared) {

@@ -33,7 +33,8 @@ export class TokenBuckets {
       return { ok: true };
     }
     this.buckets.set(key, bucket);
-    return { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / limit.perSecond) * 1000) };
+    // The epsilon keeps float noise (0.999 tokens → 1.0000000000000009 ms) from rounding up a whole millisecond.
+    return { ok: false, retryAfterMs: Math.max(1, Math.ceil(((1 - bucket.tokens) / limit.perSecond) * 1000 - 1e-6)) };
   }
 
   clear(): void {
