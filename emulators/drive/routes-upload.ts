@@ -17,7 +17,8 @@ import { createFile, metadataObject, precheckCreate, updateFile, writeParamsOf, 
 import type { FileReplies } from './replies.js';
 import { parseContentRange, persistedAfterInterruption, planChunk, ResumableProtocolError, type ContentRange } from './resumable.js';
 import type { DriveQuotas } from './quotas.js';
-import type { Caller, DriveStore, StoredFile } from './store.js';
+import { isWorkspaceType, type Caller, type DriveStore, type StoredFile } from './store.js';
+import { checkKeepForever } from './structure.js';
 import type { UploadSession, UploadSessions } from './upload-sessions.js';
 
 export interface UploadDeps {
@@ -108,8 +109,12 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
         throw badRequest(`Invalid X-Upload-Content-Length: ${String(lengthHeader)}`, 'invalid');
     }
     let sharedDrive = false;
-    if (fileId) sharedDrive = !!store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' }).driveId;
-    else precheckCreate(store, caller, md, params);
+    if (fileId) {
+      const target = store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' });
+      sharedDrive = !!target.driveId;
+      // Refuse a revision that could not be kept forever before its bytes are sent (checked again at the end).
+      if (params.keepRevisionForever && !isWorkspaceType(target.mimeType)) checkKeepForever(store, target);
+    } else precheckCreate(store, caller, md, params);
     checkQuotas(caller, total, sharedDrive);
     const headerType = ctx.req.headers['x-upload-content-type'];
     const contentType =
