@@ -127,7 +127,7 @@ export function precheckCreate(store: DriveStore, caller: Caller, md: Metadata, 
   for (const f of ['modifiedTime', 'createdTime']) timeField(md, f);
   applyPropertyPatch('appProperties', {}, md.appProperties);
   applyPropertyPatch('properties', {}, md.properties);
-  store.checkId(md.id, caller.user);
+  store.ids.check(md.id, caller.user);
   checkNewChild(store, parent, { folder: md.mimeType === FOLDER_MIME });
 }
 
@@ -153,9 +153,9 @@ export function createFile(
   const modifiedTime = timeField(md, 'modifiedTime') ?? now;
   const starred = boolField(md, 'starred') ?? false;
   const trashed = boolField(md, 'trashed') ?? false;
-  store.checkId(md.id, caller.user);
+  store.ids.check(md.id, caller.user);
   checkNewChild(store, parent, { folder });
-  const id = store.takeId(md.id, caller.user);
+  const id = store.ids.take(md.id, caller.user);
   const converted = isWorkspaceType(mimeType);
 
   const file = store.blankItem({

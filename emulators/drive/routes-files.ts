@@ -177,7 +177,7 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         if (space !== 'drive' && space !== 'appDataFolder') throw invalidParameter('space');
         const type = ctx.query.get('type') ?? 'files';
         if (type !== 'files' && type !== 'shortcuts') throw invalidParameter('type');
-        sendJson(ctx.res, 200, { kind: 'drive#generatedIds', space, ids: store.generateIds(count, c.user) });
+        sendJson(ctx.res, 200, { kind: 'drive#generatedIds', space, ids: store.ids.generate(count, c.user) });
       },
     },
     {

@@ -1,6 +1,6 @@
 /**
  * Drive's state: users (each with a My Drive root), files and folders with their revisions, shared drives,
- * reserved ids (each bound to the user who generated it), and what a caller may see. Scope rule: with
+ * ids (ids.ts), and what a caller may see. Scope rule: with
  * `drive` (or a read-only full scope) a caller sees every item of its user; with only `drive.file` it sees
  * the items created by the same OAuth client (plus the user's root). Items enter, move and leave through
  * `addItem`, `setParents` and `deleteTree`, which keep the ItemIndex the limits read. Quotas and rates
@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Blob } from '../harness/blob.js';
 import type { LimitSection } from '../harness/limits.js';
-import { DriveError, fileNotFound, insufficientScopes } from './errors.js';
+import { fileNotFound, insufficientScopes } from './errors.js';
+import { DriveIds, type IdsState } from './ids.js';
 import { ItemIndex } from './item-index.js';
 import { GOOGLE_DRIVE_LIMITS, type DriveLimits } from './limits.js';
 
@@ -79,7 +80,7 @@ export interface DriveStoreState {
   users: Array<[string, UserState]>;
   sharedDriveMembers: Array<[string, string[]]>;
   /** Ids generated and not used yet, with the user who asked for them (a bare id: any user, from older snapshots). */
-  generatedIds: Array<string | [string, string]>;
+  generatedIds: IdsState['generatedIds'];
   usedIds: string[];
 }
 
@@ -87,12 +88,6 @@ export interface DriveStoreState {
 export interface StoreLimits {
   listLagMs: number;
   storageQuotaBytes?: number;
-}
-
-const ID_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
-
-export function newFileId(): string {
-  return `1${randomBytes(24).toString('base64url')}`;
 }
 
 export function isFolderKind(file: StoredFile): boolean {
@@ -109,10 +104,8 @@ export class DriveStore {
   readonly index = new ItemIndex();
   private readonly users = new Map<string, UserState>();
   private readonly sharedDriveMembers = new Map<string, Set<string>>();
-  /** Ids handed out by generateIds and not used yet, with the user who asked (empty: any user). */
-  private readonly generatedIds = new Map<string, string>();
-  /** Every id ever taken (a deleted file's id is not reusable). */
-  private readonly usedIds = new Set<string>();
+  /** Ids generated, and ids ever taken. */
+  readonly ids = new DriveIds();
 
   constructor(
     readonly limits: StoreLimits,
@@ -125,8 +118,7 @@ export class DriveStore {
     this.index.clear();
     this.users.clear();
     this.sharedDriveMembers.clear();
-    this.generatedIds.clear();
-    this.usedIds.clear();
+    this.ids.clear();
   }
 
   /** For persistence: the live objects, not copies. */
@@ -135,8 +127,7 @@ export class DriveStore {
       files: [...this.files.values()],
       users: [...this.users],
       sharedDriveMembers: [...this.sharedDriveMembers].map(([id, members]) => [id, [...members]]),
-      generatedIds: [...this.generatedIds].map(([id, user]): [string, string] => [id, user]),
-      usedIds: [...this.usedIds],
+      ...this.ids.exportState(),
     };
   }
 
@@ -146,11 +137,7 @@ export class DriveStore {
     for (const f of state.files) this.addItem(f);
     for (const [user, u] of state.users) this.users.set(user, u);
     for (const [id, members] of state.sharedDriveMembers) this.sharedDriveMembers.set(id, new Set(members));
-    for (const entry of state.generatedIds) {
-      const [id, user] = typeof entry === 'string' ? [entry, ''] : entry;
-      this.generatedIds.set(id, user);
-    }
-    for (const id of state.usedIds) this.usedIds.add(id);
+    this.ids.importState(state);
   }
 
   now(): string {
@@ -166,7 +153,7 @@ export class DriveStore {
       const rootId = `0A${randomBytes(12).toString('base64url')}Uk9PVA`;
       state = { rootId, uploadedToday: 0 };
       this.users.set(user, state);
-      this.usedIds.add(rootId);
+      this.ids.markUsed(rootId);
       const t = this.now();
       this.addItem(
         this.blankItem({
@@ -190,7 +177,7 @@ export class DriveStore {
 
   createSharedDrive(name: string, user: string): string {
     const id = `0A${randomBytes(12).toString('base64url')}Uk9PVA`;
-    this.usedIds.add(id);
+    this.ids.markUsed(id);
     this.sharedDriveMembers.set(id, new Set([user]));
     const item = this.blankItem({
       id,
@@ -247,56 +234,6 @@ export class DriveStore {
       revisions: [],
       version: 1,
     };
-  }
-
-  // ---- ids ----
-
-  /** Ids for `user`'s future creates (https://developers.google.com/workspace/drive/api/reference/rest/v3/files/generateIds). */
-  generateIds(count: number, user = ''): string[] {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const id = newFileId();
-      this.generatedIds.set(id, user);
-      ids.push(id);
-    }
-    return ids;
-  }
-
-  /**
-   * Checks an id a create asks for, without taking it: a malformed one, or one generated for another user
-   * → 400 `fileIdNotUsable` "The provided file ID is not usable." (Drive's wording for an id it will not
-   * take; which error Drive gives for another user's generated id is not documented); an id in use → 409
-   * `fileIdInUse` "A file already exists with the provided ID." (clients should key on the 409).
-   */
-  checkId(requested: unknown, user = ''): void {
-    if (requested === undefined || requested === null || requested === '') return;
-    const owner = typeof requested === 'string' ? this.generatedIds.get(requested) : undefined;
-    if (typeof requested !== 'string' || !ID_SHAPE.test(requested) || (owner && user && owner !== user)) {
-      throw new DriveError(400, 'The provided file ID is not usable.', 'fileIdNotUsable', {
-        location: 'file.id',
-        locationType: 'parameter',
-      });
-    }
-    if (this.usedIds.has(requested)) {
-      throw new DriveError(409, 'A file already exists with the provided ID.', 'fileIdInUse');
-    }
-  }
-
-  /**
-   * Takes an id for a new item of `user`: a fresh one, or the requested one (generated by generateIds
-   * for this user, or any unused id of a valid shape) after `checkId`.
-   */
-  takeId(requested: unknown, user = ''): string {
-    if (requested === undefined || requested === null || requested === '') {
-      const id = newFileId();
-      this.usedIds.add(id);
-      return id;
-    }
-    this.checkId(requested, user);
-    const id = requested as string;
-    this.generatedIds.delete(id);
-    this.usedIds.add(id);
-    return id;
   }
 
   // ---- visibility ----

@@ -84,8 +84,8 @@ describe('drive snapshot', () => {
     const store = new DriveStore({ listLagMs: 250, storageQuotaBytes: 1000 });
     const root = store.rootFolderId('u@example.com');
     const shared = store.createSharedDrive('Team', 'u@example.com');
-    const [generated] = store.generateIds(1, 'u@example.com');
-    const [other] = store.generateIds(1, 'u@example.com');
+    const [generated] = store.ids.generate(1, 'u@example.com');
+    const [other] = store.ids.generate(1, 'u@example.com');
     Object.assign(store.userState('u@example.com'), { uploadedToday: 42, uploadWindowStartMs: 1000 });
     const { refs, lookup } = blobTable();
     const saved = viaJson(snapshotDrive(store, refs));
@@ -97,9 +97,9 @@ describe('drive snapshot', () => {
     assert.deepEqual(restored.limits, { listLagMs: 250, storageQuotaBytes: 1000 });
     assert.deepEqual(restored.userState('u@example.com'), { rootId: root, uploadedToday: 42, uploadWindowStartMs: 1000 });
     assert.deepEqual(viaJson(snapshotDrive(restored, blobTable().refs)), saved);
-    assert.throws(() => restored.takeId(other, 'someone-else@example.com'), { status: 400 });
-    assert.equal(restored.takeId(generated, 'u@example.com'), generated);
-    assert.throws(() => restored.takeId(root), { status: 409 });
+    assert.throws(() => restored.ids.take(other, 'someone-else@example.com'), { status: 400 });
+    assert.equal(restored.ids.take(generated, 'u@example.com'), generated);
+    assert.throws(() => restored.ids.take(root), { status: 409 });
 
     restoreDrive(restored, saved, lookup, { listLagMs: 0, storageQuotaBytes: 7 });
     assert.deepEqual(restored.limits, { listLagMs: 0, storageQuotaBytes: 7 });
@@ -108,6 +108,6 @@ describe('drive snapshot', () => {
   test('a snapshot from before ids had users: its generated ids are any user’s', () => {
     const store = new DriveStore({ listLagMs: 0 });
     store.importState({ files: [], users: [], sharedDriveMembers: [], generatedIds: ['1abcdefghijklmnop'], usedIds: [] });
-    assert.equal(store.takeId('1abcdefghijklmnop', 'anyone@example.com'), '1abcdefghijklmnop');
+    assert.equal(store.ids.take('1abcdefghijklmnop', 'anyone@example.com'), '1abcdefghijklmnop');
   });
 });
