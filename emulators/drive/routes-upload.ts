@@ -9,9 +9,9 @@
 import { Blob, BlobBuilder } from '../harness/blob.js';
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
 import { parseMultipartRelated } from '../harness/multipart.js';
+import { persistedRange, sendResumeIncomplete } from '../harness/resume-incomplete.js';
 import type { OAuthEmulator } from '../oauth/index.js';
 import { authenticate } from './auth.js';
-import { persistedRange, sendResumeIncomplete } from '../harness/resume-incomplete.js';
 import { badRequest, DriveError } from './errors.js';
 import { createFile, metadataObject, precheckCreate, updateFile, writeParamsOf, type Content, type Metadata } from './file-ops.js';
 import type { FileReplies } from './replies.js';
