@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   };
   for (const [name, value] of Object.entries(lines)) console.log(`${name}=${value}`);
   if (dataDir) console.error(`# state kept in ${dataDir} (loaded now, saved after every request and on exit)`);
+  console.error(`# Google's limits apply: GET ${emulators.env.DRIVE_EMULATOR_HOST}/_emulator/limits shows them, POST changes them`);
   console.error(
     '# emulators running; export the lines above in another shell (or: npm run -s emulators > .emulators.env & sleep 3; export $(cat .emulators.env)); Ctrl-C stops',
   );

@@ -1,9 +1,13 @@
 /**
  * Starts the four emulators (Cloud Storage, Drive, OAuth 2.0, Secret Manager) in this process, each on its
- * own loopback port, sharing one control hub (faults, counters, reset). Tests call `startEmulators()`;
- * `npm run emulators` wraps it in a CLI. With `dataDir`, state survives restarts (see persistence.ts).
+ * own loopback port, sharing one control hub (faults, counters, limits, clock, reset). Tests call
+ * `startEmulators()`; `npm run emulators` wraps it in a CLI. With `dataDir`, state survives restarts (see
+ * persistence.ts). Google's limits apply by default (limits.ts); `limits` changes them from the start.
  */
+import type { Clock } from './harness/clock.js';
+import type { LimitsPatch } from './harness/limits.js';
 import { ControlHub, startServiceServer, type ServiceServer } from './harness/server.js';
+import type { EmulatorLimits } from './limits.js';
 import { createGcsEmulator, type GcsEmulator } from './gcs/index.js';
 import { createDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from './drive/index.js';
 import { createOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/index.js';
@@ -24,7 +28,14 @@ export interface StartOptions {
   saveDelayMs?: number;
   /** Failures of background (debounced) saves; default: dropped, the next save retries. `save()`/`stop()` reject instead. */
   onSaveError?: (err: Error) => void;
+  /** Changes to Google's limits from the start (and after every reset), e.g. RATE_LIMITS_OFF or `{ drive: { folderChildren: 50 } }`. */
+  limits?: EmulatorLimits;
+  /** The time rate limits read (default: the system clock); a ManualClock makes rate-limit tests independent of speed. */
+  clock?: Clock;
 }
+
+export { ManualClock, systemClock, type Clock } from './harness/clock.js';
+export { RATE_LIMITS_OFF, type EmulatorLimits, type DriveLimits, type GcsLimits, type RateLimit } from './limits.js';
 
 /** The seeded OAuth client and user: what `npm run emulators` prints so outside programs can authenticate. */
 export interface Seed {
@@ -56,7 +67,7 @@ export interface Emulators {
 }
 
 export async function startEmulators(options: StartOptions = {}): Promise<Emulators> {
-  const hub = new ControlHub();
+  const hub = new ControlHub({ limits: options.limits as LimitsPatch | undefined, clock: options.clock });
   const oauth = createOAuthEmulator(hub, options.oauth);
   const drive = createDriveEmulator(hub, oauth, options.drive);
   const gcs = createGcsEmulator(hub);

@@ -1,12 +1,16 @@
 /**
  * What `files.create`, `files.update` and `files.delete` do to the store, shared by the metadata routes
  * and every upload type: metadata validation (writable fields, times, parents, properties), parent
- * visibility, id reservation and revisions.
+ * visibility, id reservation, Drive's structural limits (structure.ts) and revisions. Content uploaded as
+ * a Google Workspace type (`application/vnd.google-apps.*`) is converted, as Drive imports it
+ * (https://developers.google.com/workspace/drive/api/guides/manage-uploads#import-docs): the file then
+ * has no md5Checksum, size or headRevisionId, and cannot be downloaded (resource.ts).
  */
 import { Blob } from '../harness/blob.js';
 import { badRequest, DriveError, invalidParameter } from './errors.js';
 import { applyPropertyPatch } from './properties.js';
-import { FOLDER_MIME, isFolderKind, type Caller, type DriveStore, type StoredFile } from './store.js';
+import { FOLDER_MIME, isFolderKind, isWorkspaceType, type Caller, type DriveStore, type StoredFile } from './store.js';
+import { checkKeepForever, checkNewChild, subtreeHeight } from './structure.js';
 
 export interface Content {
   blob: Blob;
@@ -118,14 +122,13 @@ function parentFolder(store: DriveStore, caller: Caller, id: string, params: Wri
  */
 export function precheckCreate(store: DriveStore, caller: Caller, md: Metadata, params: WriteParams): void {
   store.requireScope(caller, 'write');
-  parentFolder(store, caller, parentsField(md)?.[0] ?? 'root', params);
+  const parent = parentFolder(store, caller, parentsField(md)?.[0] ?? 'root', params);
   for (const f of ['name', 'mimeType', 'description']) stringField(md, f);
   for (const f of ['modifiedTime', 'createdTime']) timeField(md, f);
   applyPropertyPatch('appProperties', {}, md.appProperties);
   applyPropertyPatch('properties', {}, md.properties);
-  if (md.id !== undefined && typeof md.id === 'string' && store.files.has(md.id)) {
-    throw new DriveError(409, 'A file already exists with the provided ID.', 'fileIdInUse');
-  }
+  store.ids.check(md.id, caller.user);
+  checkNewChild(store, parent, { folder: md.mimeType === FOLDER_MIME });
 }
 
 export function createFile(
@@ -150,7 +153,10 @@ export function createFile(
   const modifiedTime = timeField(md, 'modifiedTime') ?? now;
   const starred = boolField(md, 'starred') ?? false;
   const trashed = boolField(md, 'trashed') ?? false;
-  const id = store.takeId(md.id);
+  store.ids.check(md.id, caller.user);
+  checkNewChild(store, parent, { folder });
+  const id = store.ids.take(md.id, caller.user);
+  const converted = isWorkspaceType(mimeType);
 
   const file = store.blankItem({
     id,
@@ -168,13 +174,13 @@ export function createFile(
   if (parent.driveId) file.driveId = parent.driveId;
   if (!folder) {
     const blob = content?.blob;
-    store.addRevision(file, blob ?? Blob.empty(), content?.mimeType ?? mimeType, {
-      keepForever: params.keepRevisionForever,
+    store.addRevision(file, blob ?? Blob.empty(), converted ? mimeType : (content?.mimeType ?? mimeType), {
+      keepForever: params.keepRevisionForever && !converted,
       originalFilename: stringField(md, 'originalFilename') ?? originalFilename ?? (content ? name : undefined),
     });
     file.revisions[0]!.modifiedTime = modifiedTime;
   }
-  store.files.set(id, file);
+  store.addItem(file);
   return file;
 }
 
@@ -227,10 +233,19 @@ export function updateFile(
     for (const add of params.addParents) {
       const target = parentFolder(store, caller, add, params);
       if (store.isWithin(target.id, file.id)) throw badRequest('A folder cannot be moved into itself or its descendants.', 'invalidParent');
-      if (!parents.includes(target.id)) parents = [...parents, target.id];
+      if (parents.includes(target.id)) continue;
+      const folder = file.kind === 'folder';
+      checkNewChild(store, target, {
+        folder,
+        height: folder ? subtreeHeight(store, file) : 0,
+        newToDrive: target.driveId !== file.driveId,
+      });
+      parents = [...parents, target.id];
     }
     if (parents.length > 1) throw new DriveError(403, 'Increasing the number of parents is not allowed.', 'cannotAddParent');
   }
+  const converted = isWorkspaceType(file.mimeType);
+  if (content && params.keepRevisionForever && !converted) checkKeepForever(store, file);
 
   if (name !== undefined) file.name = name;
   if (mimeType !== undefined) file.mimeType = mimeType;
@@ -242,10 +257,10 @@ export function updateFile(
   if (trashed !== undefined) file.explicitlyTrashed = trashed;
   if (appProperties) file.appProperties.set(caller.clientId, appProperties);
   if (properties) file.properties = properties;
-  file.parents = parents;
+  if (parents !== file.parents) store.setParents(file, parents);
   if (content) {
-    const revision = store.addRevision(file, content.blob, content.mimeType, {
-      keepForever: params.keepRevisionForever,
+    const revision = store.addRevision(file, content.blob, converted ? file.mimeType : content.mimeType, {
+      keepForever: params.keepRevisionForever && !converted,
       originalFilename: file.name,
     });
     if (modifiedTime) revision.modifiedTime = modifiedTime;

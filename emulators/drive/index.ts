@@ -1,8 +1,8 @@
 /**
  * The Drive v3 emulator: metadata and upload endpoints faithful enough for `@googleapis/drive` and a
- * hand-written resumable client, authenticated through the OAuth emulator, with the knobs tests need
- * (list lag, storage quota, daily upload budget, session expiry) as an in-process API and as control
- * routes `/_emulator/drive/...`.
+ * hand-written resumable client, authenticated through the OAuth emulator, with Google's limits (section
+ * `drive` of the hub's limits, see limits.ts) and the knobs tests need (list lag, storage quota, session
+ * expiry) as an in-process API and as control routes `/_emulator/drive/...`.
  */
 import type { Blob } from '../harness/blob.js';
 import type { Route } from '../harness/http.js';
@@ -14,6 +14,8 @@ import { fileView, type DriveFileView } from './resource.js';
 import { createFileRoutes } from './routes-files.js';
 import { createUploadRoutes } from './routes-upload.js';
 import { DriveStore } from './store.js';
+import { GOOGLE_DRIVE_LIMITS, parseDriveLimits } from './limits.js';
+import { DriveQuotas } from './quotas.js';
 import { restoreDrive, snapshotDrive } from './snapshot.js';
 import type { Persistable } from '../persistence/persistable.js';
 import { DEFAULT_SESSION_TTL_MS, UploadSessions } from './upload-sessions.js';
@@ -25,8 +27,6 @@ export interface DriveEmulatorOptions {
   listLagMs?: number;
   /** Per user: sum of stored revision bytes. */
   storageQuotaBytes?: number;
-  /** Per user per (emulated) day: bytes uploaded. */
-  dailyUploadBytes?: number;
   /** Lifetime of resumable upload sessions. Default 7 days. */
   sessionTtlMs?: number;
 }
@@ -40,7 +40,7 @@ export interface DriveEmulator extends Persistable {
   setListLag(ms: number): void;
   /** Per user; 403 storageQuotaExceeded when exceeded. */
   setStorageQuota(bytes: number | undefined): void;
-  /** Per user per emulated day; 403 userRateLimitExceeded "User rate limit exceeded.". */
+  /** Per user per window (limits `drive.dailyUpload`); undefined turns it off. 403 userRateLimitExceeded "User rate limit exceeded.". */
   setDailyUploadLimit(bytes: number | undefined): void;
   /** Every open resumable session answers 404 from now on. */
   expireUploadSessions(): void;
@@ -63,23 +63,25 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
   const initialLimits = () => ({
     listLagMs: options.listLagMs ?? 0,
     storageQuotaBytes: options.storageQuotaBytes,
-    dailyUploadBytes: options.dailyUploadBytes,
   });
-  const store = new DriveStore(initialLimits());
+  const rules = hub.limits.register('drive', GOOGLE_DRIVE_LIMITS, parseDriveLimits);
+  const store = new DriveStore(initialLimits(), rules);
+  const quotas = new DriveQuotas(store, hub.clock);
   const sessions = new UploadSessions(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
   const replies = new FileReplies(store);
   let baseUrl = '';
 
   hub.onReset(() => {
     store.clear();
+    quotas.clear();
     Object.assign(store.limits, initialLimits());
     sessions.expireAll();
   });
 
   const emulator: DriveEmulator = {
     routes: [
-      ...createUploadRoutes({ store, sessions, oauth, replies, baseUrl: () => baseUrl }),
-      ...createFileRoutes({ store, oauth, replies }),
+      ...createUploadRoutes({ store, quotas, sessions, oauth, replies, baseUrl: () => baseUrl }),
+      ...createFileRoutes({ store, quotas, oauth, replies }),
     ],
     renderError: renderDriveError,
     setBaseUrl(url) {
@@ -93,7 +95,9 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
       store.limits.storageQuotaBytes = optionalBytes(bytes, 'storageQuotaBytes');
     },
     setDailyUploadLimit(bytes) {
-      store.limits.dailyUploadBytes = optionalBytes(bytes, 'dailyUploadBytes');
+      const checked = optionalBytes(bytes, 'dailyUploadBytes');
+      const resetAfterMs = rules.get().dailyUpload?.resetAfterMs ?? GOOGLE_DRIVE_LIMITS.dailyUpload!.resetAfterMs;
+      hub.limits.set({ drive: { dailyUpload: checked === undefined ? null : { bytes: checked, resetAfterMs } } });
     },
     expireUploadSessions: () => sessions.expireAll(),
     createSharedDrive: (name, user) => store.createSharedDrive(name, user),
@@ -113,7 +117,6 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
       restoreDrive(store, data, blobs, {
         listLagMs: options.listLagMs,
         storageQuotaBytes: options.storageQuotaBytes,
-        dailyUploadBytes: options.dailyUploadBytes,
       }),
   };
 
@@ -131,7 +134,7 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
     handle: (body) => {
       if ('storageQuotaBytes' in body) emulator.setStorageQuota(optionalBytes(body.storageQuotaBytes, 'storageQuotaBytes'));
       if ('dailyUploadBytes' in body) emulator.setDailyUploadLimit(optionalBytes(body.dailyUploadBytes, 'dailyUploadBytes'));
-      return { storageQuotaBytes: store.limits.storageQuotaBytes ?? null, dailyUploadBytes: store.limits.dailyUploadBytes ?? null };
+      return { storageQuotaBytes: store.limits.storageQuotaBytes ?? null, dailyUploadBytes: rules.get().dailyUpload?.bytes ?? null };
     },
   });
   hub.addControl({

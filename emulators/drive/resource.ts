@@ -4,7 +4,7 @@
  * `fields` parameter is checked against.
  */
 import type { FieldSchema } from './fields.js';
-import { isFolderKind, type Caller, type DriveStore, type StoredFile, type StoredRevision } from './store.js';
+import { isFolderKind, isWorkspaceType, type Caller, type DriveStore, type StoredFile, type StoredRevision } from './store.js';
 
 export const DEFAULT_FILE_FIELDS = 'kind,id,name,mimeType';
 export const DEFAULT_LIST_FIELDS = 'kind,nextPageToken,incompleteSearch,files(kind,id,name,mimeType)';
@@ -135,7 +135,10 @@ export function fileResource(store: DriveStore, file: StoredFile, caller: Caller
   const folder = isFolderKind(file);
   const head = file.revisions[file.revisions.length - 1];
   const appProperties = file.appProperties.get(caller.clientId) ?? {};
-  const quotaBytesUsed = file.revisions.reduce((n, r) => n + r.content.size, 0);
+  // A Google Workspace document has no bytes of its own: no md5Checksum, size or headRevisionId, and it
+  // uses no quota (https://developers.google.com/workspace/drive/api/reference/rest/v3/files).
+  const workspace = isWorkspaceType(file.mimeType);
+  const quotaBytesUsed = workspace ? 0 : file.revisions.reduce((n, r) => n + r.content.size, 0);
   const trashed = store.isTrashed(file);
   const out: Record<string, unknown> = {
     kind: 'drive#file',
@@ -177,14 +180,14 @@ export function fileResource(store: DriveStore, file: StoredFile, caller: Caller
     out.driveId = file.driveId;
     out.teamDriveId = file.driveId;
   } else out.owners = [userResource(file.owner, file.owner === caller.user)];
-  if (!folder && head) {
+  if (!folder && head && !workspace) {
     out.md5Checksum = head.content.md5Hex;
     out.size = String(head.content.size);
     out.headRevisionId = head.id;
     out.webContentLink = `https://drive.google.com/uc?id=${file.id}&export=download`;
-    if (head.originalFilename !== undefined) out.originalFilename = head.originalFilename;
     Object.assign(out, extensionOf(file.name));
   }
+  if (!folder && head?.originalFilename !== undefined) out.originalFilename = head.originalFilename;
   return out;
 }
 
@@ -196,9 +199,11 @@ export function revisionResource(revision: StoredRevision): Record<string, unkno
     modifiedTime: revision.modifiedTime,
     keepForever: revision.keepForever,
     published: false,
-    md5Checksum: revision.content.md5Hex,
-    size: String(revision.content.size),
   };
+  if (!isWorkspaceType(revision.mimeType)) {
+    out.md5Checksum = revision.content.md5Hex;
+    out.size = String(revision.content.size);
+  }
   if (revision.originalFilename !== undefined) out.originalFilename = revision.originalFilename;
   return out;
 }
@@ -242,7 +247,7 @@ export function fileView(store: DriveStore, file: StoredFile): DriveFileView {
     createdByClient: file.createdByClient,
     owner: file.owner,
   };
-  if (head && !isFolderKind(file)) {
+  if (head && !isFolderKind(file) && !isWorkspaceType(file.mimeType)) {
     view.size = head.content.size;
     view.md5Checksum = head.content.md5Hex;
   }

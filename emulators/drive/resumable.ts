@@ -4,8 +4,10 @@
  * The session registry and the HTTP glue live in `upload-sessions.ts` and `routes-upload.ts`.
  */
 
-/** Every chunk but the last must be a multiple of this; interrupted chunks are kept rounded down to it. */
-export const CHUNK_GRANULARITY = 256 * 1024;
+import { CHUNK_GRANULARITY, chunkTooSmallMessage } from '../harness/resume-incomplete.js';
+
+/** Every chunk but the last must be at least this long; persisted sizes are kept rounded down to it. */
+export { CHUNK_GRANULARITY };
 
 export type ContentRange =
   // A status probe, `bytes */TOTAL` or `bytes */*` (with a total it may also finalize).
@@ -42,8 +44,11 @@ export type ChunkPlan =
   | { action: 'status' }
   /** The upload is complete (`total` bytes persisted): create/update the file and reply 200. */
   | { action: 'finalize'; total: number }
-  /** Store body bytes after skipping `skip` already-persisted ones; finalize afterwards when `final`. */
-  | { action: 'write'; skip: number; final: boolean; total?: number };
+  /**
+   * Store body bytes after skipping `skip` already-persisted ones; finalize afterwards when `final`.
+   * `keepUpTo`: a non-final chunk is persisted up to this offset (whole 256 KiB blocks only).
+   */
+  | { action: 'write'; skip: number; final: boolean; total?: number; keepUpTo?: number };
 
 /**
  * What a PUT does given the bytes persisted so far, the total fixed earlier (initiation header or an
@@ -75,14 +80,19 @@ export function planChunk(persisted: number, knownTotal: number | undefined, ran
     );
   }
   const final = total !== undefined && range.last + 1 === total;
-  if (!final && length % CHUNK_GRANULARITY !== 0) {
-    throw new ResumableProtocolError(
-      `Invalid request. The number of bytes uploaded is required to be a multiple of ${CHUNK_GRANULARITY} except for the final request. The received request contained ${length} bytes, which does not meet this requirement.`,
-    );
-  }
+  // https://developers.google.com/workspace/drive/api/guides/manage-uploads#resumable: chunks in multiples
+  // of 256 KiB except the last. Shorter non-final chunks are refused with the upload front end's message;
+  // a longer one off the multiple is kept up to its last whole 256 KiB (the 308's Range tells the client).
+  if (!final && length < CHUNK_GRANULARITY) throw new ResumableProtocolError(chunkTooSmallMessage(length));
   const skip = Math.min(length, persisted - range.first);
   if (skip === length) return final ? { action: 'finalize', total: persisted } : { action: 'status' };
-  return final ? { action: 'write', skip, final, total } : { action: 'write', skip, final };
+  if (final) return { action: 'write', skip, final, total };
+  return {
+    action: 'write',
+    skip,
+    final,
+    keepUpTo: Math.max(persisted, Math.floor((range.last + 1) / CHUNK_GRANULARITY) * CHUNK_GRANULARITY),
+  };
 }
 
 /**
@@ -95,6 +105,4 @@ export function persistedAfterInterruption(persisted: number, first: number, rec
 }
 
 /** The `Range` header of a 308 reply, or undefined when nothing is persisted yet. */
-export function persistedRangeHeader(persisted: number): string | undefined {
-  return persisted > 0 ? `bytes=0-${persisted - 1}` : undefined;
-}
+export { persistedRange as persistedRangeHeader } from '../harness/resume-incomplete.js';

@@ -1,34 +1,25 @@
 /**
  * Drive v3 metadata endpoints: about.get, files.generateIds / list / create (metadata only) / get
- * (and `alt=media` download with Range) / update (metadata) / delete / emptyTrash, and revisions
- * list / get / update. Route names follow `drive.<resource>.<verb>`.
+ * (and `alt=media` download with Range) / update (metadata) / delete / emptyTrash, and the revisions
+ * routes (routes-revisions.ts). Route names follow `drive.<resource>.<verb>`.
  */
-import { pipeline } from 'node:stream/promises';
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
 import type { OAuthEmulator } from '../oauth/index.js';
 import { authenticate } from './auth.js';
-import { resolveRange } from './byte-range.js';
 import { DriveError, invalidParameter } from './errors.js';
 import { createFile, deleteFile, metadataObject, updateFile, writeParamsOf } from './file-ops.js';
+import { notDownloadable, sendContent } from './media.js';
 import { decodePageToken, ListParameterError, pageOf, parseOrderBy, type SortableFile } from './list-order.js';
 import { DriveQuerySyntaxError, matchesDriveQuery, parseDriveQuery, type DriveQuery } from './query.js';
 import { checkSelector, selectOrThrow, type FileReplies } from './replies.js';
-import {
-  ABOUT_SCHEMA,
-  DEFAULT_LIST_FIELDS,
-  DEFAULT_REVISION_FIELDS,
-  DEFAULT_REVISION_LIST_FIELDS,
-  FILE_LIST_SCHEMA,
-  fileResource,
-  REVISION_LIST_SCHEMA,
-  REVISION_SCHEMA,
-  revisionResource,
-  userResource,
-} from './resource.js';
-import { isFolderKind, type Caller, type DriveStore, type StoredFile, type StoredRevision } from './store.js';
+import { ABOUT_SCHEMA, DEFAULT_LIST_FIELDS, FILE_LIST_SCHEMA, fileResource, userResource } from './resource.js';
+import type { DriveQuotas } from './quotas.js';
+import { revisionRoutes } from './routes-revisions.js';
+import { isFolderKind, type Caller, type DriveStore, type StoredFile } from './store.js';
 
 export interface FileRouteDeps {
   store: DriveStore;
+  quotas: DriveQuotas;
   oauth: Pick<OAuthEmulator, 'verifyAccessToken'>;
   replies: FileReplies;
 }
@@ -53,44 +44,12 @@ function listError(err: unknown): unknown {
 }
 
 export function createFileRoutes(deps: FileRouteDeps): Route[] {
-  const { store, oauth, replies } = deps;
+  const { store, quotas, oauth, replies } = deps;
 
   function caller(ctx: RequestContext, access: 'read' | 'write'): Caller {
     const c = authenticate(oauth, ctx.req);
     store.requireScope(c, access);
     return c;
-  }
-
-  function notDownloadable(): DriveError {
-    return new DriveError(
-      403,
-      'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
-      'fileNotDownloadable',
-      {
-        location: 'alt',
-        locationType: 'parameter',
-      },
-    );
-  }
-
-  async function sendContent(ctx: RequestContext, revision: StoredRevision): Promise<void> {
-    const blob = revision.content;
-    const range = resolveRange(ctx.req.headers.range, blob.size);
-    const base = { 'content-type': revision.mimeType, 'accept-ranges': 'bytes' };
-    if (range.kind === 'unsatisfiable') {
-      throw new DriveError(
-        416,
-        'Request range not satisfiable',
-        'requestedRangeNotSatisfiable',
-        {},
-        { 'content-range': `bytes */${blob.size}` },
-      );
-    }
-    const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, blob.size];
-    const headers: Record<string, string | number> = { ...base, 'content-length': end - start };
-    if (status === 206) headers['content-range'] = `bytes ${start}-${end - 1}/${blob.size}`;
-    ctx.res.writeHead(status, headers);
-    await pipeline(blob.stream(start, end), ctx.res).catch(() => undefined);
   }
 
   function queryableOf(file: StoredFile, c: Caller, rootId: string) {
@@ -135,6 +94,10 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
     if (driveId && !store.isSharedDriveMember(driveId, c.user)) {
       throw new DriveError(404, `Shared drive not found: ${driveId}`, 'notFound', { location: 'driveId', locationType: 'parameter' });
     }
+    // A corpora=allDrives search may be incomplete ("all corpora couldn't be searched",
+    // https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list): with the limit
+    // `incompleteSearch: 'allDrives'` it says so and leaves the shared drives' items out.
+    const incomplete = corpora === 'allDrives' && store.rules.get().incompleteSearch === 'allDrives';
     const spaces = (q.get('spaces') ?? 'drive').split(',').map((s) => s.trim());
     const rootId = store.rootFolderId(c.user);
     const lagMs = store.limits.listLagMs;
@@ -146,7 +109,7 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         if (now - file.createdAtMs < lagMs) continue;
         if (!store.canSee(c, file)) continue;
         if (file.driveId) {
-          if (!allDrives || (corpora === 'drive' && file.driveId !== driveId) || corpora === 'user') continue;
+          if (!allDrives || incomplete || (corpora === 'drive' && file.driveId !== driveId) || corpora === 'user') continue;
         } else if (corpora === 'drive') continue;
         if (query && !matchesDriveQuery(query, queryableOf(file, c, rootId))) continue;
         matches.push({
@@ -164,24 +127,11 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
     const page = pageOf(matches, order, pageSize, after);
     const body: Record<string, unknown> = {
       kind: 'drive#fileList',
-      incompleteSearch: false,
+      incompleteSearch: incomplete,
       files: page.items.map((item) => fileResource(store, item.file, c)),
     };
     if (page.nextPageToken) body.nextPageToken = page.nextPageToken;
     sendJson(ctx.res, 200, selectOrThrow(body, q.get('fields'), DEFAULT_LIST_FIELDS, FILE_LIST_SCHEMA));
-  }
-
-  function revisionOf(file: StoredFile, revisionId: string): StoredRevision {
-    const rev = revisionId === 'head' ? file.revisions[file.revisions.length - 1] : file.revisions.find((r) => r.id === revisionId);
-    if (!rev)
-      throw new DriveError(404, `Revision not found: ${revisionId}.`, 'notFound', { location: 'revisionId', locationType: 'parameter' });
-    return rev;
-  }
-
-  function fileWithRevisions(ctx: RequestContext, c: Caller): StoredFile {
-    const file = store.find(c, ctx.params.fileId!, { supportsAllDrives: true });
-    if (isFolderKind(file)) throw new DriveError(403, 'The file does not support revisions.', 'revisionsNotSupported');
-    return file;
   }
 
   return [
@@ -198,7 +148,7 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
             locationType: 'parameter',
           });
         }
-        const usage = store.usage(c.user);
+        const usage = quotas.usage(c.user);
         const storageQuota: Record<string, string> = {
           usage: String(usage.total),
           usageInDrive: String(usage.total),
@@ -221,13 +171,13 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
       path: /^\/drive\/v3\/files\/generateIds$/,
       name: 'drive.files.generateIds',
       handle: (ctx) => {
-        caller(ctx, 'write');
+        const c = caller(ctx, 'write');
         const count = intParam(ctx.query, 'count', 10, 1, 1000);
         const space = ctx.query.get('space') ?? 'drive';
         if (space !== 'drive' && space !== 'appDataFolder') throw invalidParameter('space');
         const type = ctx.query.get('type') ?? 'files';
         if (type !== 'files' && type !== 'shortcuts') throw invalidParameter('type');
-        sendJson(ctx.res, 200, { kind: 'drive#generatedIds', space, ids: store.generateIds(count) });
+        sendJson(ctx.res, 200, { kind: 'drive#generatedIds', space, ids: store.ids.generate(count, c.user) });
       },
     },
     {
@@ -253,6 +203,7 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
       name: 'drive.files.create',
       handle: async (ctx) => {
         const c = caller(ctx, 'write');
+        quotas.chargeCreate(c.user);
         replies.checkFileFields(ctx.query.get('fields'));
         const md = metadataObject(await readJson(ctx.body));
         const file = createFile(store, c, md, writeParamsOf(ctx.query));
@@ -306,44 +257,6 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         ctx.res.writeHead(204).end();
       },
     },
-    {
-      method: 'GET',
-      path: /^\/drive\/v3\/files\/(?<fileId>[^/]+)\/revisions$/,
-      name: 'drive.revisions.list',
-      handle: (ctx) => {
-        const c = caller(ctx, 'read');
-        checkSelector(ctx.query.get('fields'), REVISION_LIST_SCHEMA);
-        const file = fileWithRevisions(ctx, c);
-        const body = { kind: 'drive#revisionList', revisions: file.revisions.map(revisionResource) };
-        sendJson(ctx.res, 200, selectOrThrow(body, ctx.query.get('fields'), DEFAULT_REVISION_LIST_FIELDS, REVISION_LIST_SCHEMA));
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/drive\/v3\/files\/(?<fileId>[^/]+)\/revisions\/(?<revisionId>[^/]+)$/,
-      name: 'drive.revisions.get',
-      handle: async (ctx) => {
-        const c = caller(ctx, 'read');
-        const rev = revisionOf(fileWithRevisions(ctx, c), ctx.params.revisionId!);
-        if (isDownload(ctx.url)) return sendContent(ctx, rev);
-        sendJson(ctx.res, 200, selectOrThrow(revisionResource(rev), ctx.query.get('fields'), DEFAULT_REVISION_FIELDS, REVISION_SCHEMA));
-      },
-    },
-    {
-      method: 'PATCH',
-      path: /^\/drive\/v3\/files\/(?<fileId>[^/]+)\/revisions\/(?<revisionId>[^/]+)$/,
-      name: 'drive.revisions.update',
-      handle: async (ctx) => {
-        const c = caller(ctx, 'write');
-        const body = metadataObject(await readJson(ctx.body));
-        const file = store.find(c, ctx.params.fileId!, { supportsAllDrives: true, access: 'write' });
-        const rev = revisionOf(file, ctx.params.revisionId!);
-        if (body.keepForever !== undefined) {
-          if (typeof body.keepForever !== 'boolean') throw invalidParameter('keepForever');
-          rev.keepForever = body.keepForever;
-        }
-        sendJson(ctx.res, 200, selectOrThrow(revisionResource(rev), ctx.query.get('fields'), DEFAULT_REVISION_FIELDS, REVISION_SCHEMA));
-      },
-    },
+    ...revisionRoutes({ store, caller }),
   ];
 }

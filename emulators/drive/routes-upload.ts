@@ -1,30 +1,29 @@
 /**
- * Drive's upload endpoints: `POST /upload/drive/v3/files` and `PATCH /upload/drive/v3/files/ID` with
- * `uploadType=media|multipart|resumable`, and `PUT` to a resumable session URI
+ * Drive's upload endpoints (https://developers.google.com/workspace/drive/api/guides/manage-uploads):
+ * `POST /upload/drive/v3/files` and `PATCH /upload/drive/v3/files/ID` with
+ * `uploadType=media|multipart|resumable` (also under `/resumable/upload/...`, the discovery document's
+ * resumable path), and `PUT` or `POST` to a resumable session URI
  * (`/upload/drive/v3/files[/ID]?uploadType=resumable&upload_id=...`). Content is streamed into Blobs and
  * held once. Route names: `drive.upload.create`, `drive.upload.update`, `drive.upload.session`.
  */
 import { Blob, BlobBuilder } from '../harness/blob.js';
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
 import { parseMultipartRelated } from '../harness/multipart.js';
+import { persistedRange, sendResumeIncomplete } from '../harness/resume-incomplete.js';
 import type { OAuthEmulator } from '../oauth/index.js';
 import { authenticate } from './auth.js';
 import { badRequest, DriveError } from './errors.js';
 import { createFile, metadataObject, precheckCreate, updateFile, writeParamsOf, type Content, type Metadata } from './file-ops.js';
 import type { FileReplies } from './replies.js';
-import {
-  parseContentRange,
-  persistedAfterInterruption,
-  persistedRangeHeader,
-  planChunk,
-  ResumableProtocolError,
-  type ContentRange,
-} from './resumable.js';
-import type { Caller, DriveStore, StoredFile } from './store.js';
+import { parseContentRange, persistedAfterInterruption, planChunk, ResumableProtocolError, type ContentRange } from './resumable.js';
+import type { DriveQuotas } from './quotas.js';
+import { isWorkspaceType, type Caller, type DriveStore, type StoredFile } from './store.js';
+import { checkKeepForever } from './structure.js';
 import type { UploadSession, UploadSessions } from './upload-sessions.js';
 
 export interface UploadDeps {
   store: DriveStore;
+  quotas: DriveQuotas;
   sessions: UploadSessions;
   oauth: Pick<OAuthEmulator, 'verifyAccessToken'>;
   replies: FileReplies;
@@ -32,6 +31,11 @@ export interface UploadDeps {
 }
 
 const isSessionPut = (url: URL) => url.searchParams.has('upload_id');
+/** `/resumable/upload/...` is the resumable path of Drive's discovery document (`mediaUpload.protocols.resumable.path`). */
+const FILES_UPLOAD = /^\/(?:resumable\/)?upload\/drive\/v3\/files$/;
+const FILE_UPLOAD = /^\/(?:resumable\/)?upload\/drive\/v3\/files\/(?<fileId>[^/]+)$/;
+const SESSION = /^\/(?:resumable\/)?upload\/drive\/v3\/files(?:\/(?<fileId>[^/]+))?$/;
+const UPLOAD_TYPES = ['media', 'multipart', 'resumable'];
 
 function declaredLength(ctx: RequestContext): number | undefined {
   const header = ctx.req.headers['content-length'];
@@ -45,28 +49,36 @@ function contentTypeOf(ctx: RequestContext): string {
 }
 
 export function createUploadRoutes(deps: UploadDeps): Route[] {
-  const { store, sessions, oauth, replies } = deps;
+  const { store, quotas, sessions, oauth, replies } = deps;
 
   /** Quota checks before accepting `bytes` of new content (undefined: size not known yet). */
   function checkQuotas(caller: Caller, bytes: number | undefined, sharedDrive: boolean): void {
-    store.checkDailyUpload(caller.user, bytes ?? 0);
-    if (bytes !== undefined && !sharedDrive) store.checkStorage(caller.user, bytes);
+    quotas.checkDailyUpload(caller.user, bytes ?? 0);
+    if (bytes !== undefined && !sharedDrive) quotas.checkStorage(caller.user, bytes);
   }
 
   /** After the whole content arrived: storage check, upload accounting, then create or update. */
   function commit(caller: Caller, md: Metadata, query: URLSearchParams, content: Content, fileId?: string): StoredFile {
     const params = writeParamsOf(query);
     const target = fileId ? store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' }) : undefined;
-    if (!target?.driveId) store.checkStorage(caller.user, content.blob.size);
+    if (!target?.driveId) quotas.checkStorage(caller.user, content.blob.size);
     const file = fileId ? updateFile(store, caller, fileId, md, params, content) : createFile(store, caller, md, params, content);
-    store.countUpload(caller.user, content.blob.size);
+    quotas.countUpload(caller.user, content.blob.size);
     return file;
   }
 
   async function simpleOrMultipart(ctx: RequestContext, fileId?: string): Promise<void> {
     const caller = authenticate(oauth, ctx.req);
     store.requireScope(caller, 'write');
+    // Drive's upload endpoint defaults to a simple (media) upload when uploadType is absent.
     const uploadType = ctx.query.get('uploadType') ?? 'media';
+    if (!UPLOAD_TYPES.includes(uploadType)) {
+      await drain(ctx.body).catch(() => undefined);
+      throw new DriveError(400, `Invalid upload type: ${uploadType}`, 'invalid', { location: 'uploadType', locationType: 'parameter' });
+    }
+    // A create is charged against the user's create rate when it is asked for (for a resumable upload:
+    // when its session opens), before anything else is checked.
+    if (!fileId) quotas.chargeCreate(caller.user);
     if (uploadType === 'resumable') return initiateResumable(ctx, caller, fileId);
     if (fileId) store.find(caller, fileId, { supportsAllDrives: writeParamsOf(ctx.query).supportsAllDrives, access: 'write' });
     replies.checkFileFields(ctx.query.get('fields'));
@@ -78,11 +90,8 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
       const parsed = await parseMultipartRelated(ctx.body, ctx.req.headers['content-type'] ?? '');
       md = metadataObject(parsed.metadata);
       content = { blob: parsed.media, mimeType: parsed.mediaContentType };
-    } else if (uploadType === 'media') {
-      content = { blob: await Blob.fromStream(ctx.body), mimeType: contentTypeOf(ctx) };
     } else {
-      await drain(ctx.body);
-      throw new DriveError(400, `Invalid upload type: ${uploadType}`, 'invalid', { location: 'uploadType', locationType: 'parameter' });
+      content = { blob: await Blob.fromStream(ctx.body), mimeType: contentTypeOf(ctx) };
     }
     const file = commit(caller, md, ctx.query, content, fileId);
     replies.sendFile(ctx, file, caller, ctx.query.get('fields'));
@@ -100,8 +109,12 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
         throw badRequest(`Invalid X-Upload-Content-Length: ${String(lengthHeader)}`, 'invalid');
     }
     let sharedDrive = false;
-    if (fileId) sharedDrive = !!store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' }).driveId;
-    else precheckCreate(store, caller, md, params);
+    if (fileId) {
+      const target = store.find(caller, fileId, { supportsAllDrives: params.supportsAllDrives, access: 'write' });
+      sharedDrive = !!target.driveId;
+      // Refuse a revision that could not be kept forever before its bytes are sent (checked again at the end).
+      if (params.keepRevisionForever && !isWorkspaceType(target.mimeType)) checkKeepForever(store, target);
+    } else precheckCreate(store, caller, md, params);
     checkQuotas(caller, total, sharedDrive);
     const headerType = ctx.req.headers['x-upload-content-type'];
     const contentType =
@@ -137,9 +150,8 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
   }
 
   function sendStatus(ctx: RequestContext, session: UploadSession): void {
-    const range = persistedRangeHeader(session.persisted.size);
-    ctx.res.writeHead(308, { ...(range ? { range } : {}), 'content-length': '0', 'x-guploader-uploadid': session.id });
-    ctx.res.end();
+    const range = persistedRange(session.persisted.size);
+    sendResumeIncomplete(ctx.req, ctx.res, { ...(range ? { range } : {}), 'x-guploader-uploadid': session.id });
   }
 
   function finalize(ctx: RequestContext, session: UploadSession): void {
@@ -203,14 +215,15 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
     const expected = range.kind === 'bytes' ? range.last - range.first + 1 : 0;
     if (received !== expected) throw badRequest(`Invalid request. Expected ${expected} byte(s) in the body, received ${received}.`);
     session.persisted.appendBlob(incoming.build());
+    if (plan.keepUpTo !== undefined && session.persisted.size > plan.keepUpTo) session.persisted.truncate(plan.keepUpTo);
     if (plan.final) return finalize(ctx, session);
     sendStatus(ctx, session);
   }
 
   return [
     {
-      method: 'PUT',
-      path: /^\/upload\/drive\/v3\/files(?:\/(?<fileId>[^/]+))?$/,
+      method: ['PUT', 'POST'],
+      path: SESSION,
       name: 'drive.upload.session',
       when: isSessionPut,
       handle: async (ctx) => {
@@ -220,7 +233,7 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
     },
     {
       method: 'DELETE',
-      path: /^\/upload\/drive\/v3\/files(?:\/(?<fileId>[^/]+))?$/,
+      path: SESSION,
       name: 'drive.upload.cancel',
       when: isSessionPut,
       handle: async (ctx) => {
@@ -233,13 +246,13 @@ export function createUploadRoutes(deps: UploadDeps): Route[] {
     },
     {
       method: 'POST',
-      path: /^\/upload\/drive\/v3\/files$/,
+      path: FILES_UPLOAD,
       name: 'drive.upload.create',
       handle: (ctx) => simpleOrMultipart(ctx),
     },
     {
       method: 'PATCH',
-      path: /^\/upload\/drive\/v3\/files\/(?<fileId>[^/]+)$/,
+      path: FILE_UPLOAD,
       name: 'drive.upload.update',
       handle: (ctx) => simpleOrMultipart(ctx, ctx.params.fileId),
     },

@@ -1,8 +1,9 @@
 /**
  * The Drive emulator's state as JSON for persistence: files, folders, roots and shared drives with their
  * revisions (content by blob reference) and appProperties, users (root id, bytes uploaded today), ids
- * generated or ever used, and the limits (list lag, quotas). Open resumable upload sessions are not part
- * of it. Limits given explicitly as emulator options win over the saved ones on restore.
+ * generated or ever used (with the user each generated id belongs to), and the knobs (list lag, storage
+ * quota). Google's limits (hub limits) and open resumable upload sessions are not part of it. Knobs given
+ * explicitly as emulator options win over the saved ones on restore.
  */
 import type { BlobLookup, BlobRef, BlobRefs } from '../persistence/persistable.js';
 import type { DriveStore, DriveStoreState, StoreLimits, StoredFile, StoredRevision } from './store.js';
@@ -44,11 +45,9 @@ export function restoreDrive(store: DriveStore, data: unknown, blobs: BlobLookup
   });
   const limits: StoreLimits = { listLagMs: snap.limits.listLagMs ?? 0 };
   if (snap.limits.storageQuotaBytes !== undefined) limits.storageQuotaBytes = snap.limits.storageQuotaBytes;
-  if (snap.limits.dailyUploadBytes !== undefined) limits.dailyUploadBytes = snap.limits.dailyUploadBytes;
   for (const [key, value] of Object.entries(explicitLimits)) {
     if (value !== undefined) limits[key as keyof StoreLimits] = value;
   }
   store.limits.listLagMs = limits.listLagMs;
   store.limits.storageQuotaBytes = limits.storageQuotaBytes;
-  store.limits.dailyUploadBytes = limits.dailyUploadBytes;
 }

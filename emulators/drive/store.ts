@@ -1,12 +1,18 @@
 /**
  * Drive's state: users (each with a My Drive root), files and folders with their revisions, shared drives,
- * reserved ids, and what a caller may see. Scope rule: with `drive` (or a read-only full scope) a caller
- * sees every item of its user; with only `drive.file` it sees the items created by the same OAuth client
- * (plus the user's root). Quotas: stored bytes per user and uploaded bytes per user per emulated day.
+ * ids (ids.ts), and what a caller may see. Scope rule: with
+ * `drive` (or a read-only full scope) a caller sees every item of its user; with only `drive.file` it sees
+ * the items created by the same OAuth client (plus the user's root). Items enter, move and leave through
+ * `addItem`, `setParents` and `deleteTree`, which keep the ItemIndex the limits read. Quotas and rates
+ * live in quotas.ts, structural limits in structure.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { Blob } from '../harness/blob.js';
-import { DriveError, fileNotFound, insufficientScopes, storageQuotaExceeded, userRateLimitExceeded } from './errors.js';
+import type { LimitSection } from '../harness/limits.js';
+import { fileNotFound, insufficientScopes } from './errors.js';
+import { DriveIds, type IdsState } from './ids.js';
+import { ItemIndex } from './item-index.js';
+import { GOOGLE_DRIVE_LIMITS, type DriveLimits } from './limits.js';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 const SCOPE = 'https://www.googleapis.com/auth/';
@@ -62,7 +68,10 @@ export interface StoredFile {
 
 export interface UserState {
   rootId: string;
+  /** Bytes uploaded in the current daily-upload window. */
   uploadedToday: number;
+  /** When the current daily-upload window began (hub clock ms); unset until the first upload. */
+  uploadWindowStartMs?: number;
 }
 
 /** Everything a DriveStore holds but its limits, as persistence saves and restores it. */
@@ -70,43 +79,46 @@ export interface DriveStoreState {
   files: StoredFile[];
   users: Array<[string, UserState]>;
   sharedDriveMembers: Array<[string, string[]]>;
-  generatedIds: string[];
+  /** Ids generated and not used yet, with the user who asked for them (a bare id: any user, from older snapshots). */
+  generatedIds: IdsState['generatedIds'];
   usedIds: string[];
 }
 
+/** The emulator's knobs that are not Google limits (persisted with the state). */
 export interface StoreLimits {
   listLagMs: number;
   storageQuotaBytes?: number;
-  dailyUploadBytes?: number;
-}
-
-const ID_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
-
-export function newFileId(): string {
-  return `1${randomBytes(24).toString('base64url')}`;
 }
 
 export function isFolderKind(file: StoredFile): boolean {
   return file.kind !== 'file';
 }
 
+/** A Google Workspace type other than a folder: content uploaded as it is converted, and has no bytes of its own. */
+export function isWorkspaceType(mimeType: string): boolean {
+  return mimeType.startsWith('application/vnd.google-apps.') && mimeType !== FOLDER_MIME;
+}
+
 export class DriveStore {
   readonly files = new Map<string, StoredFile>();
+  readonly index = new ItemIndex();
   private readonly users = new Map<string, UserState>();
   private readonly sharedDriveMembers = new Map<string, Set<string>>();
-  /** Ids handed out by generateIds and not used yet. */
-  private readonly generatedIds = new Set<string>();
-  /** Every id ever taken (a deleted file's id is not reusable). */
-  private readonly usedIds = new Set<string>();
+  /** Ids generated, and ids ever taken. */
+  readonly ids = new DriveIds();
 
-  constructor(readonly limits: StoreLimits) {}
+  constructor(
+    readonly limits: StoreLimits,
+    /** Google's limits as configured (structure.ts and quotas.ts read them). */
+    readonly rules: LimitSection<DriveLimits> = { get: () => GOOGLE_DRIVE_LIMITS },
+  ) {}
 
   clear(): void {
     this.files.clear();
+    this.index.clear();
     this.users.clear();
     this.sharedDriveMembers.clear();
-    this.generatedIds.clear();
-    this.usedIds.clear();
+    this.ids.clear();
   }
 
   /** For persistence: the live objects, not copies. */
@@ -115,19 +127,17 @@ export class DriveStore {
       files: [...this.files.values()],
       users: [...this.users],
       sharedDriveMembers: [...this.sharedDriveMembers].map(([id, members]) => [id, [...members]]),
-      generatedIds: [...this.generatedIds],
-      usedIds: [...this.usedIds],
+      ...this.ids.exportState(),
     };
   }
 
   /** Replaces everything but the limits (persistence restore). */
   importState(state: DriveStoreState): void {
     this.clear();
-    for (const f of state.files) this.files.set(f.id, f);
+    for (const f of state.files) this.addItem(f);
     for (const [user, u] of state.users) this.users.set(user, u);
     for (const [id, members] of state.sharedDriveMembers) this.sharedDriveMembers.set(id, new Set(members));
-    for (const id of state.generatedIds) this.generatedIds.add(id);
-    for (const id of state.usedIds) this.usedIds.add(id);
+    this.ids.importState(state);
   }
 
   now(): string {
@@ -136,16 +146,16 @@ export class DriveStore {
 
   // ---- users, roots, shared drives ----
 
-  private userState(user: string): UserState {
+  /** A user's state (root id, upload counters), created with the user's root on first use. */
+  userState(user: string): UserState {
     let state = this.users.get(user);
     if (!state) {
       const rootId = `0A${randomBytes(12).toString('base64url')}Uk9PVA`;
       state = { rootId, uploadedToday: 0 };
       this.users.set(user, state);
-      this.usedIds.add(rootId);
+      this.ids.markUsed(rootId);
       const t = this.now();
-      this.files.set(
-        rootId,
+      this.addItem(
         this.blankItem({
           id: rootId,
           kind: 'root',
@@ -167,7 +177,7 @@ export class DriveStore {
 
   createSharedDrive(name: string, user: string): string {
     const id = `0A${randomBytes(12).toString('base64url')}Uk9PVA`;
-    this.usedIds.add(id);
+    this.ids.markUsed(id);
     this.sharedDriveMembers.set(id, new Set([user]));
     const item = this.blankItem({
       id,
@@ -180,8 +190,20 @@ export class DriveStore {
       time: this.now(),
     });
     item.driveId = id;
-    this.files.set(id, item);
+    this.addItem(item);
     return id;
+  }
+
+  /** Puts a new item in the store (and its indexes). */
+  addItem(file: StoredFile): void {
+    this.files.set(file.id, file);
+    this.index.add(file);
+  }
+
+  /** Moves an item to other parents. */
+  setParents(file: StoredFile, parents: string[]): void {
+    this.index.move(file, file.parents, parents);
+    file.parents = parents;
   }
 
   blankItem(init: {
@@ -212,44 +234,6 @@ export class DriveStore {
       revisions: [],
       version: 1,
     };
-  }
-
-  // ---- ids ----
-
-  generateIds(count: number): string[] {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const id = newFileId();
-      this.generatedIds.add(id);
-      ids.push(id);
-    }
-    return ids;
-  }
-
-  /**
-   * Takes an id for a new item: a fresh one, or the caller's (generated by generateIds, or any unused id
-   * of a valid shape). An id in use → 409 `fileIdInUse` "A file already exists with the provided ID."
-   * (the reason Drive uses for a taken id; clients should key on the 409); a malformed one → 400
-   * `fileIdNotUsable`.
-   */
-  takeId(requested: unknown): string {
-    if (requested === undefined || requested === null || requested === '') {
-      const id = newFileId();
-      this.usedIds.add(id);
-      return id;
-    }
-    if (typeof requested !== 'string' || !ID_SHAPE.test(requested)) {
-      throw new DriveError(400, 'The provided file ID is not usable.', 'fileIdNotUsable', {
-        location: 'file.id',
-        locationType: 'parameter',
-      });
-    }
-    if (this.usedIds.has(requested)) {
-      throw new DriveError(409, 'A file already exists with the provided ID.', 'fileIdInUse');
-    }
-    this.generatedIds.delete(requested);
-    this.usedIds.add(requested);
-    return requested;
   }
 
   // ---- visibility ----
@@ -309,11 +293,11 @@ export class DriveStore {
     const queue = [id];
     while (queue.length) {
       const parent = queue.shift()!;
-      for (const f of this.files.values()) {
-        if (f.parents.includes(parent)) {
-          out.push(f);
-          queue.push(f.id);
-        }
+      for (const childId of this.index.childIds(parent)) {
+        const f = this.files.get(childId);
+        if (!f) continue;
+        out.push(f);
+        queue.push(f.id);
       }
     }
     return out;
@@ -322,40 +306,6 @@ export class DriveStore {
   /** True when `candidate` is `folderId` or inside it (moving a folder into itself is refused). */
   isWithin(candidateId: string, folderId: string): boolean {
     return candidateId === folderId || this.descendantsOf(folderId).some((f) => f.id === candidateId);
-  }
-
-  // ---- quotas ----
-
-  usage(user: string): { total: number; trash: number } {
-    let total = 0;
-    let trash = 0;
-    for (const f of this.files.values()) {
-      if (f.owner !== user || f.driveId) continue;
-      const bytes = f.revisions.reduce((n, r) => n + r.content.size, 0);
-      total += bytes;
-      if (this.isTrashed(f)) trash += bytes;
-    }
-    return { total, trash };
-  }
-
-  /** Before accepting `bytes` more (upload start with a known length, or completion). */
-  checkStorage(user: string, bytes: number): void {
-    const limit = this.limits.storageQuotaBytes;
-    if (limit !== undefined && this.usage(user).total + bytes > limit) throw storageQuotaExceeded();
-  }
-
-  /**
-   * Daily upload budget: an upload may start while the user is under the limit (and the file alone fits);
-   * uploads in progress complete, as Drive documents for its 750 GB/day limit.
-   */
-  checkDailyUpload(user: string, bytes = 0): void {
-    const limit = this.limits.dailyUploadBytes;
-    if (limit === undefined) return;
-    if (this.userState(user).uploadedToday >= limit || bytes > limit) throw userRateLimitExceeded();
-  }
-
-  countUpload(user: string, bytes: number): void {
-    this.userState(user).uploadedToday += bytes;
   }
 
   // ---- content ----
@@ -379,7 +329,9 @@ export class DriveStore {
   }
 
   deleteTree(file: StoredFile): void {
-    for (const d of this.descendantsOf(file.id)) this.files.delete(d.id);
-    this.files.delete(file.id);
+    for (const d of [...this.descendantsOf(file.id), file]) {
+      this.index.remove(d);
+      this.files.delete(d.id);
+    }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Cloud Storage JSON API emulator: buckets, objects with generations, simple/multipart/resumable uploads,
- * ranged downloads, list, patch, delete, compose, and change notifications (in-process subscribers and
+ * ranged downloads, list, patch, delete, compose, rewrite/copy, and change notifications (in-process subscribers and
  * webhooks via `/_emulator/gcs/notifications`). Faithful enough for `@google-cloud/storage` to work
  * unchanged with `STORAGE_EMULATOR_HOST` or `apiEndpoint` pointing here.
  */
@@ -8,10 +8,12 @@ import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import type { GcsContext } from './context.js';
 import { ChangeNotifier } from './notifications.js';
+import { GOOGLE_GCS_LIMITS, MutationRate, parseGcsLimits } from './limits.js';
 import { GcsStore } from './objects.js';
 import { toResource, type StorageObjectData, type StoredObjectView } from './resource.js';
 import { UploadSessions } from './resumable.js';
 import { bucketRoutes } from './routes-buckets.js';
+import { copyRoutes } from './routes-copy.js';
 import { objectRoutes } from './routes-objects.js';
 import { uploadRoutes } from './routes-upload.js';
 import { restoreGcs, snapshotGcs } from './snapshot.js';
@@ -34,7 +36,12 @@ export interface GcsEmulator extends Persistable {
 export function createGcsEmulator(hub: ControlHub): GcsEmulator {
   let baseUrl = 'http://127.0.0.1';
   const notifier = new ChangeNotifier();
-  const store = new GcsStore((kind, obj) => notifier.emit(kind, toResource(obj, baseUrl)));
+  const limits = hub.limits.register('gcs', GOOGLE_GCS_LIMITS, parseGcsLimits);
+  const mutations = new MutationRate(limits, hub.clock);
+  const store = new GcsStore(
+    (kind, obj) => notifier.emit(kind, toResource(obj, baseUrl)),
+    (bucket, name) => mutations.take(bucket, name),
+  );
   const sessions = new UploadSessions();
   const g: GcsContext = { store, sessions, notifier, baseUrl: () => baseUrl };
 
@@ -51,10 +58,11 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
   hub.onReset(() => {
     store.clear();
     sessions.clear();
+    mutations.clear();
   });
 
   return {
-    routes: [...uploadRoutes(g), ...bucketRoutes(g), ...objectRoutes(g)],
+    routes: [...uploadRoutes(g), ...bucketRoutes(g), ...copyRoutes(g), ...objectRoutes(g)],
     setBaseUrl(url) {
       baseUrl = url.replace(/\/+$/, '');
     },

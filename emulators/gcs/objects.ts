@@ -23,6 +23,8 @@ export interface ObjectHistory {
 }
 
 export type ChangeListener = (kind: 'finalized' | 'deleted', obj: StoredObject) => void;
+/** Called before every mutation of `bucket/name`, once its preconditions hold; throws to refuse it (rate limits). */
+export type MutationGuard = (bucket: string, name: string) => void;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
 
@@ -46,7 +48,10 @@ export class GcsStore {
   private readonly buckets = new Map<string, BucketState>();
   private lastGeneration = 0;
 
-  constructor(private readonly onChange: ChangeListener) {}
+  constructor(
+    private readonly onChange: ChangeListener,
+    private readonly beforeMutation: MutationGuard = () => undefined,
+  ) {}
 
   clear(): void {
     this.buckets.clear();
@@ -124,6 +129,7 @@ export class GcsStore {
     validateObjectName(name);
     const history = b.objects.get(name) ?? { versions: [] };
     assertPreconditions(history.live, preconditions);
+    this.beforeMutation(bucket, name);
     const now = new Date();
     const obj: StoredObject = {
       bucket,
@@ -154,6 +160,7 @@ export class GcsStore {
   patch(bucket: string, name: string, generation: number | undefined, patch: WritableMetadata, p: Preconditions): StoredObject {
     const obj = this.find(bucket, name, generation);
     assertPreconditions(obj, p);
+    this.beforeMutation(bucket, name);
     if (patch.contentType !== undefined) obj.contentType = patch.contentType || 'application/octet-stream';
     for (const key of ['contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
       const v = patch[key];
@@ -176,6 +183,7 @@ export class GcsStore {
     const b = this.bucket(bucket);
     const obj = this.find(bucket, name, generation);
     assertPreconditions(obj, p);
+    this.beforeMutation(bucket, name);
     const history = b.objects.get(name) as ObjectHistory;
     obj.timeDeleted ??= new Date();
     if (generation !== undefined) {

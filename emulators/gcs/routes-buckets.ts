@@ -1,4 +1,7 @@
-/** Bucket routes of the Cloud Storage JSON API emulator: insert (409 on duplicates), get, list, delete. */
+/**
+ * Bucket routes of the Cloud Storage JSON API emulator: insert (409 on duplicates), get, list, delete, and
+ * getStorageLayout (gcloud asks it before `storage mv`; https://cloud.google.com/storage/docs/json_api/v1/buckets/getStorageLayout).
+ */
 import { readJson, sendJson, HttpError, type Route } from '../harness/http.js';
 import { JSON_API, type GcsContext } from './context.js';
 import type { BucketState } from './objects.js';
@@ -53,6 +56,21 @@ export function bucketRoutes(g: GcsContext): Route[] {
       path: new RegExp(`${JSON_API}/b/(?<bucket>[^/]+)/?$`),
       name: 'gcs.buckets.get',
       handle: (ctx) => sendJson(ctx.res, 200, bucketResource(g.store.bucket(ctx.params.bucket ?? ''), g.baseUrl())),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`${JSON_API}/b/(?<bucket>[^/]+)/storageLayout$`),
+      name: 'gcs.buckets.getStorageLayout',
+      handle: (ctx) => {
+        const b = g.store.bucket(ctx.params.bucket ?? '');
+        sendJson(ctx.res, 200, {
+          kind: 'storage#storageLayout',
+          bucket: b.name,
+          location: b.location,
+          locationType: 'multi-region',
+          hierarchicalNamespace: { enabled: false },
+        });
+      },
     },
     {
       method: 'DELETE',

@@ -1,19 +1,25 @@
 /**
- * Upload routes of the Cloud Storage JSON API emulator (`/upload/storage/v1/b/B/o`): `uploadType=media`,
- * `uploadType=multipart` (multipart/related, streamed) and `uploadType=resumable` (POST starts a session,
- * PUTs to the session URI send chunks or query status, DELETE cancels).
+ * Upload routes of the Cloud Storage JSON API emulator (`/upload/storage/v1/b/B/o`, and the
+ * `/resumable/upload/storage/v1/b/B/o` path the discovery document names for resumable uploads and gcloud
+ * uses): `uploadType=media`, `uploadType=multipart` (multipart/related, streamed) and
+ * `uploadType=resumable` (POST starts a session, PUTs or POSTs to the session URI send chunks or query
+ * status, DELETE cancels). https://cloud.google.com/storage/docs/uploading-objects and
+ * https://cloud.google.com/storage/docs/performing-resumable-uploads.
  */
 import { BlobBuilder } from '../harness/blob.js';
-import { HttpError, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
+import { drain, HttpError, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
+import { persistedRange, sendResumeIncomplete } from '../harness/resume-incomplete.js';
 import { parseMultipartRelated } from '../harness/multipart.js';
 import { parseGoogHash, verifyClaimedHashes, type GcsContext } from './context.js';
 import { validateObjectName } from './objects.js';
 import { parseGenerationNumber, preconditionsFromQuery } from './preconditions.js';
-import { parseUploadContentRange, persistedRangeValue } from './ranges.js';
+import { parseUploadContentRange } from './ranges.js';
 import { applyPut, type UploadSession } from './resumable.js';
 import { toResource, writableMetadataOf } from './resource.js';
 
-const UPLOAD_PATH = /^\/upload\/storage\/v1\/b\/(?<bucket>[^/]+)\/o\/?$/;
+/** `resumable/` is the resumable path alias of the discovery document (`mediaUpload.protocols.resumable.path`). */
+const UPLOAD_PATH = /^\/(?:resumable\/)?upload\/storage\/v1\/b\/(?<bucket>[^/]+)\/o\/?$/;
+const UPLOAD_TYPES = ['media', 'multipart', 'resumable'];
 
 const uploadType = (type: string) => (url: URL) => url.searchParams.get('uploadType') === type;
 
@@ -68,7 +74,7 @@ async function startResumable(g: GcsContext, ctx: RequestContext): Promise<void>
     name,
     metadata: meta,
     preconditions,
-    declaredSize: sizeHeader ? parseGenerationNumber(sizeHeader, 'X-Upload-Content-Length') : undefined,
+    total: sizeHeader ? parseGenerationNumber(sizeHeader, 'X-Upload-Content-Length') : undefined,
   });
   const location = new URL(`${g.baseUrl()}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o`);
   location.searchParams.set('uploadType', 'resumable');
@@ -105,15 +111,28 @@ async function putResumable(g: GcsContext, ctx: RequestContext): Promise<void> {
     try {
       finalize(g, ctx, session);
     } catch (err) {
-      // A failed finalization (precondition, hash) ends the session, as in GCS.
-      g.sessions.delete(session.id);
+      // A failed finalization (precondition, hash) ends the session, as in GCS; a rate-limited one (429)
+      // keeps it, and the client's retry of the last request (or a status query) finalizes it.
+      if (!(err instanceof HttpError && err.status === 429)) g.sessions.delete(session.id);
       throw err;
     }
     return;
   }
-  const persisted = persistedRangeValue(outcome.received);
-  ctx.res.writeHead(308, { ...(persisted ? { range: persisted } : {}), 'content-length': 0 });
-  ctx.res.end();
+  const persisted = persistedRange(outcome.received);
+  sendResumeIncomplete(ctx.req, ctx.res, persisted ? { range: persisted } : {});
+}
+
+/** An upload POST without a known `uploadType` (https://cloud.google.com/storage/docs/json_api/v1/objects/insert). */
+async function unknownUploadType(ctx: RequestContext): Promise<void> {
+  await drain(ctx.body).catch(() => undefined);
+  const type = ctx.query.get('uploadType');
+  throw new HttpError(
+    400,
+    type === null
+      ? 'Required parameter: uploadType'
+      : `Invalid value for parameter uploadType: "${type}". Use media, multipart or resumable.`,
+    type === null ? 'required' : 'invalid',
+  );
 }
 
 function cancelResumable(g: GcsContext, ctx: RequestContext): void {
@@ -153,6 +172,13 @@ export function uploadRoutes(g: GcsContext): Route[] {
       name: 'gcs.upload.resumable.cancel',
       when: (url) => url.searchParams.has('upload_id'),
       handle: (ctx) => cancelResumable(g, ctx),
+    },
+    {
+      method: 'POST',
+      path: UPLOAD_PATH,
+      name: 'gcs.upload.invalid',
+      when: (url) => !UPLOAD_TYPES.includes(url.searchParams.get('uploadType') ?? ''),
+      handle: (ctx) => unknownUploadType(ctx),
     },
   ];
 }

@@ -37,6 +37,8 @@ export class HttpError extends Error {
     message: string,
     readonly reason = 'invalid',
     readonly headers: Record<string, string> = {},
+    /** `errors[0].domain` of the reply: `global` for most errors, `usageLimits` for quotas and rate limits. */
+    readonly domain = 'global',
   ) {
     super(message);
   }

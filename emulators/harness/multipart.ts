@@ -20,13 +20,17 @@ export interface MultipartHandlers {
 /** Largest header block / preamble we buffer before giving up (the body is not multipart after all). */
 const MAX_HEADER_BYTES = 64 * 1024;
 
-/** `boundary` parameter of a `multipart/related; boundary=...` content type, or undefined. */
+/**
+ * `boundary` parameter of a `multipart/related; boundary=...` content type, or undefined. Quotes around
+ * the value are removed: RFC 2045's double quotes, and the single quotes Python's apitools writes (gcloud
+ * sends `boundary='===...=='`, which Cloud Storage accepts; see the gcloud contract test).
+ */
 export function boundaryOf(contentType: string): string | undefined {
   const [type, ...params] = contentType.split(';');
   if (!/^\s*multipart\/[a-z0-9.+-]+\s*$/i.test(type ?? '')) return undefined;
   for (const p of params) {
-    const m = /^\s*boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))\s*$/i.exec(p);
-    if (m) return m[1] ?? m[2];
+    const m = /^\s*boundary\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;]+))\s*$/i.exec(p);
+    if (m) return m[1] ?? m[2] ?? m[3];
   }
   return undefined;
 }
@@ -50,12 +54,20 @@ function partialMatchAtEnd(buf: Buffer, pattern: Buffer): number {
   return 0;
 }
 
-type State = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'epilogue';
+type State = 'preamble' | 'afterDelimiter' | 'closing' | 'headers' | 'body' | 'epilogue';
+/** How a delimiter line ends: RFC 2046's CRLF, or a lone LF (Python's email generator, as gcloud sends). */
+type LineEnd = 'crlf' | 'lf';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const DASH = 0x2d;
 
 /**
- * Incremental multipart parser: feed it chunks with `push`, then call `end`. The delimiter is
- * `CRLF--boundary`; the first one may come without the leading CRLF, and lone LFs are tolerated in
- * header blocks.
+ * Incremental multipart parser: feed it chunks with `push`, then call `end`. RFC 2046 makes the CRLF
+ * before `--boundary` part of the delimiter; bodies written with LF-only line ends (gcloud) have a lone LF
+ * there instead. The parser matches `LF--boundary` and decides whether a CR just before it belongs to the
+ * delimiter by how the delimiter line itself ends (CRLF: yes; LF: it is content), so neither kind of body
+ * loses or gains a byte. The first delimiter may open the body without a line break.
  */
 export class MultipartParser {
   private readonly delimiter: Buffer;
@@ -63,14 +75,19 @@ export class MultipartParser {
   /** Bytes not yet consumed (small: header text, or a possible delimiter prefix). */
   private pending: Buffer = Buffer.alloc(0);
   private parts = 0;
+  private partOpen = false;
+  /** The current part's data ended in a CR whose fate depends on the next delimiter line's end. */
+  private heldCR = false;
+  /** Line end of the last delimiter line, for a closing delimiter at the very end of the body. */
+  private lastLineEnd: LineEnd = 'crlf';
 
   constructor(
     boundary: string,
     private readonly handlers: MultipartHandlers,
   ) {
-    this.delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
-    // The first delimiter may sit at the very start of the body, without a leading CRLF.
-    this.pending = Buffer.from('\r\n', 'latin1');
+    this.delimiter = Buffer.from(`\n--${boundary}`, 'latin1');
+    // The first delimiter may sit at the very start of the body, without a line break before it.
+    this.pending = Buffer.from('\n', 'latin1');
   }
 
   get partCount(): number {
@@ -93,9 +110,22 @@ export class MultipartParser {
   }
 
   end(): void {
+    if (this.state === 'closing' && (this.pending.length === 0 || (this.pending.length === 1 && this.pending[0] === CR))) {
+      this.finishPart(this.pending.length ? 'crlf' : this.lastLineEnd);
+      this.state = 'epilogue';
+    }
     if (this.state !== 'epilogue') {
       throw new HttpError(400, 'Multipart body ended before its closing delimiter', 'badRequest');
     }
+  }
+
+  private finishPart(lineEnd: LineEnd): void {
+    this.lastLineEnd = lineEnd;
+    if (!this.partOpen) return;
+    if (this.heldCR && lineEnd === 'lf') this.handlers.onPartData(Buffer.from([CR]));
+    this.heldCR = false;
+    this.partOpen = false;
+    this.handlers.onPartEnd();
   }
 
   /** Consumes what it can of `buf`; returns the unconsumed rest, or undefined when it must wait for more. */
@@ -116,30 +146,43 @@ export class MultipartParser {
           this.pending = buf;
           return undefined;
         }
-        if (buf[0] === 0x2d && buf[1] === 0x2d) {
-          this.state = 'epilogue';
-          return undefined;
+        if (buf[0] === DASH && buf[1] === DASH) {
+          this.state = 'closing';
+          return buf.subarray(2);
         }
-        // Transport padding (spaces/tabs) then CRLF.
-        const eol = buf.indexOf(0x0a);
+        // Transport padding (spaces/tabs), then the line end.
+        const eol = buf.indexOf(LF);
         if (eol < 0) {
           if (buf.length > MAX_HEADER_BYTES) throw new HttpError(400, 'Malformed multipart delimiter', 'badRequest');
           this.pending = buf;
           return undefined;
         }
-        if (!/^[ \t]*\r?$/.test(buf.subarray(0, eol).toString('latin1'))) {
-          throw new HttpError(400, 'Malformed multipart delimiter line', 'badRequest');
-        }
+        const line = buf.subarray(0, eol).toString('latin1');
+        if (!/^[ \t]*\r?$/.test(line)) throw new HttpError(400, 'Malformed multipart delimiter line', 'badRequest');
+        this.finishPart(line.endsWith('\r') ? 'crlf' : 'lf');
         this.state = 'headers';
         return buf.subarray(eol + 1);
       }
+      case 'closing': {
+        // After the closing `--`: its line end (if any) says whether a held CR was part of the delimiter.
+        if (buf[0] === CR && buf.length < 2) {
+          this.pending = buf;
+          return undefined;
+        }
+        this.finishPart(buf[0] === LF ? 'lf' : buf[0] === CR && buf[1] === LF ? 'crlf' : this.lastLineEnd);
+        this.state = 'epilogue';
+        return undefined;
+      }
       case 'headers': {
-        // An empty header block is just CRLF.
+        // An empty header block is just a line end.
         let headerEnd: number;
         let bodyStart: number;
-        if (buf[0] === 0x0d && buf[1] === 0x0a) [headerEnd, bodyStart] = [0, 2];
-        else if (buf[0] === 0x0a) [headerEnd, bodyStart] = [0, 1];
-        else {
+        if (buf[0] === CR && buf[1] === LF) [headerEnd, bodyStart] = [0, 2];
+        else if (buf[0] === LF) [headerEnd, bodyStart] = [0, 1];
+        else if (buf[0] === CR && buf.length < 2) {
+          this.pending = buf;
+          return undefined;
+        } else {
           const crlf = buf.indexOf('\r\n\r\n', 0, 'latin1');
           const lf = buf.indexOf('\n\n', 0, 'latin1');
           if (crlf >= 0 && (lf < 0 || crlf < lf)) [headerEnd, bodyStart] = [crlf, crlf + 4];
@@ -152,18 +195,22 @@ export class MultipartParser {
         }
         const headers = parseHeaderBlock(buf.subarray(0, headerEnd).toString('utf8'));
         this.handlers.onPartStart(headers, this.parts++);
+        this.partOpen = true;
         this.state = 'body';
         return buf.subarray(bodyStart);
       }
       case 'body': {
         const i = buf.indexOf(this.delimiter);
         if (i >= 0) {
-          if (i > 0) this.handlers.onPartData(buf.subarray(0, i));
-          this.handlers.onPartEnd();
+          const cr = i > 0 && buf[i - 1] === CR ? 1 : 0;
+          if (i - cr > 0) this.handlers.onPartData(buf.subarray(0, i - cr));
+          this.heldCR = cr === 1;
           this.state = 'afterDelimiter';
           return buf.subarray(i + this.delimiter.length);
         }
-        const keep = partialMatchAtEnd(buf, this.delimiter);
+        // Hold back a possible delimiter prefix, and a CR just before it (it may belong to the delimiter).
+        let keep = partialMatchAtEnd(buf, this.delimiter);
+        if (buf.length > keep && buf[buf.length - keep - 1] === CR) keep++;
         if (buf.length > keep) this.handlers.onPartData(buf.subarray(0, buf.length - keep));
         // Copy the (tiny) held tail so the big chunk it came from is not pinned twice.
         this.pending = keep ? Buffer.from(buf.subarray(buf.length - keep)) : Buffer.alloc(0);

@@ -5,8 +5,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ManualClock, systemClock, type Clock } from './clock.js';
 import { cutRequestAfter, cutResponseAfter } from './cut.js';
 import { FaultRegistry } from './faults.js';
+import { LimitsRegistry, type LimitsPatch } from './limits.js';
 import { drain, googleError, HttpError, matchRoute, readJson, sendJson, type Route, type ServiceName } from './http.js';
 
 /** A control route, served under `/_emulator/<path>` on every emulator's port. */
@@ -16,21 +18,47 @@ export interface ControlRoute {
   handle: (body: Record<string, unknown>, url: URL) => unknown;
 }
 
-/** State every emulator shares: fault rules, request counters, control routes and reset hooks. */
+export interface ControlHubOptions {
+  /** Overrides of Google's limits, per section (`{ drive: {...}, gcs: {...} }`). */
+  limits?: LimitsPatch;
+  /** The time rate limits read; a ManualClock makes them independent of the machine's speed. */
+  clock?: Clock;
+}
+
+/** State every emulator shares: fault rules, request counters, limits, the clock, control routes and reset hooks. */
 export class ControlHub {
   readonly faults = new FaultRegistry();
+  readonly limits: LimitsRegistry;
+  readonly clock: Clock;
   private counts = new Map<string, number>();
   private readonly resetHooks: Array<() => void> = [];
   private readonly requestDoneHooks: Array<() => void> = [];
   private readonly controlRoutes: ControlRoute[] = [];
 
-  constructor() {
+  constructor(options: ControlHubOptions = {}) {
+    this.limits = new LimitsRegistry(options.limits);
+    this.clock = options.clock ?? systemClock;
     this.addControl({ method: 'POST', path: 'faults', handle: (body) => ({ id: this.faults.add(body as never) }) });
     this.addControl({ method: 'GET', path: 'faults', handle: () => ({ faults: this.faults.list() }) });
     this.addControl({ method: 'DELETE', path: 'faults', handle: () => (this.faults.clear(), {}) });
     this.addControl({ method: 'GET', path: 'counters', handle: () => ({ counters: this.counters() }) });
     this.addControl({ method: 'DELETE', path: 'counters', handle: () => (this.resetCounters(), {}) });
     this.addControl({ method: 'POST', path: 'reset', handle: () => (this.reset(), {}) });
+    this.addControl({ method: 'GET', path: 'limits', handle: () => ({ limits: this.limits.get() }) });
+    this.addControl({ method: 'POST', path: 'limits', handle: (body) => ({ limits: this.limits.set(body) }) });
+    this.addControl({ method: 'DELETE', path: 'limits', handle: () => (this.limits.reset(), { limits: this.limits.get() }) });
+    this.addControl({
+      method: 'POST',
+      path: 'clock',
+      handle: (body) => {
+        if (!(this.clock instanceof ManualClock))
+          throw new Error('the clock is the system clock; start the emulators with a ManualClock to move it');
+        if (typeof body.advanceMs === 'number') this.clock.advance(body.advanceMs);
+        else if (typeof body.nowMs === 'number') this.clock.set(body.nowMs);
+        else throw new Error('body must be {"advanceMs": n} or {"nowMs": n}');
+        return { nowMs: this.clock.now() };
+      },
+    });
   }
 
   count(route: string): void {
@@ -57,10 +85,11 @@ export class ControlHub {
     this.resetHooks.push(hook);
   }
 
-  /** Forgets all state: objects, files, tokens, secrets, faults and counters (seeds are re-applied). */
+  /** Forgets all state: objects, files, tokens, secrets, faults and counters (seeds are re-applied); limits go back to their start values. */
   reset(): void {
     this.faults.clear();
     this.resetCounters();
+    this.limits.reset();
     for (const hook of this.resetHooks) hook();
   }
 
@@ -101,7 +130,7 @@ export interface ServiceServer {
 export type ErrorRenderer = (res: ServerResponse, err: HttpError) => void;
 
 const renderGoogleError: ErrorRenderer = (res, err) =>
-  sendJson(res, err.status, googleError(err.status, err.message, err.reason), err.headers);
+  sendJson(res, err.status, googleError(err.status, err.message, err.reason, err.domain), err.headers);
 
 export async function startServiceServer(opts: {
   service: ServiceName;

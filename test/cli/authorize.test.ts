@@ -12,7 +12,7 @@ import { authorizeCommand } from '../../src/cli/authorize.js';
 import { UsageError } from '../../src/cli/io.js';
 import { parseAuthorizedUser } from '../../src/credentials.js';
 import { FOLDER_MIME_TYPE } from '../../src/drive/query.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { captureIO, driveAs, installedClientJson, secretsClient, TempDir, urlOrExit, versionsOf, type CapturedIO } from './support.js';
 
 const SECRET = 'projects/p/secrets/s';
@@ -25,7 +25,7 @@ let client: { clientId: string; clientSecret: string };
 let clientFile: string;
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   secrets = await secretsClient(emu);
   dir = await TempDir.create();
 });

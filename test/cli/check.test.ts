@@ -9,7 +9,7 @@ import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { checkCommand, formatBytes } from '../../src/cli/check.js';
 import { UsageError } from '../../src/cli/io.js';
 import { FOLDER_MIME_TYPE } from '../../src/drive/query.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { captureIO, driveAs, secretsClient, type CapturedIO } from './support.js';
 
 const SECRET = 'projects/p/secrets/s';
@@ -22,7 +22,7 @@ let refreshToken: string;
 let folderId: string;
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   secrets = await secretsClient(emu);
 });
 after(async () => {

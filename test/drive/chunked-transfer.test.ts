@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { OAuth2Client } from 'google-auth-library';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { classifyFailure, SessionGoneError } from '../../src/errors.js';
 import { withRetry } from '../../src/retry.js';
 import { querySessionStatus, startUploadSession, type AuthHeaders } from '../../src/drive/resumable-session.js';
@@ -53,7 +53,7 @@ describe('sendToSession against the Drive emulator', () => {
     });
 
   before(async () => {
-    emulators = await startEmulators();
+    emulators = await startEmulators({ limits: RATE_LIMITS_OFF });
   });
   beforeEach(() => {
     emulators.hub.reset();

@@ -6,7 +6,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { classifyFailure, DriveHttpError, SessionGoneError } from '../../src/errors.js';
 import {
   assertChunkSize,
@@ -67,7 +67,7 @@ describe('resumable upload protocol against the Drive emulator', () => {
   let baseUrl: string;
 
   before(async () => {
-    emulators = await startEmulators();
+    emulators = await startEmulators({ limits: RATE_LIMITS_OFF });
     baseUrl = emulators.env.DRIVE_EMULATOR_HOST;
   });
   beforeEach(() => {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { bearer, body, driveClient, md5Hex, otherClient, SCOPE_DRIVE, testBytes, type DriveClient } from './drive/helpers.js';
 
 const KiB = 1024;
@@ -18,7 +18,7 @@ let c: DriveClient;
 let auth: Record<string, string>;
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   c = driveClient(emu);
   auth = await bearer(c);
 });
@@ -103,12 +103,15 @@ describe('resumable sessions', () => {
     t.diagnostic(`64 MiB upload ${((64 * 1000) / upMs).toFixed(0)} MiB/s, download ${((64 * 1000) / downMs).toFixed(0)} MiB/s`);
   });
 
-  test('a non-final chunk that is not a multiple of 256 KiB is 400; the session stays usable', async () => {
+  test('a non-final chunk under 256 KiB is 400 (Google’s message); the session stays usable', async () => {
     const bytes = testBytes(G + 10, 2);
     const session = await initiate({ query: 'fields=size,md5Checksum' });
-    const bad = await put(session, bytes.subarray(0, G + 1), 0, '*');
+    const bad = await put(session, bytes.subarray(0, 1000), 0, '*');
     assert.equal(bad.status, 400);
-    assert.match(String(((await json(bad)).error as { message: string }).message), /multiple of 262144/);
+    assert.match(
+      String(((await json(bad)).error as { message: string }).message),
+      /required to be equal or greater than 262144, except for the final request .* contained 1000 bytes/,
+    );
     const status = await probe(session);
     assert.equal(status.status, 308);
     assert.equal(status.headers.get('range'), null, 'no Range header while nothing is persisted');
@@ -116,6 +119,16 @@ describe('resumable sessions', () => {
     const done = await put(session, bytes.subarray(G), G, bytes.length);
     assert.equal(done.status, 200);
     assert.deepEqual(await json(done), { size: String(G + 10), md5Checksum: md5Hex(bytes) });
+  });
+
+  test('a non-final chunk off the 256 KiB multiple is kept up to its last whole 256 KiB; the Range says so', async () => {
+    const bytes = testBytes(3 * G + 10, 12);
+    const session = await initiate({ query: 'fields=size,md5Checksum' });
+    const first = await put(session, bytes.subarray(0, G + 1000), 0, '*');
+    assert.equal(first.status, 308);
+    assert.equal(first.headers.get('range'), `bytes=0-${G - 1}`);
+    const done = await put(session, bytes.subarray(G), G, bytes.length);
+    assert.deepEqual(await json(done), { size: String(bytes.length), md5Checksum: md5Hex(bytes) });
   });
 
   test('interrupted PUT: the probe reports the offset rounded down to 256 KiB; finishing from there is byte-exact', async () => {
@@ -241,7 +254,7 @@ describe('resumable sessions', () => {
 describe('session lifetime (sessionTtlMs)', () => {
   let short: Emulators;
   before(async () => {
-    short = await startEmulators({ drive: { sessionTtlMs: 150 } });
+    short = await startEmulators({ limits: RATE_LIMITS_OFF, drive: { sessionTtlMs: 150 } });
   });
   after(async () => {
     await short?.stop();

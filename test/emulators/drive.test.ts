@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import {
   bearer,
   driveClient,
@@ -30,7 +30,7 @@ let emu: Emulators;
 let c: DriveClient;
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   c = driveClient(emu);
 });
 after(async () => {

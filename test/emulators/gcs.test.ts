@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, Storage, type Bucket } from '@google-cloud/storage';
 import type { StorageObjectData } from '../../emulators/gcs/index.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { collect, crc32cBase64, md5Base64, pseudoRandomBytes } from './gcs/support.js';
 
 const KiB = 1024;
@@ -37,7 +37,7 @@ async function assertApiError(promise: Promise<unknown>, code: number): Promise<
 }
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test' });
   [bucket] = await storage.createBucket('contract-bucket');
   tmp = mkdtempSync(join(tmpdir(), 'gcs-emu-'));

@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientAuthentication, OAuth2Client, UserRefreshClient } from 'google-auth-library';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 
 const DRIVE = 'https://www.googleapis.com/auth/drive';
 const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
@@ -71,7 +71,7 @@ async function oauthFailure(p: Promise<unknown>): Promise<{ status: number; erro
 }
 
 before(async () => {
-  emu = await startEmulators();
+  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
   base = emu.env.OAUTH_EMULATOR_HOST;
 });
 after(async () => {

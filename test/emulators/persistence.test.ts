@@ -15,7 +15,7 @@ import { Storage } from '@google-cloud/storage';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { drive } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
-import { startEmulators, type Emulators, type Seed } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators, type Seed } from '../../emulators/index.js';
 import { driveClient, FOLDER, md5Hex, reasonOf, rejection, testBytes, type DriveClient } from './drive/helpers.js';
 
 const KiB = 1024;
@@ -33,7 +33,7 @@ after(async () => {
 });
 
 async function start(dir: string): Promise<Emulators> {
-  const emu = await startEmulators({ dataDir: dir, saveDelayMs: 50 });
+  const emu = await startEmulators({ limits: RATE_LIMITS_OFF, dataDir: dir, saveDelayMs: 50 });
   running.push(emu);
   return emu;
 }
@@ -242,7 +242,7 @@ describe('persistence across a restart', () => {
       assert.equal(blobFiles(dataDir).length, 3, 'gen2/rev2, rev1 and "third"');
 
       // The directory is locked while in use.
-      await assert.rejects(startEmulators({ dataDir }), /already used by emulators running in this process/);
+      await assert.rejects(startEmulators({ limits: RATE_LIMITS_OFF, dataDir }), /already used by emulators running in this process/);
     }));
 
   test('without stop(): the debounced save after a request already holds it (crash safety)', () =>

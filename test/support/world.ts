@@ -2,12 +2,14 @@
  * A complete little world for end-to-end tests of the product: the four emulators, a source bucket, a
  * state bucket, a Drive root folder owned by the seeded user, and the authorized-user secret — plus the
  * product environment pointing at all of it (seeded by sandbox/seed.ts, as `npm start` does). Tests drive
- * the real function through functions-framework.
+ * the real function through functions-framework. Google's rate limits (Drive's create rate and daily
+ * upload bytes, Cloud Storage's per-object mutation rate) are off so verdicts never depend on timing; a
+ * test about one turns it on through `world.emulators.hub.limits.set(...)`. Structural limits stay on.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import type { drive_v3 } from '@googleapis/drive';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Clock, type EmulatorLimits, type Emulators } from '../../emulators/index.js';
 import { seedEmulators } from '../../sandbox/seed.js';
 
 export interface World {
@@ -23,8 +25,19 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function createWorld(extraEnv: Record<string, string> = {}): Promise<World> {
-  const emulators = await startEmulators();
+export interface WorldOptions {
+  /** Limits on top of RATE_LIMITS_OFF (they also survive `hub.reset()`), e.g. `{ drive: { folderChildren: 50 } }`. */
+  limits?: EmulatorLimits;
+  /** The clock the emulators' rate limits read (a ManualClock for tests of a rate limit). */
+  clock?: Clock;
+}
+
+export async function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
+  const limits: EmulatorLimits = {};
+  for (const section of new Set([...Object.keys(RATE_LIMITS_OFF), ...Object.keys(options.limits ?? {})])) {
+    limits[section] = { ...(RATE_LIMITS_OFF as EmulatorLimits)[section], ...options.limits?.[section] };
+  }
+  const emulators = await startEmulators({ limits, clock: options.clock });
   const storage = new Storage({ apiEndpoint: emulators.env.STORAGE_EMULATOR_HOST, projectId: 'test' });
   const sourceBucket = 'source-bucket';
   const stateBucket = 'state-bucket';

@@ -46,10 +46,25 @@ describe('planChunk', () => {
   const range = (first: number, last: number, total?: number): ContentRange =>
     total === undefined ? { kind: 'bytes', first, last } : { kind: 'bytes', first, last, total };
   const ok: Array<[string, number, number | undefined, ContentRange, number, ChunkPlan]> = [
-    ['first chunk, total unknown', 0, undefined, range(0, G - 1), G, { action: 'write', skip: 0, final: false }],
+    ['first chunk, total unknown', 0, undefined, range(0, G - 1), G, { action: 'write', skip: 0, final: false, keepUpTo: G }],
+    [
+      'non-final chunk off the 256 KiB multiple: kept up to its last whole block',
+      0,
+      undefined,
+      range(0, G),
+      G + 1,
+      { action: 'write', skip: 0, final: false, keepUpTo: G },
+    ],
     ['final chunk of unknown total', G, undefined, range(G, G + 9, G + 10), 10, { action: 'write', skip: 0, final: true, total: G + 10 }],
     ['whole small file', 0, undefined, range(0, 9, 10), 10, { action: 'write', skip: 0, final: true, total: 10 }],
-    ['overlap: resend from 0 after 1 chunk persisted', G, 3 * G, range(0, 2 * G - 1), 2 * G, { action: 'write', skip: G, final: false }],
+    [
+      'overlap: resend from 0 after 1 chunk persisted',
+      G,
+      3 * G,
+      range(0, 2 * G - 1),
+      2 * G,
+      { action: 'write', skip: G, final: false, keepUpTo: 2 * G },
+    ],
     ['chunk entirely persisted already', 2 * G, undefined, range(0, G - 1), G, { action: 'status' }],
     ['probe', G, undefined, { kind: 'probe' }, 0, { action: 'status' }],
     ['probe with total = persisted finalizes', G, undefined, { kind: 'probe', total: G }, 0, { action: 'finalize', total: G }],
@@ -61,8 +76,14 @@ describe('planChunk', () => {
     test(name, () => assert.deepEqual(planChunk(persisted, known, r, len), expected));
   }
   const bad: Array<[string, number, number | undefined, ContentRange, number, RegExp]> = [
-    ['non-final chunk not a multiple of 256 KiB', 0, undefined, range(0, G), G + 1, /multiple of 262144/],
-    ['non-final chunk smaller than 256 KiB', 0, 10 * G, range(0, 99), 100, /multiple of 262144/],
+    [
+      'non-final chunk smaller than 256 KiB',
+      0,
+      10 * G,
+      range(0, 99),
+      100,
+      /Invalid request\. The number of bytes uploaded is required to be equal or greater than 262144, except for the final request \(it's recommended to be the exact multiple of 262144\)\. The received request contained 100 bytes, which does not meet this requirement\.$/,
+    ],
     [
       'offset beyond persisted',
       0,

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { CRC32C } from '@google-cloud/storage';
 import { createGcsEmulator, type GcsEmulator } from '../../../emulators/gcs/index.js';
 import { ControlHub, startServiceServer } from '../../../emulators/harness/server.js';
+import { RATE_LIMITS_OFF } from '../../../emulators/limits.js';
 
 /** Deterministic pseudo-random bytes (xorshift32 over 32-bit words). */
 export function pseudoRandomBytes(size: number, seed: number): Buffer {
@@ -39,7 +40,7 @@ export async function collect(stream: Readable): Promise<Buffer> {
 
 /**
  * Starts only the Cloud Storage emulator on the shared harness (same server code as `startEmulators()`),
- * for benchmarks and tests that must not depend on the other emulators.
+ * for benchmarks and tests that must not depend on the other emulators. Rate limits are off.
  */
 export async function startGcsEmulatorOnly(): Promise<{
   hub: ControlHub;
@@ -47,7 +48,7 @@ export async function startGcsEmulatorOnly(): Promise<{
   env: { STORAGE_EMULATOR_HOST: string };
   stop(): Promise<void>;
 }> {
-  const hub = new ControlHub();
+  const hub = new ControlHub({ limits: RATE_LIMITS_OFF });
   const gcs = createGcsEmulator(hub);
   const server = await startServiceServer({ service: 'gcs', routes: gcs.routes, hub, renderError: gcs.renderError });
   gcs.setBaseUrl(server.url);

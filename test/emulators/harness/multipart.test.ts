@@ -47,6 +47,9 @@ describe('boundaryOf', () => {
   const cases: Array<[string, string | undefined]> = [
     ['multipart/related; boundary=abc', 'abc'],
     ['multipart/related; boundary="a b:c"', 'a b:c'],
+    // Python's email package via apitools (gcloud) quotes with single quotes: boundary=%r.
+    ["multipart/related; boundary='===============4396227276823449832=='", '===============4396227276823449832=='],
+    ["multipart/related; boundary=''", ''],
     ['Multipart/Related;Boundary=xyz; type=application/json', 'xyz'],
     ['multipart/related; charset=utf-8; boundary=0d8f-11', '0d8f-11'],
     ['multipart/related', undefined],
@@ -114,6 +117,55 @@ describe('parseMultipartRelated', () => {
     assert.deepEqual(out.metadata, { a: 1 });
     assert.equal(out.mediaContentType, 'text/csv');
     assert.equal(out.media.toBuffer().toString(), 'x,y');
+  });
+
+  /** A body as gcloud (apitools + Python's email generator) writes it: LF-only line ends, a single-quoted boundary. */
+  function gcloudBody(b: string, media: Buffer): Buffer {
+    return Buffer.concat([
+      Buffer.from(`--${b}\nContent-Type: application/json\nMIME-Version: 1.0\n\n{"bucket": "bk", "name": "x"}\n`),
+      Buffer.from(`--${b}\nContent-Type: text/plain\nMIME-Version: 1.0\nContent-Transfer-Encoding: binary\n\n`),
+      media,
+      Buffer.from(`\n--${b}--\n`),
+    ]);
+  }
+
+  const lfEndings: Array<[string, Buffer]> = [
+    ['text ending in LF', Buffer.from('hello\n')],
+    ['content ending in CR (not part of an LF delimiter)', Buffer.from('abc\r')],
+    ['content ending in CRLF', Buffer.from('abc\r\n')],
+    ['empty content', Buffer.alloc(0)],
+    ['a lone CR', Buffer.from('\r')],
+    ['binary with delimiter-like bytes', Buffer.concat([prng(5000, 3), Buffer.from('\n--=====\r')])],
+  ];
+  for (const [label, media] of lfEndings) {
+    for (const [chunking, sizes] of [
+      ['one chunk', [1 << 30]],
+      ['1-byte chunks', [1]],
+      ['3-byte chunks', [3]],
+    ] as const) {
+      test(`gcloud's LF-only body, single-quoted boundary: ${label}, ${chunking}`, async () => {
+        const b = '===============0009427196958379023==';
+        const out = await parseMultipartRelated(chunked(gcloudBody(b, media), [...sizes]), `multipart/related; boundary='${b}'`);
+        assert.deepEqual(out.metadata, { bucket: 'bk', name: 'x' });
+        assert.equal(out.mediaContentType, 'text/plain');
+        assert.deepEqual(out.media.toBuffer(), media);
+      });
+    }
+  }
+
+  test('CRLF body whose content ends in CR keeps it; a closing delimiter without a line end is fine', async () => {
+    const media = Buffer.from('ends in CR\r');
+    const out = await parseMultipartRelated(Readable.from([gaxiosBody(boundary, meta, 'text/plain', media)]), type);
+    assert.deepEqual(out.media.toBuffer(), media);
+  });
+
+  test('double-quoted boundary with characters a token cannot hold', async () => {
+    const b = 'a b:c?';
+    const out = await parseMultipartRelated(
+      Readable.from([gaxiosBody(b, meta, 'text/plain', Buffer.from('q'))]),
+      `multipart/related; boundary="${b}"`,
+    );
+    assert.equal(out.media.toBuffer().toString(), 'q');
   });
 
   const errors: Array<[string, string, string]> = [

@@ -80,12 +80,13 @@ describe('oauth snapshot', () => {
 });
 
 describe('drive snapshot', () => {
-  test('roots, shared drives, ids, counters and limits round-trip; explicit options win', () => {
+  test('roots, shared drives, ids (with their user), upload counters and knobs round-trip; explicit options win', () => {
     const store = new DriveStore({ listLagMs: 250, storageQuotaBytes: 1000 });
     const root = store.rootFolderId('u@example.com');
     const shared = store.createSharedDrive('Team', 'u@example.com');
-    const [generated] = store.generateIds(1);
-    store.countUpload('u@example.com', 42);
+    const [generated] = store.ids.generate(1, 'u@example.com');
+    const [other] = store.ids.generate(1, 'u@example.com');
+    Object.assign(store.userState('u@example.com'), { uploadedToday: 42, uploadWindowStartMs: 1000 });
     const { refs, lookup } = blobTable();
     const saved = viaJson(snapshotDrive(store, refs));
 
@@ -93,12 +94,20 @@ describe('drive snapshot', () => {
     restoreDrive(restored, saved, lookup, {});
     assert.equal(restored.rootFolderId('u@example.com'), root);
     assert.ok(restored.isSharedDriveMember(shared, 'u@example.com'));
-    assert.deepEqual(restored.limits, { listLagMs: 250, storageQuotaBytes: 1000, dailyUploadBytes: undefined });
+    assert.deepEqual(restored.limits, { listLagMs: 250, storageQuotaBytes: 1000 });
+    assert.deepEqual(restored.userState('u@example.com'), { rootId: root, uploadedToday: 42, uploadWindowStartMs: 1000 });
     assert.deepEqual(viaJson(snapshotDrive(restored, blobTable().refs)), saved);
-    assert.equal(restored.takeId(generated), generated);
-    assert.throws(() => restored.takeId(root), { status: 409 });
+    assert.throws(() => restored.ids.take(other, 'someone-else@example.com'), { status: 400 });
+    assert.equal(restored.ids.take(generated, 'u@example.com'), generated);
+    assert.throws(() => restored.ids.take(root), { status: 409 });
 
-    restoreDrive(restored, saved, lookup, { listLagMs: 0, dailyUploadBytes: 7 });
-    assert.deepEqual(restored.limits, { listLagMs: 0, storageQuotaBytes: 1000, dailyUploadBytes: 7 });
+    restoreDrive(restored, saved, lookup, { listLagMs: 0, storageQuotaBytes: 7 });
+    assert.deepEqual(restored.limits, { listLagMs: 0, storageQuotaBytes: 7 });
+  });
+
+  test('a snapshot from before ids had users: its generated ids are any user’s', () => {
+    const store = new DriveStore({ listLagMs: 0 });
+    store.importState({ files: [], users: [], sharedDriveMembers: [], generatedIds: ['1abcdefghijklmnop'], usedIds: [] });
+    assert.equal(store.ids.take('1abcdefghijklmnop', 'anyone@example.com'), '1abcdefghijklmnop');
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * Sending a Drive revision's bytes (`files.get` and `revisions.get` with `alt=media`): the whole content,
+ * or one `Range`, or 416; and the 403 Drive answers for content it cannot download (folders, Google
+ * Workspace documents: https://developers.google.com/workspace/drive/api/guides/handle-errors#fileNotDownloadable).
+ */
+import { pipeline } from 'node:stream/promises';
+import type { RequestContext } from '../harness/http.js';
+import { resolveRange } from './byte-range.js';
+import { DriveError } from './errors.js';
+import type { StoredRevision } from './store.js';
+
+export function notDownloadable(): DriveError {
+  return new DriveError(
+    403,
+    'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+    'fileNotDownloadable',
+    {
+      location: 'alt',
+      locationType: 'parameter',
+    },
+  );
+}
+
+export async function sendContent(ctx: RequestContext, revision: StoredRevision): Promise<void> {
+  const blob = revision.content;
+  const range = resolveRange(ctx.req.headers.range, blob.size);
+  if (range.kind === 'unsatisfiable') {
+    throw new DriveError(
+      416,
+      'Request range not satisfiable',
+      'requestedRangeNotSatisfiable',
+      {},
+      { 'content-range': `bytes */${blob.size}` },
+    );
+  }
+  const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, blob.size];
+  const headers: Record<string, string | number> = {
+    'content-type': revision.mimeType,
+    'accept-ranges': 'bytes',
+    'content-length': end - start,
+  };
+  if (status === 206) headers['content-range'] = `bytes ${start}-${end - 1}/${blob.size}`;
+  ctx.res.writeHead(status, headers);
+  await pipeline(blob.stream(start, end), ctx.res).catch(() => undefined);
+}
