@@ -143,9 +143,10 @@ export class Dispatcher {
     const duplicate = this.duplicates.probability > 0 && this.random() < this.duplicates.probability ? this.duplicates.mode : undefined;
 
     const send = (isCopy: boolean): Promise<DeliveryOutcome> => {
-      const entry = this.record(queue, task, attempt, isCopy, now);
+      const sentAt = this.clock.now();
+      const entry = this.record(queue, task, attempt, isCopy, sentAt);
       let timer: Timer | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = this.clock.at(now + task.dispatchDeadlineMs, resolve)));
+      const deadline = new Promise<void>((resolve) => (timer = this.clock.at(sentAt + task.dispatchDeadlineMs, resolve)));
       return this.deliverer.send(task, headers, deadline).then((outcome) => {
         timer?.cancel();
         entry.status = outcome.status;
@@ -155,8 +156,9 @@ export class Dispatcher {
       });
     };
     const work = (async () => {
+      const original = send(false);
       const copy = duplicate === 'concurrent' ? send(true) : undefined;
-      const outcome = await send(false);
+      const outcome = await original;
       if (generation !== this.generation) return;
       this.finish(queue, task, outcome);
       if (duplicate) queue.counters.duplicates++;

@@ -2,7 +2,8 @@
  * The emulator's queues and tasks as Cloud Tasks' REST surface returns them (proto3 JSON: zero values
  * left out, enums as names or numbers), and a queue's statistics. v2beta3 queues also carry `type`,
  * `taskTtl`, `tombstoneTtl` and, only when the read mask asks for it, `stats`
- * (https://cloud.google.com/tasks/docs/reference/rest/v2beta3/projects.locations.queues#QueueStats).
+ * (https://cloud.google.com/tasks/docs/reference/rest/v2beta3/projects.locations.queues#QueueStats); a
+ * read mask selects top-level fields (ours always adds the name, which Google does not document).
  * A task's `createTime` is truncated to the second and its body shown only in the FULL view
  * (https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks#View).
  */

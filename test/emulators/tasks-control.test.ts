@@ -169,6 +169,16 @@ describe('faults and duplicates', () => {
     emu.tasks.setDuplicates({ probability: 1, mode: 'concurrent' });
     await addTask(queue, 'z');
     assert.equal(target.hitsOf('z').length, 2);
+    assert.deepEqual(
+      emu.tasks
+        .dispatches({ queue })
+        .slice(4)
+        .map((d) => [d.duplicate, d.status]),
+      [
+        [false, 200],
+        [true, 200],
+      ],
+    );
     assert.equal(emu.tasks.stats()[0]?.counters.duplicates, 3);
     assert.equal((await control(base, 'POST', 'tasks/duplicates', { probability: 2 })).status, 400);
   });
