@@ -1,5 +1,5 @@
 /**
- * `npm run emulators`: starts the four emulators on loopback, prints the environment lines to export
+ * `npm run emulators`: starts the five emulators on loopback, prints the environment lines to export
  * (`NAME=value`), then stays in the foreground until interrupted. With `--data-dir DIR` (created if
  * missing) all state, including the seeded OAuth client and refresh token, is kept in DIR between runs.
  *
@@ -17,13 +17,13 @@ async function main(): Promise<void> {
     },
   });
   const base = values['port-base'] ? Number(values['port-base']) : undefined;
-  if (base !== undefined && (!Number.isInteger(base) || base < 1024 || base > 65531)) {
-    throw new Error('--port-base must be an integer between 1024 and 65531');
+  if (base !== undefined && (!Number.isInteger(base) || base < 1024 || base > 65530)) {
+    throw new Error('--port-base must be an integer between 1024 and 65530');
   }
   if (values['data-dir'] === '') throw new Error('--data-dir needs a directory');
   const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
   const emulators = await startEmulators({
-    ports: base ? { gcs: base, drive: base + 1, oauth: base + 2, secrets: base + 3 } : undefined,
+    ports: base ? { gcs: base, drive: base + 1, oauth: base + 2, secrets: base + 3, tasks: base + 4 } : undefined,
     dataDir,
     onSaveError: (err) => console.error(`# emulators: saving state to ${dataDir} failed: ${err.message}`),
   });

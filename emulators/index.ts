@@ -1,6 +1,6 @@
 /**
- * Starts the four emulators (Cloud Storage, Drive, OAuth 2.0, Secret Manager) in this process, each on its
- * own loopback port, sharing one control hub (faults, counters, limits, clock, reset). Tests call
+ * Starts the five emulators (Cloud Storage, Drive, OAuth 2.0, Secret Manager, Cloud Tasks) in this process,
+ * each on its own loopback port, sharing one control hub (faults, counters, limits, clock, reset). Tests call
  * `startEmulators()`; `npm run emulators` wraps it in a CLI. With `dataDir`, state survives restarts (see
  * persistence.ts). Google's limits apply by default (limits.ts); `limits` changes them from the start.
  */
@@ -12,13 +12,16 @@ import { createGcsEmulator, type GcsEmulator } from './gcs/index.js';
 import { createDriveEmulator, type DriveEmulator, type DriveEmulatorOptions } from './drive/index.js';
 import { createOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/index.js';
 import { createSecretsEmulator, type SecretsEmulator } from './secrets/index.js';
+import { createTasksEmulator, type TasksEmulator, type TasksEmulatorOptions } from './tasks/index.js';
 import { StatePersistence } from './persistence.js';
 
 export interface StartOptions {
   /** Fixed ports (default: any free port). */
-  ports?: Partial<Record<'gcs' | 'drive' | 'oauth' | 'secrets', number>>;
+  ports?: Partial<Record<'gcs' | 'drive' | 'oauth' | 'secrets' | 'tasks', number>>;
   oauth?: OAuthEmulatorOptions;
   drive?: DriveEmulatorOptions;
+  /** Cloud Tasks: an injected clock (tests), randomness. */
+  tasks?: TasksEmulatorOptions;
   /**
    * Keep all state in this directory (created if missing): loaded at start, saved shortly after every
    * request and on `stop()`. Open resumable upload sessions, faults, counters and webhooks are not kept.
@@ -50,6 +53,7 @@ export interface Emulators {
   drive: DriveEmulator;
   oauth: OAuthEmulator;
   secrets: SecretsEmulator;
+  tasks: TasksEmulator;
   seed: Seed;
   /** `STORAGE_EMULATOR_HOST` etc., base URLs like `http://127.0.0.1:PORT`. */
   env: {
@@ -57,6 +61,7 @@ export interface Emulators {
     DRIVE_EMULATOR_HOST: string;
     OAUTH_EMULATOR_HOST: string;
     SECRET_MANAGER_EMULATOR_HOST: string;
+    CLOUD_TASKS_EMULATOR_HOST: string;
   };
   /** The state directory, when persistent. */
   dataDir?: string;
@@ -72,10 +77,11 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
   const drive = createDriveEmulator(hub, oauth, options.drive);
   const gcs = createGcsEmulator(hub);
   const secrets = createSecretsEmulator(hub);
+  const tasks = createTasksEmulator(hub, options.tasks);
   const persistence = options.dataDir
     ? await StatePersistence.open(
         options.dataDir,
-        { gcs, drive, oauth, secrets },
+        { gcs, drive, oauth, secrets, tasks },
         { saveDelayMs: options.saveDelayMs, onError: options.onSaveError },
       )
     : undefined;
@@ -91,6 +97,7 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
       ['drive', drive],
       ['oauth', oauth],
       ['secrets', secrets],
+      ['tasks', tasks],
     ] as const) {
       servers.push(
         await startServiceServer({
@@ -103,11 +110,18 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
       );
     }
   } catch (err) {
+    tasks.close();
     await Promise.all(servers.map((s) => s.close()));
     await persistence?.close();
     throw err;
   }
-  const [gcsServer, driveServer, oauthServer, secretsServer] = servers as [ServiceServer, ServiceServer, ServiceServer, ServiceServer];
+  const [gcsServer, driveServer, oauthServer, secretsServer, tasksServer] = servers as [
+    ServiceServer,
+    ServiceServer,
+    ServiceServer,
+    ServiceServer,
+    ServiceServer,
+  ];
   oauth.setBaseUrl(oauthServer.url);
   drive.setBaseUrl(driveServer.url);
   gcs.setBaseUrl(gcsServer.url);
@@ -118,18 +132,21 @@ export async function startEmulators(options: StartOptions = {}): Promise<Emulat
     drive,
     oauth,
     secrets,
+    tasks,
     seed: oauth.seed,
     env: {
       STORAGE_EMULATOR_HOST: gcsServer.url,
       DRIVE_EMULATOR_HOST: driveServer.url,
       OAUTH_EMULATOR_HOST: oauthServer.url,
       SECRET_MANAGER_EMULATOR_HOST: secretsServer.url,
+      CLOUD_TASKS_EMULATOR_HOST: tasksServer.url,
     },
     dataDir: options.dataDir,
     save: async () => {
       await persistence?.save();
     },
     stop: async () => {
+      tasks.close();
       await Promise.all(servers.map((s) => s.close()));
       await persistence?.close();
     },

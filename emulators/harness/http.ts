@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 
-export type ServiceName = 'gcs' | 'drive' | 'oauth' | 'secrets';
+export type ServiceName = 'gcs' | 'drive' | 'oauth' | 'secrets' | 'tasks';
 
 export interface RequestContext {
   req: IncomingMessage;

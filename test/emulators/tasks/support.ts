@@ -1,0 +1,132 @@
+/**
+ * Helpers of the Cloud Tasks emulator's contract tests: `@google-cloud/tasks` clients (v2, and v2beta3 for
+ * queue stats) constructed as the product must construct them against `CLOUD_TASKS_EMULATOR_HOST`, a
+ * local HTTP target that records every request and answers from a script, and gax error capture.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import type * as Tasks from '@google-cloud/tasks' with { 'resolution-mode': 'import' };
+import { OAuth2Client } from 'google-auth-library';
+
+/**
+ * `@google-cloud/tasks` 7 is `"type": "module"` with a CommonJS build, but its typings are only `.d.ts`:
+ * TypeScript (module Node16) treats them as ESM and refuses a CommonJS `import` (TS1479). So: the types
+ * through `resolution-mode: import`, the CommonJS build through `require`, as the product will have to.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { v2, v2beta3 } = require('@google-cloud/tasks') as typeof Tasks;
+export type TasksClient = Tasks.v2.CloudTasksClient;
+export type TasksBetaClient = Tasks.v2beta3.CloudTasksClient;
+
+export const LOCATION = 'projects/emu-project/locations/europe-west1';
+export const queueName = (id: string) => `${LOCATION}/queues/${id}`;
+
+/**
+ * REST fallback against `http://127.0.0.1:PORT` with a static access token, so no Application Default
+ * Credentials lookup ever happens. Against Google: `new v2.CloudTasksClient()` (gRPC, ADC).
+ */
+export function emulatorClientOptions(baseUrl: string) {
+  const url = new URL(baseUrl);
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
+  return { fallback: true as const, apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', authClient };
+}
+
+export function tasksClient(baseUrl: string): TasksClient {
+  return new v2.CloudTasksClient(emulatorClientOptions(baseUrl));
+}
+
+export function tasksBetaClient(baseUrl: string): TasksBetaClient {
+  return new v2beta3.CloudTasksClient(emulatorClientOptions(baseUrl));
+}
+
+export async function rpcFailure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code?: number; message: string };
+    assert.equal(typeof e.code, 'number', `expected a gax error with a code, got: ${e.message}`);
+    return { code: e.code as number, message: e.message };
+  }
+  assert.fail('expected the call to fail');
+}
+
+export interface Hit {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/** A local worker: records requests; `answer` decides each reply (default 200), possibly later. */
+export class Target {
+  readonly hits: Hit[] = [];
+  answer: (hit: Hit) => Answer | Promise<Answer> = () => ({ status: 200 });
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const hit: Hit = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+        this.hits.push(hit);
+        void Promise.resolve(this.answer(hit)).then(({ status, headers }) => {
+          res.writeHead(status, headers);
+          res.end();
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The requests for one task (by `X-CloudTasks-TaskName`). */
+  hitsOf(taskId: string): Hit[] {
+    return this.hits.filter((h) => h.headers['x-cloudtasks-taskname'] === taskId);
+  }
+
+  /** Waits (on progress, not on time) until `n` requests have arrived. */
+  async waitForHits(n: number): Promise<void> {
+    const started = Date.now();
+    while (this.hits.length < n) {
+      if (Date.now() - started > 60_000) throw new Error(`only ${this.hits.length} of ${n} requests arrived`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  reset(): void {
+    this.hits.length = 0;
+    this.answer = () => ({ status: 200 });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+}
+
+/** A control API call over HTTP. */
+export async function control(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${base}/_emulator/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
