@@ -5,9 +5,9 @@
  * where nothing is left to do. Goal: Drive list calls ≤ ⌈5000/1000⌉ + one per new folder, and no
  * per-object Drive lookup. Run: `npx tsx bench/reconcile-economy.ts` (about a minute).
  */
-import { createLogger } from '../src/logs.js';
-import { buildRuntime } from '../src/runtime.js';
-import { createDeadline } from '../src/time-budget.js';
+import { createLogger } from '../src/core/logs.js';
+import { buildRuntime } from '../src/runtime/runtime.js';
+import { createDeadline } from '../src/core/time-budget.js';
 import { reconcileBucket } from '../src/reconcile/reconcile.js';
 import { createWorld } from '../test/support/world.js';
 

@@ -41,7 +41,7 @@ export function parseBannerVariables(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) out[m[1] as string] = m[2] as string;
+    if (m) out[m[1]] = m[2];
   }
   return out;
 }

@@ -30,8 +30,8 @@ export function parseOutcomeLine(line: string, source: FunctionSource, at: Date)
     return undefined;
   }
   if (entry.event !== 'objectOutcome') return undefined;
-  const text = (k: string): string | undefined => (typeof entry[k] === 'string' ? (entry[k] as string) : undefined);
-  const num = (k: string): number | undefined => (typeof entry[k] === 'number' ? (entry[k] as number) : undefined);
+  const text = (k: string): string | undefined => (typeof entry[k] === 'string' ? entry[k] : undefined);
+  const num = (k: string): number | undefined => (typeof entry[k] === 'number' ? entry[k] : undefined);
   const outcome = text('outcome');
   const bucket = text('bucket');
   const name = text('name');
@@ -49,7 +49,7 @@ export function parseOutcomeLine(line: string, source: FunctionSource, at: Date)
     outcome,
     bucket,
     name,
-    generation: text('generation') ?? String(entry.generation ?? ''),
+    generation: text('generation') ?? num('generation')?.toString() ?? '',
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
   };
 }

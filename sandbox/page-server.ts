@@ -86,7 +86,7 @@ async function handle(options: PageServerOptions, req: IncomingMessage, res: Ser
     return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await options.model(), null, 2));
   const file = /^\/files\/([^/]+)$/.exec(url.pathname);
   if (file) {
-    const download = options.download(decodeURIComponent(file[1] as string));
+    const download = options.download(decodeURIComponent(file[1]));
     if (!download) return send(res, 404, 'text/plain; charset=utf-8', 'no such file (or it is a folder)');
     res.writeHead(200, {
       'content-type': download.mimeType,

@@ -1,12 +1,12 @@
 /**
  * The deployed entry module: registers the two function targets with functions-framework and nothing
- * else. Config and clients are built on the first invocation (see runtime.ts), not at import.
+ * else. Config and clients are built on the first invocation (see src/runtime/runtime.ts), not at import.
  */
 import * as functions from '@google-cloud/functions-framework';
 import { EVENT_ENTRY_POINT, HTTP_ENTRY_POINT } from './entry-points.js';
-import { lazyRuntime } from './runtime.js';
-import { handleStorageEvent } from './event-handler.js';
-import { handleHttp } from './http-handler.js';
+import { lazyRuntime } from './runtime/runtime.js';
+import { handleStorageEvent } from './backup/01-handle-event.js';
+import { handleHttp } from './http/handler.js';
 
 const runtime = lazyRuntime();
 

@@ -32,13 +32,13 @@ before(async () => {
   Object.assign(process.env, world.env);
   logCapture = captureLogLines();
   // The product PUTs chunks with the global fetch: record what it sends (bytes, not just requests).
-  globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     const range = new Headers(init?.headers).get('content-range');
     const match = range && /^bytes (\d+)-(\d+)\/\d+$/.exec(range);
     if (init?.method === 'PUT' && url.includes('upload_id=') && match) chunkRanges.push([Number(match[1]), Number(match[2])]);
     return realFetch(input, init);
-  }) as typeof fetch;
+  };
   fn = await startInProcess('backupOnFinalize');
 });
 
@@ -61,8 +61,8 @@ async function upload(name: string, content: Buffer): Promise<ObjectData> {
 function assertOneByteExactBackup(name: string, content: Buffer): void {
   const files = world.emulators.drive.listAll().filter((f) => !f.trashed && f.appProperties['gdb.object'] === name);
   assert.equal(files.length, 1, `exactly one Drive file for ${name}`);
-  assert.equal(Number(files[0]!.size ?? 0), content.length);
-  assert.equal(files[0]!.md5Checksum, md5Hex(content), 'byte-exact');
+  assert.equal(Number(files[0].size ?? 0), content.length);
+  assert.equal(files[0].md5Checksum, md5Hex(content), 'byte-exact');
 }
 
 /** Every chunk PUT to the Drive sessions: each request counts, status probes included. */
@@ -107,8 +107,8 @@ describe('checkpoint and resume of a large upload', () => {
       assert.equal(c.total, SIZE);
     }
     const offsets = checkpoints.map((c) => c.offset ?? -1);
-    for (let i = 1; i < offsets.length; i++) assert.ok(offsets[i]! > offsets[i - 1]!, `progress between checkpoints: ${offsets.join(',')}`);
-    assert.ok(offsets[0]! > 0, 'the first invocation made progress');
+    for (let i = 1; i < offsets.length; i++) assert.ok(offsets[i] > offsets[i - 1], `progress between checkpoints: ${offsets.join(',')}`);
+    assert.ok(offsets[0] > 0, 'the first invocation made progress');
 
     assertOneByteExactBackup(name, content);
     // Each chunk starts where the previous one ended: nothing re-sent, nothing skipped.
@@ -135,17 +135,17 @@ describe('checkpoint and resume of a large upload', () => {
     const latency = slowChunks(100);
     world.emulators.hub.resetCounters();
     try {
-      const firstDelivery = deliverStorageEvent(doomed!.url, data, { id: 'killed-event' }).catch((err: Error) => err);
+      const firstDelivery = deliverStorageEvent(doomed.url, data, { id: 'killed-event' }).catch((err: Error) => err);
       const started = Date.now();
       while (sessionPuts() < 5 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
       const putsBeforeKill = sessionPuts();
       assert.ok(putsBeforeKill >= 5, `chunks were being sent before the kill (${putsBeforeKill})`);
-      process.kill(doomed!.pid, 'SIGKILL');
+      process.kill(doomed.pid, 'SIGKILL');
       assert.ok((await firstDelivery) instanceof Error, 'the killed invocation never answered');
 
       [survivor] = await startInstances('backupOnFinalize', 1, env, (line) => childLogs.push(line));
       const resumed = Date.now();
-      const statuses = await deliverUntilAcked(survivor!.url, data, 80, 'killed-event');
+      const statuses = await deliverUntilAcked(survivor.url, data, 80, 'killed-event');
       const resumeMs = Date.now() - resumed;
       assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
       // Measured, for the record: most of it is waiting for the dead invocation's lease.

@@ -40,7 +40,7 @@ test('100 objects × 3 concurrent deliveries × 4 instances → 100 files, one f
   await Promise.all(
     objects.flatMap(({ data }, i) =>
       [0, 1, 2].map(async (copy) => {
-        const instance = instances[(i + copy) % instances.length]!;
+        const instance = instances[(i + copy) % instances.length];
         const statuses = await deliverUntilAcked(instance.url, data, 30, `event-${i}`);
         assert.ok((statuses.at(-1) ?? 0) < 300, `event ${i} copy ${copy} was never acknowledged: ${statuses.join(',')}`);
       }),
@@ -55,7 +55,7 @@ test('100 objects × 3 concurrent deliveries × 4 instances → 100 files, one f
   for (const { data, content } of objects) {
     const matches = files.filter((f) => f.appProperties['gdb.object'] === data.name);
     assert.equal(matches.length, 1, data.name);
-    assert.equal(matches[0]!.md5Checksum, md5Hex(content));
+    assert.equal(matches[0].md5Checksum, md5Hex(content));
   }
   const counters = world.emulators.hub.counters();
   const uploads = Object.entries(counters)

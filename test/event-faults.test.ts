@@ -53,9 +53,9 @@ async function uploadCopy(name: string): Promise<ObjectData> {
 function assertOneByteExactBackup(name: string): void {
   const files = world.emulators.drive.listAll().filter((f) => !f.trashed && f.appProperties['gdb.object'] === name);
   assert.equal(files.length, 1, `exactly one Drive file for ${name}, got ${files.length}`);
-  assert.equal(Number(files[0]!.size ?? 0), SIZE);
-  assert.equal(files[0]!.md5Checksum, contentMd5, 'byte-exact');
-  const stored = world.emulators.drive.readContent(files[0]!.id);
+  assert.equal(Number(files[0].size ?? 0), SIZE);
+  assert.equal(files[0].md5Checksum, contentMd5, 'byte-exact');
+  const stored = world.emulators.drive.readContent(files[0].id);
   assert.ok(stored, 'Drive holds content');
   assert.equal(stored.size, SIZE);
 }
@@ -221,8 +221,8 @@ describe('fault matrix during a 64 MiB upload', () => {
       assert.equal(first, 500, 'the first delivery fails so Eventarc retries');
       const errors = parsedSince(from).filter((l) => l.severity === 'ERROR');
       assert.equal(errors.length, 1, JSON.stringify(errors));
-      assert.equal(errors[0]!.event, c.event);
-      assert.match(errors[0]!.message, c.says);
+      assert.equal(errors[0].event, c.event);
+      assert.match(errors[0].message, c.says);
       assert.equal(world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name).length, 0, 'nothing uploaded');
 
       assert.equal(await deliverStorageEvent(fn.url, data, { id: eventId }), 204, 'redelivery succeeds');
@@ -240,8 +240,8 @@ describe('fault matrix during a 64 MiB upload', () => {
     assert.equal(await deliverStorageEvent(fn.url, data, { id: 'revoked' }), 500);
     const errors = parsedSince(from).filter((l) => l.severity === 'ERROR');
     assert.equal(errors.length, 1, JSON.stringify(errors));
-    assert.equal(errors[0]!.event, 'reauthorizeRequired');
-    assert.match(errors[0]!.message, /authorize/);
+    assert.equal(errors[0].event, 'reauthorizeRequired');
+    assert.match(errors[0].message, /authorize/);
 
     const refreshToken = oauth.issueRefreshToken({ clientId: seed.clientId, user: 'user@example.com', scopes: DRIVE_SCOPES });
     secrets.addVersion(

@@ -63,7 +63,7 @@ describe('backupOnFinalize', () => {
       assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
       const files = backupsOf(c.name);
       assert.equal(files.length, 1, `exactly one Drive file for ${c.name}`);
-      const file = files[0]!;
+      const file = files[0];
       assert.equal(file.md5Checksum, md5Hex(content));
       assert.equal(Number(file.size ?? 0), c.size);
       assert.deepEqual(drivePath(world, file.id), c.name.split('/'));
@@ -90,11 +90,11 @@ describe('backupOnFinalize', () => {
     assert.equal(await deliverStorageEvent(fn.url, second), 204);
     const files = backupsOf('rev/doc.txt');
     assert.equal(files.length, 1);
-    assert.equal(files[0]!.revisions, 2);
-    assert.equal(files[0]!.md5Checksum, md5Hex(Buffer.from('version two, longer')));
+    assert.equal(files[0].revisions, 2);
+    assert.equal(files[0].md5Checksum, md5Hex(Buffer.from('version two, longer')));
     // The older generation's event arriving late changes nothing.
     assert.equal(await deliverStorageEvent(fn.url, first), 204);
-    assert.equal(backupsOf('rev/doc.txt')[0]!.revisions, 2);
+    assert.equal(backupsOf('rev/doc.txt')[0].revisions, 2);
   });
 
   // A small object's claim keeps its lease until it runs out (LEASE_SEC, one request saved per object),
@@ -104,14 +104,14 @@ describe('backupOnFinalize', () => {
       const name = `deleted-in-drive/${size}.bin`;
       const first = await upload(name, testBytes(size, 'one'));
       assert.equal(await deliverStorageEvent(fn.url, first), 204);
-      await world.drive.files.delete({ fileId: backupsOf(name)[0]!.id });
+      await world.drive.files.delete({ fileId: backupsOf(name)[0].id });
       const content = testBytes(size, 'two');
       const second = await upload(name, content);
       assert.equal(await deliverStorageEvent(fn.url, second), 204);
       const files = backupsOf(name);
       assert.equal(files.length, 1);
-      assert.equal(files[0]!.md5Checksum, md5Hex(content));
-      assert.equal(files[0]!.appProperties['gdb.generation'], String(second.generation));
+      assert.equal(files[0].md5Checksum, md5Hex(content));
+      assert.equal(files[0].appProperties['gdb.generation'], String(second.generation));
     });
   }
 
@@ -142,7 +142,7 @@ describe('backupOnFinalize', () => {
     assert.equal(await deliverStorageEvent(fn.url, old), 204);
     const outcome = logLines()
       .slice(before)
-      .map((l) => JSON.parse(l))
+      .map((l) => JSON.parse(l) as { outcome?: string })
       .find((l) => l.outcome);
     assert.equal(outcome?.outcome, 'skipped');
   });
@@ -188,7 +188,7 @@ describe('backupOnFinalize', () => {
       assert.ok(res.status >= 200 && res.status < 300, `acknowledged, got ${res.status}`);
       const errors = logLines()
         .slice(before)
-        .filter((l) => JSON.parse(l).severity === 'ERROR');
+        .filter((l) => (JSON.parse(l) as { severity: string }).severity === 'ERROR');
       assert.equal(errors.length, 1, errors.join('\n'));
     });
   }

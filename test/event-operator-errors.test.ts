@@ -36,9 +36,9 @@ for (const c of cases) {
     const data = await pool.write(`operator/${c.label.replace(/\W+/g, '-')}.txt`, 'content');
     const status = await deliverStorageEvent(url, data);
     assert.equal(status, 500, 'the event is retried, not acknowledged');
-    const errors = lines.filter((l) => l.startsWith('{') && JSON.parse(l).severity === 'ERROR');
+    const errors = lines.filter((l) => l.startsWith('{') && (JSON.parse(l) as { severity: string }).severity === 'ERROR');
     assert.equal(errors.length, 1, `one ERROR line, got:\n${lines.join('\n')}`);
-    assert.match(errors[0]!, c.expect);
+    assert.match(errors[0], c.expect);
     assert.ok(!lines.some((l) => l.includes(world.emulators.seed.refreshToken)));
   });
 }

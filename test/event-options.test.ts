@@ -54,8 +54,8 @@ test('ON_NEW_GENERATION=skip: the first backup stays, later generations are skip
   assert.equal(await deliverStorageEvent(url, second), 204);
   const files = liveBackups('skip/doc.txt');
   assert.equal(files.length, 1);
-  assert.equal(files[0]!.appProperties['gdb.generation'], first.generation);
-  assert.equal(files[0]!.revisions, 1);
+  assert.equal(files[0].appProperties['gdb.generation'], first.generation);
+  assert.equal(files[0].revisions, 1);
 });
 
 test('KEEP_REVISIONS_FOREVER and DELETE_MODE=trash: revisions kept, a deleted object trashes its backup', async () => {
@@ -65,7 +65,7 @@ test('KEEP_REVISIONS_FOREVER and DELETE_MODE=trash: revisions kept, a deleted ob
   const second = await write('trash/doc.txt', 'two');
   assert.equal(await deliverStorageEvent(url, second), 204);
   const [file] = liveBackups('trash/doc.txt');
-  const revisions = await world.drive.revisions.list({ fileId: file!.id, fields: 'revisions(id,keepForever)' });
+  const revisions = await world.drive.revisions.list({ fileId: file.id, fields: 'revisions(id,keepForever)' });
   assert.equal(revisions.data.revisions?.length, 2);
   assert.ok(revisions.data.revisions?.at(-1)?.keepForever, 'the new revision is kept forever');
 
@@ -77,7 +77,7 @@ test('KEEP_REVISIONS_FOREVER and DELETE_MODE=trash: revisions kept, a deleted ob
   assert.equal(await deliverStorageEvent(url, second, { type: 'google.cloud.storage.object.v1.deleted' }), 204);
   assert.equal(liveBackups('trash/doc.txt').length, 0);
   assert.ok(
-    world.emulators.drive.listAll().some((f) => f.id === file!.id && f.trashed),
+    world.emulators.drive.listAll().some((f) => f.id === file.id && f.trashed),
     'in the trash, not deleted',
   );
 });

@@ -39,14 +39,14 @@ test('DELETE_MODE=trash: an object re-created after its delete gets a live backu
   assert.equal(await deliverStorageEvent(url, second), 204);
   const files = live('recover/again.txt');
   assert.equal(files.length, 1);
-  assert.equal(files[0]!.md5Checksum, md5Hex(content));
+  assert.equal(files[0].md5Checksum, md5Hex(content));
 });
 
 test('a backup deleted in Drive: the next (large) generation becomes a new file', async () => {
   const url = await instance();
   const first = await write('recover/big.bin', testBytes(1000, 'small first'));
   assert.equal(await deliverStorageEvent(url, first), 204);
-  await world.drive.files.delete({ fileId: live('recover/big.bin')[0]!.id });
+  await world.drive.files.delete({ fileId: live('recover/big.bin')[0].id });
   await sleep(2_100); // the small upload's claim lease (LEASE_SEC=2)
   const content = testBytes(5 * MiB + 1, 'large second');
   const second = await write('recover/big.bin', content);
@@ -54,7 +54,7 @@ test('a backup deleted in Drive: the next (large) generation becomes a new file'
   assert.equal(statuses.at(-1), 204, statuses.join(','));
   const files = live('recover/big.bin');
   assert.equal(files.length, 1);
-  assert.equal(files[0]!.md5Checksum, md5Hex(content));
+  assert.equal(files[0].md5Checksum, md5Hex(content));
 });
 
 test('a backup folder trashed in Drive is replaced by a new folder (on an instance that looks it up)', async () => {
@@ -67,7 +67,7 @@ test('a backup folder trashed in Drive is replaced by a new folder (on an instan
   const two = await write('trashed-folder/two.txt', Buffer.from('two'));
   assert.equal(await deliverStorageEvent(fresh, two), 204);
   const [file] = live('trashed-folder/two.txt');
-  const parent = world.emulators.drive.listAll().find((f) => f.id === file!.parents[0])!;
+  const parent = world.emulators.drive.listAll().find((f) => f.id === file.parents[0])!;
   assert.equal(parent.name, 'trashed-folder');
   assert.equal(parent.trashed, false);
   assert.notEqual(parent.id, folder.id);
@@ -94,5 +94,5 @@ test('the state bucket failing during lease renewal stops the upload cleanly; re
   assert.equal(statuses.at(-1), 204, statuses.join(','));
   const files = live('recover/renewal.bin');
   assert.equal(files.length, 1);
-  assert.equal(files[0]!.md5Checksum, md5Hex(content));
+  assert.equal(files[0].md5Checksum, md5Hex(content));
 });

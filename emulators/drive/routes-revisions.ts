@@ -23,7 +23,7 @@ import { checkKeepForever } from './structure.js';
 
 export interface RevisionRouteDeps {
   store: DriveStore;
-  caller(ctx: RequestContext, access: 'read' | 'write'): Caller;
+  caller: (ctx: RequestContext, access: 'read' | 'write') => Caller;
 }
 
 const REVISIONS = /^\/drive\/v3\/files\/(?<fileId>[^/]+)\/revisions$/;

@@ -15,7 +15,7 @@ export const PRECONDITION_FAILED_MESSAGE = 'At least one of the pre-conditions y
 
 const NAMES = ['ifGenerationMatch', 'ifGenerationNotMatch', 'ifMetagenerationMatch', 'ifMetagenerationNotMatch'] as const;
 
-/** Reads the four precondition query parameters (with an optional prefix, e.g. `ifSource`). 400 on non-integers. */
+/** Reads the four precondition query parameters of a request. 400 on non-integers. */
 export function preconditionsFromQuery(query: URLSearchParams): Preconditions {
   const out: Preconditions = {};
   for (const name of NAMES) {

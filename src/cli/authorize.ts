@@ -12,13 +12,15 @@
  * a failure in 4 says which folder was made. The refresh token is never printed, logged or written to disk.
  */
 import { readFile } from 'node:fs/promises';
-import { createDrive, createSecretManager, createUserOAuthClient, oauthEndpoints } from '../clients.js';
-import type { AuthorizedUser } from '../credentials.js';
+import { createSecretManager, createUserOAuthClient, oauthEndpoints } from '../auth/clients.js';
+import type { AuthorizedUser } from '../auth/credentials.js';
+import { readEmulatorHosts } from '../config/config.js';
+import { driveClientFor } from '../drive/client.js';
+import { createDriveGateway, type DriveGateway } from '../drive/gateway.js';
 import { AUTHORIZE_USAGE, parseAuthorizeOptions, type AuthorizeOptions } from './authorize-options.js';
 import { CodeExchangeError, exchangeCode } from './code-exchange.js';
 import { buildConsentUrl, DRIVE_SCOPE, newPkceVerifier, newState } from './consent-url.js';
 import { describeAccount, DriveAccountError, findOrCreateFolder, verifyFolder, type DriveFolder } from './drive-account.js';
-import { emulatorHostsFromEnv } from './emulator-hosts.js';
 import { missingScope, NO_REFRESH_TOKEN, TESTING_STATUS_WARNING } from './explanations.js';
 import type { CliCommand, CliIO } from './io.js';
 import { ConsentError, startLoopback } from './loopback.js';
@@ -42,7 +44,7 @@ const EXPLAINED = [AuthorizeFailure, OAuthClientFileError, ConsentError, CodeExc
 export const authorizeCommand: CliCommand = (io) => runAuthorize(io, defaultDeps);
 
 export async function runAuthorize(plainIO: CliIO, deps: AuthorizeDeps): Promise<number> {
-  const options = parseAuthorizeOptions(plainIO.argv);
+  const options = parseAuthorizeOptions(plainIO);
   if (options.help) {
     plainIO.stdout(AUTHORIZE_USAGE);
     return 0;
@@ -59,7 +61,7 @@ export async function runAuthorize(plainIO: CliIO, deps: AuthorizeDeps): Promise
 }
 
 async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: AuthorizeDeps): Promise<void> {
-  const config = { emulators: emulatorHostsFromEnv(io.env) };
+  const config = { emulators: readEmulatorHosts(io.env) };
   const client = await readClientFile(options.clientSecretsPath, deps);
   io.protect(client.clientSecret);
   if (client.kind === 'web' && options.port === 0) {
@@ -83,12 +85,13 @@ async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: Autho
     refresh_token: tokens.refreshToken,
   };
   // The Drive calls refresh an access token from the new refresh token: proof that it works before it is stored.
-  const drive = await createDrive(config, await createUserOAuthClient(config, user));
+  const driveClient = driveClientFor(config, createUserOAuthClient(config, user));
+  const drive = createDriveGateway({ connect: () => Promise.resolve(driveClient) });
   const account = await describeAccount(drive);
   if (account.email) io.stdout(`Authorized as ${account.email}.\n`);
   const folder = await resolveFolder(io, options, drive);
 
-  const secrets = await createSecretManager(config);
+  const secrets = createSecretManager(config);
   let version: string;
   try {
     version = await addTokenVersion(secrets, options.secret, JSON.stringify(user));
@@ -167,7 +170,7 @@ function registeredForm(client: OAuthClientInfo, redirectUri: string): string {
 async function resolveFolder(
   io: RedactingIO,
   options: AuthorizeOptions,
-  drive: Awaited<ReturnType<typeof createDrive>>,
+  drive: DriveGateway,
 ): Promise<DriveFolder | (DriveFolder & { created: boolean })> {
   if (options.folderId !== undefined) {
     const folder = await verifyFolder(drive, options.folderId);

@@ -1,89 +1,57 @@
 /**
  * `gcs-drive-backup backup gs://BUCKET/NAME [--generation G]`: back up one object now, with the same
- * configuration variables as the function (from the environment, or the flags below), Application Default
- * Credentials for Cloud Storage and Secret Manager. Also home of the small command-line helpers the
- * `reconcile` command shares (flag parsing, the runtime with flag overrides, the quiet logger).
+ * configuration as the function (from the environment, or the flags of the settings), Application
+ * Default Credentials for Cloud Storage and Secret Manager.
  */
 import { randomUUID } from 'node:crypto';
-import { isNotFound } from '../errors.js';
-import { normaliseInt64 } from '../event.js';
+import { backupAndLog } from '../backup/02-backup-and-log.js';
+import { isNotFound } from '../core/error-shapes.js';
+import { parseGsUrl } from '../core/names.js';
+import { normaliseInt64 } from '../core/object-ref.js';
+import { createDeadline } from '../core/time-budget.js';
 import { objectMetadata } from '../gcs/source.js';
-import { createLogger, projectFromEnv } from '../logs.js';
-import { buildRuntime, type Runtime } from '../runtime.js';
-import { createDeadline } from '../time-budget.js';
-import { parseGsUrl } from '../http/validate.js';
-import { backupAndLog } from '../backup-and-log.js';
+import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
-/** Flags every command that builds a runtime accepts, and the variables they set. */
-const CONFIG_FLAGS = { 'drive-folder-id': 'DRIVE_FOLDER_ID', 'token-secret': 'TOKEN_SECRET', 'state-bucket': 'STATE_BUCKET' } as const;
-export const CONFIG_FLAG_USAGE = '[--drive-folder-id ID] [--token-secret projects/P/secrets/S] [--state-bucket B] [--verbose]';
-const USAGE = `usage: gcs-drive-backup backup gs://BUCKET/NAME [--generation G] ${CONFIG_FLAG_USAGE}`;
+const GENERATION: CommandOption<string> = {
+  flag: 'generation',
+  parse: (text) => {
+    const generation = normaliseInt64(text);
+    return generation !== undefined && generation !== '0'
+      ? { ok: true, value: generation }
+      : { ok: false, problem: `must be a positive integer, got "${text}"` };
+  },
+  example: '1700000000000001',
+  placeholder: 'G',
+  help: 'the generation to back up (default: the live one)',
+};
 
-export interface CommandLine {
-  positionals: string[];
-  flags: Record<string, string | true>;
-}
-
-/** `--name value`, `--name=value` and boolean `--name`; anything not in `known` is a usage error. */
-export function parseCommandLine(argv: readonly string[], known: Record<string, 'string' | 'boolean'>, usage: string): CommandLine {
-  const all: Record<string, 'string' | 'boolean'> = { ...known, verbose: 'boolean' };
-  for (const flag of Object.keys(CONFIG_FLAGS)) all[flag] = 'string';
-  const out: CommandLine = { positionals: [], flags: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) {
-      out.positionals.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const kind = all[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}\n${usage}`);
-    if (kind === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value\n${usage}`);
-      out.flags[name] = true;
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value\n${usage}`);
-    out.flags[name] = value;
-  }
-  return out;
-}
-
-/** The function's runtime for a command: env plus flag overrides; only warnings and errors are printed (all with --verbose). */
-export async function runtimeForCommand(io: CliIO, flags: CommandLine['flags']): Promise<Runtime> {
-  const env: NodeJS.ProcessEnv = { ...io.env };
-  for (const [flag, variable] of Object.entries(CONFIG_FLAGS)) {
-    const value = flags[flag];
-    if (typeof value === 'string') env[variable] = value;
-  }
-  const verbose = flags.verbose === true;
-  const logger = createLogger({
-    project: projectFromEnv(env),
-    write: (line) => {
-      if (verbose || /^\{"severity":"(WARNING|ERROR)"/.test(line)) io.stderr(`${line}\n`);
-    },
-  });
-  return buildRuntime(env, logger);
-}
+const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof VERBOSE }> = {
+  name: 'backup',
+  synopsis: 'gs://BUCKET/NAME [--generation G] [--verbose] [settings]',
+  about: 'Backs up one object now, configured as the function is: by the environment, or the settings below as flags.',
+  options: { generation: GENERATION, verbose: VERBOSE },
+  settings: true,
+};
 
 export async function backupCommand(io: CliIO): Promise<number> {
-  const { positionals, flags } = parseCommandLine(io.argv, { generation: 'string' }, USAGE);
-  if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET/NAME\n${USAGE}`);
-  const target = parseGsUrl(positionals[0] as string, true);
-  if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${USAGE}`);
-  let generation: string | undefined;
-  if (flags.generation !== undefined) {
-    generation = normaliseInt64(flags.generation);
-    if (generation === undefined || generation === '0') throw new UsageError(`--generation must be a positive integer\n${USAGE}`);
+  const { values, positionals, settings, help } = parseCommandLine(io, SPEC);
+  if (help) {
+    io.stdout(usageOf(SPEC));
+    return 0;
   }
+  const usage = usageOf(SPEC);
+  if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET/NAME\n${usage}`);
+  const target = parseGsUrl(positionals[0], true);
+  if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
   const { bucket, name } = target.value;
-  const runtime = await runtimeForCommand(io, flags);
+  const generation = values.generation;
+  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
 
   let ref;
   try {
-    ref = await objectMetadata(runtime.storage, bucket, name, generation);
+    ref = await objectMetadata(runtime.source, { bucket, name, generation });
   } catch (err) {
     if (!isNotFound(err)) throw err;
     io.stderr(`gs://${bucket}/${name}${generation ? `#${generation}` : ''} not found\n`);
@@ -103,12 +71,13 @@ export async function backupCommand(io: CliIO): Promise<number> {
       io.stdout(`${result.outcome} ${where}${file}${detail}\n`);
       return 0;
     }
-    if (result.verdict.log === 'checkpoint') {
-      io.stdout(`${result.verdict.reason}\n`);
+    const { failure } = result;
+    if (failure.kind === 'checkpoint') {
+      io.stdout(`${failure.reason}\n`);
       continue;
     }
-    const action = 'action' in result.verdict && result.verdict.action ? `\naction: ${result.verdict.action}` : '';
-    io.stderr(`failed ${where}: ${result.verdict.reason}${action}\n`);
+    const action = 'action' in failure && failure.action ? `\naction: ${failure.action}` : '';
+    io.stderr(`failed ${where}: ${failure.reason}${action}\n`);
     return 1;
   }
 }

@@ -5,23 +5,35 @@
  * Exit codes: 0 fine, 3 re-authorize needed (token revoked or expired, OAuth client gone, stored value
  * unusable, Drive scope missing), 1 anything else, 2 usage. Tokens are never printed.
  */
-import { createDrive, createSecretManager, createUserOAuthClient } from '../clients.js';
-import { parseAuthorizedUser, SecretPayloadError, type AuthorizedUser } from '../credentials.js';
-import { oauthErrorOf, redact } from '../errors.js';
+import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
+import { parseAuthorizedUser, SecretPayloadError, type AuthorizedUser } from '../auth/credentials.js';
+import { readEmulatorHosts, type ClientConfig } from '../config/config.js';
+import { SETTINGS } from '../config/settings.js';
+import { oauthErrorOf, redact } from '../core/error-shapes.js';
+import { formatBytes } from '../core/text.js';
+import { driveClientFor } from '../drive/client.js';
+import { createDriveGateway } from '../drive/gateway.js';
+import { parseCommandLine, usageOf, type CommandSpec } from './command-line.js';
 import { DRIVE_FILE_SCOPE, DRIVE_SCOPE } from './consent-url.js';
 import { describeAccount, DriveAccountError, verifyFolder } from './drive-account.js';
-import { emulatorHostsFromEnv } from './emulator-hosts.js';
 import { missingScope, REAUTHORIZE } from './explanations.js';
 import type { CliCommand } from './io.js';
-import { folderIdOption, parseCommandOptions, secretVersionOption } from './parse-options.js';
 import { redactingIO, type RedactingIO } from './redacting-io.js';
 import { readTokenSecret, TokenSecretError } from './token-secret.js';
 
-export const CHECK_USAGE = `usage: gcs-drive-backup check --secret projects/P/secrets/S[/versions/V] [--folder-id ID]
+const OPTIONS = {
+  secret: { ...SETTINGS.tokenSecretVersion, readEnv: true },
+  folderId: { ...SETTINGS.driveFolderId, required: false, readEnv: true },
+};
 
-Checks the stored Drive authorization and the backup folder (also from DRIVE_FOLDER_ID).
-Exit codes: 0 OK, 3 re-authorize needed, 1 other problem, 2 usage.
-`;
+const SPEC: CommandSpec<typeof OPTIONS> = {
+  name: 'check',
+  synopsis: '--secret projects/P/secrets/S[/versions/V] [--folder-id ID]',
+  about: 'Checks the stored Drive authorization and the backup folder.\nExit codes: 0 OK, 3 re-authorize needed, 1 other problem, 2 usage.',
+  options: OPTIONS,
+};
+
+export const CHECK_USAGE = usageOf(SPEC);
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
@@ -37,22 +49,15 @@ class CheckFailure extends Error {
   }
 }
 
-type Config = { emulators: ReturnType<typeof emulatorHostsFromEnv> };
-
 export const checkCommand: CliCommand = async (plainIO) => {
-  const v = parseCommandOptions(plainIO.argv, {
-    secret: { type: 'string' },
-    'folder-id': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (v.help) {
+  const { values, help } = parseCommandLine(plainIO, SPEC);
+  if (help) {
     plainIO.stdout(CHECK_USAGE);
     return EXIT_OK;
   }
-  const version = secretVersionOption(v.secret);
-  const folderId =
-    v['folder-id'] !== undefined ? folderIdOption(v['folder-id']) : folderIdOption(plainIO.env.DRIVE_FOLDER_ID, 'DRIVE_FOLDER_ID');
-  const config: Config = { emulators: emulatorHostsFromEnv(plainIO.env) };
+  const version = values.secret as string;
+  const folderId = values.folderId;
+  const config: ClientConfig = { emulators: readEmulatorHosts(plainIO.env) };
   const io = redactingIO(plainIO);
   try {
     await check(io, config, version, folderId);
@@ -72,11 +77,11 @@ export const checkCommand: CliCommand = async (plainIO) => {
   }
 };
 
-async function check(io: RedactingIO, config: Config, version: string, folderId: string | undefined): Promise<void> {
+async function check(io: RedactingIO, config: ClientConfig, version: string, folderId: string | undefined): Promise<void> {
   const user = await loadUser(io, config, version);
   io.stdout(`OK: ${version} holds an authorization for OAuth client ${user.client_id}.\n`);
 
-  const auth = await createUserOAuthClient(config, user);
+  const auth = createUserOAuthClient(config, user);
   let scopes: string[];
   try {
     const { token } = await auth.getAccessToken();
@@ -91,7 +96,8 @@ async function check(io: RedactingIO, config: Config, version: string, folderId:
   const scope = scopes.includes(DRIVE_SCOPE) ? 'drive' : 'drive.file';
   io.stdout(`OK: the refresh token works (scope ${scope}).\n`);
 
-  const drive = await createDrive(config, auth);
+  const client = driveClientFor(config, auth);
+  const drive = createDriveGateway({ connect: () => Promise.resolve(client) });
   const account = await describeAccount(drive);
   io.stdout(
     `OK: Drive account ${account.email ?? '(email not shown)'}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`,
@@ -105,8 +111,8 @@ async function check(io: RedactingIO, config: Config, version: string, folderId:
   io.stdout(`OK: backup folder "${folder.name}" (${folder.id}) is visible to the app.\n`);
 }
 
-async function loadUser(io: RedactingIO, config: Config, version: string): Promise<AuthorizedUser> {
-  const secrets = await createSecretManager(config);
+async function loadUser(io: RedactingIO, config: ClientConfig, version: string): Promise<AuthorizedUser> {
+  const secrets = createSecretManager(config);
   let payload: string;
   try {
     payload = await readTokenSecret(secrets, version);
@@ -140,17 +146,4 @@ function refreshFailure(err: unknown): CheckFailure {
   }
   const message = redact(err instanceof Error ? err.message : String(err));
   return new CheckFailure(EXIT_PROBLEM, `could not refresh an access token${code ? ` (${code})` : ''}: ${message}`);
-}
-
-/** `1536` → `1.5 KiB`; undefined → `unknown`. */
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return 'unknown';
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

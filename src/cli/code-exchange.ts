@@ -4,7 +4,8 @@
  * `CodeExchangeError` in plain words; token values never appear in messages.
  */
 import type { OAuth2Client } from 'google-auth-library';
-import { oauthErrorOf, redact } from '../errors.js';
+import { oauthErrorOf, redact } from '../core/error-shapes.js';
+import { lazyRequire } from '../core/lazy-require.js';
 
 export class CodeExchangeError extends Error {
   override readonly name = 'CodeExchangeError';
@@ -26,10 +27,9 @@ export interface ExchangedTokens {
   scopes: string[];
 }
 
-/** `require` on first use, as src/clients.ts does: the library loads only when a command needs it. */
+/** Loaded on first use: the library loads only when a command needs it. */
 function loadOAuth2Client(): typeof OAuth2Client {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('google-auth-library') as typeof import('google-auth-library')).OAuth2Client;
+  return lazyRequire<typeof import('google-auth-library')>('google-auth-library').OAuth2Client;
 }
 
 export async function exchangeCode(x: CodeExchange): Promise<ExchangedTokens> {
@@ -43,11 +43,11 @@ export async function exchangeCode(x: CodeExchange): Promise<ExchangedTokens> {
       scopes: (tokens.scope ?? '').split(/\s+/).filter(Boolean),
     };
   } catch (err) {
-    throw new CodeExchangeError(describe(err));
+    throw new CodeExchangeError(explainFailure(err));
   }
 }
 
-function describe(err: unknown): string {
+function explainFailure(err: unknown): string {
   const code = oauthErrorOf(err);
   if (code === 'invalid_client' || code === 'unauthorized_client') {
     return `Google rejected the OAuth client (${code}): it was deleted, or the client secret in the file is outdated; download the client JSON again. Nothing was stored.`;

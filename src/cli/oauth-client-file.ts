@@ -47,7 +47,7 @@ export function parseOAuthClientFile(text: string, path: string): OAuthClientInf
   if (section === null || typeof section !== 'object' || Array.isArray(section))
     return fail(`an OAuth client file whose "${kind}" section is not an object`);
   const s = section as Record<string, unknown>;
-  const missing = ['client_id', 'client_secret'].filter((k) => typeof s[k] !== 'string' || (s[k] as string).trim() === '');
+  const missing = ['client_id', 'client_secret'].filter((k) => typeof s[k] !== 'string' || s[k].trim() === '');
   if (missing.length) fail(`an OAuth client file without ${missing.join(' and ')}`);
   const redirectUris = Array.isArray(s.redirect_uris) ? s.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
   return { kind, clientId: (s.client_id as string).trim(), clientSecret: (s.client_secret as string).trim(), redirectUris };

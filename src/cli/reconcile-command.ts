@@ -4,31 +4,60 @@
  * `--max-seconds` it runs to the end. Progress (objects, bytes, rate) is shown only on a terminal; a
  * summary always. Exit code 1 when any object failed or the run was stopped by an error.
  */
-import { createDeadline } from '../time-budget.js';
-import { parseGsUrl } from '../http/validate.js';
-import { reconcileBucket } from '../reconcile/reconcile.js';
+import { classifyFailure } from '../core/classify.js';
+import { parseGsUrl } from '../core/names.js';
+import { formatBytes } from '../core/text.js';
+import { createDeadline } from '../core/time-budget.js';
 import { bucketExists } from '../gcs/source.js';
+import { reconcileBucket } from '../reconcile/reconcile.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
-import { failureVerdict } from '../verdict.js';
-import { CONFIG_FLAG_USAGE, parseCommandLine, runtimeForCommand } from './backup-command.js';
+import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
-const USAGE = `usage: gcs-drive-backup reconcile gs://BUCKET[/PREFIX] [--dry-run] [--max-seconds N] ${CONFIG_FLAG_USAGE}`;
+const DRY_RUN: CommandOption<boolean> = {
+  flag: 'dry-run',
+  boolean: true,
+  parse: () => ({ ok: true, value: true }),
+  default: false,
+  example: '',
+  help: 'report what a run would back up; write nothing',
+};
+
+const MAX_SECONDS: CommandOption<number> = {
+  flag: 'max-seconds',
+  parse: (text) => {
+    const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
+    return n > 0 && Number.isFinite(n) ? { ok: true, value: n } : { ok: false, problem: `must be a number above 0, got "${text}"` };
+  },
+  example: '300',
+  placeholder: 'SECONDS',
+  help: 'stop starting new work after this long (default: run to the end)',
+};
+
+const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_SECONDS; verbose: typeof VERBOSE }> = {
+  name: 'reconcile',
+  synopsis: 'gs://BUCKET[/PREFIX] [--dry-run] [--max-seconds N] [--verbose] [settings]',
+  about: 'Backs up everything the event trigger missed, configured as the function is: by the environment, or the settings below as flags.',
+  options: { dryRun: DRY_RUN, maxSeconds: MAX_SECONDS, verbose: VERBOSE },
+  settings: true,
+};
 const PROGRESS_EVERY_MS = 250;
 
 export async function reconcileCommand(io: CliIO): Promise<number> {
-  const { positionals, flags } = parseCommandLine(io.argv, { 'dry-run': 'boolean', 'max-seconds': 'string' }, USAGE);
-  if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET[/PREFIX]\n${USAGE}`);
-  const target = parseGsUrl(positionals[0] as string, false);
-  if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${USAGE}`);
-  let maxSeconds = Infinity;
-  if (flags['max-seconds'] !== undefined) {
-    maxSeconds = Number(flags['max-seconds']);
-    if (!Number.isFinite(maxSeconds) || maxSeconds <= 0) throw new UsageError(`--max-seconds must be a number above 0\n${USAGE}`);
+  const { values, positionals, settings, help } = parseCommandLine(io, SPEC);
+  const usage = usageOf(SPEC);
+  if (help) {
+    io.stdout(usage);
+    return 0;
   }
+  if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET[/PREFIX]\n${usage}`);
+  const target = parseGsUrl(positionals[0], false);
+  if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
+  const maxSeconds = values.maxSeconds ?? Infinity;
   const { bucket, name: prefix } = target.value;
-  const runtime = await runtimeForCommand(io, flags);
-  const exists = await bucketExists(runtime.storage, bucket);
+  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
+  const exists = await bucketExists(runtime.source, bucket);
   if (!exists) {
     io.stderr(`bucket ${bucket} not found\n`);
     return 1;
@@ -45,7 +74,7 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
   };
   const report = await reconcileBucket(
     runtime,
-    { bucket, prefix, dryRun: flags['dry-run'] === true, maxSeconds },
+    { bucket, prefix, dryRun: values.dryRun === true, maxSeconds },
     { objectDeadline: () => createDeadline(runtime.config.deadlineMs), onProgress: showProgress },
   );
   if (io.isTTY) io.stdout('\n');
@@ -65,18 +94,7 @@ function summary(r: RunResult): string {
   }
   for (const f of r.failures) lines.push(`  failed ${f.name}#${f.generation}: ${f.reason}${f.action ? ` (action: ${f.action})` : ''}`);
   if (r.failed > r.failures.length) lines.push(`  ... and ${r.failed - r.failures.length} more failure(s)`);
-  if (r.error !== undefined) lines.push(`stopped by an error: ${failureVerdict(r.error).reason}`);
+  if (r.error !== undefined) lines.push(`stopped by an error: ${classifyFailure(r.error, 'drive').reason}`);
   if (!r.done) lines.push(`not finished: run again to continue after ${JSON.stringify(r.cursor ?? '')}`);
   return `${lines.join('\n')}\n`;
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

@@ -5,7 +5,7 @@
  * the payload.
  */
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { grpcCodeOf, httpStatusOf, redact } from '../errors.js';
+import { grpcCodeOf, httpStatusOf, redact } from '../core/error-shapes.js';
 
 export type TokenSecretProblem = 'missing' | 'denied' | 'disabled' | 'create-denied' | 'unavailable';
 

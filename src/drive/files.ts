@@ -1,11 +1,15 @@
 /**
  * Drive file operations the backup needs, through the official Drive client: probing a file by id,
- * creating or revising a file in one multipart request, generating ids.
+ * creating or revising a file in one multipart request, generating ids. Each is one request (or two) made
+ * inside an operation of the Drive gateway (src/drive/gateway.ts), which retries it.
  */
 import type { drive_v3 } from '@googleapis/drive';
 import type { Readable } from 'node:stream';
-import { isNotFound, type ClassifiedError, type Failure } from '../errors.js';
-import type { DriveProbe } from '../state/claim-plan.js';
+import { isNotFound } from '../core/error-shapes.js';
+import type { ClassifiedError, Failure } from '../core/failure.js';
+
+/** What Drive says about a file id: absent, or which source generation it holds, trashed or not. */
+export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean; md5Hex?: string };
 
 export const FILE_FIELDS = 'id,name,md5Checksum,size,parents,appProperties,headRevisionId';
 
@@ -25,7 +29,7 @@ export class BackupFileGoneError extends Error implements ClassifiedError {
   readonly failure: Failure;
   constructor(fileId: string) {
     super(`the Drive backup file ${fileId} was deleted`);
-    this.failure = { kind: 'backup-file-gone', reason: this.message };
+    this.failure = { kind: 'backup-file-gone', service: 'drive', reason: this.message };
   }
 }
 

@@ -75,11 +75,6 @@ export function sourceAppProperties(ref: SourceRef): Record<string, string> {
   return props;
 }
 
-/** `gs://bucket/name#generation`, written as the Drive file's description. */
-export function describeSource(ref: Pick<SourceRef, 'bucket' | 'name' | 'generation'>): string {
-  return `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
-}
-
 function fits(key: string, value: string): boolean {
   return Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8') <= MAX_APP_PROPERTY_BYTES;
 }

@@ -1,24 +1,39 @@
 /**
- * Reading exactly one object generation from Cloud Storage: metadata and ranged content streams.
- * Content is streamed, never buffered whole (small objects excepted); hashing is the caller's.
+ * Reading the watched buckets: one object generation's metadata and ranged content streams, and whether a
+ * bucket exists. Content is streamed, never buffered whole (small objects excepted); hashing is the
+ * caller's. Metadata and listing calls go through the source gateway; a content stream cannot (its errors
+ * arrive while it flows), so its errors are marked as Cloud Storage's here and the reader re-opens it.
  *
  * A read that stops moving is abandoned after `idleMs`: the storage client's HTTP layer does not notice a
  * connection cut in the middle of a body and would wait forever. The caller retries from the next byte.
  */
 import type { Storage } from '@google-cloud/storage';
 import { PassThrough, type Readable } from 'node:stream';
-import type { ObjectRef } from '../event.js';
-import { isNotFound, ObjectGoneError } from '../errors.js';
+import { isNotFound } from '../core/error-shapes.js';
+import { markService, type ClassifiedError, type Failure } from '../core/failure.js';
+import type { CallScope } from '../core/gateway.js';
+import { describeRef, type ObjectRef } from '../core/object-ref.js';
+import type { StorageGateway } from './gateway.js';
 
 type Generation = Pick<ObjectRef, 'bucket' | 'name' | 'generation'>;
 
-const describeRef = (ref: Generation) => `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+/** The object generation no longer exists (overwritten or deleted): its newer generation has its own event. */
+export class ObjectGoneError extends Error implements ClassifiedError {
+  override readonly name = 'ObjectGoneError';
+  readonly failure: Failure;
+  constructor(readonly source: string) {
+    super(`${source} no longer exists`);
+    this.failure = { kind: 'object-gone', service: 'gcs-source', reason: this.message };
+  }
+}
 
 /** A read that moved no byte for `idleMs`: a network failure, retried like one. */
-export class ReadStalledError extends Error {
+export class ReadStalledError extends Error implements ClassifiedError {
   readonly code = 'ETIMEDOUT';
+  readonly failure: Failure;
   constructor(what: string, idleMs: number) {
     super(`${what}: no data for ${idleMs} ms`);
+    this.failure = { kind: 'transient', service: 'gcs-source', reason: this.message };
   }
 }
 
@@ -50,7 +65,10 @@ export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs
     ended = true;
     clearTimeout(timer);
   });
-  source.on('error', (err) => stop(isNotFound(err) ? new ObjectGoneError(describeRef(ref)) : err));
+  source.on('error', (err) => {
+    markService(err, 'gcs-source');
+    stop(isNotFound(err) ? new ObjectGoneError(describeRef(ref)) : err);
+  });
   out.on('close', () => {
     clearTimeout(timer);
     if (!ended) source.destroy();
@@ -69,9 +87,9 @@ export async function readSmallObject(storage: Storage, ref: Generation, idleMs 
  * Whether a bucket exists, asked by listing at most one object: the runtime service account has
  * `storage.objects.list` on the source bucket (objectViewer), not `storage.buckets.get`.
  */
-export async function bucketExists(storage: Storage, bucket: string): Promise<boolean> {
+export async function bucketExists(source: StorageGateway, bucket: string, scope?: CallScope): Promise<boolean> {
   try {
-    await storage.bucket(bucket).getFiles({ maxResults: 1, autoPaginate: false });
+    await source.call('list one object', (storage) => storage.bucket(bucket).getFiles({ maxResults: 1, autoPaginate: false }), scope);
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -80,11 +98,21 @@ export async function bucketExists(storage: Storage, bucket: string): Promise<bo
 }
 
 /** The live object's metadata, or of one generation when given. */
-export async function objectMetadata(storage: Storage, bucket: string, name: string, generation?: string): Promise<ObjectRef> {
-  const [m] = await storage
-    .bucket(bucket)
-    .file(name, generation ? { generation } : {})
-    .getMetadata();
+export async function objectMetadata(
+  source: StorageGateway,
+  ref: { bucket: string; name: string; generation?: string },
+  scope?: CallScope,
+): Promise<ObjectRef> {
+  const { bucket, name, generation } = ref;
+  const [m] = await source.call(
+    'object metadata',
+    (storage) =>
+      storage
+        .bucket(bucket)
+        .file(name, generation ? { generation } : {})
+        .getMetadata(),
+    scope,
+  );
   return {
     bucket,
     name,

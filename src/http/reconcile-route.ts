@@ -3,15 +3,13 @@
  * up whatever the event trigger missed, within the time budget, and answer with the run's report. A run
  * stopped by a failure answers 503 with the partial report, so Scheduler retries it.
  */
-import { classifyFailure } from '../errors.js';
-import type { Runtime } from '../runtime.js';
-import { createDeadline } from '../time-budget.js';
-import { failureVerdict } from '../verdict.js';
-import { reconcileBucket } from '../reconcile/reconcile.js';
+import type { Runtime } from '../backup/deps.js';
+import { classifyFailure } from '../core/classify.js';
+import { createDeadline } from '../core/time-budget.js';
 import { bucketExists } from '../gcs/source.js';
-import { validationContext } from './backup-route.js';
-import { badRequest, failureReply, RETRY_AFTER_SECONDS, verdictOfFailure, type HttpReply } from './failure-status.js';
-import { parseReconcileBody } from './validate.js';
+import { reconcileBucket } from '../reconcile/reconcile.js';
+import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
+import { parseReconcileBody, validationContext } from './validate.js';
 
 export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<HttpReply> {
   const parsed = parseReconcileBody(body, validationContext(runtime.config));
@@ -21,21 +19,21 @@ export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<H
   const deadline = createDeadline(runtime.config.deadlineMs);
 
   try {
-    const exists = await bucketExists(runtime.storage, request.bucket);
+    const exists = await bucketExists(runtime.source, request.bucket, { deadline });
     if (!exists) return { status: 404, body: { error: `bucket ${request.bucket} not found` } };
   } catch (err) {
-    return failureReply(verdictOfFailure(classifyFailure(err, 'gcs')), subject);
+    return failureReply(classifyFailure(err, 'gcs-source'), subject);
   }
 
   let result;
   try {
     result = await reconcileBucket(runtime, request, { objectDeadline: () => deadline });
   } catch (err) {
-    return failureReply(failureVerdict(err), subject);
+    return failureReply(classifyFailure(err, 'drive'), subject);
   }
   const { error, ...report } = result;
   if (error === undefined) return { status: 200, body: { ...report } };
-  const reason = failureVerdict(error).reason;
+  const reason = classifyFailure(error, 'drive').reason;
   return {
     status: 503,
     body: { error: `${subject} stopped: ${reason}`, retry: true, ...report },

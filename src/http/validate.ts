@@ -1,12 +1,16 @@
 /**
- * Validation of the HTTP function's JSON bodies (and of the CLI's `gs://` arguments), pure: each parser
- * takes the decoded body and what it needs from the config, and returns the typed request or EVERY
- * problem found, each naming its field — never just the first. Unknown fields are problems too, so a
- * typo (`dry_run`) is not silently ignored.
+ * Validation of the HTTP function's JSON bodies, pure: each parser takes the decoded body and what it
+ * needs from the config (`validationContext`: the settings' values and limits), and returns the typed
+ * request or EVERY problem found, each naming its field — never just the first. Names follow the same
+ * rules as everywhere (src/core/names.ts). Unknown fields are problems too, so a typo (`dry_run`) is not
+ * silently ignored.
  */
-import { normaliseInt64 } from '../event.js';
+import type { Config } from '../config/config.js';
+import { bucketNameProblems, objectNameProblems, type Parsed } from '../core/names.js';
+import { normaliseInt64 } from '../core/object-ref.js';
+import { describeValue as describe, isRecord } from '../core/text.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+export type { Parsed };
 
 export interface BackupRequestBody {
   bucket: string;
@@ -31,36 +35,14 @@ export interface ValidationContext {
   maxSecondsLimit: number;
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-// C0 controls, DEL and C1 controls: never part of a name anyone means to type.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const MAX_NAME_BYTES = 1024;
-
-/** Why `bucket` is not a usable bucket name; empty when it is. */
-export function bucketNameProblems(bucket: unknown, field = 'bucket'): string[] {
-  if (typeof bucket !== 'string') return [`${field} must be a string, got ${describe(bucket)}`];
-  if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    return [`${field} must be a bucket name (3-222 lowercase letters, digits, -, _ and ., no gs:// prefix), got ${JSON.stringify(bucket)}`];
-  }
-  return [];
-}
-
-/**
- * Why `name` is not an object name we accept: empty, over 1024 UTF-8 bytes, control characters (NUL
- * included), or a `.`/`..` path segment (they would mean something else to every path-minded reader).
- * With `allowEmpty` (a prefix) the empty string is fine.
- */
-export function objectNameProblems(name: unknown, field = 'name', allowEmpty = false): string[] {
-  if (typeof name !== 'string') return [`${field} must be a string, got ${describe(name)}`];
-  const problems: string[] = [];
-  if (name === '' && !allowEmpty) problems.push(`${field} must not be empty`);
-  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) problems.push(`${field} is longer than ${MAX_NAME_BYTES} UTF-8 bytes`);
-  if (CONTROL.test(name)) problems.push(`${field} must not contain control characters (NUL, newline, ...)`);
-  if (name.split('/').some((segment) => segment === '..' || segment === '.')) {
-    problems.push(`${field} must not contain "." or ".." path segments`);
-  }
-  return problems;
+/** The context of the function's own configuration. */
+export function validationContext(config: Config): ValidationContext {
+  return {
+    sourceBucket: config.sourceBucket,
+    stateBucket: config.stateBucket,
+    defaultMaxSeconds: config.reconcileMaxSeconds,
+    maxSecondsLimit: config.deadlineMs / 1000,
+  };
 }
 
 export function parseBackupBody(body: unknown, ctx: ValidationContext): Parsed<BackupRequestBody> {
@@ -104,16 +86,6 @@ export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parse
   };
 }
 
-/** `gs://bucket/name` → its parts; `requireName` for commands that need an object, not a prefix. */
-export function parseGsUrl(url: string, requireName: boolean): Parsed<{ bucket: string; name: string }> {
-  const match = /^gs:\/\/([^/]*)(?:\/(.*))?$/s.exec(url);
-  if (!match) return { ok: false, problems: [`expected gs://BUCKET${requireName ? '/NAME' : '[/PREFIX]'}, got ${JSON.stringify(url)}`] };
-  const bucket = match[1] as string;
-  const name = match[2] ?? '';
-  const problems = [...bucketNameProblems(bucket), ...objectNameProblems(name, requireName ? 'name' : 'prefix', !requireName)];
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { bucket, name } };
-}
-
 function notStateBucket(bucket: unknown, ctx: ValidationContext): string[] {
   return bucket === ctx.stateBucket
     ? [`bucket ${JSON.stringify(bucket)} is the state bucket (STATE_BUCKET), which is never backed up`]
@@ -124,17 +96,4 @@ function unknownFields(body: Record<string, unknown>, known: readonly string[]):
   return Object.keys(body)
     .filter((k) => !known.includes(k))
     .map((k) => `unknown field ${JSON.stringify(k)} (expected ${known.join(', ')})`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 60))}`;
-  if (typeof value === 'object') return 'an object';
-  return `the ${typeof value} ${String(value)}`;
 }

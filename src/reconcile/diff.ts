@@ -5,9 +5,9 @@
  *   revision → a newer generation revises the file; copy → every generation is its own file (missing =
  *   this generation has no file); skip → an existing file is left as it is.
  */
-import type { OnNewGeneration } from '../config.js';
-import { selectObject, type ObjectFilter } from '../filters.js';
-import { compareGenerations } from '../state/claim-plan.js';
+import type { OnNewGeneration } from '../config/config.js';
+import { compareGenerations } from '../core/object-ref.js';
+import { selectObject, type ObjectFilter } from '../backup/04-select.js';
 import type { DriveIndex } from './drive-index.js';
 
 export type LeaveReason = 'up-to-date' | 'exists' | 'folder-placeholder' | 'not-included' | 'excluded';

@@ -7,7 +7,7 @@
  * with the bucket. Pure.
  */
 import { APP_PROPERTY } from '../drive/object-path.js';
-import { compareGenerations } from '../state/claim-plan.js';
+import { compareGenerations } from '../core/object-ref.js';
 
 export interface IndexScope {
   bucket: string;

@@ -7,24 +7,22 @@
  * empty and every object goes to backupObject, whose claim settles what is already there — correct,
  * only not economical.
  */
-import type { drive_v3 } from '@googleapis/drive';
+import type { Retry } from '../core/gateway.js';
+import type { DriveClient } from '../drive/gateway.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
 import { byAppProperty, notTrashed, q } from '../drive/query.js';
 import { DriveIndex, type IndexScope } from './drive-index.js';
 
 export const DRIVE_PAGE_SIZE = 1000;
 
-export async function loadDriveIndex(
-  drive: drive_v3.Drive,
-  scope: IndexScope,
-  retry: <T>(what: string, op: () => Promise<T>) => Promise<T>,
-): Promise<DriveIndex> {
+/** Every page through `drive` (the Drive gateway, bound to the run's scope). */
+export async function loadDriveIndex(drive: Retry<DriveClient>, scope: IndexScope): Promise<DriveIndex> {
   const index = new DriveIndex(scope);
   const query = q.and(byAppProperty(APP_PROPERTY.bucket, scope.bucket), notTrashed);
   let pageToken: string | undefined;
   do {
-    const res = await retry('list Drive backups', () =>
-      drive.files.list({
+    const res = await drive('list Drive backups', ({ api }) =>
+      api.files.list({
         q: query,
         fields: 'nextPageToken,files(appProperties)',
         pageSize: DRIVE_PAGE_SIZE,

@@ -4,7 +4,8 @@
  * a cursor name (`startOffset` is inclusive, so the cursor itself is dropped).
  */
 import type { Storage } from '@google-cloud/storage';
-import type { ObjectRef } from '../event.js';
+import type { Retry } from '../core/gateway.js';
+import type { ObjectRef } from '../core/object-ref.js';
 
 export const LIST_PAGE_SIZE = 1000;
 const OBJECT_FIELDS = 'name,generation,metageneration,size,md5Hash,crc32c,contentType,updated,timeCreated';
@@ -14,13 +15,12 @@ export interface ListingOptions {
   /** Resume after this name (a stored cursor). */
   startAfter?: string;
   pageSize?: number;
-  /** Wraps each page request (retries). */
-  retry: <T>(what: string, op: () => Promise<T>) => Promise<T>;
   /** Called once per page request, for counting. */
   onPage?: () => void;
 }
 
-export async function* listObjectPages(storage: Storage, bucket: string, options: ListingOptions): AsyncGenerator<ObjectRef[]> {
+/** Pages through `source` (the source bucket's gateway, bound to the run's scope). */
+export async function* listObjectPages(source: Retry<Storage>, bucket: string, options: ListingOptions): AsyncGenerator<ObjectRef[]> {
   let pageToken: string | undefined;
   do {
     const query = {
@@ -31,7 +31,7 @@ export async function* listObjectPages(storage: Storage, bucket: string, options
       ...(options.startAfter !== undefined ? { startOffset: options.startAfter } : {}),
       ...(pageToken !== undefined ? { pageToken } : {}),
     };
-    const [files, next] = await options.retry('list objects', () => storage.bucket(bucket).getFiles(query));
+    const [files, next] = await source('list objects', (storage) => storage.bucket(bucket).getFiles(query));
     options.onPage?.();
     // With `fields`, the client hands back the raw resources instead of File objects.
     const items = files as unknown as ListedMetadata[];

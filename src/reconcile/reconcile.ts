@@ -14,11 +14,10 @@
  * Dry runs read nothing from and write nothing to the cursor: they report the plan from the start.
  */
 import { randomUUID } from 'node:crypto';
-import { classifyFailure, type FailureSource } from '../errors.js';
-import { withRetry } from '../retry.js';
-import type { Runtime } from '../runtime.js';
-import { createDeadline, type Deadline } from '../time-budget.js';
-import { backupAndLog } from '../backup-and-log.js';
+import type { CallScope, Gateway, Retry } from '../core/gateway.js';
+import { createDeadline, type Deadline } from '../core/time-budget.js';
+import { backupAndLog } from '../backup/02-backup-and-log.js';
+import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
 import { loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
@@ -45,28 +44,25 @@ const UNLIMITED_MS = 10 * 365 * 24 * 3600 * 1000;
 export async function reconcileBucket(runtime: Runtime, request: ReconcileRequest, hooks: ReconcileHooks): Promise<RunResult> {
   const { config, logger } = runtime;
   const runId = randomUUID();
-  const retry =
-    (where: FailureSource) =>
-    <T>(what: string, op: () => Promise<T>): Promise<T> =>
-      withRetry(op, {
-        classify: (err) => classifyFailure(err, where),
-        deadline: hooks.objectDeadline(),
-        onRetry: ({ attempt, delayMs, failure }) => logger.retrying({ what, attempt, delayMs, reason: failure.reason }),
-      });
-  const cursors = new ReconcileCursorStore(runtime.store, request.bucket, request.prefix);
-  const resumeAfter = request.dryRun ? undefined : await retry('gcs')('read cursor', () => cursors.read());
+  /** The gateways' deadline for the run's own calls (listings, cursor). */
+  const scope = (): CallScope => ({ deadline: hooks.objectDeadline() });
+  const each =
+    <C>(gateway: Gateway<C>): Retry<C> =>
+    (what, operation) =>
+      gateway.call(what, operation, scope());
+  const cursors = new ReconcileCursorStore(runtime.store, request.bucket, request.prefix, scope);
+  const resumeAfter = request.dryRun ? undefined : await cursors.read();
   let backups = 0;
 
   const report = await runReconcile(
     {
-      loadIndex: async () =>
-        loadDriveIndex(
-          await runtime.drive(),
-          { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
-          retry('drive'),
-        ),
-      listObjects: (startAfter) =>
-        listObjectPages(runtime.storage, request.bucket, { prefix: request.prefix, startAfter, retry: retry('gcs') }),
+      loadIndex: () =>
+        loadDriveIndex(each(runtime.drive), {
+          bucket: request.bucket,
+          prefix: request.prefix,
+          everyGeneration: config.onNewGeneration === 'copy',
+        }),
+      listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
       backup: (ref) =>
         backupAndLog(runtime, ref, {
           deadline: hooks.objectDeadline(),
@@ -89,8 +85,8 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
   let cursorSaved = false;
   if (!request.dryRun) {
     const cursor = report.cursor;
-    if (report.done && resumeAfter !== undefined) await retry('gcs')('clear cursor', () => cursors.clear());
-    else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await retry('gcs')('save cursor', () => cursors.save(cursor));
+    if (report.done && resumeAfter !== undefined) await cursors.clear();
+    else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await cursors.save(cursor);
   }
   const { failures: _failures, plan: _plan, error, ...summary } = report;
   logger.reconcileFinished({ ...summary, cursorSaved, ...(error !== undefined ? { error } : {}) });

@@ -10,10 +10,11 @@
  * The first backup into each new folder goes alone (folder-gate.ts), so a folder is looked up once.
  * Memory: the Drive index, one listing page and the in-flight backups.
  */
-import type { ObjectRef } from '../event.js';
+import { FAILURE_TABLE } from '../core/failure-table.js';
+import type { ObjectRef } from '../core/object-ref.js';
+import type { Deadline } from '../core/time-budget.js';
 import { planObjectPath, sourceKey } from '../drive/object-path.js';
-import type { Deadline } from '../time-budget.js';
-import type { OneBackup } from '../backup-and-log.js';
+import type { OneBackup } from '../backup/02-backup-and-log.js';
 import { planObject, type DiffSettings } from './diff.js';
 import type { DriveIndex } from './drive-index.js';
 import { FolderGate } from './folder-gate.js';
@@ -130,13 +131,14 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
 
 function record(tally: ReportTally, ref: ObjectRef, result: OneBackup): void {
   if (result.ok) return tally.backedUp(result.outcome, result.bytes);
-  const { verdict } = result;
-  if (verdict.log === 'gone') return tally.backedUp('skipped'); // deleted or overwritten since listed
+  const { failure } = result;
+  const treatment = FAILURE_TABLE[failure.kind];
+  if (treatment.outcome === 'skipped') return tally.backedUp('skipped'); // deleted or overwritten since listed
   tally.failed({
     name: ref.name,
     generation: ref.generation,
-    retry: verdict.retry,
-    reason: verdict.reason,
-    ...('action' in verdict && verdict.action !== undefined ? { action: verdict.action } : {}),
+    retry: treatment.event === 'retry',
+    reason: failure.reason,
+    ...('action' in failure && failure.action !== undefined ? { action: failure.action } : {}),
   });
 }

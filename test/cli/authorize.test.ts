@@ -10,7 +10,7 @@ import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { OAuth2Client } from 'google-auth-library';
 import { authorizeCommand } from '../../src/cli/authorize.js';
 import { UsageError } from '../../src/cli/io.js';
-import { parseAuthorizedUser } from '../../src/credentials.js';
+import { parseAuthorizedUser } from '../../src/auth/credentials.js';
 import { FOLDER_MIME_TYPE } from '../../src/drive/query.js';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { captureIO, driveAs, installedClientJson, secretsClient, TempDir, urlOrExit, versionsOf, type CapturedIO } from './support.js';
@@ -26,7 +26,7 @@ let clientFile: string;
 
 before(async () => {
   emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  secrets = await secretsClient(emu);
+  secrets = secretsClient(emu);
   dir = await TempDir.create();
 });
 after(async () => {
@@ -76,8 +76,8 @@ describe('authorize: the happy path', () => {
     assert.match(captured.stdout(), new RegExp(`${SECRET}/versions/1\\b`));
     const [access] = await secrets.accessSecretVersion({ name: versions[0] });
     const payload = Buffer.from(access.payload?.data ?? []).toString('utf8');
-    const user = parseAuthorizedUser(payload, versions[0]!);
-    assert.equal(JSON.parse(payload).type, 'authorized_user');
+    const user = parseAuthorizedUser(payload, versions[0]);
+    assert.equal((JSON.parse(payload) as { type: string }).type, 'authorized_user');
     assert.equal(user.client_id, client.clientId);
 
     const oauth = new OAuth2Client({

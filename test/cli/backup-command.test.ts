@@ -27,7 +27,7 @@ test('backs up gs://bucket/name, then reports it as already done', async () => {
   const file = world.emulators.drive.listAll().find((f) => f.id === match[2]);
   assert.equal(file?.md5Checksum, md5Hex(content));
 
-  const again = recordingIO(['gs://source-bucket/cli/a.bin', '--generation', match[1] as string], world.env);
+  const again = recordingIO(['gs://source-bucket/cli/a.bin', '--generation', match[1]], world.env);
   assert.equal(await backupCommand(again), 0);
   assert.match(again.out.join(''), /^skipped gs:\/\/source-bucket\/cli\/a\.bin#\d+ → Drive file \S+ \(duplicate\)\n$/);
 });
@@ -35,7 +35,7 @@ test('backs up gs://bucket/name, then reports it as already done', async () => {
 test('configuration can come from flags instead of the environment', async () => {
   await world.storage.bucket(world.sourceBucket).file('cli/flags.txt').save('flags', { resumable: false });
   const { DRIVE_FOLDER_ID: folder, STATE_BUCKET: state, ...env } = world.env;
-  const io = recordingIO(['gs://source-bucket/cli/flags.txt', `--drive-folder-id=${folder}`, '--state-bucket', state as string], env);
+  const io = recordingIO(['gs://source-bucket/cli/flags.txt', `--drive-folder-id=${folder}`, '--state-bucket', state], env);
   assert.equal(await backupCommand(io), 0, io.err.join(''));
   assert.match(io.out.join(''), /^uploaded /);
 });

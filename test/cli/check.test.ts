@@ -6,7 +6,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { checkCommand, formatBytes } from '../../src/cli/check.js';
+import { checkCommand } from '../../src/cli/check.js';
 import { UsageError } from '../../src/cli/io.js';
 import { FOLDER_MIME_TYPE } from '../../src/drive/query.js';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
@@ -23,7 +23,7 @@ let folderId: string;
 
 before(async () => {
   emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  secrets = await secretsClient(emu);
+  secrets = secretsClient(emu);
 });
 after(async () => {
   await secrets.close();
@@ -148,15 +148,4 @@ describe('check', () => {
       );
     });
   }
-});
-
-describe('formatBytes', () => {
-  const cases: Array<[number | undefined, string]> = [
-    [undefined, 'unknown'],
-    [0, '0 bytes'],
-    [1023, '1023 bytes'],
-    [1536, '1.5 KiB'],
-    [15 * 1024 ** 3, '15.0 GiB'],
-  ];
-  for (const [bytes, expected] of cases) test(`${bytes} → ${expected}`, () => assert.equal(formatBytes(bytes), expected));
 });

@@ -9,7 +9,7 @@ import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import type { CliIO } from '../../src/cli/io.js';
-import { createSecretManager } from '../../src/clients.js';
+import { createSecretManager } from '../../src/auth/clients.js';
 import type { Emulators } from '../../emulators/index.js';
 
 /** A command's IO whose output is kept, with helpers to read it while the command runs. */
@@ -79,7 +79,7 @@ export function installedClientJson(clientId: string, clientSecret: string): str
   });
 }
 
-export function secretsClient(emu: Emulators): Promise<SecretManagerServiceClient> {
+export function secretsClient(emu: Emulators): SecretManagerServiceClient {
   return createSecretManager({ emulators: { secretManager: emu.env.SECRET_MANAGER_EMULATOR_HOST } });
 }
 

@@ -18,7 +18,7 @@ function scripted(script: Array<[string, unknown]>) {
     const [expected, outcome] = script.shift() ?? assert.fail(`unexpected call ${name}`);
     assert.equal(name, expected);
     if (outcome instanceof Error) throw outcome;
-    return [typeof outcome === 'function' ? outcome(request) : outcome];
+    return [typeof outcome === 'function' ? (outcome as (request: unknown) => unknown)(request) : outcome];
   };
   const client = { addSecretVersion: next('add'), createSecret: next('create'), accessSecretVersion: next('access') };
   return { client: client as unknown as Parameters<typeof addTokenVersion>[0], calls };

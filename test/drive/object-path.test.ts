@@ -5,14 +5,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  describeSource,
-  planObjectPath,
-  sourceAppProperties,
-  sourceKey,
-  MAX_APP_PROPERTY_BYTES,
-  type PlannedPath,
-} from '../../src/drive/object-path.js';
+import { planObjectPath, sourceAppProperties, sourceKey, MAX_APP_PROPERTY_BYTES, type PlannedPath } from '../../src/drive/object-path.js';
 
 const X1024 = 'x'.repeat(1024);
 
@@ -125,15 +118,4 @@ describe('sourceAppProperties', () => {
     assert.equal('gdb.bucket' in props, false);
     assert.equal(props['gdb.key'], sourceKey(bucket, 'x'));
   });
-});
-
-describe('describeSource', () => {
-  const rows: [Parameters<typeof describeSource>[0], string][] = [
-    [{ bucket: 'b', name: 'a/c.txt', generation: '12' }, 'gs://b/a/c.txt#12'],
-    [{ bucket: 'b', name: 'dir/#hash?.txt', generation: '3' }, 'gs://b/dir/#hash?.txt#3'],
-    [{ bucket: 'b', name: 'ü 😀', generation: '3' }, 'gs://b/ü 😀#3'],
-  ];
-  for (const [ref, expected] of rows) {
-    test(expected, () => assert.equal(describeSource(ref), expected));
-  }
 });

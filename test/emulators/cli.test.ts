@@ -40,7 +40,7 @@ test('prints the five *_EMULATOR_HOST lines (CLOUD_TASKS_EMULATOR_HOST among the
   } finally {
     const exit = once(child, 'exit');
     child.kill('SIGINT');
-    const [code] = await exit;
+    const [code] = (await exit) as [number | null];
     assert.equal(code, 0);
   }
 });

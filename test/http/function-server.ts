@@ -92,13 +92,13 @@ async function listen(server: Server): Promise<{ url: string; close: () => Promi
 function captureLogs(): { lines: Record<string, unknown>[]; restore: () => void } {
   const lines: Record<string, unknown>[] = [];
   const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{"severity"')) {
       for (const line of text.split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
       return true;
     }
     return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  };
   return { lines, restore: () => void (process.stdout.write = original) };
 }

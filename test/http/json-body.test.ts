@@ -21,7 +21,7 @@ describe('readJsonBody', () => {
       const parsed = readJsonBody(parts);
       if (expected instanceof RegExp) {
         assert.equal(parsed.ok, false);
-        assert.match((parsed as { problems: string[] }).problems[0] as string, expected);
+        assert.match((parsed as { problems: string[] }).problems[0], expected);
       } else assert.deepEqual(parsed, { ok: true, value: expected.value });
     });
   }

@@ -57,9 +57,9 @@ test('reconcile and 3x duplicated events on the same objects leave exactly one f
 
   const files = world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object']?.startsWith('race/') && !f.trashed);
   const perKey = new Map<string, number>();
-  for (const f of files) perKey.set(f.appProperties['gdb.key'] as string, (perKey.get(f.appProperties['gdb.key'] as string) ?? 0) + 1);
+  for (const f of files) perKey.set(f.appProperties['gdb.key'], (perKey.get(f.appProperties['gdb.key']) ?? 0) + 1);
   assert.equal(perKey.size, 60);
   assert.deepEqual([...new Set(perKey.values())], [1], 'exactly one Drive file per object');
-  for (const f of files) assert.equal(f.md5Checksum, md5Hex(contents.get(f.appProperties['gdb.object'] as string) as Buffer));
+  for (const f of files) assert.equal(f.md5Checksum, md5Hex(contents.get(f.appProperties['gdb.object']) as Buffer));
   assert.equal(world.emulators.hub.total('drive.upload.'), 60, 'each object uploaded once');
 });

@@ -40,7 +40,7 @@ test('deleted and trashed backups are restored by reconcile; intact ones are lef
 
   const after = live();
   assert.equal(after.length, 3, 'one live file per object');
-  for (const f of after) assert.equal(f.md5Checksum, md5Hex(contents.get(f.appProperties['gdb.object'] as string)!));
+  for (const f of after) assert.equal(f.md5Checksum, md5Hex(contents.get(f.appProperties['gdb.object'])!));
   assert.ok(
     after.some((f) => f.id === intactId),
     'the intact backup is the same file',

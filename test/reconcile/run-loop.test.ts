@@ -8,10 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runReconcile, type ReconcileIO, type RunOptions } from '../../src/reconcile/run-loop.js';
 import { DriveIndex } from '../../src/reconcile/drive-index.js';
 import { sourceKey } from '../../src/drive/object-path.js';
-import type { ObjectRef } from '../../src/event.js';
-import type { OneBackup } from '../../src/backup-and-log.js';
-import type { Deadline } from '../../src/time-budget.js';
+import type { ObjectRef } from '../../src/core/object-ref.js';
+import type { OneBackup } from '../../src/backup/02-backup-and-log.js';
+import type { Deadline } from '../../src/core/time-budget.js';
+import type { Failure } from '../../src/core/failure.js';
 
+const failed = (failure: Failure): OneBackup => ({ ok: false, failure, error: new Error(failure.reason), attempts: 1 });
 const names = (n: number) => Array.from({ length: n }, (_, i) => `obj-${String(i).padStart(4, '0')}`);
 const ref = (name: string, generation = '7'): ObjectRef => ({ bucket: 'b', name, generation, size: '3' });
 
@@ -132,10 +134,10 @@ test('handles at least one object per run even with no time at all', async () =>
 test('failures are counted and listed; a vanished object counts as skipped', async () => {
   const f = fake([ref('gone'), ref('perm'), ref('busy'), ref('ok')], {
     backup: async (r): Promise<OneBackup> => {
-      if (r.name === 'gone') return { ok: false, verdict: { retry: false, log: 'gone', reason: 'deleted' }, error: new Error() };
+      if (r.name === 'gone') return failed({ kind: 'object-gone', service: 'gcs-source', reason: 'deleted' });
       if (r.name === 'perm')
-        return { ok: false, verdict: { retry: false, log: 'permanent', reason: 'too big', action: 'none' }, error: new Error() };
-      if (r.name === 'busy') return { ok: false, verdict: { retry: true, log: 'busy', reason: 'leased' }, error: new Error() };
+        return failed({ kind: 'permanent', service: 'drive', reason: 'too big', problemCode: 'object-too-large', action: 'none' });
+      if (r.name === 'busy') return failed({ kind: 'busy', service: 'state', reason: 'leased' });
       return { ok: true, outcome: 'revised', driveFileId: 'x', bytes: 10, attempts: 1 };
     },
   });

@@ -80,7 +80,7 @@ describe('startEventBridge', () => {
     assert.deepEqual(log.retries, [10, 20]);
     assert.equal(log.abandoned, 0);
     assert.deepEqual(new Set(fn.received.map((r) => r.headers['ce-id'])), new Set(['event-1']));
-    const first = fn.received[0] as Received;
+    const first = fn.received[0];
     assert.equal(first.headers['ce-type'], 'google.cloud.storage.object.v1.finalized');
     assert.equal(first.headers['ce-source'], '//storage.googleapis.com/projects/_/buckets/watched');
     assert.equal(first.headers['ce-subject'], 'objects/dir/caf%C3%A9.txt');

@@ -134,7 +134,7 @@ describe('the page in headless Chromium', () => {
         ],
       });
       try {
-        const bucket = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' }).bucket(vars.SOURCE_BUCKET as string);
+        const bucket = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' }).bucket(vars.SOURCE_BUCKET);
         await Promise.all(names.map((n, i) => bucket.file(n).save(Buffer.alloc(1000 * (i + 1), n))));
 
         const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });

@@ -163,10 +163,10 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         assert.ok(vars[name], `banner line ${name}=`);
       }
       const storage = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
-      const bucket = storage.bucket(vars.SOURCE_BUCKET as string);
+      const bucket = storage.bucket(vars.SOURCE_BUCKET);
       await Promise.all(uploads.map((u) => bucket.file(u.name).save(u.content)));
 
-      const rootId = vars.DRIVE_FOLDER_ID as string;
+      const rootId = vars.DRIVE_FOLDER_ID;
       for (const u of uploads) {
         const file = await waitFor(`${u.name} in Drive`, async () => {
           const f = fileAt(await driveFiles(vars), rootId, u.name);
@@ -209,7 +209,7 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         'EVENT_FUNCTION_URL',
         'HTTP_FUNCTION_URL',
       ];
-      for (const name of urls) assert.ok(await refusesConnections(vars[name] as string), `${name} refuses connections`);
+      for (const name of urls) assert.ok(await refusesConnections(vars[name]), `${name} refuses connections`);
     }
   });
 
@@ -220,12 +220,9 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       const content = Buffer.from('kept between runs\n');
       try {
         const storage = new Storage({ apiEndpoint: first.vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
-        await storage
-          .bucket(first.vars.SOURCE_BUCKET as string)
-          .file('kept/file.txt')
-          .save(content);
+        await storage.bucket(first.vars.SOURCE_BUCKET).file('kept/file.txt').save(content);
         await waitFor('kept/file.txt in Drive', async () =>
-          fileAt(await driveFiles(first.vars), first.vars.DRIVE_FOLDER_ID as string, 'kept/file.txt'),
+          fileAt(await driveFiles(first.vars), first.vars.DRIVE_FOLDER_ID, 'kept/file.txt'),
         );
       } finally {
         assert.equal((await stopWithSigint(first)).code, 0);
@@ -235,13 +232,10 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       const second = await startSandboxProcess(['--data-dir', dataDir]);
       try {
         assert.equal(second.vars.DRIVE_FOLDER_ID, first.vars.DRIVE_FOLDER_ID, 'the same root folder');
-        const kept = fileAt(await driveFiles(second.vars), second.vars.DRIVE_FOLDER_ID as string, 'kept/file.txt');
+        const kept = fileAt(await driveFiles(second.vars), second.vars.DRIVE_FOLDER_ID, 'kept/file.txt');
         assert.equal(kept?.md5Checksum, md5Hex(content));
         const storage = new Storage({ apiEndpoint: second.vars.STORAGE_EMULATOR_HOST, projectId: 'x' });
-        const [bytes] = await storage
-          .bucket(second.vars.SOURCE_BUCKET as string)
-          .file('kept/file.txt')
-          .download();
+        const [bytes] = await storage.bucket(second.vars.SOURCE_BUCKET).file('kept/file.txt').download();
         assert.ok(bytes.equals(content), 'the object is still in the bucket');
       } finally {
         assert.equal((await stopWithSigint(second)).code, 0);

@@ -22,8 +22,8 @@ export class InstancePool {
   /** A new event-function instance with `env` on top of the world's; its URL. */
   async start(env: Record<string, string> = {}, onLog?: (line: string) => void): Promise<string> {
     const [fn] = await startInstances('backupOnFinalize', 1, { ...this.world().env, ...env }, onLog);
-    this.running.push(fn!);
-    return fn!.url;
+    this.running.push(fn);
+    return fn.url;
   }
 
   /** Writes an object to the source bucket (one request) and returns its resource, as an event carries it. */

@@ -11,11 +11,11 @@ export interface LogCapture {
 export function captureLogLines(): LogCapture {
   const lines: string[] = [];
   const realWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     for (const line of text.split('\n')) if (line.startsWith('{"severity"')) lines.push(line);
-    return realWrite(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
+    return realWrite(chunk, ...(rest as []));
+  };
   return {
     lines,
     stop: () => {

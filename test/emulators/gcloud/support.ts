@@ -62,7 +62,7 @@ export function gcloudFor(storageEmulatorHost: string): Gcloud {
         },
         (err, stdout, stderr) => {
           const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-          if (err && code === -1) return reject(err);
+          if (err && code === -1) return reject(err instanceof Error ? err : new Error(String(err)));
           resolve({ code, stdout, stderr: stderr.toString('utf8') });
         },
       );

@@ -1,0 +1,163 @@
+/**
+ * Every setting of the function, each defined once: environment variable, command-line flag, parser and
+ * validator, default, example and help line (config/option.ts). `parseConfig` (config/config.ts) reads
+ * them from the environment; the `backup` and `reconcile` commands accept each as a flag too
+ * (src/cli/command-line.ts), and their help lists them from here. Adding a setting is one entry below:
+ * its value lands in `Config` under its key, typed by its parser. A flag is the variable in kebab case
+ * unless named otherwise.
+ */
+import {
+  bucketName,
+  commaList,
+  decimal,
+  driveFolderId,
+  emulatorHost,
+  oneOf,
+  secretVersion,
+  trueOrFalse,
+  wholeNumber,
+  type Option,
+  type ValueParser,
+} from './option.js';
+
+export type OnNewGeneration = 'revision' | 'copy' | 'skip';
+export type DeleteMode = 'keep' | 'trash';
+
+/** A function setting: an option that always has an environment variable. */
+export type Setting<T> = Option<T> & { readonly env: string };
+
+/** A setting that always has a value: required, or with a default. */
+export type KnownSetting<T> = Setting<T> & ({ readonly required: true } | { readonly default: NoInfer<T> });
+
+type SettingRest<T> = Omit<Setting<T>, 'env' | 'parse' | 'flag'> & { readonly flag?: string };
+
+function setting<T, const R extends SettingRest<T>>(env: string, parse: ValueParser<T>, rest: R): Setting<T> & R {
+  return { flag: env.toLowerCase().replaceAll('_', '-'), env, parse, ...rest };
+}
+
+const stringPrefix: ValueParser<string> = (text) =>
+  text.endsWith('/') ? { ok: true, value: text } : { ok: false, problem: `must end with "/", got "${text}"` };
+
+export const SETTINGS = {
+  driveFolderId: setting('DRIVE_FOLDER_ID', driveFolderId, {
+    flag: 'folder-id',
+    deprecatedFlags: ['drive-folder-id'],
+    required: true,
+    example: '1AbCdEfGhIjKlMnOpQrStUvWxYz',
+    placeholder: 'ID',
+    help: 'the Drive folder (or shared drive) receiving the backups',
+  }),
+  tokenSecretVersion: setting('TOKEN_SECRET', secretVersion, {
+    flag: 'secret',
+    deprecatedFlags: ['token-secret'],
+    required: true,
+    example: 'projects/my-project/secrets/drive-token',
+    placeholder: 'projects/P/secrets/S[/versions/V]',
+    help: 'the Secret Manager secret holding {"type":"authorized_user",...}',
+  }),
+  stateBucket: setting('STATE_BUCKET', bucketName, {
+    required: true,
+    example: 'my-backup-state',
+    placeholder: 'BUCKET',
+    help: 'where claims, folder ids and checkpoints live; never the source bucket',
+  }),
+  statePrefix: setting('STATE_PREFIX', stringPrefix, {
+    default: 'gcs-drive-backup/',
+    example: 'gcs-drive-backup/',
+    placeholder: 'PREFIX/',
+    help: 'object-name prefix of all state in STATE_BUCKET',
+  }),
+  sourceBucket: setting('SOURCE_BUCKET', bucketName, {
+    example: 'my-photos',
+    placeholder: 'BUCKET',
+    help: 'the bucket reconcile covers by default',
+  }),
+  includePrefixes: setting('INCLUDE_PREFIXES', commaList, {
+    default: [],
+    example: 'photos/,docs/',
+    placeholder: 'P1,P2',
+    help: 'back up only names starting with one of these',
+  }),
+  excludeGlobs: setting('EXCLUDE_GLOBS', commaList, {
+    default: [],
+    example: '**/*.tmp',
+    placeholder: 'G1,G2',
+    help: 'never back up names matching one of these (*, **, ?)',
+  }),
+  onNewGeneration: setting('ON_NEW_GENERATION', oneOf<OnNewGeneration>(['revision', 'copy', 'skip']), {
+    default: 'revision',
+    example: 'revision',
+    placeholder: 'revision|copy|skip',
+    help: 'a new generation becomes a revision of the same Drive file, a separate copy, or is skipped',
+  }),
+  deleteMode: setting('DELETE_MODE', oneOf<DeleteMode>(['keep', 'trash']), {
+    default: 'keep',
+    example: 'keep',
+    placeholder: 'keep|trash',
+    help: 'what a deleted object does to its backup',
+  }),
+  keepRevisionsForever: setting('KEEP_REVISIONS_FOREVER', trueOrFalse, {
+    default: false,
+    example: 'true',
+    placeholder: 'true|false',
+    help: 'mark every Drive revision keepForever (Drive keeps at most 200 such revisions)',
+  }),
+  uploadChunkMib: setting(
+    'UPLOAD_CHUNK_MIB',
+    decimal((n) => n > 0 && n <= 1024 && Number.isInteger(n * 4), 'a positive multiple of 0.25 (256 KiB), at most 1024'),
+    { default: 8, example: '8', placeholder: 'MIB', help: 'resumable upload chunk size (memory ≈ one chunk)' },
+  ),
+  multipartMaxMib: setting(
+    'MULTIPART_MAX_MIB',
+    decimal((n) => n > 0 && n <= 5, 'above 0 and at most 5 (Drive multipart limit)'),
+    { default: 5, example: '5', placeholder: 'MIB', help: 'objects up to this size go up in one multipart request' },
+  ),
+  functionTimeoutSec: setting('FUNCTION_TIMEOUT_SEC', wholeNumber(1, 3600), {
+    default: 540,
+    example: '540',
+    placeholder: 'SECONDS',
+    help: "the function's timeout: the invocation budget",
+  }),
+  deadlineMarginSec: setting('DEADLINE_MARGIN_SEC', wholeNumber(0, 3600), {
+    default: 30,
+    example: '30',
+    placeholder: 'SECONDS',
+    help: 'stop starting work this long before the timeout (checkpoint, then retry)',
+  }),
+  reconcileParallelism: setting('RECONCILE_PARALLELISM', wholeNumber(1, 64), {
+    default: 8,
+    example: '8',
+    placeholder: 'N',
+    help: "reconcile's concurrent backups",
+  }),
+  reconcileMaxSeconds: setting('RECONCILE_MAX_SECONDS', wholeNumber(1, 3600), {
+    example: '300',
+    placeholder: 'SECONDS',
+    help: "reconcile's time budget (default and limit: the invocation budget)",
+  }),
+  ioIdleTimeoutSec: setting('IO_IDLE_TIMEOUT_SEC', wholeNumber(1, 3600), {
+    default: 60,
+    example: '60',
+    placeholder: 'SECONDS',
+    help: 'a Cloud Storage read or Drive request that moves nothing for this long is retried',
+  }),
+  leaseSec: setting('LEASE_SEC', wholeNumber(2, 3600), {
+    default: 60,
+    example: '60',
+    placeholder: 'SECONDS',
+    help: "how long an upload claim lasts without renewal (how soon a crashed instance's upload is taken over)",
+  }),
+  storageEmulatorHost: setting('STORAGE_EMULATOR_HOST', emulatorHost, emulator('Cloud Storage', '9199')),
+  driveEmulatorHost: setting('DRIVE_EMULATOR_HOST', emulatorHost, emulator('Drive', '9200')),
+  oauthEmulatorHost: setting('OAUTH_EMULATOR_HOST', emulatorHost, emulator('OAuth 2.0', '9300')),
+  secretManagerEmulatorHost: setting('SECRET_MANAGER_EMULATOR_HOST', emulatorHost, emulator('Secret Manager', '9400')),
+} as const;
+
+function emulator(service: string, port: string) {
+  return { example: `localhost:${port}`, placeholder: 'HOST:PORT', help: `point the ${service} client at an emulator` } as const;
+}
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The settings in the order of the table, for help texts and flag lists. */
+export const ALL_SETTINGS: readonly Setting<unknown>[] = Object.values(SETTINGS);

@@ -1,0 +1,215 @@
+/**
+ * The one place where the product decides what an error means (like rclone's Drive `shouldRetry`):
+ * `classifyFailure` turns whatever a Google client, the network or this product throws into a `Failure`
+ * (core/failure.ts) whose kind the failure table (core/failure-table.ts) turns into retries, log lines,
+ * the event's fate and HTTP statuses.
+ *
+ * Our own errors carry their failure. Library errors are read by shape (several gaxios copies live in
+ * node_modules, so never `instanceof`), as errors of the service whose gateway they left: OAuth token
+ * errors and gRPC codes (only Secret Manager speaks gRPC here) name their own service, whatever call they
+ * surfaced in. Reasons never carry tokens, request headers or session URIs (see `redact`).
+ */
+import { apiMessageOf, apiReasonOf, grpcCodeOf, httpStatusOf, networkCodeOf, oauthErrorOf, redact, retryAfterOf } from './error-shapes.js';
+import { isClassified, markedService, SERVICE_NAMES, type Failure, type ProblemCode, type Service } from './failure.js';
+
+const EVENTS_RETRIED = 'events are retried for 24 h, then run reconcile';
+
+/** What `err` means, read as an error of `fallback` unless a gateway marked it with its service. */
+export function classifyFailure(err: unknown, fallback: Service): Failure {
+  if (isClassified(err)) return err.failure;
+  const service = markedService(err) ?? fallback;
+  const oauth = oauthErrorOf(err);
+  if (oauth) return classifyOAuth(oauth, err);
+  const grpc = grpcCodeOf(err);
+  if (grpc !== undefined) return classifySecretManagerCode(grpc);
+  const status = httpStatusOf(err);
+  if (status !== undefined) {
+    return classifyHttp(service, { status, reason: apiReasonOf(err), message: apiMessageOf(err), retryAfterMs: retryAfterOf(err) });
+  }
+  const network = networkCodeOf(err);
+  if (network) return { kind: 'transient', service, reason: `${SERVICE_NAMES[service]}: network: ${network}` };
+  // Unknown errors are retried, not acknowledged: acknowledging loses the backup for good, while a wrong
+  // retry ends by itself (Eventarc gives up after 24 h) and reconcile catches up on the object later.
+  return { kind: 'transient', service, reason: `unrecognised error: ${describeError(err)}` };
+}
+
+function describeError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return redact(text).slice(0, 300);
+}
+
+const operator = (service: Service, reason: string, problemCode: ProblemCode, action: string): Failure => ({
+  kind: 'operator',
+  service,
+  reason,
+  problemCode,
+  action,
+});
+
+function classifyOAuth(code: string, err: unknown): Failure {
+  const service = 'oauth';
+  if (code === 'invalid_grant') {
+    const reason = 'the refresh token was revoked or expired (invalid_grant): run authorize again';
+    return { kind: 'reauthorize', service, reason, problemCode: 'reauthorize' };
+  }
+  if (code === 'invalid_client' || code === 'unauthorized_client') {
+    const reason = `OAuth token endpoint rejected the client (${code})`;
+    return operator(service, reason, 'oauth-client-rejected', 'OAuth client deleted or secret rotated: run authorize');
+  }
+  const status = httpStatusOf(err);
+  if (status === undefined || status >= 500 || status === 429 || code === 'temporarily_unavailable') {
+    return { kind: 'transient', service, reason: `OAuth token endpoint: ${redact(code)}` };
+  }
+  const reason = `OAuth token endpoint replied ${status} ${redact(code)}`;
+  return operator(service, reason, 'oauth-misconfigured', 'check the OAuth client configuration, then run authorize');
+}
+
+/** Secret Manager's gRPC status codes (google-gax decodes its REST fallback errors into them too). */
+function classifySecretManagerCode(code: number): Failure {
+  const service = 'secret-manager';
+  switch (code) {
+    case 5:
+      return operator(service, 'Secret Manager: NOT_FOUND', 'secret-missing', 'secret or version not found: run authorize');
+    case 7: {
+      const action = 'runtime service account needs roles/secretmanager.secretAccessor on the secret';
+      return operator(service, 'Secret Manager: PERMISSION_DENIED', 'secret-permission', action);
+    }
+    case 9: {
+      const action = 'secret version disabled or destroyed: run authorize to add a new version';
+      return operator(service, 'Secret Manager: FAILED_PRECONDITION', 'secret-disabled', action);
+    }
+    case 3: {
+      const action = 'check the secret name in the function configuration';
+      return operator(service, 'Secret Manager: INVALID_ARGUMENT', 'secret-name-invalid', action);
+    }
+    default:
+      // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 16 UNAUTHENTICATED (metadata server
+      // token hiccup), 13 INTERNAL, 10 ABORTED, 1 CANCELLED, 2 UNKNOWN: all worth another try.
+      return { kind: 'transient', service, reason: `gRPC status ${code}` };
+  }
+}
+
+interface HttpFacts {
+  status: number;
+  reason?: string;
+  message?: string;
+  retryAfterMs?: number;
+}
+
+function classifyHttp(service: Service, facts: HttpFacts): Failure {
+  const what = `${SERVICE_NAMES[service]} replied ${facts.status}${facts.reason ? ` ${facts.reason}` : ''}`;
+  const retryAfter = facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {};
+  if (facts.status === 429) return { kind: 'rate-limited', service, reason: what, ...retryAfter };
+  // 401: the access token expired; the OAuth client refreshes it on the next attempt.
+  if (facts.status === 408 || facts.status === 401 || facts.status >= 500)
+    return { kind: 'transient', service, reason: what, ...retryAfter };
+  return HTTP_RULES[service](facts, what, retryAfter);
+}
+
+type HttpRule = (facts: HttpFacts, what: string, retryAfter: { retryAfterMs?: number }) => Failure;
+
+/** A 4xx not named by a service's rule: retrying the same request cannot help. */
+function refused(service: Service, status: number, what: string, problemCode: ProblemCode): Failure {
+  if (status === 412)
+    return {
+      kind: 'permanent',
+      service,
+      reason: what,
+      problemCode: 'unhandled-precondition',
+      action: 'an unhandled precondition: report a bug',
+    };
+  const action = 'Google refused the request as invalid, which retrying cannot change: report a bug with this log line';
+  return { kind: 'permanent', service, reason: what, problemCode, action };
+}
+
+/** The 4xx statuses of each service, by what they mean there. */
+const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
+  drive: ({ status, reason, message }, what, retryAfter) => {
+    if (status === 403) return classifyDrive403(reason, message, what, retryAfter);
+    // A folder or file of ours vanished meanwhile (deleted by the user): the next attempt resolves again.
+    if (status === 404 || status === 409) return { kind: 'transient', service: 'drive', reason: what };
+    if (status === 413)
+      return {
+        kind: 'permanent',
+        service: 'drive',
+        reason: what,
+        problemCode: 'drive-file-too-large',
+        action: 'the object is too large for Drive',
+      };
+    return refused('drive', status, what, 'drive-request-rejected');
+  },
+  'gcs-source': ({ status }, what) => {
+    // 412 on a generation-pinned read: that generation is no longer the live one.
+    if (status === 404 || status === 412) return { kind: 'object-gone', service: 'gcs-source', reason: what };
+    if (status === 403)
+      return operator('gcs-source', what, 'source-permission', 'the runtime service account lacks storage.objects.get on the bucket');
+    if (status === 409) return { kind: 'transient', service: 'gcs-source', reason: what };
+    return refused('gcs-source', status, what, 'source-request-rejected');
+  },
+  state: ({ status }, what) => {
+    if (status === 404) {
+      const action =
+        'STATE_BUCKET does not exist or is not visible to the runtime service account: create it (Terraform does) or fix STATE_BUCKET';
+      return operator('state', what, 'state-bucket-missing', action);
+    }
+    if (status === 403)
+      return operator('state', what, 'state-permission', 'the runtime service account needs roles/storage.objectUser on STATE_BUCKET');
+    if (status === 409) return { kind: 'transient', service: 'state', reason: what };
+    return refused('state', status, what, 'state-request-rejected');
+  },
+  'secret-manager': ({ status }, what) => {
+    if (status === 404) return classifySecretManagerCode(5);
+    if (status === 403) return classifySecretManagerCode(7);
+    return operator('secret-manager', what, 'secret-name-invalid', 'check the secret name in the function configuration');
+  },
+  oauth: (_facts, what) => operator('oauth', what, 'oauth-misconfigured', 'check the OAuth client configuration, then run authorize'),
+};
+
+/**
+ * Drive's 403 reasons ("Resolve errors", https://developers.google.com/workspace/drive/api/guides/handle-errors),
+ * one row each: a reason not listed here is a permission problem. Add a Drive failure reason here.
+ */
+type Drive403Rule = { kind: 'rate-limited' } | { kind: 'operator'; problemCode: ProblemCode; action: string };
+
+const DRIVE_403_REASONS: Readonly<Record<string, Drive403Rule>> = {
+  rateLimitExceeded: { kind: 'rate-limited' },
+  userRateLimitExceeded: { kind: 'rate-limited' },
+  sharingRateLimitExceeded: { kind: 'rate-limited' },
+  storageQuotaExceeded: {
+    kind: 'operator',
+    problemCode: 'drive-storage-full',
+    action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}`,
+  },
+  quotaExceeded: {
+    kind: 'operator',
+    problemCode: 'drive-storage-full',
+    action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}`,
+  },
+  dailyLimitExceeded: {
+    kind: 'operator',
+    problemCode: 'drive-daily-limit',
+    action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
+  },
+  uploadLimitExceeded: {
+    kind: 'operator',
+    problemCode: 'drive-daily-limit',
+    action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
+  },
+};
+
+function classifyDrive403(
+  reason: string | undefined,
+  message: string | undefined,
+  what: string,
+  retryAfter: { retryAfterMs?: number },
+): Failure {
+  // Drive reports the daily upload limit (750 GB) as userRateLimitExceeded too, told apart only by this
+  // exact message; ordinary rate limits say "User Rate Limit Exceeded. Rate of requests …".
+  const meant = reason === 'userRateLimitExceeded' && message === 'User rate limit exceeded.' ? 'dailyLimitExceeded' : reason;
+  const rule = meant !== undefined && Object.hasOwn(DRIVE_403_REASONS, meant) ? DRIVE_403_REASONS[meant] : undefined;
+  if (rule?.kind === 'rate-limited') return { ...rule, service: 'drive', reason: what, ...retryAfter };
+  if (rule?.kind === 'operator') return { ...rule, service: 'drive', reason: what };
+  const action =
+    'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize';
+  return operator('drive', what, 'drive-permission', action);
+}

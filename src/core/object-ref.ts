@@ -1,0 +1,42 @@
+/**
+ * The Cloud Storage object generation every folder talks about (`ObjectRef`), and the rules for its int64
+ * fields: they arrive as decimal strings (sometimes numbers) and are compared as big integers. Pure.
+ */
+
+/** The parts of a Cloud Storage object the product uses; int64 values are canonical decimal strings. */
+export interface ObjectRef {
+  readonly bucket: string;
+  readonly name: string;
+  readonly generation: string;
+  readonly metageneration?: string;
+  readonly size?: string;
+  readonly md5Hash?: string;
+  readonly crc32c?: string;
+  readonly contentType?: string;
+  readonly updated?: string;
+  readonly timeCreated?: string;
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+/** `gs://bucket/name#generation`. */
+export function describeRef(ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>): string {
+  return `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+}
+
+/** Canonical decimal string for a non-negative int64 given as digits or a safe integer; else undefined. */
+export function normaliseInt64(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
+  }
+  if (typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value)) return undefined;
+  const n = BigInt(value);
+  return n <= INT64_MAX ? n.toString() : undefined;
+}
+
+/** Orders two generations (decimal strings): negative, 0 or positive. */
+export function compareGenerations(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+}

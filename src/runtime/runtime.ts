@@ -1,0 +1,90 @@
+/**
+ * Everything one function instance builds once and reuses across invocations: config (parsed from the
+ * environment on first use, not at import), clients, the gateways every Google call goes through,
+ * credentials, the state store, caches. Built lazily on the first invocation; a bad config fails every
+ * invocation with the same clear message. The composition root: the only place that knows every folder.
+ */
+import type { OAuth2Client } from 'google-auth-library';
+import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
+import { DriveCredentials } from '../auth/credentials.js';
+import { FolderResolver } from '../backup/06-folders.js';
+import type { Runtime } from '../backup/deps.js';
+import { parseConfig, type Config } from '../config/config.js';
+import { Gateway, type RetryNotice } from '../core/gateway.js';
+import { createLogger, type Logger } from '../core/logs.js';
+import { driveClientFor } from '../drive/client.js';
+import { generateIds } from '../drive/files.js';
+import { createDriveGateway, type DriveClient } from '../drive/gateway.js';
+import { DriveIdPool } from '../drive/id-pool.js';
+import { createStorage } from '../gcs/client.js';
+import { createStorageGateway } from '../gcs/gateway.js';
+import { StateStore } from '../state/store.js';
+
+export type { Runtime };
+
+/** The instance's runtime; rejects with a ConfigError when the environment is not a valid configuration. */
+export function buildRuntime(env: NodeJS.ProcessEnv, logger: Logger): Promise<Runtime> {
+  try {
+    return Promise.resolve(assemble(parseConfig(env), logger));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error('the runtime could not be built', { cause: err }));
+  }
+}
+
+function assemble(config: Config, logger: Logger): Runtime {
+  const onRetry = ({ what, attempt, delayMs, failure }: RetryNotice) => logger.retrying({ what, attempt, delayMs, reason: failure.reason });
+  const storage = createStorage(config);
+  const secretManager = createSecretManager(config);
+  const secrets = new Gateway({ service: 'secret-manager', client: () => Promise.resolve(secretManager), onRetry });
+  const credentials = new DriveCredentials({
+    secret: config.tokenSecretVersion,
+    readSecret: () =>
+      secrets.call('access the token secret', async (client) => {
+        const [version] = await client.accessSecretVersion({ name: config.tokenSecretVersion });
+        const data = version.payload?.data;
+        if (data === undefined || data === null) return '';
+        return typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+      }),
+    makeClient: (user) => Promise.resolve(createUserOAuthClient(config, user)),
+    registerSecret: (value) => logger.registerSecret(value),
+  });
+
+  let cached: { auth: OAuth2Client; client: DriveClient } | undefined;
+  const connect = async (): Promise<DriveClient> => {
+    const auth = await credentials.client();
+    if (cached?.auth !== auth) cached = { auth, client: driveClientFor(config, auth) };
+    return cached.client;
+  };
+  const drive = createDriveGateway({ connect, invalidateAccessToken: () => credentials.invalidateAccessToken(), onRetry });
+  const store = new StateStore(createStorageGateway('state', storage, { onRetry }), config.stateBucket, config.statePrefix);
+  const ids = new DriveIdPool((count, scope) => drive.call('files.generateIds', ({ api }) => generateIds(api, count), scope));
+  return {
+    config,
+    storage,
+    source: createStorageGateway('gcs-source', storage, { onRetry }),
+    store,
+    drive,
+    ids,
+    folders: new FolderResolver({ drive, store, ids, rootId: config.driveFolderId }),
+    logger,
+    withCredentials: (operation) => credentials.withClient(() => operation()),
+  };
+}
+
+/** One runtime per instance, created on first use; a failed build is retried on the next invocation. */
+export function lazyRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = createLogger({ project: env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT }),
+) {
+  let runtime: Promise<Runtime> | undefined;
+  return {
+    logger,
+    get(): Promise<Runtime> {
+      runtime ??= buildRuntime(env, logger);
+      runtime.catch(() => {
+        runtime = undefined;
+      });
+      return runtime;
+    },
+  };
+}
