@@ -2,7 +2,7 @@
  * Pure helpers for statically checking the Terraform configuration offline: load a module directory with
  * @cdktn/hcl2json, find the references inside its `${...}` expressions, and judge IAM grants.
  * @cdktn/hcl2json is CDK Terrain's maintained continuation of the archived CDKTF's @cdktf/hcl2json (the
- * same HashiCorp hcl2json Go code compiled to WASM); the npm registry has no other maintained HCL 2 parser.
+ * same WASM build of tmccombs/hcl2json); the npm registry has no other maintained HCL 2 parser.
  *
  * hcl2json renders every expression as a template string: `name = var.x` becomes `"${var.x}"`, a literal
  * stays a plain string, and blocks become arrays of objects (`event_trigger = [{...}]`).
