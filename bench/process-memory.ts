@@ -32,15 +32,21 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
+export interface WatchedPeak<T> {
+  result: T;
+  before: MemorySample;
+  peakBytes: number;
+  /** Peak during `work` minus the resident memory just before it: what the benchmarks call growth. */
+  growthBytes: number;
+  after: MemorySample;
+  peakSource: 'VmHWM' | 'polled VmRSS';
+}
+
 /**
  * Watches a process while `work` runs: resets its peak first when possible, polls VmRSS every
- * `everyMs`, and returns the memory before, the peak during, and the memory after.
+ * `everyMs`, and returns the memory before, the peak during (and its growth), and the memory after.
  */
-export async function watchPeak<T>(
-  pid: number,
-  work: () => Promise<T>,
-  everyMs = 20,
-): Promise<{ result: T; before: MemorySample; peakBytes: number; after: MemorySample; peakSource: 'VmHWM' | 'polled VmRSS' }> {
+export async function watchPeak<T>(pid: number, work: () => Promise<T>, everyMs = 20): Promise<WatchedPeak<T>> {
   const before = readMemory(pid);
   const peakWasReset = resetPeak(pid);
   let polled = before.rssBytes;
@@ -55,7 +61,14 @@ export async function watchPeak<T>(
     const result = await work();
     const after = readMemory(pid);
     const peakBytes = peakWasReset ? Math.max(after.peakRssBytes, polled) : Math.max(polled, after.rssBytes);
-    return { result, before, peakBytes, after, peakSource: peakWasReset ? 'VmHWM' : 'polled VmRSS' };
+    return {
+      result,
+      before,
+      peakBytes,
+      growthBytes: peakBytes - before.rssBytes,
+      after,
+      peakSource: peakWasReset ? 'VmHWM' : 'polled VmRSS',
+    };
   } finally {
     clearInterval(timer);
   }
