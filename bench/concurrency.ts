@@ -8,7 +8,7 @@
  */
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
-import { driveCopyOf, KiB, putObject, type SourceObject } from './objects.js';
+import { driveCopyOf, KiB, putObject, seedObjects, type SourceObject } from './objects.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
 
@@ -40,13 +40,13 @@ export const concurrencyBenchmark: Benchmark = {
       await instance.backUp(await putObject(world, `${FOLDER}/warm-up.txt`, KiB));
       const { hub } = world.emulators;
       const reps = await repeat(options.repetitions, async (rep) => {
-        const write = async (label: string) => {
-          const objects: SourceObject[] = [];
-          for (let i = 0; i < n; i++) objects.push(await putObject(world, `${FOLDER}/${rep}-${label}-${i}.txt`, KiB + i));
-          return objects;
-        };
-        const serial = await write('serial');
-        const parallel = await write('parallel');
+        const write = (label: string) =>
+          seedObjects(
+            world,
+            Array.from({ length: n }, (_, i) => ({ name: `${FOLDER}/${rep}-${label}-${i}.txt`, size: KiB + i })),
+          );
+        const serial = write('serial');
+        const parallel = write('parallel');
         const latency = hub.faults.add({ action: { kind: 'latency', ms: LATENCY_MS }, times: 0 });
         const timed = async (objects: SourceObject[], inFlight: number) => {
           progress(`${n} objects, ${inFlight} in flight`);

@@ -43,7 +43,7 @@ export const memoryBenchmark: Benchmark = {
       };
       const reps = await repeat(options.repetitions, async (rep) => {
         // Both copies start right after the previous invocation, never after the instance idled.
-        const small = await copy(await putObject(world, `bench-memory/small-${rep}.bin`, MiB));
+        const small = await copy(seedObject(world, `bench-memory/small-${rep}.bin`, MiB));
         const big = await copy(cloneObject(world.emulators, world.sourceBucket, large.name, `bench-memory/large-${rep}.bin`));
         return { small, big };
       });
