@@ -10,7 +10,7 @@
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
-import { driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
+import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
 import { readMemory, watchPeak } from './process-memory.js';
 import { figure, relativeCheck, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
@@ -38,7 +38,7 @@ export const memoryBenchmark: Benchmark = {
       const copy = async (object: SourceObject) => {
         progress(`copying ${object.name} (${toMiB(Number(object.size))} MiB) in process ${pid}`);
         const watched = await watchPeak(pid, () => instance!.backUp(object));
-        await world.drive.files.delete({ fileId: driveCopyOf(world, object).id });
+        await deleteDriveCopy(world, driveCopyOf(world, object).id);
         return watched;
       };
       const reps = await repeat(options.repetitions, async (rep) => {

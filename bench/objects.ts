@@ -84,3 +84,12 @@ export function driveCopyOf(world: World, object: SourceObject): { id: string; s
   }
   return { id: copy.id, size: Number(copy.size ?? 0) };
 }
+
+/**
+ * Deletes a checked copy, and every upload session with it: a finished resumable session keeps its
+ * bytes in the Drive emulator until it expires (a week), a GiB per large copy.
+ */
+export async function deleteDriveCopy(world: World, fileId: string): Promise<void> {
+  await world.drive.files.delete({ fileId });
+  world.emulators.drive.expireUploadSessions();
+}

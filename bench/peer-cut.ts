@@ -7,7 +7,7 @@
  */
 import type { World } from '../test/support/world.js';
 import type { EventInstance } from './child-instance.js';
-import { driveCopyOf, md5HexOf, type SourceObject } from './objects.js';
+import { deleteDriveCopy, driveCopyOf, md5HexOf, type SourceObject } from './objects.js';
 import type { PeerInstance } from './peer-instance.js';
 
 export interface CutCopy {
@@ -63,7 +63,7 @@ export async function peerWithCut(world: World, peer: PeerInstance, object: Sour
     if (!result.ok) throw new Error(`the peer failed ${result.attempts} times: ${result.errors.join('; ')}`);
     return { ms: performance.now() - started, tries: result.attempts };
   });
-  await world.drive.files.delete({ fileId: peerCopyOf(world, fileName, object) });
+  await deleteDriveCopy(world, peerCopyOf(world, fileName, object));
   return { ...cut.result, bytesSent: cut.bytesSent, driveRequests: cut.driveRequests };
 }
 
@@ -86,6 +86,6 @@ export async function oursWithCut(world: World, instance: EventInstance, object:
     }
     throw new Error(`${object.name} was not backed up in ${MAX_DELIVERIES} deliveries; last log lines:\n${instance.logTail()}`);
   });
-  await world.drive.files.delete({ fileId: driveCopyOf(world, object).id });
+  await deleteDriveCopy(world, driveCopyOf(world, object).id);
   return { ...cut.result, bytesSent: cut.bytesSent, driveRequests: cut.driveRequests };
 }

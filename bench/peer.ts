@@ -11,7 +11,7 @@
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
-import { driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
+import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
 import { oursWithCut, peerCopyOf, peerWithCut } from './peer-cut.js';
 import { startPeer, type PeerInstance } from './peer-instance.js';
 import { watchPeak } from './process-memory.js';
@@ -52,13 +52,13 @@ export const peerBenchmark: Benchmark = {
           if (!result.ok) throw new Error(`the peer's copy failed: ${result.errors.join('; ')}`);
           return performance.now() - started;
         });
-        await world.drive.files.delete({ fileId: peerCopyOf(world, PEER_FILE, large) });
+        await deleteDriveCopy(world, peerCopyOf(world, PEER_FILE, large));
         return watched;
       };
       const ourCopy = async (object: SourceObject) => {
         progress(`function: ${object.name} in process ${instance!.pid}`);
         const watched = await watchPeak(instance!.pid, () => instance!.backUp(object));
-        await world.drive.files.delete({ fileId: driveCopyOf(world, object).id });
+        await deleteDriveCopy(world, driveCopyOf(world, object).id);
         return watched;
       };
       const plain = await repeat(options.repetitions, async (rep) => {

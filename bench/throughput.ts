@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
-import { driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
+import { deleteDriveCopy, driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
 import type { RawPipeOptions, RawPipeResult } from './raw-pipe.js';
 import { figure, relativeCheck, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
@@ -75,13 +75,13 @@ export const throughputBenchmark: Benchmark = {
         });
         if (result.md5Checksum !== md5HexOf(large))
           throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(large)}`);
-        await world.drive.files.delete({ fileId: result.fileId });
+        await deleteDriveCopy(world, result.fileId);
         return result.ms;
       };
       const runFunction = async (object: SourceObject): Promise<number> => {
         progress(`function: ${object.name}`);
         const ms = await instance!.backUp(object);
-        await world.drive.files.delete({ fileId: driveCopyOf(world, object).id });
+        await deleteDriveCopy(world, driveCopyOf(world, object).id);
         return ms;
       };
       const reps = await repeat(options.repetitions, async (rep) => {
