@@ -1,5 +1,5 @@
 /**
- * Resident memory of another process, from Linux's `/proc/<pid>/status`: `VmRSS` (now) and `VmHWM` (the
+ * Resident memory (and CPU time) of another process, from Linux's `/proc/<pid>/status` (and `stat`): `VmRSS` (now) and `VmHWM` (the
  * peak since start, or since `resetPeak`). `watchPeak` also polls VmRSS, the fallback where the peak
  * cannot be reset (writing `5` to `/proc/<pid>/clear_refs` needs Linux ≥ 4.0 and the right to do so).
  */
@@ -19,6 +19,15 @@ function field(status: string, name: string): number {
 export function readMemory(pid: number): MemorySample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return { rssBytes: field(status, 'VmRSS'), peakRssBytes: field(status, 'VmHWM') };
+}
+
+/** CPU seconds (user + system) the process has used so far (`/proc/<pid>/stat` fields 14 and 15). */
+export function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Sets the process's VmHWM back to its current VmRSS; false where the kernel or permissions refuse. */
