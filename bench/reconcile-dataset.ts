@@ -26,7 +26,7 @@ export interface Dataset {
   missing: number;
 }
 
-const objectName = (index: number): string =>
+export const objectName = (index: number): string =>
   `data/f${String(Math.floor(index / OBJECTS_PER_FOLDER)).padStart(3, '0')}/o${String(index).padStart(6, '0')}`;
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

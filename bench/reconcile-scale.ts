@@ -14,7 +14,7 @@ import { startHttpInstance } from './child-instance.js';
 import { MiB } from './objects.js';
 import { postJson } from './post-json.js';
 import { watchPeak } from './process-memory.js';
-import { seedDataset, type Dataset } from './reconcile-dataset.js';
+import { objectName, seedDataset, type Dataset } from './reconcile-dataset.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult, type Figure } from './report.js';
 import { repeat, summarize, type Stats } from './stats.js';
 
@@ -42,7 +42,8 @@ async function reconcileCase(objects: number, progress: (line: string) => void):
     const dataset = await seedDataset(world, objects, progress);
     const instance = await startHttpInstance({ ...world.env, ...RUN_ENV });
     try {
-      const warm = await postJson(`${instance.url}/backup`, { bucket: world.sourceBucket, name: 'data/f000/o000000' });
+      // Object 0 is backed up (by the product itself): the runtime gets built, no folder gets resolved.
+      const warm = await postJson(`${instance.url}/backup`, { bucket: world.sourceBucket, name: objectName(0) });
       if (warm.status !== 200 || warm.json.outcome !== 'skipped')
         throw new Error(`warm-up answered ${warm.status} ${JSON.stringify(warm.json)}`);
       const { hub } = world.emulators;
