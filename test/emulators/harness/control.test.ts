@@ -1,6 +1,6 @@
 /**
  * The control API over HTTP (`/_emulator/...`, on every emulator's port), as an out-of-process test or
- * the sandbox would drive it: faults seen by the official client, request counters, reset.
+ * the sandbox would drive it: faults seen by the official client, request and body-byte counters, reset.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,22 @@ test('counters count requests per route and reset over HTTP', async () => {
   await storage.bucket('control-bucket').file('a.txt').getMetadata();
   const { json } = await control(emu.env.OAUTH_EMULATOR_HOST, 'GET', 'counters');
   assert.deepEqual(json.counters, { 'gcs.objects.get': 1, 'gcs.upload.multipart': 1 });
+});
+
+test('request body bytes received are counted per route and reset with the counters', async () => {
+  await control(emu.env.STORAGE_EMULATOR_HOST, 'DELETE', 'counters');
+  const upload = (bytes: number) =>
+    fetch(`${emu.env.STORAGE_EMULATOR_HOST}/upload/storage/v1/b/control-bucket/o?uploadType=media&name=bytes.bin`, {
+      method: 'POST',
+      body: Buffer.alloc(bytes, 7),
+    }).then((res) => res.arrayBuffer());
+  await upload(300_000);
+  await upload(1);
+  await storage.bucket('control-bucket').file('bytes.bin').getMetadata(); // a GET: no body
+  const { json } = await control(emu.env.DRIVE_EMULATOR_HOST, 'GET', 'counters');
+  assert.deepEqual(json.bodyBytes, { 'gcs.upload.media': 300_001 });
+  await control(emu.env.STORAGE_EMULATOR_HOST, 'DELETE', 'counters');
+  assert.deepEqual((await control(emu.env.STORAGE_EMULATOR_HOST, 'GET', 'counters')).json.bodyBytes, {});
 });
 
 test('reset over HTTP forgets all state and faults', async () => {
