@@ -10,5 +10,8 @@ import { handleHttp } from './http/handler.js';
 
 const runtime = lazyRuntime();
 
-functions.cloudEvent<unknown>(EVENT_ENTRY_POINT, (event: functions.CloudEvent<unknown>) => handleStorageEvent(runtime, event));
+functions.cloudEvent<unknown>(EVENT_ENTRY_POINT, (event: functions.CloudEvent<unknown>) => {
+  if (process.env.GDB_NO_DOMAIN) (process as unknown as { domain?: { exit(): void } }).domain?.exit();
+  return handleStorageEvent(runtime, event);
+});
 functions.http(HTTP_ENTRY_POINT, (req, res) => handleHttp(runtime, req, res));

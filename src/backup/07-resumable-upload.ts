@@ -6,7 +6,6 @@
  * bytes, 09-resumable-session.ts speaks the protocol. One `ResumableUpload` per attempt, like rclone's
  * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow.
  */
-import { createHash } from 'node:crypto';
 import type { Retry } from '../core/gateway.js';
 import { isConflict, isNotFound } from '../core/error-shapes.js';
 import { garbageCollectorFor } from '../core/memory.js';
@@ -21,7 +20,7 @@ import { querySessionStatus, SessionGoneError, startUploadSession } from './09-r
 import type { BackupJob } from './job.js';
 
 /** How far a large object's download may run ahead of the upload (overlap at the cost of this memory). */
-const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+const READ_AHEAD_BYTES = Number(process.env.GDB_RA_KIB ?? 4096) * 1024;
 
 export type ResumableUploadResult =
   { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> } | { complete: false; offset: number };
@@ -113,7 +112,6 @@ export class ResumableUpload {
   private async transfer(session: string, startOffset: number): Promise<ResumableUploadResult> {
     const { config } = this.job.deps;
     const { ref, request } = this.job;
-    const md5 = startOffset === 0 ? createHash('md5') : undefined;
     // One renewal at a time. A renewal that fails (the lease was taken over, or the state bucket is
     // failing) stops the transfer before its next chunk.
     let renewal: Promise<void> = Promise.resolve();
@@ -135,13 +133,11 @@ export class ResumableUpload {
         chunkBytes: config.uploadChunkBytes,
         openSource: (offset) => openObject(this.job.deps.storage, ref, offset, config.ioIdleTimeoutMs, READ_AHEAD_BYTES),
         startOffset,
-        md5,
+        md5: startOffset === 0,
         deadline: { canStart: (ms: number) => renewalFailure === undefined && request.deadline.canStart(ms) },
-        requestTimeoutMs: config.ioIdleTimeoutMs,
-        onChunk: ({ bytes }) => {
-          collect(bytes);
-          renewIfDue();
-        },
+        idleTimeoutMs: config.ioIdleTimeoutMs,
+        onChunk: renewIfDue,
+        onSent: collect,
         retry: this.drive,
       });
     } finally {
@@ -153,7 +149,7 @@ export class ResumableUpload {
       await this.save({ kind: 'lease', until: 0 });
       return { complete: false, offset: sent.offset };
     }
-    return { complete: true, file: sent.file, md5Hex: md5?.digest('hex'), record: this.owned };
+    return { complete: true, file: sent.file, md5Hex: sent.md5Hex, record: this.owned };
   }
 
   private async save(change: RecordChange): Promise<void> {
