@@ -99,11 +99,23 @@ interface HttpFacts {
 function classifyHttp(service: Service, facts: HttpFacts): Failure {
   const what = `${SERVICE_NAMES[service]} replied ${facts.status}${facts.reason ? ` ${facts.reason}` : ''}`;
   const retryAfter = facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {};
-  if (facts.status === 429) return { kind: 'rate-limited', service, reason: what, ...retryAfter };
+  if (facts.status === 429) return { kind: 'rate-limited', service, reason: what, ...rateLimitWait(service, facts.retryAfterMs) };
   // 401: the access token expired; the OAuth client refreshes it on the next attempt.
   if (facts.status === 408 || facts.status === 401 || facts.status >= 500)
     return { kind: 'transient', service, reason: what, ...retryAfter };
   return HTTP_RULES[service](facts, what, retryAfter);
+}
+
+/**
+ * Cloud Storage allows one write per second to an object name (https://cloud.google.com/storage/quotas),
+ * and answers a faster one 429 without a Retry-After (https://cloud.google.com/storage/docs/gcs429): a
+ * state record written again sooner than a second after its 429 is bound to be refused again.
+ */
+export const STATE_RECORD_WRITE_INTERVAL_MS = 1000;
+
+function rateLimitWait(service: Service, retryAfterMs: number | undefined): { retryAfterMs?: number } {
+  if (service === 'state') return { retryAfterMs: Math.max(retryAfterMs ?? 0, STATE_RECORD_WRITE_INTERVAL_MS) };
+  return retryAfterMs !== undefined ? { retryAfterMs } : {};
 }
 
 type HttpRule = (facts: HttpFacts, what: string, retryAfter: { retryAfterMs?: number }) => Failure;
@@ -125,7 +137,9 @@ function refused(service: Service, status: number, what: string, problemCode: Pr
 /** The 4xx statuses of each service, by what they mean there. */
 const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
   drive: ({ status, reason, message }, what, retryAfter) => {
-    if (status === 403) return classifyDrive403(reason, message, what, retryAfter);
+    const rule = driveReasonRule(status, reason, message);
+    if (rule) return driveFailure(rule, what, retryAfter);
+    if (status === 403) return driveFailure(DRIVE_PERMISSION, what, retryAfter);
     // A folder or file of ours vanished meanwhile (deleted by the user): the next attempt resolves again.
     if (status === 404 || status === 409) return { kind: 'transient', service: 'drive', reason: what };
     if (status === 413)
@@ -166,12 +180,27 @@ const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
 };
 
 /**
- * Drive's 403 reasons ("Resolve errors", https://developers.google.com/workspace/drive/api/guides/handle-errors),
- * one row each: a reason not listed here is a permission problem. Add a Drive failure reason here.
+ * Drive's 400 and 403 reasons ("Resolve errors", https://developers.google.com/workspace/drive/api/guides/handle-errors),
+ * one row each: a 403 reason not listed here is a permission problem, a 400 one a request Drive will never
+ * take. Add a Drive failure reason here. A row with a `limit` is one of Drive's limits the backup finds a
+ * way past (an overflow folder, a folded path, a released revision, a fresh id: `driveLimitOf`); its
+ * kind says what the failure means when it still escapes.
  */
-type Drive403Rule = { kind: 'rate-limited' } | { kind: 'operator'; problemCode: ProblemCode; action: string };
+export type DriveLimit = 'folder-full' | 'shared-drive-full' | 'too-deep' | 'keep-forever-cap' | 'id-refused';
 
-const DRIVE_403_REASONS: Readonly<Record<string, Drive403Rule>> = {
+type DriveRule = { readonly limit?: DriveLimit } & (
+  | { readonly kind: 'rate-limited' | 'backup-file-gone' }
+  | { readonly kind: 'operator' | 'permanent'; readonly problemCode: ProblemCode; readonly action: string }
+);
+
+const DRIVE_PERMISSION: DriveRule = {
+  kind: 'operator',
+  problemCode: 'drive-permission',
+  action:
+    'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize',
+};
+
+const DRIVE_403_REASONS: Readonly<Record<string, DriveRule>> = {
   rateLimitExceeded: { kind: 'rate-limited' },
   userRateLimitExceeded: { kind: 'rate-limited' },
   sharingRateLimitExceeded: { kind: 'rate-limited' },
@@ -195,21 +224,84 @@ const DRIVE_403_REASONS: Readonly<Record<string, Drive403Rule>> = {
     problemCode: 'drive-daily-limit',
     action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
   },
+  // Backups continue in an overflow folder beside a full one (src/backup/06-folder-overflow.ts); this
+  // escapes only when no folder can be made beside it (the backup root's parent is not the app's).
+  numChildrenInNonRootLimitExceeded: {
+    limit: 'folder-full',
+    kind: 'operator',
+    problemCode: 'folder-item-cap',
+    action: `a Drive folder holds Drive's maximum of 500,000 items and no overflow folder can be created beside it: move items out of it, or point DRIVE_FOLDER_ID at another folder; ${EVENTS_RETRIED}`,
+  },
+  // Drive gives no way on: every item of a shared drive counts, wherever it is.
+  teamDriveFileLimitExceeded: {
+    limit: 'shared-drive-full',
+    kind: 'operator',
+    problemCode: 'shared-drive-item-cap',
+    action: `the shared drive holding DRIVE_FOLDER_ID holds Drive's maximum of 500,000 items (trashed ones count): empty its trash or move items out, or point DRIVE_FOLDER_ID at a folder in My Drive or another shared drive; ${EVENTS_RETRIED}`,
+  },
+  // Deep object paths are folded into the file name (src/drive/object-path.ts); these escape only when
+  // DRIVE_FOLDER_ID itself sits at Drive's 100th level.
+  myDriveHierarchyDepthLimitExceeded: {
+    limit: 'too-deep',
+    kind: 'operator',
+    problemCode: 'folder-depth-limit',
+    action: `DRIVE_FOLDER_ID is nested too deep for Drive's limit of 100 folder levels: move it nearer the top of My Drive; ${EVENTS_RETRIED}`,
+  },
+  teamDriveHierarchyTooDeep: {
+    limit: 'too-deep',
+    kind: 'operator',
+    problemCode: 'folder-depth-limit',
+    action: `DRIVE_FOLDER_ID is nested too deep for Drive's limit of 100 folder levels: move it nearer the top of the shared drive; ${EVENTS_RETRIED}`,
+  },
+  // The oldest revision kept forever is deleted to make room (src/backup/07-keep-forever.ts). Drive documents
+  // the cap of 200 but not its error: the reason is the emulator's guess (see `driveLimitOf` for the message).
+  keepForeverLimitExceeded: {
+    limit: 'keep-forever-cap',
+    kind: 'operator',
+    problemCode: 'keep-forever-cap',
+    action: `the Drive file already keeps its maximum of 200 revisions forever: delete some of its revisions kept forever, or set KEEP_REVISIONS_FOREVER=false; ${EVENTS_RETRIED}`,
+  },
+  // Only Workspace documents: the product never downloads from Drive, so this is a bug of ours.
+  fileNotDownloadable: {
+    kind: 'permanent',
+    problemCode: 'drive-request-rejected',
+    action: 'Drive cannot download a Google Workspace document: report a bug with this log line',
+  },
 };
 
-function classifyDrive403(
-  reason: string | undefined,
-  message: string | undefined,
-  what: string,
-  retryAfter: { retryAfterMs?: number },
-): Failure {
+const DRIVE_400_REASONS: Readonly<Record<string, DriveRule>> = {
+  // An id from generateIds belongs to the Google account that asked for it: after `authorize` was re-run
+  // with another account, the record's id is refused and the backup starts a new file with a fresh id.
+  fileIdNotUsable: { limit: 'id-refused', kind: 'backup-file-gone' },
+  illegalKeepForeverModification: {
+    kind: 'permanent',
+    problemCode: 'drive-request-rejected',
+    action: 'Drive refuses to set a revision kept forever back to false: report a bug with this log line',
+  },
+};
+
+/** Drive reports the 201st revision kept forever in a way it does not document: its message is matched too. */
+const KEEP_FOREVER_MESSAGE = /\bkeep ?forever\b|\bkept forever\b/i;
+
+function driveReasonRule(status: number, reason: string | undefined, message: string | undefined): DriveRule | undefined {
   // Drive reports the daily upload limit (750 GB) as userRateLimitExceeded too, told apart only by this
   // exact message; ordinary rate limits say "User Rate Limit Exceeded. Rate of requests …".
   const meant = reason === 'userRateLimitExceeded' && message === 'User rate limit exceeded.' ? 'dailyLimitExceeded' : reason;
-  const rule = meant !== undefined && Object.hasOwn(DRIVE_403_REASONS, meant) ? DRIVE_403_REASONS[meant] : undefined;
-  if (rule?.kind === 'rate-limited') return { ...rule, service: 'drive', reason: what, ...retryAfter };
-  if (rule?.kind === 'operator') return { ...rule, service: 'drive', reason: what };
-  const action =
-    'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize';
-  return operator('drive', what, 'drive-permission', action);
+  const table = status === 403 ? DRIVE_403_REASONS : status === 400 ? DRIVE_400_REASONS : undefined;
+  if (table && meant !== undefined && Object.hasOwn(table, meant)) return table[meant];
+  if (status === 403 && message !== undefined && KEEP_FOREVER_MESSAGE.test(message)) return DRIVE_403_REASONS.keepForeverLimitExceeded;
+  return undefined;
+}
+
+function driveFailure(rule: DriveRule, what: string, retryAfter: { retryAfterMs?: number }): Failure {
+  const { limit: _limit, ...meaning } = rule;
+  if (meaning.kind === 'rate-limited') return { ...meaning, service: 'drive', reason: what, ...retryAfter };
+  return { ...meaning, service: 'drive', reason: what };
+}
+
+/** Which of Drive's limits `err` (a Drive client's error, or a DriveHttpError) reports, if any. */
+export function driveLimitOf(err: unknown): DriveLimit | undefined {
+  const status = httpStatusOf(err);
+  if (status === undefined || oauthErrorOf(err) !== undefined) return undefined;
+  return driveReasonRule(status, apiReasonOf(err), apiMessageOf(err))?.limit;
 }
