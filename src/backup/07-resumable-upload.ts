@@ -102,7 +102,10 @@ export class ResumableUpload {
           },
         });
       try {
-        return this.revise ? await reviseKeepingForever(this.job, api, this.fileId, open) : await open();
+        // A new file's first revision is kept forever too (no room to make: it has none yet).
+        return this.revise
+          ? await reviseKeepingForever(this.job, api, this.fileId, open)
+          : await open(this.job.deps.config.keepRevisionsForever);
       } catch (err) {
         // The record's file is not what it expected — a PATCH session for a file that no longer exists
         // (404), or a create whose id is taken (409): a BackupFileGoneError for the caller, not a retry.

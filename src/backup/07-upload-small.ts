@@ -33,7 +33,11 @@ export async function uploadSmall(job: BackupJob, record: ObjectRecord): Promise
       }
       if (revising) return { file: await revise(api), md5Hex, revised: true };
       try {
-        return { file: await createWithContent(api, record.fileId, meta, body()), md5Hex, revised: false };
+        return {
+          file: await createWithContent(api, record.fileId, meta, body(), deps.config.keepRevisionsForever),
+          md5Hex,
+          revised: false,
+        };
       } catch (err) {
         // 409: a file with this id exists. An earlier attempt (whose reply was lost) created it with this
         // generation: done. Otherwise it holds another generation: revise it.
