@@ -16,7 +16,7 @@ let h: LimitsHarness;
 before(async () => {
   h = await LimitsHarness.start({}, { clock, limits: { drive: { createRate: { perSecond: 5, burst: 5 } } } });
   h.onLog((line) => {
-    const refused = /rateLimitExceeded/.test(String(line.reason ?? line.message));
+    const refused = /rateLimitExceeded/.test(line.reason ?? '');
     if (refused && (line.event === 'retrying' || line.event === 'objectOutcome')) clock.advance(200);
   });
 });
@@ -40,7 +40,7 @@ test('20 concurrent objects with the create rate at 5/s: all backed up once, fol
   // Each refusal is retried (a `retrying` line) or ends the attempt (a failed outcome, the event redelivered);
   // 23 creates (20 files, 3 folders) against a burst of 4 left after seeding: at least 19 refusals.
   const refusals = h.logs.filter(
-    (l) => /rateLimitExceeded/.test(String(l.reason)) && (l.event === 'retrying' || l.event === 'objectOutcome'),
+    (l) => /rateLimitExceeded/.test(l.reason ?? '') && (l.event === 'retrying' || l.event === 'objectOutcome'),
   );
   assert.ok(refusals.length >= 19, `the limit was hit (${refusals.length} refusals)`);
   assert.deepEqual(h.operatorLines(), [], "a rate limit is not the operator's problem");

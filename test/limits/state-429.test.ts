@@ -11,13 +11,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../emulators/index.js';
 import { testBytes } from '../support/world.js';
-import { LimitsHarness } from './support.js';
+import { LimitsHarness, type LogLine } from './support.js';
 
 const MiB = 1024 * 1024;
 const clock = new ManualClock();
 let h: LimitsHarness;
 
-const stateRateLimited = (line: Record<string, unknown>) => /state bucket\) replied 429/.test(String(line.reason ?? ''));
+const stateRateLimited = (line: LogLine) => /state bucket\) replied 429/.test(line.reason ?? '');
 
 before(async () => {
   h = await LimitsHarness.start({}, { clock, limits: { gcs: { objectMutationRate: { perSecond: 1, burst: 1 } } } });

@@ -12,7 +12,7 @@ import { deliverUntilAcked } from '../support/function-server.js';
 import { InstancePool, type ObjectResource } from '../support/instance-pool.js';
 import { createWorld, type World, type WorldOptions } from '../support/world.js';
 
-export type LogLine = Record<string, unknown> & { severity: string; message: string; event?: string };
+export type LogLine = Record<string, unknown> & { severity: string; message: string; event?: string; reason?: string };
 
 /** The log events that ask the operator to act (the log contract's ERROR lines with a problemCode). */
 export const OPERATOR_EVENTS = ['operatorActionRequired', 'reauthorizeRequired', 'permanentFailure'];
