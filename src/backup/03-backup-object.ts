@@ -5,7 +5,7 @@
  *   a resumable session for the rest: 08 chunks, 09 protocol) → 10 verify MD5 → the record marked done.
  * Every Google call goes through a gateway within the invocation's scope (deadline, retry counting).
  */
-import { driveLimitOf } from '../core/classify.js';
+import { driveLimitOf } from '../core/drive-reasons.js';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { CallScope } from '../core/gateway.js';

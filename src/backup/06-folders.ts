@@ -21,7 +21,7 @@
  *   precondition, after the instance's pool of ids is emptied.
  */
 import { createHash } from 'node:crypto';
-import { driveLimitOf } from '../core/classify.js';
+import { driveLimitOf } from '../core/drive-reasons.js';
 import { httpStatusOf } from '../core/error-shapes.js';
 import type { CallScope } from '../core/gateway.js';
 import type { DriveGateway } from '../drive/gateway.js';

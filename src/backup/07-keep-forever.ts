@@ -9,7 +9,7 @@
  * Both run inside the caller's Drive operation (an upload, or opening its session).
  */
 import type { drive_v3 } from '@googleapis/drive';
-import { driveLimitOf } from '../core/classify.js';
+import { driveLimitOf } from '../core/drive-reasons.js';
 import { isNotFound } from '../core/error-shapes.js';
 import { deleteRevision, KEEP_FOREVER_CAP, keptForever, listRevisions } from '../drive/revisions.js';
 import type { BackupJob } from './job.js';
