@@ -19,7 +19,7 @@ import { isNotFound } from '../../src/core/error-shapes.js';
 import { markService, type Failure, type Service } from '../../src/core/failure.js';
 import { RetriesExhaustedError } from '../../src/core/retry.js';
 import { ObjectTooLargeError } from '../../src/backup/03-backup-object.js';
-import { RootFolderError } from '../../src/backup/06-folders.js';
+import { RootFolderError, RootFolderFullError } from '../../src/backup/06-folders.js';
 import { DriveHttpError, SessionGoneError } from '../../src/backup/09-resumable-session.js';
 import { ObjectGoneError } from '../../src/gcs/source.js';
 import { driveError, gaxios7Error, gcsError, grpcError, netError, oauthError, requestConfig } from './library-errors.js';
@@ -139,6 +139,13 @@ const rows: Row[] = [
     'drive',
     'permanent',
     /keepForever|kept forever/,
+  ],
+  [
+    'the backup root full with no folder possible beside it (RootFolderFullError)',
+    () => new RootFolderFullError('1AbCdEfGhIjKlMn', new Error('no parent')),
+    'drive',
+    'operator',
+    /500,000 items.*move items out of the DRIVE_FOLDER_ID folder/,
   ],
   ['Drive 404 on a file of ours', () => driveError(404, 'notFound'), 'drive', 'transient'],
   ['Drive 400 invalid', () => driveError(400, 'invalid'), 'drive', 'permanent', /report a bug/],
