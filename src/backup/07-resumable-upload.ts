@@ -16,6 +16,7 @@ import { openObject } from '../gcs/source.js';
 import type { Versioned } from '../state/store.js';
 import type { ObjectRecord, RecordChange } from './05-claim-plan.js';
 import { changeRecord } from './05-claim.js';
+import { reviseKeepingForever } from './07-keep-forever.js';
 import { sendToSession } from './08-chunked-transfer.js';
 import { querySessionStatus, SessionGoneError, startUploadSession } from './09-resumable-session.js';
 import type { BackupJob } from './job.js';
@@ -83,11 +84,11 @@ export class ResumableUpload {
   }
 
   private async openSession(): Promise<string> {
-    const { meta, size, deps } = this.job;
+    const { meta, size } = this.job;
     const { parents, ...changes } = meta;
-    return this.drive('start-session', async ({ authHeaders, baseUrl }) => {
-      try {
-        return await startUploadSession({
+    return this.drive('start-session', async ({ api, authHeaders, baseUrl }) => {
+      const open = (keepForever?: boolean) =>
+        startUploadSession({
           baseUrl,
           authHeaders,
           fileId: this.revise ? this.fileId : undefined,
@@ -97,9 +98,14 @@ export class ResumableUpload {
           query: {
             fields: FILE_FIELDS,
             supportsAllDrives: 'true',
-            ...(this.revise ? { keepRevisionForever: String(deps.config.keepRevisionsForever) } : {}),
+            ...(keepForever !== undefined ? { keepRevisionForever: String(keepForever) } : {}),
           },
         });
+      try {
+        // A new file's first revision is kept forever too (no room to make: it has none yet).
+        return this.revise
+          ? await reviseKeepingForever(this.job, api, this.fileId, open)
+          : await open(this.job.deps.config.keepRevisionsForever);
       } catch (err) {
         // The record's file is not what it expected — a PATCH session for a file that no longer exists
         // (404), or a create whose id is taken (409): a BackupFileGoneError for the caller, not a retry.
