@@ -63,7 +63,7 @@ export function backupObject(deps: BackupDeps, request: BackupRequest): Promise<
 async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
   const { config } = deps;
   const ref = request.object;
-  const selection = selectObject(ref.name, config);
+  const selection = selectObject(ref.name, config, ref.metadata);
   if (!selection.backup) return { outcome: 'skipped', reason: selection.reason };
   const size = Number(ref.size ?? '0');
   if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);

@@ -15,7 +15,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import { markService, type ClassifiedError, type Failure } from '../core/failure.js';
 import type { CallScope } from '../core/gateway.js';
-import { describeRef, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, describeRef, type ObjectRef } from '../core/object-ref.js';
 import type { StorageGateway } from './gateway.js';
 
 type Generation = Pick<ObjectRef, 'bucket' | 'name' | 'generation'>;
@@ -146,5 +146,6 @@ export async function objectMetadata(
     contentType: m.contentType ?? undefined,
     updated: m.updated ?? undefined,
     timeCreated: m.timeCreated ?? undefined,
+    metadata: customMetadata(m.metadata),
   };
 }
