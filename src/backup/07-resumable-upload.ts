@@ -163,7 +163,8 @@ export class ResumableUpload {
    * The object's bytes from an offset, for the transfer's reader, which re-opens a failed read (cut
    * mid-body, stalled) at its next unread byte when it next needs data. The failure is told to the source
    * gateway (the `retrying` line, the attempt count) the moment the stream reports it, as its calls'
-   * retries are, not when the reader comes back for more (after the chunk it is sending).
+   * retries are, not when the reader comes back for more (after the chunk it is sending). When the reader
+   * has re-opened too often without a byte, the last notice is followed by the attempt's failed line.
    */
   private sourceFrom(): (offset: number) => Readable {
     const { deps, ref, scope } = this.job;

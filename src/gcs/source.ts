@@ -94,8 +94,10 @@ export function smallObjectReader(ref: Generation & { size?: string }, idleMs = 
   let read = 0;
   const size = ref.size === undefined ? undefined : Number(ref.size);
   return async (storage) => {
-    // Every byte arrived before the failure (the stream failed before its end): nothing left to ask for.
-    if (size === undefined || read < size || read === 0) {
+    // A stream that failed after its last byte (before its end) leaves nothing to ask for: a range from
+    // the object's size would be refused (416).
+    const lacking = size === undefined || read === 0 || read < size;
+    if (lacking) {
       for await (const chunk of openObject(storage, ref, read, idleMs)) {
         chunks.push(chunk as Buffer);
         read += (chunk as Buffer).length;
