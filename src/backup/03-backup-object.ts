@@ -65,7 +65,7 @@ export function backupObject(deps: BackupDeps, request: BackupRequest): Promise<
 async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
   const { config } = deps;
   const ref = request.object;
-  const selection = selectObject(ref.name, config);
+  const selection = selectObject(ref.name, config, ref.metadata);
   if (!selection.backup) return { outcome: 'skipped', reason: selection.reason };
   const size = Number(ref.size ?? '0');
   if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);
@@ -123,14 +123,20 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   } catch (err) {
     // A 404 on an upload may be a parent folder deleted in Drive: look the path up afresh next time.
     if (isNotFound(err) && placement) deps.folders.forget(placement.folders);
+    // Every failure gives the lease up (a checkpoint did already, with its session saved), so the retried
+    // event is not refused while this attempt's lease runs out.
     if (!(err instanceof CheckpointError)) {
       // After an MD5 mismatch the (discarded) copy's session is finished: never resume it. A new file's id
-      // was deleted with the bad copy, so it gets a fresh one.
+      // was deleted with the bad copy, so it gets a fresh one (or, when no id can be had now, the create
+      // with the old one answers 409 and the retry takes a new one then).
       const changes: RecordChange[] =
         err instanceof IntegrityError
           ? uploaded?.revised
             ? [{ kind: 'session-dropped' }]
-            : [{ kind: 'new-file', fileId: await newFileId() }]
+            : await newFileId().then(
+                (fileId): RecordChange[] => [{ kind: 'new-file', fileId }],
+                (): RecordChange[] => [{ kind: 'session-dropped' }],
+              )
           : [];
       await releaseClaim(deps.store, key, request.invocationId, changes, recordScope).catch(() => undefined);
     }

@@ -1,7 +1,8 @@
 /**
- * Small objects (up to MULTIPART_MAX_MIB): one Cloud Storage download into memory, one multipart request
- * to Drive, creating the record's file with its pre-generated id or revising it. Idempotent on retry: an
- * attempt first checks whether an earlier one (its reply lost) already landed this generation.
+ * Small objects (up to MULTIPART_MAX_MIB): one Cloud Storage download into memory (a cut one continues at
+ * its next unread byte), one multipart request to Drive, creating the record's file with its pre-generated
+ * id or revising it. Idempotent on retry: an attempt first checks whether an earlier one (its reply lost)
+ * already landed this generation.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -9,7 +10,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import { isConflict } from '../core/error-shapes.js';
 import { createWithContent, getFile, probeFile, reviseWithContent, type DriveFile } from '../drive/files.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
-import { readSmallObject } from '../gcs/source.js';
+import { smallObjectReader } from '../gcs/source.js';
 import type { ObjectRecord } from './05-claim-plan.js';
 import { reviseKeepingForever } from './07-keep-forever.js';
 import type { BackupJob, Uploaded } from './job.js';
@@ -17,7 +18,8 @@ import type { BackupJob, Uploaded } from './job.js';
 export async function uploadSmall(job: BackupJob, record: ObjectRecord): Promise<Uploaded> {
   const { deps, ref, meta, scope } = job;
   const { ioIdleTimeoutMs } = deps.config;
-  const content = await deps.source.call('download', (storage) => readSmallObject(storage, ref, ioIdleTimeoutMs), scope);
+  // A download cut part-way is retried by the gateway from the next unread byte.
+  const content = await deps.source.call('download', smallObjectReader(ref, ioIdleTimeoutMs), scope);
   const md5Hex = createHash('md5').update(content).digest('hex');
   const body = () => Readable.from([content]);
   const revise = (api: drive_v3.Drive) =>
