@@ -193,9 +193,12 @@ export async function startServiceServer(opts: {
     let body: IncomingMessage | ReturnType<typeof cutRequestAfter> = req;
     for (const action of hub.faults.take({ service, route: route.name, method, pathAndQuery: url.pathname + url.search })) {
       if (action.kind === 'latency') await sleep(action.ms);
-      else if (action.kind === 'reset' && action.direction === 'request') body = cutRequestAfter(req, action.afterBytes);
-      else if (action.kind === 'reset') cutResponseAfter(res, action.afterBytes);
-      else {
+      else if (action.kind === 'reset') {
+        const { ruleId, afterBytes } = action;
+        const onCut = () => hub.faults.recordCut(ruleId, { atMs: Date.now(), afterBytes });
+        if (action.direction === 'request') body = cutRequestAfter(req, afterBytes, onCut);
+        else cutResponseAfter(res, afterBytes, onCut);
+      } else {
         await drain(req).catch(() => undefined);
         const text = action.body === undefined ? '' : typeof action.body === 'string' ? action.body : JSON.stringify(action.body);
         res.writeHead(action.status, { 'content-type': 'application/json; charset=UTF-8', ...action.headers });

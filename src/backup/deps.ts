@@ -26,11 +26,11 @@ export interface BackupDeps {
   folders: FolderResolver;
   /** Runs the backup with the user's credentials, re-reading the secret once on invalid_grant. */
   withCredentials?: <T>(operation: () => Promise<T>) => Promise<T>;
-}
-
-export interface Runtime extends BackupDeps {
+  /** For the lines a step writes on its own (a revision kept forever released to make room). */
   logger: Logger;
 }
+
+export type Runtime = BackupDeps;
 
 /** An instance's runtime, built on first use; the logger works before (and without) it. */
 export interface RuntimeSource {

@@ -92,6 +92,11 @@ describe('renderPage', () => {
     },
     { name: 'the upload command', model: model(), contains: ['curl &#39;http://x/o?a=1&#38;b=2&#39;'] },
     { name: 'an empty Drive', model: model(), contains: ['empty: upload a file to the bucket', 'no objects yet', 'none yet'] },
+    {
+      name: 'a stopped event bridge',
+      model: model({ bridge: 'stopped' }),
+      contains: ['id="bridge"', 'the event bridge is stopped', 'POST /bridge/start'],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -101,6 +106,10 @@ describe('renderPage', () => {
       assert.equal(html.match(/<script>/g)?.length, 1, 'only the refresh script');
     });
   }
+
+  test('a running bridge says nothing', () => {
+    assert.ok(!renderPage(model({ bridge: 'running' })).includes('id="bridge"'));
+  });
 
   test('downloadHref percent-encodes the id', () => {
     assert.equal(downloadHref('a/b?c'), '/files/a%2Fb%3Fc');
