@@ -7,11 +7,12 @@ import { EVENT_ENTRY_POINT, HTTP_ENTRY_POINT } from './entry-points.js';
 import { lazyRuntime } from './runtime/runtime.js';
 import { handleStorageEvent } from './backup/01-handle-event.js';
 import { handleHttp } from './http/handler.js';
+import { leaveFrameworkDomain } from './runtime/framework-domain.js';
 
 const runtime = lazyRuntime();
 
 functions.cloudEvent<unknown>(EVENT_ENTRY_POINT, (event: functions.CloudEvent<unknown>) => {
-  if (process.env.GDB_NO_DOMAIN) (process as unknown as { domain?: { exit(): void } }).domain?.exit();
+  leaveFrameworkDomain();
   return handleStorageEvent(runtime, event);
 });
 functions.http(HTTP_ENTRY_POINT, (req, res) => handleHttp(runtime, req, res));

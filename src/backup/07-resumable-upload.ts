@@ -24,7 +24,7 @@ import { querySessionStatus, SessionGoneError, startUploadSession } from './09-r
 import type { BackupJob } from './job.js';
 
 /** How far a large object's download may run ahead of the upload (overlap at the cost of this memory). */
-const READ_AHEAD_BYTES = Number(process.env.GDB_RA_KIB ?? 4096) * 1024;
+const READ_AHEAD_BYTES = 4 * 1024 * 1024;
 
 export type ResumableUploadResult =
   { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> } | { complete: false; offset: number };
