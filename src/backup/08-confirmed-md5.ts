@@ -44,8 +44,8 @@ export class ConfirmedMd5 {
       return;
     }
     let keep = 0;
-    for (let i = 0; i < this.marks.length && this.marks[i]!.offset <= offset; i++) keep = i;
-    const mark = this.marks[keep]!;
+    for (let i = 0; i < this.marks.length && this.marks[i].offset <= offset; i++) keep = i;
+    const mark = this.marks[keep];
     if (mark.offset > offset) throw new Error(`cannot rewind the MD5 to ${offset}: its oldest state is at ${mark.offset}`);
     this.hash = mark.hash.copy();
     this.at = mark.offset;

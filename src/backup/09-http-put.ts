@@ -27,7 +27,7 @@ export function sendPut(
   return new Promise<PutReply>((resolve, reject) => {
     const target = new URL(url);
     const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'PUT', headers, signal });
-    req.on('error', (err) => reject(signal?.aborted ? signal.reason : err));
+    req.on('error', (err) => reject(abortReason(signal) ?? err));
     req.on('response', (res) => resolve(replyOf(res, signal)));
     if (body instanceof Uint8Array) {
       req.end(body);
@@ -72,11 +72,16 @@ function replyOf(res: IncomingMessage, signal: AbortSignal | undefined): PutRepl
         const pieces: Buffer[] = [];
         res.on('data', (piece: Buffer) => pieces.push(piece));
         res.on('end', () => resolve(Buffer.concat(pieces).toString('utf8')));
-        res.on('error', (err) => reject(signal?.aborted ? signal.reason : err));
+        res.on('error', (err) => reject(abortReason(signal) ?? err));
         res.on('close', () => {
           if (!res.complete) reject(new Error('the reply was cut off'));
         });
       }),
     discard: () => void res.resume(),
   };
+}
+
+/** The error the caller aborted with (a DriveStalledError), if it did. */
+function abortReason(signal: AbortSignal | undefined): Error | undefined {
+  return signal?.aborted && signal.reason instanceof Error ? signal.reason : undefined;
 }
