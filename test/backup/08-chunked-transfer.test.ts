@@ -254,7 +254,7 @@ describe('sendToSession against the Drive emulator', () => {
         startOffset: 0,
         md5: true,
         retry,
-        idleTimeoutMs: 200,
+        idleTimeoutMs: 500,
       });
       assertLanded(result, content);
       assert.equal(proxy.held, 1);
