@@ -53,8 +53,7 @@ export interface SendToSessionOptions {
 }
 
 export type TransferResult =
-  | { complete: true; file: DriveFile; bytesSent: number; md5Hex?: string }
-  | { complete: false; offset: number; bytesSent: number };
+  { complete: true; file: DriveFile; bytesSent: number; md5Hex?: string } | { complete: false; offset: number; bytesSent: number };
 
 /** First guess of the upload speed, before a chunk has been timed. */
 const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;
@@ -97,7 +96,7 @@ export async function sendToSession(options: SendToSessionOptions): Promise<Tran
     let abandoned = false;
     let sourceError: unknown;
     async function* body(): AsyncGenerator<Uint8Array> {
-      for (let left = length; left > 0; ) {
+      for (let left = length; left > 0;) {
         let piece: Buffer;
         try {
           piece = await source.next(left);

@@ -44,7 +44,13 @@ describe('SourceReader', () => {
     ['from an offset, at most `max` bytes a piece', 2500, 300, undefined, [2500]],
     ['a read cut mid-stream re-opens at the next unread byte', 0, 4096, (n) => (n === 0 ? 4321 : undefined), [0, 4321]],
     ['cut twice, each re-opened where it stopped', 0, 777, (n) => [1500, 6001][n], [0, 1500, 6001]],
-    ['a read that fails before its first byte is re-opened at the same byte', 3000, 4096, (n) => (n < 2 ? 3000 : undefined), [3000, 3000, 3000]],
+    [
+      'a read that fails before its first byte is re-opened at the same byte',
+      3000,
+      4096,
+      (n) => (n < 2 ? 3000 : undefined),
+      [3000, 3000, 3000],
+    ],
   ];
   for (const [name, start, max, failAt, opens] of rows) {
     test(name, async () => {
@@ -62,7 +68,11 @@ describe('SourceReader', () => {
   }
 
   test(`a source failing ${MAX_SOURCE_REOPENS + 1} times in a row without a byte: its error`, async () => {
-    const reader = new SourceReader(source((_, offset) => offset), 5000, content.length);
+    const reader = new SourceReader(
+      source((_, offset) => offset),
+      5000,
+      content.length,
+    );
     await assert.rejects(reader.next(100), /source stream reset/);
     assert.deepEqual(reader.opens, Array(MAX_SOURCE_REOPENS + 1).fill(5000));
   });
