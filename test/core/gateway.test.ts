@@ -136,6 +136,16 @@ describe('Gateway seams for pacing', () => {
     assert.equal(flaky.value, 'done on 2');
   });
 
+  test("a scope's onRateLimit overrides the gateway's policy for its calls only", async () => {
+    const worker = await run([httpError(403, 'userRateLimitExceeded'), 'ok'], {}, { onRateLimit: 'give-up' });
+    assert.equal(worker.attempts.length, 1, 'a Cloud Tasks dispatch gives up at once');
+    assert.equal(classifyFailure(worker.error, 'drive').kind, 'rate-limited');
+    const direct = await run([httpError(403, 'userRateLimitExceeded'), 'ok']);
+    assert.equal(direct.value, 'done on 2', 'direct mode backs off and retries');
+    const back = await run([httpError(429), 'ok'], { policy: { onRateLimit: 'give-up' } }, { onRateLimit: 'backoff' });
+    assert.equal(back.value, 'done on 2');
+  });
+
   test('policy maxAttempts bounds the attempts', async () => {
     const r = await run([httpError(503), httpError(503), 'ok'], { policy: { maxAttempts: 2 } });
     assert.ok(r.error instanceof RetriesExhaustedError);
