@@ -35,8 +35,12 @@ export interface RetryNotice extends RetryInfo {
 export interface CallScope {
   readonly deadline?: { remainingMs(): number };
   readonly onRetry?: (notice: RetryNotice) => void;
-  /** Overrides the gateway's `policy.onRateLimit` for this scope's calls (a Cloud Tasks dispatch gives up). */
-  readonly onRateLimit?: RetryPolicy['onRateLimit'];
+  /**
+   * Overrides the `policy.onRateLimit` of the named services' gateways for this scope's calls: a Cloud
+   * Tasks dispatch gives up on Drive's rate limits (its queue backs off instead), while the state bucket's
+   * per-object mutation rate, say, is still waited out here.
+   */
+  readonly onRateLimit?: { readonly [S in Service]?: RetryPolicy['onRateLimit'] };
 }
 
 export interface GatewayOptions<C> {
@@ -78,7 +82,7 @@ export class Gateway<C> {
     };
     return withRetry(attempt, {
       ...this.policy,
-      onRateLimit: scope.onRateLimit ?? this.policy.onRateLimit,
+      onRateLimit: scope.onRateLimit?.[this.service] ?? this.policy.onRateLimit,
       classify: (err) => classifyFailure(err, this.service),
       deadline: scope.deadline,
       sleep: this.options.sleep,

@@ -38,7 +38,7 @@ export async function backupTask(runtime: Runtime, body: unknown, dispatch: Task
 
   let ref;
   try {
-    ref = await objectMetadata(runtime.source, { bucket, name, generation }, { deadline, onRateLimit: 'give-up' });
+    ref = await objectMetadata(runtime.source, { bucket, name, generation }, { deadline });
   } catch (err) {
     // 404: the generation was overwritten or deleted since the event: nothing to back up (`skipped`).
     const failure = classifyFailure(err, 'gcs-source');
@@ -54,7 +54,7 @@ export async function backupTask(runtime: Runtime, body: unknown, dispatch: Task
     invocationId: `task-${dispatch.task}/${randomUUID()}`,
     trace,
     restoreMissing,
-    onRateLimit: 'give-up',
+    onRateLimit: { drive: 'give-up' },
     quiet: pauses,
   });
   if (result.ok) {

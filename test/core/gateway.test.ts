@@ -136,13 +136,15 @@ describe('Gateway seams for pacing', () => {
     assert.equal(flaky.value, 'done on 2');
   });
 
-  test("a scope's onRateLimit overrides the gateway's policy for its calls only", async () => {
-    const worker = await run([httpError(403, 'userRateLimitExceeded'), 'ok'], {}, { onRateLimit: 'give-up' });
-    assert.equal(worker.attempts.length, 1, 'a Cloud Tasks dispatch gives up at once');
+  test("a scope's onRateLimit overrides the policy of the services it names, for its calls only", async () => {
+    const worker = await run([httpError(403, 'userRateLimitExceeded'), 'ok'], {}, { onRateLimit: { drive: 'give-up' } });
+    assert.equal(worker.attempts.length, 1, 'a Cloud Tasks dispatch gives up on Drive at once');
     assert.equal(classifyFailure(worker.error, 'drive').kind, 'rate-limited');
     const direct = await run([httpError(403, 'userRateLimitExceeded'), 'ok']);
     assert.equal(direct.value, 'done on 2', 'direct mode backs off and retries');
-    const back = await run([httpError(429), 'ok'], { policy: { onRateLimit: 'give-up' } }, { onRateLimit: 'backoff' });
+    const state = await run([httpError(429), 'ok'], { service: 'state' }, { onRateLimit: { drive: 'give-up' } });
+    assert.equal(state.value, 'done on 2', "another service's rate limit is still waited out");
+    const back = await run([httpError(429), 'ok'], { policy: { onRateLimit: 'give-up' } }, { onRateLimit: { drive: 'backoff' } });
     assert.equal(back.value, 'done on 2');
   });
 
