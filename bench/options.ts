@@ -4,12 +4,16 @@
  *   BENCH_CHUNK_MIB       UPLOAD_CHUNK_MIB of the function, and the baseline's PUT size (default 8)
  *   BENCH_COLDSTART_RUNS  fresh processes per module in `coldstart`, at least 5 (default 7)
  *   BENCH_SMALL_OBJECTS   new objects backed up by `requests` (default 20)
+ *   BENCH_BURST_OBJECTS   objects of the `burst` (default 2000; the daily limit lets 60% through)
+ *   BENCH_BURST_PAUSE_SEC how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
  */
 export interface BenchOptions {
   largeBytes: number;
   chunkMib: number;
   coldstartRuns: number;
   smallObjects: number;
+  burstObjects: number;
+  burstPauseSec: number;
 }
 
 const MiB = 1024 * 1024;
@@ -27,5 +31,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
     coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
     smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
+    burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
+    burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
   };
 }

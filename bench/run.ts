@@ -6,6 +6,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { burstBenchmark } from './burst.js';
 import { coldstartBenchmark } from './coldstart.js';
 import { memoryBenchmark } from './memory.js';
 import { parseBenchOptions } from './options.js';
@@ -13,7 +14,7 @@ import { renderTable, writeResults, type Benchmark, type BenchmarkResult } from 
 import { requestsBenchmark } from './requests.js';
 import { throughputBenchmark } from './throughput.js';
 
-const BENCHMARKS: readonly Benchmark[] = [memoryBenchmark, throughputBenchmark, coldstartBenchmark, requestsBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [memoryBenchmark, throughputBenchmark, coldstartBenchmark, requestsBenchmark, burstBenchmark];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 
 function usage(): string {
