@@ -2,7 +2,7 @@
  * One mode's world for the `burst` benchmark: its own emulators (one Drive user with the burst's compressed
  * limits: a create cap and a daily upload window), the product's functions as child processes under
  * functions-framework, the sandbox's Eventarc-like bridge (1 s doubling to 60 s, 12 deliveries) delivering
- * every finalize event, and recording proxies in front of Drive, the functions and (tasks mode) Cloud
+ * the finalize events the benchmark hands it, and recording proxies in front of Drive, the functions and (tasks mode) Cloud
  * Tasks, so that the benchmark counts what the wire saw. Tasks mode adds the queue (created through
  * `@google-cloud/tasks`), DISPATCH=tasks and a tick every two seconds. Nothing of the product is mocked.
  */
@@ -42,6 +42,8 @@ export interface BurstWorld {
   queue?: string;
   /** Deliveries the bridge gave up on. */
   abandoned: number;
+  /** Hands finalize events to the bridge, all at once (the objects are written beforehand, untimed). */
+  arrive(objects: readonly Record<string, unknown>[]): void;
   /** The product's log lines, parsed. */
   lines: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -121,9 +123,18 @@ export async function startBurstWorld(mode: Mode, limits: BurstLimits): Promise<
     const events = await startRecordingProxy(eventFunction.url);
     stops.push(() => events.close());
 
-    const world: BurstWorld = { mode, emulators, bucket: BUCKET, drive, events, worker, tasks, queue, abandoned: 0, lines, stop };
+    let deliver: ((kind: 'finalized', data: { bucket: string; name: string }) => void) | undefined;
+    const arrive = (objects: readonly Record<string, unknown>[]) => {
+      for (const object of objects) deliver?.('finalized', object as { bucket: string; name: string });
+    };
+    const world: BurstWorld = { mode, emulators, bucket: BUCKET, drive, events, worker, tasks, queue, abandoned: 0, arrive, lines, stop };
+    // The bridge gets its events from the benchmark, not from the bucket's notifications: the objects are
+    // written first, then their events arrive together.
     const bridge: EventBridge = startEventBridge({
-      subscribe: (listener) => emulators.gcs.subscribe(listener),
+      subscribe: (listener) => {
+        deliver = listener;
+        return () => (deliver = undefined);
+      },
       functionUrl: events.url,
       bucket: BUCKET,
       retry: BRIDGE_RETRY,

@@ -135,18 +135,21 @@ async function runMode(mode: Mode, n: number, limits: BurstLimits, progress: (li
     const storage = new Storage({ apiEndpoint: world.emulators.env.STORAGE_EMULATOR_HOST, projectId: 'burst' });
     const names = Array.from({ length: n }, (_, i) => `burst/object-${String(i).padStart(5, '0')}.txt`);
     const generations = new Map<string, string>();
-    const started = Date.now();
+    const resources: Record<string, unknown>[] = [];
     let next = 0;
     await Promise.all(
-      Array.from({ length: 32 }, async () => {
+      Array.from({ length: 16 }, async () => {
         for (let i = next++; i < n; i = next++) {
           const file = storage.bucket(world.bucket).file(names[i]);
           await file.save(Buffer.alloc(OBJECT_BYTES, `${names[i]} `), { resumable: false, validation: false });
           generations.set(names[i], String(file.metadata.generation));
+          resources.push({ ...file.metadata });
         }
       }),
     );
-    progress(`${mode}: ${n} objects written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    progress(`${mode}: ${n} objects written; their ${n} events arrive now`);
+    const started = Date.now();
+    world.arrive(resources);
     let lastReport = Date.now();
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 500));
