@@ -138,7 +138,12 @@ export async function startBurstWorld(mode: Mode, limits: BurstLimits): Promise<
       functionUrl: events.url,
       bucket: BUCKET,
       retry: BRIDGE_RETRY,
-      log: { deliveryRetry: () => undefined, deliveryAbandoned: () => void world.abandoned++ },
+      log: {
+        deliveryRetry: () => undefined,
+        deliveryAbandoned: () => void world.abandoned++,
+        deliveryDropped: () => undefined,
+        bridgeSwitched: () => undefined,
+      },
     });
     stops.push(() => bridge.stop());
     return world;

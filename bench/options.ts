@@ -1,17 +1,23 @@
 /**
  * The benchmarks' knobs, parsed from the environment by a pure function (nothing read at import):
- *   BENCH_LARGE_MIB       size of the large object of `memory` and `throughput` (default 1024)
- *   BENCH_CHUNK_MIB       UPLOAD_CHUNK_MIB of the function, and the baseline's PUT size (default 8)
- *   BENCH_COLDSTART_RUNS  fresh processes per module in `coldstart`, at least 5 (default 7)
- *   BENCH_SMALL_OBJECTS   new objects backed up by `requests` (default 20)
- *   BENCH_BURST_OBJECTS   objects of the `burst` (default 2000; the daily limit lets 60% through)
- *   BENCH_BURST_PAUSE_SEC how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
+ *   BENCH_LARGE_MIB            size of the large object of `memory`, `throughput` and `peer` (default 1024)
+ *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 8)
+ *   BENCH_REPETITIONS          repetitions of each repeated measurement (default 3)
+ *   BENCH_COLDSTART_RUNS       fresh processes per module in `coldstart`, at least 5 (default 7)
+ *   BENCH_SMALL_OBJECTS        new objects backed up by `requests` (default 20)
+ *   BENCH_CONCURRENCY_OBJECTS  small objects per pass of `concurrency` (default 200)
+ *   BENCH_RECONCILE_OBJECTS    bucket size of `reconcile-scale`'s large case; the small case is a tenth (default 100000)
+ *   BENCH_BURST_OBJECTS        objects of the `burst` (default 2000; the daily limit lets 60% through)
+ *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
  */
 export interface BenchOptions {
   largeBytes: number;
   chunkMib: number;
+  repetitions: number;
   coldstartRuns: number;
   smallObjects: number;
+  concurrencyObjects: number;
+  reconcileObjects: number;
   burstObjects: number;
   burstPauseSec: number;
 }
@@ -26,11 +32,16 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
     return n;
   };
+  const reconcileObjects = integer('BENCH_RECONCILE_OBJECTS', 100_000, 10_000, 1_000_000);
+  if (reconcileObjects % 10_000 !== 0) throw new Error(`BENCH_RECONCILE_OBJECTS must be a multiple of 10000, got ${reconcileObjects}`);
   return {
     largeBytes: integer('BENCH_LARGE_MIB', 1024, 1, 4096) * MiB,
     chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
+    repetitions: integer('BENCH_REPETITIONS', 3, 1, 15),
     coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
     smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
+    concurrencyObjects: integer('BENCH_CONCURRENCY_OBJECTS', 200, 16, 5000),
+    reconcileObjects,
     burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
     burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
   };

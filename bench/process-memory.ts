@@ -1,5 +1,5 @@
 /**
- * Resident memory of another process, from Linux's `/proc/<pid>/status`: `VmRSS` (now) and `VmHWM` (the
+ * Resident memory (and CPU time) of another process, from Linux's `/proc/<pid>/status` (and `stat`): `VmRSS` (now) and `VmHWM` (the
  * peak since start, or since `resetPeak`). `watchPeak` also polls VmRSS, the fallback where the peak
  * cannot be reset (writing `5` to `/proc/<pid>/clear_refs` needs Linux ≥ 4.0 and the right to do so).
  */
@@ -21,6 +21,15 @@ export function readMemory(pid: number): MemorySample {
   return { rssBytes: field(status, 'VmRSS'), peakRssBytes: field(status, 'VmHWM') };
 }
 
+/** CPU seconds (user + system) the process has used so far (`/proc/<pid>/stat` fields 14 and 15). */
+export function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Sets the process's VmHWM back to its current VmRSS; false where the kernel or permissions refuse. */
 export function resetPeak(pid: number): boolean {
   try {
@@ -32,15 +41,21 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
+export interface WatchedPeak<T> {
+  result: T;
+  before: MemorySample;
+  peakBytes: number;
+  /** Peak during `work` minus the resident memory just before it: what the benchmarks call growth. */
+  growthBytes: number;
+  after: MemorySample;
+  peakSource: 'VmHWM' | 'polled VmRSS';
+}
+
 /**
  * Watches a process while `work` runs: resets its peak first when possible, polls VmRSS every
- * `everyMs`, and returns the memory before, the peak during, and the memory after.
+ * `everyMs`, and returns the memory before, the peak during (and its growth), and the memory after.
  */
-export async function watchPeak<T>(
-  pid: number,
-  work: () => Promise<T>,
-  everyMs = 20,
-): Promise<{ result: T; before: MemorySample; peakBytes: number; after: MemorySample; peakSource: 'VmHWM' | 'polled VmRSS' }> {
+export async function watchPeak<T>(pid: number, work: () => Promise<T>, everyMs = 20): Promise<WatchedPeak<T>> {
   const before = readMemory(pid);
   const peakWasReset = resetPeak(pid);
   let polled = before.rssBytes;
@@ -55,7 +70,14 @@ export async function watchPeak<T>(
     const result = await work();
     const after = readMemory(pid);
     const peakBytes = peakWasReset ? Math.max(after.peakRssBytes, polled) : Math.max(polled, after.rssBytes);
-    return { result, before, peakBytes, after, peakSource: peakWasReset ? 'VmHWM' : 'polled VmRSS' };
+    return {
+      result,
+      before,
+      peakBytes,
+      growthBytes: peakBytes - before.rssBytes,
+      after,
+      peakSource: peakWasReset ? 'VmHWM' : 'polled VmRSS',
+    };
   } finally {
     clearInterval(timer);
   }

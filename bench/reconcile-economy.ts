@@ -2,36 +2,33 @@
  * Reconcile's API economy, measured against the emulators: 5,000 objects of which 4,500 are already
  * backed up (45 folders of 100); the 500 missing are 250 spread over those folders and 250 in 5 new
  * folders. Prints the emulator's request counters for the catching-up run and for a run after it,
- * where nothing is left to do. Goal: Drive list calls ≤ ⌈5000/1000⌉ + one per new folder, and no
- * per-object Drive lookup. Run: `npx tsx bench/reconcile-economy.ts` (about a minute).
+ * where nothing is left to do. Each run is one `POST /reconcile` on a new HTTP function instance (its own
+ * process: no folder ids cached), as a new instance would serve Cloud Scheduler's call. Goal: Drive list
+ * calls ≤ ⌈5000/1000⌉ + one per new folder, and no per-object Drive lookup.
+ * Run: `npx tsx bench/reconcile-economy.ts` (about a minute).
  */
-import { createLogger } from '../src/core/logs.js';
-import { buildRuntime } from '../src/runtime/runtime.js';
-import { createDeadline } from '../src/core/time-budget.js';
-import { reconcileBucket } from '../src/reconcile/reconcile.js';
 import { createWorld } from '../test/support/world.js';
+import { startHttpInstance } from './child-instance.js';
+import { postJson } from './post-json.js';
 
 async function main(): Promise<void> {
-  const world = await createWorld({ RECONCILE_PARALLELISM: '16' });
+  const world = await createWorld({ RECONCILE_PARALLELISM: '16', FUNCTION_TIMEOUT_SEC: '3600', RECONCILE_MAX_SECONDS: '3570' });
   const bucket = world.storage.bucket(world.sourceBucket);
   const write = async (names: string[]) => {
     for (let i = 0; i < names.length; i += 200) {
       await Promise.all(names.slice(i, i + 200).map((n) => bucket.file(n).save(`content of ${n}`, { resumable: false })));
     }
   };
-  const quiet = createLogger({ write: () => undefined });
-  // A fresh runtime per run, as a new function instance would have: no folder ids cached.
   const run = async () => {
-    const runtime = await buildRuntime(world.env, quiet);
-    const started = Date.now();
-    const report = await reconcileBucket(
-      runtime,
-      { bucket: world.sourceBucket, prefix: '', dryRun: false, maxSeconds: Infinity },
-      {
-        objectDeadline: () => createDeadline(runtime.config.deadlineMs),
-      },
-    );
-    return { report, seconds: (Date.now() - started) / 1000 };
+    const instance = await startHttpInstance(world.env);
+    try {
+      const started = Date.now();
+      const reply = await postJson(`${instance.url}/reconcile`, {});
+      if (reply.status !== 200) throw new Error(`POST /reconcile answered ${reply.status}: ${JSON.stringify(reply.json)}`);
+      return { report: reply.json, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      await instance.stop();
+    }
   };
 
   const existing = Array.from({ length: 4500 }, (_, i) => `data/f${String(i % 45).padStart(2, '0')}/o${String(i).padStart(5, '0')}`);
@@ -41,7 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write('writing and backing up 4,500 objects...\n');
   await write(existing);
   const seed = await run();
-  process.stdout.write(`  seeded: ${seed.report.uploaded} uploaded in ${seed.seconds.toFixed(1)} s\n`);
+  process.stdout.write(`  seeded: ${String(seed.report.uploaded)} uploaded in ${seed.seconds.toFixed(1)} s\n`);
 
   await write([...scattered, ...newFolders]);
   world.emulators.hub.resetCounters();

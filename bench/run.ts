@@ -1,24 +1,37 @@
 /**
- * `npm run bench [-- NAME...]`: runs the benchmarks of issue 3's measurable goals (all of them, or those
- * named), prints each one's figures as it finishes, then one table of everything and a "ratios" line
- * with each goal's verdict, and writes the same as JSON to bench/results/latest.json.
+ * `npm run bench [-- NAME...]`: runs the benchmarks of issues 3, 12 and 13's measurable goals (all of them, or
+ * those named, always in the order below: `peer` first, since `memory` and `throughput` compare with its
+ * figures), prints each one's figures and verdicts as it finishes, then one table of everything and a
+ * "ratios" line with every goal's verdict, and writes the same as JSON to bench/results/latest.json.
  * Exit code: 0 when every benchmark ran (goals missed or not), 1 when one failed, 2 for a bad argument.
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { burstBenchmark } from './burst.js';
 import { coldstartBenchmark } from './coldstart.js';
+import { concurrencyBenchmark } from './concurrency.js';
 import { memoryBenchmark } from './memory.js';
 import { parseBenchOptions } from './options.js';
-import { renderTable, writeResults, type Benchmark, type BenchmarkResult } from './report.js';
+import { peerBenchmark } from './peer.js';
+import { reconcileScaleBenchmark } from './reconcile-scale.js';
+import { renderTable, writeResults, type Benchmark, type BenchmarkResult, type RunContext } from './report.js';
 import { requestsBenchmark } from './requests.js';
 import { throughputBenchmark } from './throughput.js';
 
-const BENCHMARKS: readonly Benchmark[] = [memoryBenchmark, throughputBenchmark, coldstartBenchmark, requestsBenchmark, burstBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  peerBenchmark,
+  memoryBenchmark,
+  throughputBenchmark,
+  concurrencyBenchmark,
+  reconcileScaleBenchmark,
+  coldstartBenchmark,
+  requestsBenchmark,
+  burstBenchmark,
+];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 
 function usage(): string {
-  const lines = BENCHMARKS.map((b) => `  ${b.name.padEnd(11)} ${b.description}`);
+  const lines = BENCHMARKS.map((b) => `  ${b.name.padEnd(15)} ${b.description}`);
   return `usage: npm run bench [-- NAME...]\n\nbenchmarks (default: all, in this order):\n${lines.join('\n')}\n`;
 }
 
@@ -41,12 +54,13 @@ async function main(args: readonly string[]): Promise<number> {
   }
   const options = parseBenchOptions(process.env);
   const results: BenchmarkResult[] = [];
+  const context: RunContext = {};
   let failed = false;
   for (const benchmark of selected) {
     console.log(`\n== ${benchmark.name}: ${benchmark.description}`);
     const started = performance.now();
     try {
-      const result = await benchmark.run(options, (line) => console.log(`   ${line}`));
+      const result = await benchmark.run(options, (line) => console.log(`   ${line}`), context);
       results.push(result);
       console.log(renderTable([result]).trimEnd());
     } catch (err) {

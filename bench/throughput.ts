@@ -2,18 +2,24 @@
  * `throughput`: MiB/s of the function copying the large object (1 GiB by default) from the Cloud Storage
  * emulator into the Drive emulator, against the raw HTTP pipe of raw-pipe.ts between the same emulators
  * with the same chunk size, the minimum work. Both run in processes of their own; the function instance
- * is warmed with a tiny object first; each side copies twice, in ABBA order, from two like objects.
- * Goal (issue 3): function ≥ 0.7× the baseline.
+ * is warmed with a tiny object first and copies a new generation of the same content each time. Each
+ * repetition runs both, the order alternating (raw first, then function first, ...), so drift weighs on
+ * both alike. Goal (issue 13): our median ≥ 0.9× the raw pipe's median and ≥ 0.9× the peer's median
+ * (from `peer` in the same run), and our min ≥ 0.8× the peer's median.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createWorld } from '../test/support/world.js';
-import { startChildInstance, type ChildInstance } from './child-instance.js';
-import { driveCopyOf, KiB, md5HexOf, MiB, putObject, type SourceObject } from './objects.js';
+import { startEventInstance, type EventInstance } from './child-instance.js';
+import { cloneObject } from './emulator-seed.js';
+import { deleteDriveCopy, driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
 import type { RawPipeOptions, RawPipeResult } from './raw-pipe.js';
-import { figure, type Benchmark, type BenchmarkResult } from './report.js';
+import { figure, relativeCheck, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
+import { repeat, summarize } from './stats.js';
 
-const GOAL_RATIO = 0.7;
+const GOAL_RAW_RATIO = 0.9;
+const GOAL_PEER_MEDIAN_RATIO = 0.9;
+const GOAL_PEER_MIN_RATIO = 0.8;
 const ROOT = join(__dirname, '..');
 
 /** Runs the baseline in a child process (see raw-pipe-process.ts). */
@@ -38,24 +44,21 @@ function rawPipeInOwnProcess(options: RawPipeOptions): Promise<RawPipeResult> {
 
 export const throughputBenchmark: Benchmark = {
   name: 'throughput',
-  description: 'large-object copy MiB/s, function vs a raw GCS→Drive HTTP pipe with the same chunk size',
-  async run(options, progress): Promise<BenchmarkResult> {
+  description: 'large-object copy MiB/s, function vs a raw GCS→Drive HTTP pipe with the same chunk size, repeated',
+  async run(options, progress, context): Promise<BenchmarkResult> {
     const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
-    let instance: ChildInstance | undefined;
+    let instance: EventInstance | undefined;
     try {
-      instance = await startChildInstance(world.env);
+      instance = await startEventInstance(world.env);
       await instance.backUp(await putObject(world, 'bench-throughput/warm-up.txt', KiB));
       const sizeMib = options.largeBytes / MiB;
-      progress(`writing two ${sizeMib} MiB objects to the GCS emulator`);
-      const first = await putObject(world, 'bench-throughput/large-1.bin', options.largeBytes);
-      const second = await putObject(world, 'bench-throughput/large-2.bin', options.largeBytes);
+      progress(`putting the ${sizeMib} MiB object in the GCS emulator`);
+      const large = seedObject(world, 'bench-throughput/large.bin', options.largeBytes);
 
       const { emulators } = world;
-      const baselineMs: number[] = [];
-      const functionMs: number[] = [];
       // Each copy is checked, then deleted, so that every run meets the emulators in the same state.
-      const runBaseline = async (object: SourceObject) => {
-        progress(`raw pipe: ${object.name}`);
+      const runBaseline = async (): Promise<number> => {
+        progress(`raw pipe: ${large.name}`);
         const result = await rawPipeInOwnProcess({
           storageUrl: emulators.env.STORAGE_EMULATOR_HOST,
           driveUrl: emulators.env.DRIVE_EMULATOR_HOST,
@@ -63,57 +66,66 @@ export const throughputBenchmark: Benchmark = {
           clientId: emulators.seed.clientId,
           clientSecret: emulators.seed.clientSecret,
           refreshToken: emulators.seed.refreshToken,
-          bucket: object.bucket,
-          object: object.name,
+          bucket: large.bucket,
+          object: large.name,
           size: options.largeBytes,
           parentId: world.rootFolderId,
           name: 'raw-pipe-copy.bin',
           chunkBytes: options.chunkMib * MiB,
         });
-        if (result.md5Checksum !== md5HexOf(object))
-          throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(object)}`);
-        await world.drive.files.delete({ fileId: result.fileId });
-        baselineMs.push(result.ms);
+        if (result.md5Checksum !== md5HexOf(large))
+          throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(large)}`);
+        await deleteDriveCopy(world, result.fileId);
+        return result.ms;
       };
-      const runFunction = async (object: SourceObject) => {
+      const runFunction = async (object: SourceObject): Promise<number> => {
         progress(`function: ${object.name}`);
         const ms = await instance!.backUp(object);
-        await world.drive.files.delete({ fileId: driveCopyOf(world, object).id });
-        functionMs.push(ms);
+        await deleteDriveCopy(world, driveCopyOf(world, object).id);
+        return ms;
       };
-      // ABBA order: whatever drifts during the run (heap, caches) weighs on both sides alike.
-      await runBaseline(first);
-      await runFunction(first);
-      await runFunction(second);
-      await runBaseline(second);
+      const reps = await repeat(options.repetitions, async (rep) => {
+        const object = cloneObject(emulators, world.sourceBucket, large.name, `bench-throughput/large-${rep}.bin`);
+        if (rep % 2 === 1) {
+          const functionMs = await runFunction(object);
+          return { functionMs, rawMs: await runBaseline() };
+        }
+        const rawMs = await runBaseline();
+        return { rawMs, functionMs: await runFunction(object) };
+      });
 
-      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-      const baselineMiBps = sizeMib / (mean(baselineMs) / 1000);
-      const functionMiBps = sizeMib / (mean(functionMs) / 1000);
+      const mibps = (ms: number) => sizeMib / (ms / 1000);
+      const raw = summarize(reps.map((r) => mibps(r.rawMs)));
+      const ours = summarize(reps.map((r) => mibps(r.functionMs)));
+      const peer = context.peer?.throughputMiBps.median;
       return {
         benchmark: 'throughput',
         figures: [
           figure('object size', sizeMib, 'MiB'),
           figure('chunk size', options.chunkMib, 'MiB'),
-          figure('raw pipe: time (mean of 2)', mean(baselineMs) / 1000, 's'),
-          figure('raw pipe: throughput', baselineMiBps, 'MiB/s'),
-          figure('function: time (mean of 2)', mean(functionMs) / 1000, 's'),
-          figure('function: throughput', functionMiBps, 'MiB/s'),
-          figure('function / raw pipe', functionMiBps / baselineMiBps, '×'),
+          statFigure('raw pipe: time', summarize(reps.map((r) => r.rawMs / 1000)), 's'),
+          statFigure('raw pipe: throughput', raw, 'MiB/s'),
+          statFigure('function: time', summarize(reps.map((r) => r.functionMs / 1000)), 's'),
+          statFigure('function: throughput', ours, 'MiB/s'),
+          statFigure('function / raw pipe, per repetition', summarize(reps.map((r) => r.rawMs / r.functionMs)), '×'),
+          ...(peer === undefined ? [] : [figure('peer: throughput, median (from peer)', peer, 'MiB/s')]),
         ],
-        goal: {
-          label: 'function / raw pipe throughput',
-          value: functionMiBps / baselineMiBps,
-          unit: '×',
-          limit: GOAL_RATIO,
-          comparison: 'atLeast',
-        },
+        goal: [
+          {
+            label: 'function median / raw pipe median',
+            value: ours.median / raw.median,
+            unit: '×',
+            limit: GOAL_RAW_RATIO,
+            comparison: 'atLeast',
+          },
+          relativeCheck('function median / peer median', ours.median, peer, GOAL_PEER_MEDIAN_RATIO, 'atLeast', 'peer not measured'),
+          relativeCheck('function min / peer median', ours.min, peer, GOAL_PEER_MIN_RATIO, 'atLeast', 'peer not measured'),
+        ],
         details: {
           sizeBytes: options.largeBytes,
           chunkMib: options.chunkMib,
-          order: 'raw, function, function, raw',
-          baselineMs,
-          functionMs,
+          order: 'alternating: raw first in even repetitions, function first in odd ones',
+          repetitions: reps,
         },
       };
     } finally {

@@ -3,7 +3,10 @@
  * emulator becomes a binary-mode CloudEvent POSTed to the event function; a non-2xx answer (or no answer)
  * is redelivered with the same `ce-id` after an exponential backoff (Eventarc: 10 s … 600 s for 24 h; here
  * scaled down and bounded by `RetryPolicy`), so retries and idempotency behave as in the cloud.
- * Deliveries of different events run concurrently, as Eventarc's do.
+ * Deliveries of different events run concurrently, as Eventarc's do. It can be switched off and on while
+ * the sandbox runs (the page server's `POST /bridge/stop` and `/bridge/start`), as a deleted or broken
+ * trigger would be: while off, no change is delivered (dropped, as Eventarc never sees it) and pending
+ * redeliveries are given up; reconcile catches up later.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,13 +29,17 @@ export interface EventBridgeOptions {
   /** Only this bucket's changes are delivered (the trigger's `bucket` filter). */
   bucket: string;
   retry: RetryPolicy;
-  log: Pick<SandboxLog, 'deliveryRetry' | 'deliveryAbandoned'>;
+  log: Pick<SandboxLog, 'deliveryRetry' | 'deliveryAbandoned' | 'deliveryDropped' | 'bridgeSwitched'>;
   /** How long one delivery waits for an answer (Eventarc: the function's timeout). */
   answerTimeoutMs?: number;
   newId?: () => string;
 }
 
 export interface EventBridge {
+  /** Whether changes are delivered (the trigger is on). */
+  readonly delivering: boolean;
+  /** Switches delivery off (changes dropped, pending redeliveries given up) or back on. */
+  setDelivering(on: boolean): void;
   /** Stops delivering: pending redeliveries are dropped, requests in flight aborted; resolves when all ended. */
   stop(): Promise<void>;
 }
@@ -46,9 +53,11 @@ export function startEventBridge(options: EventBridgeOptions): EventBridge {
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
   const newId = options.newId ?? randomUUID;
+  let delivering = true;
 
   const unsubscribe = options.subscribe((kind, data) => {
     if (data.bucket !== options.bucket || stopping.signal.aborted) return;
+    if (!delivering) return options.log.deliveryDropped({ kind, name: data.name });
     const delivery = deliverWithRetries(kind, data, newId()).catch(() => undefined);
     running.add(delivery);
     void delivery.finally(() => running.delete(delivery));
@@ -66,6 +75,7 @@ export function startEventBridge(options: EventBridgeOptions): EventBridge {
       const delayMs = retryDelayMs(attempt, options.retry);
       options.log.deliveryRetry({ kind, name: data.name, attempt, status, delayMs });
       await sleep(delayMs, undefined, { signal: stopping.signal });
+      if (!delivering) return options.log.deliveryDropped({ kind, name: data.name });
     }
   }
 
@@ -86,6 +96,14 @@ export function startEventBridge(options: EventBridgeOptions): EventBridge {
   }
 
   return {
+    get delivering() {
+      return delivering;
+    },
+    setDelivering(on) {
+      if (on === delivering) return;
+      delivering = on;
+      options.log.bridgeSwitched({ delivering });
+    },
     async stop() {
       unsubscribe();
       stopping.abort();

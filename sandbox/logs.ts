@@ -11,6 +11,9 @@ export interface SandboxLog {
   functionExited(source: FunctionSource, code: number | null, signal: string | null): void;
   deliveryRetry(e: { kind: string; name: string; attempt: number; status: string; delayMs: number }): void;
   deliveryAbandoned(e: { kind: string; name: string; attempts: number; status: string }): void;
+  /** The bridge is off: a change not delivered (or a redelivery given up). */
+  deliveryDropped(e: { kind: string; name: string }): void;
+  bridgeSwitched(e: { delivering: boolean }): void;
   reconcileAnswered(e: { status: number; body: string }): void;
   reconcileUnreachable(e: { error: string }): void;
   pagePortTaken(e: { wanted: number; used: number }): void;
@@ -34,6 +37,14 @@ export function createSandboxLog(write: (line: string) => void): SandboxLog {
     deliveryAbandoned(e) {
       write(
         `[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempts}; giving up (--max-attempts ${e.attempts}); reconcile will catch it`,
+      );
+    },
+    deliveryDropped(e) {
+      write(`[bridge] ${e.kind} ${e.name}: not delivered, the bridge is stopped (POST /bridge/start turns it on again)`);
+    },
+    bridgeSwitched(e) {
+      write(
+        e.delivering ? '[bridge] started: changes are delivered again' : '[bridge] stopped: changes are not delivered (a broken trigger)',
       );
     },
     reconcileAnswered(e) {

@@ -1,7 +1,9 @@
 /**
  * The page's HTTP server on loopback: `GET /` the rendered page, `GET /state.json` the same model as
- * JSON (for scripts and tests), `GET /files/ID` a Drive file's content streamed as an attachment.
- * Everything it shows comes from the functions passed in.
+ * JSON (for scripts and tests), `GET /files/ID` a Drive file's content streamed as an attachment, and the
+ * event bridge's switch: `POST /bridge/stop` and `POST /bridge/start` (a broken trigger and its repair,
+ * for `verify` and `check` to notice), `GET /bridge` its state, each answering `{"bridge": "running" |
+ * "stopped"}`. Everything it shows comes from the functions passed in.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +24,18 @@ export interface PageServerOptions {
   fallbackToFreePort: boolean;
   model(): Promise<PageModel>;
   download(fileId: string): Download | undefined;
+  /** The event bridge's switch; without it the /bridge routes answer 404. */
+  bridge?: BridgeSwitch;
+}
+
+export interface BridgeSwitch {
+  readonly delivering: boolean;
+  setDelivering(on: boolean): void;
+}
+
+/** What the /bridge routes answer. */
+export function bridgeState(bridge: BridgeSwitch): { bridge: 'running' | 'stopped' } {
+  return { bridge: bridge.delivering ? 'running' : 'stopped' };
 }
 
 export interface PageServer {
@@ -80,6 +94,14 @@ function listen(server: Server, port: number): Promise<void> {
 
 async function handle(options: PageServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const bridge = /^\/bridge(?:\/(stop|start))?$/.exec(url.pathname);
+  if (bridge && options.bridge) {
+    const [, action] = bridge;
+    if ((action === undefined) !== (req.method === 'GET'))
+      return send(res, 405, 'text/plain; charset=utf-8', 'GET /bridge, POST /bridge/stop|start');
+    if (action !== undefined) options.bridge.setDelivering(action === 'start');
+    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(bridgeState(options.bridge)));
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'GET only');
   if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', renderPage(await options.model()));
   if (url.pathname === '/state.json')

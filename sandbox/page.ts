@@ -27,6 +27,8 @@ export interface PageModel {
   uploadCommand: string;
   /** `--dispatch tasks`: the backup queue. */
   queue?: QueuePanel;
+  /** The event bridge: `stopped` delivers no change (POST /bridge/start). */
+  bridge?: 'running' | 'stopped';
 }
 
 export const REFRESH_MS = 2000;
@@ -74,7 +76,11 @@ ${renderContent(model)}
 
 function renderContent(m: PageModel): string {
   const h = escapeHtml;
-  return `<header><h1>gcs-drive-backup sandbox</h1><p class="muted">updated ${h(m.generatedAt)} · upload: <code>${h(m.uploadCommand)}</code></p></header>
+  const stopped =
+    m.bridge === 'stopped'
+      ? '<p class="bad" id="bridge">the event bridge is stopped: uploads are not delivered to the function (<code>POST /bridge/start</code>)</p>'
+      : '';
+  return `<header><h1>gcs-drive-backup sandbox</h1><p class="muted">updated ${h(m.generatedAt)} · upload: <code>${h(m.uploadCommand)}</code></p>${stopped}</header>
 ${m.queue !== undefined ? renderQueue(m.queue) : ''}<div class="columns">
 <section id="drive"><h2>Drive: ${h(m.rootFolder.name)} <span class="muted">(${h(m.rootFolder.id)})</span></h2>
 ${m.drive.length === 0 ? '<p class="muted">empty: upload a file to the bucket</p>' : renderTree(m.drive)}

@@ -16,7 +16,7 @@ import type { FunctionSource, SandboxLog } from './logs.js';
 import type { SandboxOptions } from './options.js';
 import { parseOutcomeLine, RecentOutcomes } from './outcomes.js';
 import type { BucketObject, PageModel } from './page.js';
-import { startPageServer, type Download } from './page-server.js';
+import { bridgeState, startPageServer, type Download } from './page-server.js';
 import { ensureQueue, queuePanel, tasksEnvironment } from './queue.js';
 import { readSandboxFile, writeSandboxFile } from './sandbox-file.js';
 import { startScheduler } from './scheduler.js';
@@ -113,8 +113,9 @@ async function start(
   const page = await startPageServer({
     port: options.port,
     fallbackToFreePort: options.portIsDefault,
-    model: () => pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue),
+    model: async () => ({ ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue)), ...bridgeState(bridge) }),
     download: (id) => driveDownload(emulators, id),
+    bridge,
   });
   cleanups.push(() => page.close());
   if (options.port !== 0 && page.port !== options.port) log.pagePortTaken({ wanted: options.port, used: page.port });

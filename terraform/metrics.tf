@@ -1,12 +1,16 @@
 # Log-based metrics over the two functions' log lines, on the Cloud Run revision resource of their services.
-# The filters read the fields of the log contract (BRIEF "Log contract"; src/logs.ts): every line has
+# The filters read the fields of the log contract (BRIEF "Log contract"; src/core/logs.ts): every line has
 # `event`, outcome lines carry `outcome`, `bytes`, `failureClass`, `service`, operator errors `problemCode`.
+# An object attempt writes one line: objectOutcome, or, for what only the operator can fix or no retry can,
+# the operatorActionRequired / reauthorizeRequired / permanentFailure line in its place (outcome "failed",
+# with failureClass and service): backups counts both, so failures by class include the operator's.
 # Filters use the Cloud Logging query language
 # (https://cloud.google.com/logging/docs/view/logging-query-language); test/terraform/log-filters.ts
-# evaluates them against log entries built from the product's lines, so a renamed field breaks a test, not
-# an alert. Nothing here grants anything to anyone.
+# evaluates them against log entries built from the product's lines, and test/terraform/real-log-lines.test.ts
+# against lines captured from the functions under the emulators, so a renamed field breaks a test, not an
+# alert. Nothing here grants anything to anyone.
 #
-#   <name>/backups           objectOutcome lines     function, outcome, failure_class, service
+#   <name>/backups           object attempt lines    function, outcome, failure_class, service
 #   <name>/bytes             uploaded/revised bytes  function, outcome (distribution of jsonPayload.bytes)
 #   <name>/operator_errors   operator error lines    function, event, problem_code, failure_class
 #   <name>/events_received   eventReceived lines     function, event_type
@@ -15,10 +19,12 @@
 locals {
   functions_log_filter = "resource.type = \"cloud_run_revision\" AND (resource.labels.service_name = \"${local.event_function_name}\" OR resource.labels.service_name = \"${local.http_function_name}\")"
 
+  operator_events = "jsonPayload.event = \"operatorActionRequired\" OR jsonPayload.event = \"reauthorizeRequired\" OR jsonPayload.event = \"permanentFailure\""
+
   log_filters = {
-    backups         = "${local.functions_log_filter} AND jsonPayload.event = \"objectOutcome\""
+    backups         = "${local.functions_log_filter} AND (jsonPayload.event = \"objectOutcome\" OR ${local.operator_events})"
     bytes           = "${local.functions_log_filter} AND jsonPayload.event = \"objectOutcome\" AND (jsonPayload.outcome = \"uploaded\" OR jsonPayload.outcome = \"revised\")"
-    operator_errors = "${local.functions_log_filter} AND (jsonPayload.event = \"operatorActionRequired\" OR jsonPayload.event = \"reauthorizeRequired\" OR jsonPayload.event = \"permanentFailure\")"
+    operator_errors = "${local.functions_log_filter} AND (${local.operator_events})"
     events_received = "${local.functions_log_filter} AND jsonPayload.event = \"eventReceived\""
     reconcile_runs  = "${local.functions_log_filter} AND jsonPayload.event = \"reconcileFinished\" AND jsonPayload.dryRun = false"
   }
@@ -33,7 +39,7 @@ resource "google_logging_metric" "backups" {
 
   project     = var.project_id
   name        = "${var.name}/backups"
-  description = "Objects backed up to Drive, by outcome (uploaded, revised, skipped, failed): one objectOutcome log line per object attempt."
+  description = "Objects backed up to Drive, by outcome (uploaded, revised, skipped, failed): one line per object attempt (objectOutcome, or the operator, reauthorize or permanent failure line in its place)."
   filter      = local.log_filters.backups
 
   metric_descriptor {

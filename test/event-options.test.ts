@@ -1,9 +1,10 @@
 /**
- * The event path's options, end to end (each configuration is its own function instance): filters,
- * ON_NEW_GENERATION = copy | skip, DELETE_MODE = trash, KEEP_REVISIONS_FOREVER.
+ * The event path's options, end to end (each configuration is its own function instance): filters (and the
+ * canary of `verify`, which passes them), ON_NEW_GENERATION = copy | skip, DELETE_MODE = trash, KEEP_REVISIONS_FOREVER.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CANARY_METADATA_KEY } from '../src/backup/04-select.js';
 import { createWorld, type World } from './support/world.js';
 import { deliverStorageEvent } from './support/function-server.js';
 import { InstancePool } from './support/instance-pool.js';
@@ -31,6 +32,24 @@ test('INCLUDE_PREFIXES and EXCLUDE_GLOBS: filtered names are acknowledged withou
     ['other/c.txt', 0],
   ] as const) {
     assert.equal(await deliverStorageEvent(url, await write(name, name)), 204, name);
+    assert.equal(liveBackups(name).length, expected, name);
+  }
+});
+
+test('a canary of `verify` passes every filter; an unmarked object in the canary prefix does not', async () => {
+  const url = await instance({ INCLUDE_PREFIXES: 'keep/', EXCLUDE_GLOBS: '**/*.txt' });
+  const file = (name: string) => world.storage.bucket(world.sourceBucket).file(name);
+  await file('.gcs-drive-backup-canary/c.txt').save('canary', {
+    resumable: false,
+    metadata: { metadata: { [CANARY_METADATA_KEY]: 'run-1' } },
+  });
+  await file('.gcs-drive-backup-canary/mine.txt').save('user data', { resumable: false });
+  for (const [name, expected] of [
+    ['.gcs-drive-backup-canary/c.txt', 1],
+    ['.gcs-drive-backup-canary/mine.txt', 0],
+  ] as const) {
+    const [resource] = await file(name).getMetadata();
+    assert.equal(await deliverStorageEvent(url, resource as { bucket: string; name: string }), 204, name);
     assert.equal(liveBackups(name).length, expected, name);
   }
 });

@@ -164,6 +164,7 @@ test('POST /reconcile backs up 300 objects the function never saw; a second run 
   const folders = 4; // down, down/f0, down/f1, down/f2
   assert.ok((counters['drive.files.list'] ?? 0) <= Math.ceil(300 / 1000) + folders, JSON.stringify(counters));
   const driveCalls = Object.entries(counters).filter(([route]) => route.startsWith('drive.') && route !== 'drive.files.list');
-  assert.deepEqual(driveCalls, [], 'no per-object Drive request');
+  // One files.get per run: which corpus holds the backup root (My Drive or a shared drive).
+  assert.deepEqual(driveCalls, [['drive.files.get', 1]], 'no per-object Drive request');
   assert.ok(hub.total('gcs.') <= 3, `GCS: ${JSON.stringify(counters)}`); // bucket check, cursor read, one listing page
 });

@@ -1,9 +1,10 @@
 /**
  * What the Cloud Storage emulator's route modules share: the store, upload sessions, the notifier, the
- * base URL (for selfLink/mediaLink and session URIs) and small request helpers.
+ * download log, the base URL (for selfLink/mediaLink and session URIs) and small request helpers.
  */
 import { HttpError, type RequestContext } from '../harness/http.js';
 import type { Blob } from '../harness/blob.js';
+import type { DownloadLog } from './downloads.js';
 import type { ChangeNotifier } from './notifications.js';
 import type { GcsStore } from './objects.js';
 import { parseGenerationNumber } from './preconditions.js';
@@ -13,6 +14,7 @@ export interface GcsContext {
   store: GcsStore;
   sessions: UploadSessions;
   notifier: ChangeNotifier;
+  downloads: DownloadLog;
   baseUrl(): string;
 }
 

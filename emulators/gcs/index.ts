@@ -7,6 +7,7 @@
 import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import type { GcsContext } from './context.js';
+import { DownloadLog, type DownloadRecord } from './downloads.js';
 import { ChangeNotifier } from './notifications.js';
 import { GOOGLE_GCS_LIMITS, MutationRate, parseGcsLimits } from './limits.js';
 import { GcsStore } from './objects.js';
@@ -20,6 +21,7 @@ import { restoreGcs, snapshotGcs } from './snapshot.js';
 import type { Persistable } from '../persistence/persistable.js';
 
 export type { StorageObjectData, StoredObjectView } from './resource.js';
+export type { DownloadRecord } from './downloads.js';
 
 export interface GcsEmulator extends Persistable {
   routes: Route[];
@@ -31,6 +33,8 @@ export interface GcsEmulator extends Persistable {
   subscribe(listener: (kind: 'finalized' | 'deleted', data: StorageObjectData) => void): () => void;
   /** Inspection for tests: the live object (latest generation) or undefined. */
   getObject(bucket: string, name: string): StoredObjectView | undefined;
+  /** The media downloads served (byte ranges, times), oldest first; `GET /_emulator/gcs/downloads` over HTTP. */
+  downloads(filter?: { bucket?: string; name?: string }): DownloadRecord[];
 }
 
 export function createGcsEmulator(hub: ControlHub): GcsEmulator {
@@ -43,7 +47,8 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
     (bucket, name) => mutations.take(bucket, name),
   );
   const sessions = new UploadSessions();
-  const g: GcsContext = { store, sessions, notifier, baseUrl: () => baseUrl };
+  const downloads = new DownloadLog();
+  const g: GcsContext = { store, sessions, notifier, downloads, baseUrl: () => baseUrl };
 
   notifier.registerControlRoutes(hub);
   hub.addControl({
@@ -55,7 +60,16 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
       return { name: body.name };
     },
   });
+  hub.addControl({
+    method: 'GET',
+    path: 'gcs/downloads',
+    handle: (_body, url) => ({
+      downloads: downloads.list({ bucket: url.searchParams.get('bucket') ?? undefined, name: url.searchParams.get('name') ?? undefined }),
+    }),
+  });
+  hub.addControl({ method: 'DELETE', path: 'gcs/downloads', handle: () => (downloads.clear(), {}) });
   hub.onReset(() => {
+    downloads.clear();
     store.clear();
     sessions.clear();
     mutations.clear();
@@ -72,6 +86,7 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
     subscribe: (listener) => notifier.subscribe(listener),
     snapshot: (blobs) => snapshotGcs(store, blobs),
     restore: (data, blobs) => restoreGcs(store, data, blobs),
+    downloads: (filter) => downloads.list(filter),
     getObject(bucket, name) {
       let obj;
       try {

@@ -54,9 +54,12 @@ async function sendMedia(g: GcsContext, ctx: RequestContext): Promise<void> {
   if (obj.contentEncoding) headers['content-encoding'] = obj.contentEncoding;
   if (obj.contentDisposition) headers['content-disposition'] = obj.contentDisposition;
   if (obj.cacheControl) headers['cache-control'] = obj.cacheControl;
-  const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, size];
+  const [status, start, end]: [200 | 206, number, number] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, size];
   if (status === 206) headers['content-range'] = contentRangeValue(start, end, size);
   headers['content-length'] = end - start;
+  if (ctx.req.method !== 'HEAD') {
+    g.downloads.record({ bucket: obj.bucket, name: obj.name, generation: String(obj.generation), start, end, status, atMs: Date.now() });
+  }
   ctx.res.writeHead(status, headers);
   if (ctx.req.method === 'HEAD' || end === start) {
     ctx.res.end();

@@ -5,8 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 
+/** Told when the socket is destroyed. */
+export type OnCut = () => void;
+
 /** A view of the request body that destroys the connection once `afterBytes` bytes have been read. */
-export function cutRequestAfter(req: IncomingMessage, afterBytes: number): Readable {
+export function cutRequestAfter(req: IncomingMessage, afterBytes: number, onCut?: OnCut): Readable {
   const out = new PassThrough();
   let seen = 0;
   let cutting = false;
@@ -14,6 +17,7 @@ export function cutRequestAfter(req: IncomingMessage, afterBytes: number): Reada
     cutting = true;
     req.unpipe(out);
     req.socket.destroy();
+    onCut?.();
     // The reader gets every byte let through (still buffered in `out`) before it sees the reset.
     const fail = () => out.destroy(Object.assign(new Error('connection reset by fault injection'), { code: 'ECONNRESET' }));
     let spins = 0;
@@ -48,13 +52,14 @@ export function cutRequestAfter(req: IncomingMessage, afterBytes: number): Reada
 type WriteFn = ServerResponse['write'];
 
 /** Patches a response so that only `afterBytes` body bytes leave before the socket is destroyed. */
-export function cutResponseAfter(res: ServerResponse, afterBytes: number): void {
+export function cutResponseAfter(res: ServerResponse, afterBytes: number, onCut?: OnCut): void {
   let sent = 0;
   let cut = false;
   const write = res.write.bind(res) as (chunk: unknown, cb?: () => void) => boolean;
   const end = res.end.bind(res) as (cb?: () => void) => ServerResponse;
   const destroy = () => {
     res.destroy();
+    onCut?.();
   };
   const patchedWrite = (chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
     if (cut) return true;

@@ -1,7 +1,9 @@
 /**
  * Fault injection shared by every emulator: fail the Nth matching request with a status and body, cut the
  * connection after K bytes of the request or response body, or add latency. Rules match on service, route
- * name, method and a regular expression over `pathname?search`.
+ * name, method and a regular expression over `pathname?search`. A rule remembers when each of its cuts
+ * happened (wall-clock epoch ms, the time a client's own log lines carry), so a test can tell how soon the
+ * client noticed one without timing anything itself.
  */
 import type { ServiceName } from './http.js';
 
@@ -24,11 +26,23 @@ export interface FaultRule {
   action: FaultAction;
 }
 
+/** One connection cut by a `reset` rule: when the socket was destroyed, and after how many body bytes. */
+export interface FaultCut {
+  /** Wall-clock epoch ms (`Date.now()`), never the rate limits' clock. */
+  atMs: number;
+  afterBytes: number;
+}
+
 export interface ActiveFault extends FaultRule {
   id: string;
   seen: number;
   fired: number;
+  /** The cuts this rule made, oldest first. */
+  cuts: FaultCut[];
 }
+
+/** An action to apply to a request, naming the rule it came from (for `recordCut`). */
+export type FiredAction = FaultAction & { readonly ruleId: string };
 
 export interface RequestFacts {
   service: ServiceName;
@@ -77,7 +91,7 @@ export class FaultRegistry {
   add(rule: FaultRule): string {
     validateRule(rule);
     const id = `fault-${this.nextId++}`;
-    this.rules.push({ ...rule, id, seen: 0, fired: 0 });
+    this.rules.push({ ...rule, id, seen: 0, fired: 0, cuts: [] });
     return id;
   }
 
@@ -92,12 +106,17 @@ export class FaultRegistry {
   }
 
   list(): ActiveFault[] {
-    return this.rules.map((r) => ({ ...r }));
+    return this.rules.map((r) => ({ ...r, cuts: [...r.cuts] }));
+  }
+
+  /** Notes that rule `ruleId` just cut a connection (a rule removed meanwhile is ignored). */
+  recordCut(ruleId: string, cut: FaultCut): void {
+    this.rules.find((r) => r.id === ruleId)?.cuts.push(cut);
   }
 
   /** Every rule that fires for this request (a request may get latency and a status, say). */
-  take(facts: RequestFacts): FaultAction[] {
-    const fired: FaultAction[] = [];
+  take(facts: RequestFacts): FiredAction[] {
+    const fired: FiredAction[] = [];
     for (const rule of this.rules) {
       if (!ruleMatches(rule, facts)) continue;
       rule.seen++;
@@ -106,7 +125,7 @@ export class FaultRegistry {
       if (rule.seen < nth) continue;
       if (times !== 0 && rule.fired >= times) continue;
       rule.fired++;
-      fired.push(rule.action);
+      fired.push({ ...rule.action, ruleId: rule.id });
     }
     return fired;
   }

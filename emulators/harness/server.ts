@@ -1,6 +1,7 @@
 /**
- * One HTTP server per emulated service. Every request is counted per route, checked against the shared
- * fault rules, then dispatched. `/_emulator/...` control routes are served on every port.
+ * One HTTP server per emulated service. Every request is counted per route (requests, and the body bytes
+ * received), checked against the shared fault rules, then dispatched. `/_emulator/...` control routes are
+ * served on every port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,7 @@ export class ControlHub {
   readonly limits: LimitsRegistry;
   readonly clock: Clock;
   private counts = new Map<string, number>();
+  private bodyByteCounts = new Map<string, number>();
   private readonly resetHooks: Array<() => void> = [];
   private readonly requestDoneHooks: Array<() => void> = [];
   private readonly controlRoutes: ControlRoute[] = [];
@@ -41,7 +43,7 @@ export class ControlHub {
     this.addControl({ method: 'POST', path: 'faults', handle: (body) => ({ id: this.faults.add(body as never) }) });
     this.addControl({ method: 'GET', path: 'faults', handle: () => ({ faults: this.faults.list() }) });
     this.addControl({ method: 'DELETE', path: 'faults', handle: () => (this.faults.clear(), {}) });
-    this.addControl({ method: 'GET', path: 'counters', handle: () => ({ counters: this.counters() }) });
+    this.addControl({ method: 'GET', path: 'counters', handle: () => ({ counters: this.counters(), bodyBytes: this.bodyBytes() }) });
     this.addControl({ method: 'DELETE', path: 'counters', handle: () => (this.resetCounters(), {}) });
     this.addControl({ method: 'POST', path: 'reset', handle: () => (this.reset(), {}) });
     this.addControl({ method: 'GET', path: 'limits', handle: () => ({ limits: this.limits.get() }) });
@@ -70,6 +72,18 @@ export class ControlHub {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  countBodyBytes(route: string, bytes: number): void {
+    this.bodyByteCounts.set(route, (this.bodyByteCounts.get(route) ?? 0) + bytes);
+  }
+
+  /**
+   * Request body bytes received per route since the last reset, e.g. `{ 'drive.upload.session': 8388608 }`:
+   * what clients sent (bytes a fault cut off never arrive, so they do not count).
+   */
+  bodyBytes(): Record<string, number> {
+    return Object.fromEntries([...this.bodyByteCounts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   /** Sum of the counters whose route name starts with `prefix`. */
   total(prefix = ''): number {
     let n = 0;
@@ -79,6 +93,7 @@ export class ControlHub {
 
   resetCounters(): void {
     this.counts.clear();
+    this.bodyByteCounts.clear();
   }
 
   onReset(hook: () => void): void {
@@ -117,6 +132,18 @@ export class ControlHub {
       sendJson(res, 400, { error: (err as Error).message });
     }
   }
+}
+
+/**
+ * Counts the body bytes the HTTP parser hands to `req`, read by the route or not, by observing `push`
+ * (how a Readable's source feeds it): a 'data' listener would start the flow before the route reads.
+ */
+function observeBodyBytes(req: IncomingMessage, onBytes: (bytes: number) => void): void {
+  const push = req.push.bind(req);
+  req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk instanceof Uint8Array) onBytes(chunk.length);
+    return push(chunk, encoding);
+  };
 }
 
 export interface ServiceServer {
@@ -162,12 +189,16 @@ export async function startServiceServer(opts: {
     }
     const { route, params } = found;
     hub.count(route.name);
+    observeBodyBytes(req, (bytes) => hub.countBodyBytes(route.name, bytes));
     let body: IncomingMessage | ReturnType<typeof cutRequestAfter> = req;
     for (const action of hub.faults.take({ service, route: route.name, method, pathAndQuery: url.pathname + url.search })) {
       if (action.kind === 'latency') await sleep(action.ms);
-      else if (action.kind === 'reset' && action.direction === 'request') body = cutRequestAfter(req, action.afterBytes);
-      else if (action.kind === 'reset') cutResponseAfter(res, action.afterBytes);
-      else {
+      else if (action.kind === 'reset') {
+        const { ruleId, afterBytes } = action;
+        const onCut = () => hub.faults.recordCut(ruleId, { atMs: Date.now(), afterBytes });
+        if (action.direction === 'request') body = cutRequestAfter(req, afterBytes, onCut);
+        else cutResponseAfter(res, afterBytes, onCut);
+      } else {
         await drain(req).catch(() => undefined);
         const text = action.body === undefined ? '' : typeof action.body === 'string' ? action.body : JSON.stringify(action.body);
         res.writeHead(action.status, { 'content-type': 'application/json; charset=UTF-8', ...action.headers });

@@ -3,10 +3,11 @@
  * `StorageEvent`. Structured and binary content modes both arrive as `{ type, id, source, subject, time,
  * data, traceparent? }`; `data` may be an object, a JSON string, a Buffer, or (structured mode with
  * binary data) absent with `data_base64` set. int64 fields arrive as decimal strings or sometimes numbers
- * and are normalised to canonical decimal strings. Every problem is collected before throwing.
+ * and are normalised to canonical decimal strings; the custom `metadata` map keeps its string entries. Every
+ * problem is collected before throwing.
  */
 
-import { normaliseInt64, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, normaliseInt64, type ObjectRef } from '../core/object-ref.js';
 import { describeValue, isRecord } from '../core/text.js';
 
 export const FINALIZED_TYPE = 'google.cloud.storage.object.v1.finalized';
@@ -106,8 +107,19 @@ function parseObjectRef(data: Record<string, unknown>, problems: string[]): Obje
     if (typeof value === 'string') optional[field] = value;
     else problems.push(`data.${field} is ${describe(value)}, expected a string`);
   }
+  const metadata = data.metadata;
+  if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
+    problems.push(`data.metadata is ${describe(metadata)}, expected an object`);
+  }
   if (problems.length > before) return undefined;
-  return { bucket: bucket as string, name: name as string, generation: generation as string, ...optional };
+  const custom = customMetadata(metadata);
+  return {
+    bucket: bucket as string,
+    name: name as string,
+    generation: generation as string,
+    ...optional,
+    ...(custom ? { metadata: custom } : {}),
+  };
 }
 
 function int64Field(data: Record<string, unknown>, field: string, required: boolean, problems: string[]): string | undefined {

@@ -5,16 +5,18 @@
  *   a resumable session for the rest: 08 chunks, 09 protocol) → 10 verify MD5 → the record marked done.
  * Every Google call goes through a gateway within the invocation's scope (deadline, retry counting).
  */
+import { driveLimitOf } from '../core/drive-reasons.js';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { CallScope } from '../core/gateway.js';
 import { describeRef } from '../core/object-ref.js';
-import { probeFile, BackupFileGoneError, type UploadMetadata } from '../drive/files.js';
-import { APP_PROPERTY, planObjectPath, sourceAppProperties } from '../drive/object-path.js';
+import { probeFile, BackupFileGoneError, type DriveProbe, type UploadMetadata } from '../drive/files.js';
+import { APP_PROPERTY, driveMimeType, sourceAppProperties } from '../drive/object-path.js';
 import type { Versioned } from '../state/store.js';
 import { selectObject } from './04-select.js';
 import { usable, type ObjectRecord, type RecordChange } from './05-claim-plan.js';
-import { changeRecord, claimObject, objectRecordKey, releaseClaim } from './05-claim.js';
+import { changeOwnedRecord, changeRecord, claimObject, objectRecordKey, releaseClaim } from './05-claim.js';
+import type { Placement } from './06-folders.js';
 import { uploadSmall } from './07-upload-small.js';
 import { ResumableUpload } from './07-resumable-upload.js';
 import { discardBadUpload, IntegrityError, verifyMd5 } from './10-verify.js';
@@ -63,7 +65,7 @@ export function backupObject(deps: BackupDeps, request: BackupRequest): Promise<
 async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<BackupResult> {
   const { config } = deps;
   const ref = request.object;
-  const selection = selectObject(ref.name, config);
+  const selection = selectObject(ref.name, config, ref.metadata);
   if (!selection.backup) return { outcome: 'skipped', reason: selection.reason };
   const size = Number(ref.size ?? '0');
   if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);
@@ -93,30 +95,20 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
 
   let owned = claim.record;
   let uploaded: Uploaded | undefined;
-  const path = planObjectPath(ref.name);
+  let placement: Placement | undefined;
   try {
-    const parent = await deps.folders.resolve(path.folders, scope);
+    placement = await deps.folders.place(ref.name, scope);
     const meta: UploadMetadata = {
-      name: path.fileName,
-      mimeType: ref.contentType || 'application/octet-stream',
-      parents: [parent],
+      name: placement.fileName,
+      // Never a Workspace type: Drive would convert the bytes into a document (no MD5, not the object).
+      mimeType: driveMimeType(ref.contentType),
+      parents: [placement.parentId],
       description: describeRef(ref),
       modifiedTime: ref.updated,
       appProperties: sourceAppProperties(ref),
     };
     const job: BackupJob = { deps, request, ref, size, key, meta, scope, recordScope };
-    try {
-      uploaded = await transfer(job, owned);
-    } catch (err) {
-      if (!(err instanceof BackupFileGoneError)) throw err;
-      // The record's Drive file is not what it expected (deleted by the user, or its id taken): revise the
-      // file if it is there after all, else start a new one.
-      const change: RecordChange = usable(await probe(owned.value.fileId))
-        ? { kind: 'file-found' }
-        : { kind: 'new-file', fileId: await newFileId() };
-      owned = await changeRecord(deps.store, key, owned, [change], recordScope);
-      uploaded = await transfer(job, owned);
-    }
+    ({ uploaded, owned } = await transferFindingWayOn(job, owned, placement, { probe, newFileId }));
     const fileId = owned.value.fileId;
     try {
       await verifyMd5(job, uploaded, expectedMd5Hex);
@@ -130,19 +122,73 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
     return { outcome: uploaded.revised ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size };
   } catch (err) {
     // A 404 on an upload may be a parent folder deleted in Drive: look the path up afresh next time.
-    if (isNotFound(err)) deps.folders.forget(path.folders);
+    if (isNotFound(err) && placement) deps.folders.forget(placement.folders);
+    // Every failure gives the lease up (a checkpoint did already, with its session saved), so the retried
+    // event is not refused while this attempt's lease runs out.
     if (!(err instanceof CheckpointError)) {
       // After an MD5 mismatch the (discarded) copy's session is finished: never resume it. A new file's id
-      // was deleted with the bad copy, so it gets a fresh one.
+      // was deleted with the bad copy, so it gets a fresh one (or, when no id can be had now, the create
+      // with the old one answers 409 and the retry takes a new one then).
       const changes: RecordChange[] =
         err instanceof IntegrityError
           ? uploaded?.revised
             ? [{ kind: 'session-dropped' }]
-            : [{ kind: 'new-file', fileId: await newFileId() }]
+            : await newFileId().then(
+                (fileId): RecordChange[] => [{ kind: 'new-file', fileId }],
+                (): RecordChange[] => [{ kind: 'session-dropped' }],
+              )
           : [];
       await releaseClaim(deps.store, key, request.invocationId, changes, recordScope).catch(() => undefined);
     }
     throw err;
+  }
+}
+
+/** Ways on after Drive refused the file itself, each at most a few times per attempt. */
+const MAX_TRANSFER_ROUNDS = 5;
+
+/**
+ * The transfer, finding a way on when Drive refuses the file itself:
+ * - its folder is full (403 numChildrenInNonRootLimitExceeded): the file goes to the folder continuing it
+ *   (06-folders.ts), with a new session;
+ * - its id is refused (400 fileIdNotUsable: generated for another Google account, before `authorize` was
+ *   re-run) or its file is gone: a fresh id from generateIds (the pool emptied first), or the file found
+ *   after all, written to the record under its precondition.
+ */
+async function transferFindingWayOn(
+  job: BackupJob,
+  claimed: Versioned<ObjectRecord>,
+  placement: Placement,
+  drive: { probe: (fileId: string) => Promise<DriveProbe>; newFileId: () => Promise<string> },
+): Promise<{ uploaded: Uploaded; owned: Versioned<ObjectRecord> }> {
+  const { deps, request, key, recordScope, scope } = job;
+  let owned = claimed;
+  let meta = job.meta;
+  for (let round = 1; ; round++) {
+    try {
+      return { uploaded: await transfer({ ...job, meta }, owned), owned };
+    } catch (err) {
+      const limit = driveLimitOf(err);
+      if (round >= MAX_TRANSFER_ROUNDS || (limit !== 'folder-full' && limit !== 'id-refused' && !(err instanceof BackupFileGoneError))) {
+        throw err;
+      }
+      let change: RecordChange;
+      if (limit === 'folder-full') {
+        meta = { ...meta, parents: [await deps.folders.overflow(placement.folders, meta.parents[0], scope)] };
+        change = { kind: 'session-dropped' };
+      } else if (limit === 'id-refused') {
+        deps.ids.discard();
+        change = { kind: 'new-file', fileId: await drive.newFileId() };
+      } else {
+        // The record's Drive file is not what it expected (deleted by the user, or its id taken): revise the
+        // file if it is there after all, else start a new one.
+        change = usable(await drive.probe(owned.value.fileId))
+          ? { kind: 'file-found' }
+          : { kind: 'new-file', fileId: await drive.newFileId() };
+      }
+      // Re-read: a resumable upload wrote the record (its session) since it was claimed.
+      owned = await changeOwnedRecord(deps.store, key, request.invocationId, [change], recordScope);
+    }
   }
 }
 

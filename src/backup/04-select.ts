@@ -13,10 +13,29 @@
 export interface ObjectFilter {
   readonly includePrefixes: readonly string[];
   readonly excludeGlobs: readonly string[];
+  /** CANARY_PREFIX: where `gcs-drive-backup verify` writes its canaries. */
+  readonly canaryPrefix: string;
+}
+
+/**
+ * The custom metadata key every canary of `verify` carries (its value: the verify run's id). A canary is an
+ * object under CANARY_PREFIX that carries it; an object there without it is user data like any other.
+ */
+export const CANARY_METADATA_KEY = 'gcs-drive-backup-canary';
+
+/** True for a canary of `verify`: under the canary prefix AND carrying the canary metadata. */
+export function isCanary(name: string, metadata: Readonly<Record<string, string>> | undefined, canaryPrefix: string): boolean {
+  return name.startsWith(canaryPrefix) && (metadata?.[CANARY_METADATA_KEY] ?? '') !== '';
 }
 
 export type Selection =
-  | { readonly backup: true }
+  /**
+   * `canary`: a canary of `verify`, backed up whatever INCLUDE_PREFIXES and EXCLUDE_GLOBS say (it proves
+   * the trigger path works: a filter must not drop it). Reconcile leaves it (src/reconcile/diff.ts): a
+   * canary backed up by reconcile would prove nothing, and one an interrupted verify left behind is not
+   * user data to restore.
+   */
+  | { readonly backup: true; readonly canary?: true }
   | {
       readonly backup: false;
       readonly reason: 'folder-placeholder' | 'not-included' | 'excluded';
@@ -71,8 +90,12 @@ function escapeRegExpChar(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }
 
-/** Decides whether an object is backed up: placeholders never, then include prefixes, then exclude globs. */
-export function selectObject(name: string, filter: ObjectFilter): Selection {
+/**
+ * Decides whether an object is backed up: a canary of `verify` always, placeholders never, then include
+ * prefixes, then exclude globs. `metadata` is the object's custom metadata (where a canary says it is one).
+ */
+export function selectObject(name: string, filter: ObjectFilter, metadata?: Readonly<Record<string, string>>): Selection {
+  if (isCanary(name, metadata, filter.canaryPrefix)) return { backup: true, canary: true };
   if (isFolderPlaceholder(name)) return { backup: false, reason: 'folder-placeholder' };
   if (filter.includePrefixes.length > 0 && !filter.includePrefixes.some((p) => name.startsWith(p))) {
     return {

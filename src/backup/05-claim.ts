@@ -136,6 +136,24 @@ export async function changeRecord(
   return saved;
 }
 
+/**
+ * Writes `changes` to the record this invocation owns as it is now (re-read: a resumable upload may have
+ * written it since); ObjectBusyError when another instance took it over.
+ */
+export async function changeOwnedRecord(
+  store: StateStore,
+  key: string,
+  me: string,
+  changes: readonly RecordChange[],
+  scope?: CallScope,
+): Promise<Versioned<ObjectRecord>> {
+  const current = await store.read<ObjectRecord>(key, scope);
+  if (!current || current.value.owner !== me) throw new ObjectBusyError(current?.value.leaseUntil ?? Date.now());
+  // A change that changes nothing is not written (every write of a record counts against its 1 write/s).
+  if (JSON.stringify(changes.reduce(nextRecord, current.value)) === JSON.stringify(current.value)) return current;
+  return changeRecord(store, key, current, changes, scope);
+}
+
 /** Gives up the lease after a failure so the retried event does not wait for it (best effort). */
 export async function releaseClaim(
   store: StateStore,

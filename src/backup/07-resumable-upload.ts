@@ -7,15 +7,19 @@
  * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { classifyFailure } from '../core/classify.js';
 import type { Retry } from '../core/gateway.js';
 import { isConflict, isNotFound } from '../core/error-shapes.js';
 import { garbageCollectorFor } from '../core/memory.js';
+import { describeRef } from '../core/object-ref.js';
 import { BackupFileGoneError, FILE_FIELDS, type DriveFile } from '../drive/files.js';
 import type { DriveClient } from '../drive/gateway.js';
 import { openObject } from '../gcs/source.js';
 import type { Versioned } from '../state/store.js';
 import type { ObjectRecord, RecordChange } from './05-claim-plan.js';
 import { changeRecord } from './05-claim.js';
+import { reviseKeepingForever } from './07-keep-forever.js';
 import { sendToSession } from './08-chunked-transfer.js';
 import { querySessionStatus, SessionGoneError, startUploadSession } from './09-resumable-session.js';
 import type { BackupJob } from './job.js';
@@ -83,11 +87,11 @@ export class ResumableUpload {
   }
 
   private async openSession(): Promise<string> {
-    const { meta, size, deps } = this.job;
+    const { meta, size } = this.job;
     const { parents, ...changes } = meta;
-    return this.drive('start-session', async ({ authHeaders, baseUrl }) => {
-      try {
-        return await startUploadSession({
+    return this.drive('start-session', async ({ api, authHeaders, baseUrl }) => {
+      const open = (keepForever?: boolean) =>
+        startUploadSession({
           baseUrl,
           authHeaders,
           fileId: this.revise ? this.fileId : undefined,
@@ -97,9 +101,14 @@ export class ResumableUpload {
           query: {
             fields: FILE_FIELDS,
             supportsAllDrives: 'true',
-            ...(this.revise ? { keepRevisionForever: String(deps.config.keepRevisionsForever) } : {}),
+            ...(keepForever !== undefined ? { keepRevisionForever: String(keepForever) } : {}),
           },
         });
+      try {
+        // A new file's first revision is kept forever too (no room to make: it has none yet).
+        return this.revise
+          ? await reviseKeepingForever(this.job, api, this.fileId, open)
+          : await open(this.job.deps.config.keepRevisionsForever);
       } catch (err) {
         // The record's file is not what it expected — a PATCH session for a file that no longer exists
         // (404), or a create whose id is taken (409): a BackupFileGoneError for the caller, not a retry.
@@ -112,7 +121,7 @@ export class ResumableUpload {
   /** Sends from `startOffset`, renewing the lease while chunks flow; stops at the deadline with progress saved. */
   private async transfer(session: string, startOffset: number): Promise<ResumableUploadResult> {
     const { config } = this.job.deps;
-    const { ref, request } = this.job;
+    const { request } = this.job;
     const md5 = startOffset === 0 ? createHash('md5') : undefined;
     // One renewal at a time. A renewal that fails (the lease was taken over, or the state bucket is
     // failing) stops the transfer before its next chunk.
@@ -133,7 +142,7 @@ export class ResumableUpload {
         sessionUri: session,
         total: this.job.size,
         chunkBytes: config.uploadChunkBytes,
-        openSource: (offset) => openObject(this.job.deps.storage, ref, offset, config.ioIdleTimeoutMs, READ_AHEAD_BYTES),
+        openSource: this.sourceFrom(),
         startOffset,
         md5,
         deadline: { canStart: (ms: number) => renewalFailure === undefined && request.deadline.canStart(ms) },
@@ -154,6 +163,26 @@ export class ResumableUpload {
       return { complete: false, offset: sent.offset };
     }
     return { complete: true, file: sent.file, md5Hex: md5?.digest('hex'), record: this.owned };
+  }
+
+  /**
+   * The object's bytes from an offset, for the transfer's reader, which re-opens a failed read (cut
+   * mid-body, stalled) at its next unread byte when it next needs data. The failure is told to the source
+   * gateway (the `retrying` line, the attempt count) the moment the stream reports it, as its calls'
+   * retries are, not when the reader comes back for more (after the chunk it is sending). When the reader
+   * has re-opened too often without a byte, the last notice is followed by the attempt's failed line.
+   */
+  private sourceFrom(): (offset: number) => Readable {
+    const { deps, ref, scope } = this.job;
+    let failures = 0;
+    return (offset) => {
+      const stream = openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES);
+      stream.once('error', (err) => {
+        const failure = classifyFailure(err, 'gcs-source');
+        deps.source.retried(`read ${describeRef(ref)}`, { attempt: ++failures, delayMs: 0, failure }, scope);
+      });
+      return stream;
+    };
   }
 
   private async save(change: RecordChange): Promise<void> {

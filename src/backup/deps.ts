@@ -28,6 +28,8 @@ export interface BackupDeps {
   folders: FolderResolver;
   /** Runs the backup with the user's credentials, re-reading the secret once on invalid_grant. */
   withCredentials?: <T>(operation: () => Promise<T>) => Promise<T>;
+  /** For the lines a step writes on its own (a revision kept forever released to make room). */
+  logger: Logger;
 }
 
 /** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
@@ -37,7 +39,6 @@ export interface Dispatch {
 }
 
 export interface Runtime extends BackupDeps {
-  logger: Logger;
   /** Set with DISPATCH=tasks. */
   dispatch?: Dispatch;
 }

@@ -1,35 +1,58 @@
 /**
- * `gcs-drive-backup check`: is the stored authorization still good? Loads the token secret, refreshes an
- * access token, asks Drive who the user is and how full their Drive is (about.get) and looks at the
- * root backup folder (files.get). Prints OK lines, or exactly what is wrong and what to do.
- * Exit codes: 0 fine, 3 re-authorize needed (token revoked or expired, OAuth client gone, stored value
- * unusable, Drive scope missing), 1 anything else, 2 usage. Tokens are never printed.
+ * `gcs-drive-backup check`: is the stored authorization still good, and are backups still arriving? Loads
+ * the token secret, refreshes an access token, asks Drive who the user is and how full their Drive is
+ * (about.get), looks at the root backup folder (files.get) and, given the source bucket, at freshness:
+ * whether the newest object has its backup (src/cli/freshness.ts). Prints OK lines, or exactly what is
+ * wrong and what to do. Exit codes: 0 fine, 3 re-authorize needed (token revoked or expired, OAuth client
+ * gone, stored value unusable, Drive scope missing), 1 anything else (a stale bucket too), 2 usage.
+ * Tokens are never printed.
  */
 import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
 import { parseAuthorizedUser, SecretPayloadError, type AuthorizedUser } from '../auth/credentials.js';
+import type { ObjectFilter } from '../backup/04-select.js';
 import { readEmulatorHosts, type ClientConfig } from '../config/config.js';
+import { wholeNumber } from '../config/option.js';
 import { SETTINGS } from '../config/settings.js';
 import { oauthErrorOf, redact } from '../core/error-shapes.js';
 import { formatBytes } from '../core/text.js';
 import { driveClientFor } from '../drive/client.js';
 import { createDriveGateway } from '../drive/gateway.js';
-import { parseCommandLine, usageOf, type CommandSpec } from './command-line.js';
+import { createStorage } from '../gcs/client.js';
+import { createStorageGateway } from '../gcs/gateway.js';
+import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
 import { DRIVE_FILE_SCOPE, DRIVE_SCOPE } from './consent-url.js';
 import { describeAccount, DriveAccountError, verifyFolder } from './drive-account.js';
 import { missingScope, REAUTHORIZE } from './explanations.js';
+import { backupOf, freshnessVerdict, newestObject } from './freshness.js';
 import type { CliCommand } from './io.js';
 import { redactingIO, type RedactingIO } from './redacting-io.js';
 import { readTokenSecret, TokenSecretError } from './token-secret.js';
 
+const STALE_AFTER: CommandOption<number> = {
+  flag: 'stale-after',
+  parse: wholeNumber(0, 30 * 86_400),
+  default: 600,
+  example: '600',
+  placeholder: 'SECONDS',
+  help: 'a newest object without a backup is stale once this old (younger: pending)',
+};
+
 const OPTIONS = {
   secret: { ...SETTINGS.tokenSecretVersion, readEnv: true },
   folderId: { ...SETTINGS.driveFolderId, required: false, readEnv: true },
+  sourceBucket: { ...SETTINGS.sourceBucket, help: 'the watched bucket, for freshness', readEnv: true },
+  staleAfter: STALE_AFTER,
+  includePrefixes: { ...SETTINGS.includePrefixes, readEnv: true },
+  excludeGlobs: { ...SETTINGS.excludeGlobs, readEnv: true },
+  canaryPrefix: { ...SETTINGS.canaryPrefix, readEnv: true },
 };
 
 const SPEC: CommandSpec<typeof OPTIONS> = {
   name: 'check',
-  synopsis: '--secret projects/P/secrets/S[/versions/V] [--folder-id ID]',
-  about: 'Checks the stored Drive authorization and the backup folder.\nExit codes: 0 OK, 3 re-authorize needed, 1 other problem, 2 usage.',
+  synopsis: '--secret projects/P/secrets/S[/versions/V] [--folder-id ID] [--source-bucket BUCKET]',
+  about:
+    'Checks the stored Drive authorization, the backup folder and, given the source bucket, freshness: whether the newest\n' +
+    'object (of one listing page) has its backup in Drive.\nExit codes: 0 OK, 3 re-authorize needed, 1 other problem (or stale), 2 usage.',
   options: OPTIONS,
 };
 
@@ -59,8 +82,19 @@ export const checkCommand: CliCommand = async (plainIO) => {
   const folderId = values.folderId;
   const config: ClientConfig = { emulators: readEmulatorHosts(plainIO.env) };
   const io = redactingIO(plainIO);
+  const freshness: FreshnessRequest | undefined = values.sourceBucket
+    ? {
+        bucket: values.sourceBucket,
+        staleAfterMs: (values.staleAfter ?? 600) * 1000,
+        filter: {
+          includePrefixes: values.includePrefixes ?? [],
+          excludeGlobs: values.excludeGlobs ?? [],
+          canaryPrefix: values.canaryPrefix ?? '.gcs-drive-backup-canary/',
+        },
+      }
+    : undefined;
   try {
-    await check(io, config, version, folderId);
+    await check(io, config, version, folderId, freshness);
     io.stdout('OK: the function can back up to Drive with this authorization.\n');
     return EXIT_OK;
   } catch (err) {
@@ -77,7 +111,19 @@ export const checkCommand: CliCommand = async (plainIO) => {
   }
 };
 
-async function check(io: RedactingIO, config: ClientConfig, version: string, folderId: string | undefined): Promise<void> {
+interface FreshnessRequest {
+  bucket: string;
+  staleAfterMs: number;
+  filter: ObjectFilter;
+}
+
+async function check(
+  io: RedactingIO,
+  config: ClientConfig,
+  version: string,
+  folderId: string | undefined,
+  freshness: FreshnessRequest | undefined,
+): Promise<void> {
   const user = await loadUser(io, config, version);
   io.stdout(`OK: ${version} holds an authorization for OAuth client ${user.client_id}.\n`);
 
@@ -105,10 +151,27 @@ async function check(io: RedactingIO, config: ClientConfig, version: string, fol
 
   if (folderId === undefined) {
     io.stdout('Skipped: no folder to check (give --folder-id or set DRIVE_FOLDER_ID).\n');
+  } else {
+    const folder = await verifyFolder(drive, folderId);
+    io.stdout(`OK: backup folder "${folder.name}" (${folder.id}) is visible to the app.\n`);
+  }
+
+  if (freshness === undefined) {
+    io.stdout('Skipped: freshness (give --source-bucket or set SOURCE_BUCKET).\n');
     return;
   }
-  const folder = await verifyFolder(drive, folderId);
-  io.stdout(`OK: backup folder "${folder.name}" (${folder.id}) is visible to the app.\n`);
+  const source = createStorageGateway('gcs-source', createStorage(config));
+  let verdict;
+  try {
+    const newest = await newestObject(source, freshness.bucket, freshness.filter);
+    const backup = 'ref' in newest ? await backupOf(drive, newest.ref) : undefined;
+    verdict = freshnessVerdict(freshness.bucket, newest, backup, freshness.staleAfterMs, Date.now());
+  } catch (err) {
+    const message = redact(err instanceof Error ? err.message : String(err));
+    throw new CheckFailure(EXIT_PROBLEM, `freshness of gs://${freshness.bucket} could not be checked: ${message}`);
+  }
+  if (!verdict.fresh) throw new CheckFailure(EXIT_PROBLEM, verdict.line);
+  io.stdout(`${verdict.line}\n`);
 }
 
 async function loadUser(io: RedactingIO, config: ClientConfig, version: string): Promise<AuthorizedUser> {

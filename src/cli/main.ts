@@ -10,7 +10,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'one-time consent: store the Drive refresh token in Secret Manager',
     load: async () => (await import('./authorize.js')).authorizeCommand,
   },
-  check: { summary: 'check the stored authorization and the Drive folder', load: async () => (await import('./check.js')).checkCommand },
+  check: {
+    summary: 'check the stored authorization, the Drive folder and that the newest object is backed up',
+    load: async () => (await import('./check.js')).checkCommand,
+  },
   backup: {
     summary: 'back up one object now: backup gs://bucket/name',
     load: async () => (await import('./backup-command.js')).backupCommand,
@@ -18,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   reconcile: {
     summary: 'back up everything missing: reconcile gs://bucket[/prefix] [--dry-run]',
     load: async () => (await import('./reconcile-command.js')).reconcileCommand,
+  },
+  verify: {
+    summary: 'prove the deployment end to end: a canary object through the trigger into Drive, then removed',
+    load: async () => (await import('./verify.js')).verifyCommand,
   },
 };
 

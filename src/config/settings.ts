@@ -88,6 +88,12 @@ export const SETTINGS = {
     placeholder: 'G1,G2',
     help: 'never back up names matching one of these (*, **, ?)',
   }),
+  canaryPrefix: setting('CANARY_PREFIX', stringPrefix, {
+    default: '.gcs-drive-backup-canary/',
+    example: '.gcs-drive-backup-canary/',
+    placeholder: 'PREFIX/',
+    help: 'where `verify` writes its canary objects (backed up whatever the filters say; never by reconcile)',
+  }),
   onNewGeneration: setting('ON_NEW_GENERATION', oneOf<OnNewGeneration>(['revision', 'copy', 'skip']), {
     default: 'revision',
     example: 'revision',

@@ -11,9 +11,8 @@
  * request headers or session URIs (see `redact`).
  */
 import { apiMessageOf, apiReasonOf, grpcCodeOf, httpStatusOf, networkCodeOf, oauthErrorOf, redact, retryAfterOf } from './error-shapes.js';
+import { DRIVE_PERMISSION, driveReasonRule, type DriveRule } from './drive-reasons.js';
 import { isClassified, markedService, SERVICE_NAMES, type Failure, type ProblemCode, type Service } from './failure.js';
-
-const EVENTS_RETRIED = 'events are retried for 24 h, then run reconcile';
 
 /** What `err` means, read as an error of `fallback` unless a gateway marked it with its service. */
 export function classifyFailure(err: unknown, fallback: Service): Failure {
@@ -127,11 +126,23 @@ interface HttpFacts {
 function classifyHttp(service: Service, facts: HttpFacts): Failure {
   const what = `${SERVICE_NAMES[service]} replied ${facts.status}${facts.reason ? ` ${facts.reason}` : ''}`;
   const retryAfter = facts.retryAfterMs !== undefined ? { retryAfterMs: facts.retryAfterMs } : {};
-  if (facts.status === 429) return { kind: 'rate-limited', service, reason: what, ...retryAfter };
+  if (facts.status === 429) return { kind: 'rate-limited', service, reason: what, ...rateLimitWait(service, facts.retryAfterMs) };
   // 401: the access token expired; the OAuth client refreshes it on the next attempt.
   if (facts.status === 408 || facts.status === 401 || facts.status >= 500)
     return { kind: 'transient', service, reason: what, ...retryAfter };
   return HTTP_RULES[service](facts, what, retryAfter);
+}
+
+/**
+ * Cloud Storage allows one write per second to an object name (https://cloud.google.com/storage/quotas),
+ * and answers a faster one 429 without a Retry-After (https://cloud.google.com/storage/docs/gcs429): a
+ * state record written again sooner than a second after its 429 is bound to be refused again.
+ */
+export const STATE_RECORD_WRITE_INTERVAL_MS = 1000;
+
+function rateLimitWait(service: Service, retryAfterMs: number | undefined): { retryAfterMs?: number } {
+  if (service === 'state') return { retryAfterMs: Math.max(retryAfterMs ?? 0, STATE_RECORD_WRITE_INTERVAL_MS) };
+  return retryAfterMs !== undefined ? { retryAfterMs } : {};
 }
 
 type HttpRule = (facts: HttpFacts, what: string, retryAfter: { retryAfterMs?: number }) => Failure;
@@ -153,7 +164,9 @@ function refused(service: Service, status: number, what: string, problemCode: Pr
 /** The 4xx statuses of each service, by what they mean there. */
 const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
   drive: ({ status, reason, message }, what, retryAfter) => {
-    if (status === 403) return classifyDrive403(reason, message, what, retryAfter);
+    const rule = driveReasonRule(status, reason, message);
+    if (rule) return driveFailure(rule, what, retryAfter);
+    if (status === 403) return driveFailure(DRIVE_PERMISSION, what, retryAfter);
     // A folder or file of ours vanished meanwhile (deleted by the user): the next attempt resolves again.
     if (status === 404 || status === 409) return { kind: 'transient', service: 'drive', reason: what };
     if (status === 413)
@@ -195,51 +208,8 @@ const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
   'cloud-tasks': ({ status }) => classifyTasksCode(status === 404 ? 5 : status === 403 ? 7 : 3),
 };
 
-/**
- * Drive's 403 reasons ("Resolve errors", https://developers.google.com/workspace/drive/api/guides/handle-errors),
- * one row each: a reason not listed here is a permission problem. Add a Drive failure reason here.
- */
-type Drive403Rule = { kind: 'rate-limited' } | { kind: 'operator'; problemCode: ProblemCode; action: string };
-
-const DRIVE_403_REASONS: Readonly<Record<string, Drive403Rule>> = {
-  rateLimitExceeded: { kind: 'rate-limited' },
-  userRateLimitExceeded: { kind: 'rate-limited' },
-  sharingRateLimitExceeded: { kind: 'rate-limited' },
-  storageQuotaExceeded: {
-    kind: 'operator',
-    problemCode: 'drive-storage-full',
-    action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}`,
-  },
-  quotaExceeded: {
-    kind: 'operator',
-    problemCode: 'drive-storage-full',
-    action: `Drive storage of the authorized user is full: free space or add storage; ${EVENTS_RETRIED}`,
-  },
-  dailyLimitExceeded: {
-    kind: 'operator',
-    problemCode: 'drive-daily-limit',
-    action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
-  },
-  uploadLimitExceeded: {
-    kind: 'operator',
-    problemCode: 'drive-daily-limit',
-    action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
-  },
-};
-
-function classifyDrive403(
-  reason: string | undefined,
-  message: string | undefined,
-  what: string,
-  retryAfter: { retryAfterMs?: number },
-): Failure {
-  // Drive reports the daily upload limit (750 GB) as userRateLimitExceeded too, told apart only by this
-  // exact message; ordinary rate limits say "User Rate Limit Exceeded. Rate of requests …".
-  const meant = reason === 'userRateLimitExceeded' && message === 'User rate limit exceeded.' ? 'dailyLimitExceeded' : reason;
-  const rule = meant !== undefined && Object.hasOwn(DRIVE_403_REASONS, meant) ? DRIVE_403_REASONS[meant] : undefined;
-  if (rule?.kind === 'rate-limited') return { ...rule, service: 'drive', reason: what, ...retryAfter };
-  if (rule?.kind === 'operator') return { ...rule, service: 'drive', reason: what };
-  const action =
-    'the app lacks permission on the Drive file or folder (drive.file scope sees only files the app created): check DRIVE_FOLDER_ID and run authorize';
-  return operator('drive', what, 'drive-permission', action);
+function driveFailure(rule: DriveRule, what: string, retryAfter: { retryAfterMs?: number }): Failure {
+  const { limit: _limit, ...meaning } = rule;
+  if (meaning.kind === 'rate-limited') return { ...meaning, service: 'drive', reason: what, ...retryAfter };
+  return { ...meaning, service: 'drive', reason: what };
 }

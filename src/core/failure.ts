@@ -30,6 +30,10 @@ export type ProblemCode =
   | 'drive-root-missing'
   | 'drive-file-too-large'
   | 'drive-request-rejected'
+  | 'folder-item-cap'
+  | 'shared-drive-item-cap'
+  | 'folder-depth-limit'
+  | 'keep-forever-cap'
   | 'source-permission'
   | 'source-request-rejected'
   | 'state-permission'
@@ -65,7 +69,10 @@ export type Failure = Common &
     | { readonly kind: 'busy' }
     /** The Drive resumable session is gone (404/410): the upload restarts from zero. */
     | { readonly kind: 'session-gone' }
-    /** The Drive file a new generation should go into was deleted in Drive: a new file is started. */
+    /**
+     * The record's Drive file id cannot be used: the file was deleted in Drive, or Drive refused the id
+     * (generated for another Google account, before `authorize` was re-run): a new file (new id) is started.
+     */
     | { readonly kind: 'backup-file-gone' }
     /** The Cloud Storage generation no longer exists (overwritten or deleted): nothing to back up. */
     | { readonly kind: 'object-gone' }

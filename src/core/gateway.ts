@@ -87,12 +87,19 @@ export class Gateway<C> {
       deadline: scope.deadline,
       sleep: this.options.sleep,
       random: this.options.random,
-      onRetry: (info) => {
-        const notice = { what, ...info };
-        this.options.onRetry?.(notice);
-        scope.onRetry?.(notice);
-      },
+      onRetry: (info) => this.retried(what, info, scope),
     });
+  }
+
+  /**
+   * Tells this gateway's observers (the instance's `retrying` line) and the scope's (retry counting) of a
+   * retry made outside `call`: a content stream, whose failures arrive while it flows, re-opened at its
+   * next unread byte by its reader.
+   */
+  retried(what: string, info: RetryInfo, scope: CallScope = {}): void {
+    const notice = { what, ...info };
+    this.options.onRetry?.(notice);
+    scope.onRetry?.(notice);
   }
 
   /** This gateway's calls within `scope`, as the one `Retry` type. */

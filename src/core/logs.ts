@@ -94,6 +94,16 @@ export interface Logger {
   permanentFailure(e: ObjectId & ProblemFields & { error?: unknown } & Traced): void;
   retrying(e: { what: string; attempt: number; delayMs: number; reason: string; error?: unknown } & Traced): void;
   uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
+  /**
+   * KEEP_REVISIONS_FOREVER: the object's Drive file keeps the most revisions forever Drive allows (200);
+   * the oldest kept one (`revisionId`) was deleted so the new generation is kept forever too — or, with no
+   * kept revision that may go, the new one goes up without keepForever.
+   */
+  keptRevisionReleased(
+    e: ObjectId & { driveFileId: string; keptForever: number; revisionId?: string; revisionModifiedTime?: string } & Traced,
+  ): void;
+  /** A Drive folder holds Drive's maximum of items: new items of its path go to the overflow folder beside it. */
+  folderOverflowed(e: { folder: string; fullFolderId: string; overflowFolderId: string; overflowFolderName: string } & Traced): void;
   /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
   deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
@@ -194,6 +204,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const position = `${e.offset} of ${e.total} bytes`;
       const message = `stopped uploading ${where(e)} at ${position} before the deadline; will continue on retry`;
       emit('INFO', 'uploadCheckpoint', message, e);
+    },
+    keptRevisionReleased(e) {
+      const kept = `its Drive backup ${e.driveFileId} keeps ${e.keptForever} revisions forever, the most Drive allows`;
+      const what =
+        e.revisionId !== undefined
+          ? `deleted the oldest one kept forever (revision ${e.revisionId}${e.revisionModifiedTime ? ` of ${e.revisionModifiedTime}` : ''}) to keep this generation forever`
+          : 'none of them may be deleted (only the current content is), so this generation goes up without keepForever';
+      emit('NOTICE', 'keptRevisionReleased', `${where(e)}: ${kept}: ${what}`, e);
+    },
+    folderOverflowed(e) {
+      const folder = e.folder === '' ? 'the backup root folder (DRIVE_FOLDER_ID)' : `the Drive folder ${JSON.stringify(e.folder)}`;
+      const message = `${folder} (${e.fullFolderId}) holds Drive's maximum of items: new items of its path go to "${e.overflowFolderName}" (${e.overflowFolderId}) beside it`;
+      emit('NOTICE', 'folderOverflowed', message, e);
     },
     deleteMirrored(e) {
       const what = {

@@ -15,6 +15,15 @@ export interface ObjectRef {
   readonly contentType?: string;
   readonly updated?: string;
   readonly timeCreated?: string;
+  /** The object's custom metadata (`x-goog-meta-*`): how a `verify` canary is told from user data. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** The string entries of a custom-metadata map as Cloud Storage hands it over; undefined when there are none. */
+export function customMetadata(value: unknown): Readonly<Record<string, string>> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 const INT64_MAX = 9223372036854775807n;

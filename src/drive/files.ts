@@ -62,13 +62,20 @@ function mediaCallOptions(drive: drive_v3.Drive): { rootUrl?: string } {
   return rootUrl ? { rootUrl } : {};
 }
 
-export async function createWithContent(drive: drive_v3.Drive, fileId: string, meta: UploadMetadata, body: Readable): Promise<DriveFile> {
+export async function createWithContent(
+  drive: drive_v3.Drive,
+  fileId: string,
+  meta: UploadMetadata,
+  body: Readable,
+  keepRevisionForever: boolean,
+): Promise<DriveFile> {
   const res = await drive.files.create(
     {
       requestBody: { id: fileId, ...meta },
       media: { mimeType: meta.mimeType, body },
       fields: FILE_FIELDS,
       supportsAllDrives: true,
+      keepRevisionForever,
     },
     mediaCallOptions(drive),
   );

@@ -4,15 +4,18 @@
  * caller's. Metadata and listing calls go through the source gateway; a content stream cannot (its errors
  * arrive while it flows), so its errors are marked as Cloud Storage's here and the reader re-opens it.
  *
- * A read that stops moving is abandoned after `idleMs`: the storage client's HTTP layer does not notice a
- * connection cut in the middle of a body and would wait forever. The caller retries from the next byte.
+ * A connection cut in the middle of a body (a reset or an early close) fails the stream at once: the
+ * client's HTTP layer reports it (`ECONNRESET`, "aborted"), and the caller re-opens the read at its next
+ * unread byte. Only a half-open connection, which delivers nothing and never closes, goes unnoticed by
+ * it: a read that moves no byte for `idleMs` while its consumer waits for data is abandoned as stalled
+ * (the watchdog; a consumer that is busy elsewhere, holding the read back, does not count as a stall).
  */
 import type { Storage } from '@google-cloud/storage';
 import { PassThrough, type Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import { markService, type ClassifiedError, type Failure } from '../core/failure.js';
 import type { CallScope } from '../core/gateway.js';
-import { describeRef, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, describeRef, type ObjectRef } from '../core/object-ref.js';
 import type { StorageGateway } from './gateway.js';
 
 type Generation = Pick<ObjectRef, 'bucket' | 'name' | 'generation'>;
@@ -56,7 +59,12 @@ export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs
   };
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => stop(new ReadStalledError(`reading ${describeRef(ref)}`, idleMs)), idleMs);
+    timer = setTimeout(() => {
+      // The read-ahead is full and the consumer has not taken it: the read waits for the consumer, it is
+      // not stalled. Look again later.
+      if (out.writableNeedDrain) arm();
+      else stop(new ReadStalledError(`reading ${describeRef(ref)}`, idleMs));
+    }, idleMs);
   };
   let ended = false;
   arm();
@@ -76,11 +84,27 @@ export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs
   return source.pipe(out);
 }
 
-/** The whole generation in memory: for objects small enough to go up in one multipart request. */
-export async function readSmallObject(storage: Storage, ref: Generation, idleMs = 60_000): Promise<Buffer> {
+/**
+ * Reads the whole generation into memory, for objects small enough to go up in one multipart request. Each
+ * call of the returned function is one attempt of a gateway call: an attempt after a failed one keeps the
+ * bytes already read and asks only for the rest (a ranged read from the next unread byte).
+ */
+export function smallObjectReader(ref: Generation & { size?: string }, idleMs = 60_000): (storage: Storage) => Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of openObject(storage, ref, 0, idleMs)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let read = 0;
+  const size = ref.size === undefined ? undefined : Number(ref.size);
+  return async (storage) => {
+    // A stream that failed after its last byte (before its end) leaves nothing to ask for: a range from
+    // the object's size would be refused (416).
+    const lacking = size === undefined || read === 0 || read < size;
+    if (lacking) {
+      for await (const chunk of openObject(storage, ref, read, idleMs)) {
+        chunks.push(chunk as Buffer);
+        read += (chunk as Buffer).length;
+      }
+    }
+    return Buffer.concat(chunks);
+  };
 }
 
 /**
@@ -124,5 +148,6 @@ export async function objectMetadata(
     contentType: m.contentType ?? undefined,
     updated: m.updated ?? undefined,
     timeCreated: m.timeCreated ?? undefined,
+    metadata: customMetadata(m.metadata),
   };
 }

@@ -3,14 +3,15 @@
  * the Drive index holds for its key, upload it, revise the existing file, or leave it — honouring the
  * include/exclude filters and ON_NEW_GENERATION exactly as the event path does:
  *   revision → a newer generation revises the file; copy → every generation is its own file (missing =
- *   this generation has no file); skip → an existing file is left as it is.
+ *   this generation has no file); skip → an existing file is left as it is. A canary of `verify` is always
+ *   left: only the event path may back it up.
  */
 import type { OnNewGeneration } from '../config/config.js';
 import { compareGenerations } from '../core/object-ref.js';
 import { selectObject, type ObjectFilter } from '../backup/04-select.js';
 import type { DriveIndex } from './drive-index.js';
 
-export type LeaveReason = 'up-to-date' | 'exists' | 'folder-placeholder' | 'not-included' | 'excluded';
+export type LeaveReason = 'up-to-date' | 'exists' | 'folder-placeholder' | 'not-included' | 'excluded' | 'canary';
 
 export type ObjectPlan = { action: 'upload' } | { action: 'revise'; from: string } | { action: 'leave'; reason: LeaveReason };
 
@@ -20,13 +21,15 @@ export interface DiffSettings extends ObjectFilter {
 
 /** What to do with object `name` at `generation`, whose source key is `key`. */
 export function planObject(
-  object: { name: string; generation: string },
+  object: { name: string; generation: string; metadata?: Readonly<Record<string, string>> },
   key: string,
   index: Pick<DriveIndex, 'holds' | 'newestGeneration'>,
   settings: DiffSettings,
 ): ObjectPlan {
-  const selection = selectObject(object.name, settings);
+  const selection = selectObject(object.name, settings, object.metadata);
   if (!selection.backup) return { action: 'leave', reason: selection.reason };
+  // A canary of `verify` proves the trigger path only if reconcile never backs it up (04-select.ts).
+  if (selection.canary) return { action: 'leave', reason: 'canary' };
   if (index.holds(key, object.generation)) return { action: 'leave', reason: 'up-to-date' };
   const newest = index.newestGeneration(key);
   if (newest === undefined) return { action: 'upload' };

@@ -6,7 +6,13 @@
  * A bucket whose name does not fit an appProperty (> 114 bytes) has no `gdb.bucket`: its index stays
  * empty and every object goes to backupObject, whose claim settles what is already there — correct,
  * only not economical.
+ *
+ * The listing must be complete: a `corpora=allDrives` search may answer `incompleteSearch: true` (files.list,
+ * https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list), and an index missing
+ * backups would upload them again. So it searches one corpus — the user's files (`user`), or the shared
+ * drive holding the backup root (`drive`) — and an incomplete answer anyway is retried, never used.
  */
+import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { Retry } from '../core/gateway.js';
 import type { DriveClient } from '../drive/gateway.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
@@ -15,24 +21,47 @@ import { DriveIndex, type IndexScope } from './drive-index.js';
 
 export const DRIVE_PAGE_SIZE = 1000;
 
+/** The corpus holding the backups: the user's own files, or the shared drive of the backup root. */
+export type ListingCorpus = { corpora: 'user' } | { corpora: 'drive'; driveId: string };
+
+/** Drive answered a listing with `incompleteSearch: true`: retried, never acted on. */
+export class IncompleteListingError extends Error implements ClassifiedError {
+  readonly failure: Failure;
+  constructor() {
+    super('Drive answered the backups listing with incompleteSearch: true');
+    this.failure = { kind: 'transient', service: 'drive', reason: this.message };
+  }
+}
+
+/** Where the backup root (DRIVE_FOLDER_ID) lives: one `files.get`. */
+export async function listingCorpus(drive: Retry<DriveClient>, rootId: string): Promise<ListingCorpus> {
+  const res = await drive('files.get (backup root drive)', ({ api }) =>
+    api.files.get({ fileId: rootId, fields: 'id,driveId', supportsAllDrives: true }),
+  );
+  const driveId = res.data.driveId ?? undefined;
+  return driveId ? { corpora: 'drive', driveId } : { corpora: 'user' };
+}
+
 /** Every page through `drive` (the Drive gateway, bound to the run's scope). */
-export async function loadDriveIndex(drive: Retry<DriveClient>, scope: IndexScope): Promise<DriveIndex> {
+export async function loadDriveIndex(drive: Retry<DriveClient>, scope: IndexScope, corpus: ListingCorpus): Promise<DriveIndex> {
   const index = new DriveIndex(scope);
   const query = q.and(byAppProperty(APP_PROPERTY.bucket, scope.bucket), notTrashed);
+  const where = corpus.corpora === 'drive' ? { ...corpus, includeItemsFromAllDrives: true } : corpus;
   let pageToken: string | undefined;
   do {
-    const res = await drive('list Drive backups', ({ api }) =>
-      api.files.list({
+    const res = await drive('list Drive backups', async ({ api }) => {
+      const page = await api.files.list({
         q: query,
-        fields: 'nextPageToken,files(appProperties)',
+        fields: 'nextPageToken,incompleteSearch,files(appProperties)',
         pageSize: DRIVE_PAGE_SIZE,
-        corpora: 'allDrives',
-        includeItemsFromAllDrives: true,
+        ...where,
         supportsAllDrives: true,
         spaces: 'drive',
         ...(pageToken !== undefined ? { pageToken } : {}),
-      }),
-    );
+      });
+      if (page.data.incompleteSearch === true) throw new IncompleteListingError();
+      return page;
+    });
     for (const file of res.data.files ?? []) index.add(file.appProperties);
     pageToken = res.data.nextPageToken ?? undefined;
   } while (pageToken);

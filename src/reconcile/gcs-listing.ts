@@ -5,10 +5,10 @@
  */
 import type { Storage } from '@google-cloud/storage';
 import type { Retry } from '../core/gateway.js';
-import type { ObjectRef } from '../core/object-ref.js';
+import { customMetadata, type ObjectRef } from '../core/object-ref.js';
 
 export const LIST_PAGE_SIZE = 1000;
-const OBJECT_FIELDS = 'name,generation,metageneration,size,md5Hash,crc32c,contentType,updated,timeCreated';
+const OBJECT_FIELDS = 'name,generation,metageneration,size,md5Hash,crc32c,contentType,updated,timeCreated,metadata';
 
 export interface ListingOptions {
   prefix: string;
@@ -40,7 +40,7 @@ export async function* listObjectPages(source: Retry<Storage>, bucket: string, o
   } while (pageToken);
 }
 
-type ListedMetadata = { name: string } & Partial<Record<'generation' | 'metageneration' | 'size', string | number>> &
+type ListedMetadata = { name: string; metadata?: unknown } & Partial<Record<'generation' | 'metageneration' | 'size', string | number>> &
   Partial<Record<'md5Hash' | 'crc32c' | 'contentType' | 'updated' | 'timeCreated', string>>;
 
 function toObjectRef(bucket: string, m: ListedMetadata): ObjectRef {
@@ -56,5 +56,6 @@ function toObjectRef(bucket: string, m: ListedMetadata): ObjectRef {
     contentType: m.contentType,
     updated: m.updated,
     timeCreated: m.timeCreated,
+    metadata: customMetadata(m.metadata),
   };
 }

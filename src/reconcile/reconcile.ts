@@ -24,7 +24,7 @@ import { enqueueBackup } from '../backup/01-enqueue.js';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
 import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
-import { loadDriveIndex } from './drive-listing.js';
+import { listingCorpus, loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
 import { runReconcile, type Progress, type RunResult } from './run-loop.js';
 
@@ -61,12 +61,12 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
 
   const report = await runReconcile(
     {
-      loadIndex: () =>
-        loadDriveIndex(each(runtime.drive), {
-          bucket: request.bucket,
-          prefix: request.prefix,
-          everyGeneration: config.onNewGeneration === 'copy',
-        }),
+      loadIndex: async () =>
+        loadDriveIndex(
+          each(runtime.drive),
+          { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
+          await listingCorpus(each(runtime.drive), config.driveFolderId),
+        ),
       listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
       backup: (ref) =>
         runtime.dispatch

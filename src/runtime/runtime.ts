@@ -75,7 +75,14 @@ function assemble(config: Config, logger: Logger): Runtime {
     store,
     drive,
     ids,
-    folders: new FolderResolver({ drive, store, ids, rootId: config.driveFolderId }),
+    folders: new FolderResolver({
+      drive,
+      store,
+      ids,
+      rootId: config.driveFolderId,
+      onOverflow: ({ path, fullFolderId, folderId, folderName }) =>
+        logger.folderOverflowed({ folder: path.join('/'), fullFolderId, overflowFolderId: folderId, overflowFolderName: folderName }),
+    }),
     logger,
     withCredentials: (operation) => credentials.withClient(() => operation()),
     ...(config.tasks !== undefined ? { dispatch: buildDispatch(config, config.tasks, store, onRetry) } : {}),

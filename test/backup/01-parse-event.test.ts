@@ -107,6 +107,20 @@ describe('parseStorageEvent: good events', () => {
       { kind: 'finalized', id: 'evt-1', object: { bucket: 'b', name: 'n', generation: '5' } },
     ],
     [
+      'custom metadata kept, its string entries only (a canary says it is one there)',
+      cloudEvent({ bucket: 'b', name: 'n', generation: '5', metadata: { 'gcs-drive-backup-canary': 'run-1', n: 5 } }),
+      {
+        kind: 'finalized',
+        id: 'evt-1',
+        object: { bucket: 'b', name: 'n', generation: '5', metadata: { 'gcs-drive-backup-canary': 'run-1' } },
+      },
+    ],
+    [
+      'empty or null custom metadata left out',
+      cloudEvent({ bucket: 'b', name: 'n', generation: '5', metadata: null }),
+      { kind: 'finalized', id: 'evt-1', object: { bucket: 'b', name: 'n', generation: '5' } },
+    ],
+    [
       'other type ignored without looking at data',
       cloudEvent('garbage', { type: 'google.cloud.storage.object.v1.metadataUpdated' }),
       { kind: 'ignored', type: 'google.cloud.storage.object.v1.metadataUpdated', id: 'evt-1' },
@@ -166,6 +180,11 @@ describe('parseStorageEvent: malformed events', () => {
         'data.contentType is an object, expected a string',
         'data.updated is the boolean false, expected a string',
       ],
+    ],
+    [
+      'metadata not a map',
+      cloudEvent({ bucket: 'b', name: 'n', generation: '5', metadata: 'x' }),
+      ['data.metadata is the string "x", expected an object'],
     ],
     [
       'unsafe integer number',

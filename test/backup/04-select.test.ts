@@ -4,7 +4,15 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { isFolderPlaceholder, matchesGlob, selectObject, type ObjectFilter, type Selection } from '../../src/backup/04-select.js';
+import {
+  CANARY_METADATA_KEY,
+  isCanary,
+  isFolderPlaceholder,
+  matchesGlob,
+  selectObject,
+  type ObjectFilter,
+  type Selection,
+} from '../../src/backup/04-select.js';
 
 describe('isFolderPlaceholder', () => {
   const rows: [string, boolean][] = [
@@ -82,17 +90,20 @@ describe('matchesGlob', () => {
 });
 
 describe('selectObject', () => {
-  const none: ObjectFilter = { includePrefixes: [], excludeGlobs: [] };
-  type Row = [name: string, filter: ObjectFilter, expected: Selection];
+  const canaryPrefix = '.gcs-drive-backup-canary/';
+  const none: ObjectFilter = { includePrefixes: [], excludeGlobs: [], canaryPrefix };
+  const only = (includePrefixes: string[], excludeGlobs: string[] = []): ObjectFilter => ({ includePrefixes, excludeGlobs, canaryPrefix });
+  const canaryMark = { [CANARY_METADATA_KEY]: 'run-1' };
+  type Row = [name: string, filter: ObjectFilter, expected: Selection, metadata?: Record<string, string>];
   const rows: Row[] = [
     ['a/b.txt', none, { backup: true }],
     ['a/', none, { backup: false, reason: 'folder-placeholder' }],
-    ['a/', { includePrefixes: ['a/'], excludeGlobs: [] }, { backup: false, reason: 'folder-placeholder' }],
-    ['photos/x.jpg', { includePrefixes: ['photos/', 'docs/'], excludeGlobs: [] }, { backup: true }],
-    ['docs/x.pdf', { includePrefixes: ['photos/', 'docs/'], excludeGlobs: [] }, { backup: true }],
+    ['a/', only(['a/']), { backup: false, reason: 'folder-placeholder' }],
+    ['photos/x.jpg', only(['photos/', 'docs/']), { backup: true }],
+    ['docs/x.pdf', only(['photos/', 'docs/']), { backup: true }],
     [
       'music/x.mp3',
-      { includePrefixes: ['photos/', 'docs/'], excludeGlobs: [] },
+      only(['photos/', 'docs/']),
       {
         backup: false,
         reason: 'not-included',
@@ -101,20 +112,49 @@ describe('selectObject', () => {
     ],
     [
       'photos/x.tmp',
-      { includePrefixes: ['photos/'], excludeGlobs: ['**.log', '**/*.tmp'] },
+      only(['photos/'], ['**.log', '**/*.tmp']),
       { backup: false, reason: 'excluded', detail: 'matches EXCLUDE_GLOBS entry **/*.tmp' },
     ],
-    ['photos/x.jpg', { includePrefixes: ['photos/'], excludeGlobs: ['**.log', '**/*.tmp'] }, { backup: true }],
+    ['photos/x.jpg', only(['photos/'], ['**.log', '**/*.tmp']), { backup: true }],
+    ['x.log', only([], ['*.log']), { backup: false, reason: 'excluded', detail: 'matches EXCLUDE_GLOBS entry *.log' }],
+    ['dir/x.log', only([], ['*.log']), { backup: true }],
+    // A canary (in the prefix AND marked) passes every filter; either half alone is user data.
+    [`${canaryPrefix}c-1.txt`, none, { backup: true, canary: true }, canaryMark],
+    [`${canaryPrefix}c-1.txt`, only(['photos/'], ['**']), { backup: true, canary: true }, canaryMark],
     [
-      'x.log',
-      { includePrefixes: [], excludeGlobs: ['*.log'] },
-      { backup: false, reason: 'excluded', detail: 'matches EXCLUDE_GLOBS entry *.log' },
+      `${canaryPrefix}mine.txt`,
+      only(['photos/']),
+      { backup: false, reason: 'not-included', detail: 'name starts with none of INCLUDE_PREFIXES (photos/)' },
     ],
-    ['dir/x.log', { includePrefixes: [], excludeGlobs: ['*.log'] }, { backup: true }],
+    [`${canaryPrefix}mine.txt`, none, { backup: true }, { [CANARY_METADATA_KEY]: '' }],
+    [`${canaryPrefix}mine.txt`, none, { backup: true }, { other: 'x' }],
+    [
+      'photos/c-1.txt',
+      only(['photos/'], ['**/c-*']),
+      { backup: false, reason: 'excluded', detail: 'matches EXCLUDE_GLOBS entry **/c-*' },
+      canaryMark,
+    ],
+    ['x/.gcs-drive-backup-canary/c.txt', none, { backup: true }, canaryMark],
+    ['.gcs-drive-backup-canary/c.txt', { ...none, canaryPrefix: 'canaries/' }, { backup: true }, canaryMark],
+    ['canaries/c.txt', { ...only(['photos/']), canaryPrefix: 'canaries/' }, { backup: true, canary: true }, canaryMark],
   ];
-  for (const [name, filter, expected] of rows) {
-    test(`${name} with ${JSON.stringify(filter)} → ${JSON.stringify(expected)}`, () => {
-      assert.deepEqual(selectObject(name, filter), expected);
+  for (const [name, filter, expected, metadata] of rows) {
+    test(`${name} with ${JSON.stringify(filter)} and ${JSON.stringify(metadata ?? {})} → ${JSON.stringify(expected)}`, () => {
+      assert.deepEqual(selectObject(name, filter, metadata), expected);
     });
+  }
+});
+
+describe('isCanary', () => {
+  const rows: [name: string, metadata: Record<string, string> | undefined, expected: boolean][] = [
+    ['.gcs-drive-backup-canary/a', { [CANARY_METADATA_KEY]: 'x' }, true],
+    ['.gcs-drive-backup-canary/a', undefined, false],
+    ['.gcs-drive-backup-canary/a', { [CANARY_METADATA_KEY]: '' }, false],
+    ['.gcs-drive-backup-canary', { [CANARY_METADATA_KEY]: 'x' }, false],
+    ['elsewhere/a', { [CANARY_METADATA_KEY]: 'x' }, false],
+  ];
+  for (const [name, metadata, expected] of rows) {
+    test(`${name} ${JSON.stringify(metadata)} → ${expected}`, () =>
+      assert.equal(isCanary(name, metadata, '.gcs-drive-backup-canary/'), expected));
   }
 });

@@ -28,6 +28,7 @@ describe('parseConfig: defaults', () => {
       statePrefix: 'gcs-drive-backup/',
       includePrefixes: [],
       excludeGlobs: [],
+      canaryPrefix: '.gcs-drive-backup-canary/',
       onNewGeneration: 'revision',
       deleteMode: 'keep',
       keepRevisionsForever: false,
@@ -86,6 +87,7 @@ describe('parseConfig: good environments', () => {
       { tokenSecretVersion: 'projects/p-1/secrets/tok_2/versions/latest' },
     ],
     ['state prefix', { STATE_PREFIX: 'state/backup/' }, { statePrefix: 'state/backup/' }],
+    ['canary prefix', { CANARY_PREFIX: 'ops/canary/' }, { canaryPrefix: 'ops/canary/' }],
     ['source bucket', { SOURCE_BUCKET: 'photos.example.com' }, { sourceBucket: 'photos.example.com' }],
     ['empty source bucket is unset', { SOURCE_BUCKET: '' }, { sourceBucket: undefined }],
     [
@@ -185,6 +187,7 @@ describe('parseConfig: bad environments', () => {
     [{ SOURCE_BUCKET: 'a..b' }, 'SOURCE_BUCKET', 'bucket name'],
     [{ SOURCE_BUCKET: 'my-state' }, 'STATE_BUCKET', 'trigger the function on itself'],
     [{ STATE_PREFIX: 'state' }, 'STATE_PREFIX', 'must end with "/"'],
+    [{ CANARY_PREFIX: 'canary' }, 'CANARY_PREFIX', 'must end with "/"'],
     [{ ON_NEW_GENERATION: 'replace' }, 'ON_NEW_GENERATION', 'revision, copy, skip'],
     [{ DELETE_MODE: 'delete' }, 'DELETE_MODE', 'keep, trash'],
     [{ KEEP_REVISIONS_FOREVER: 'maybe' }, 'KEEP_REVISIONS_FOREVER', 'true/false/1/0/yes/no'],

@@ -13,12 +13,13 @@ import { gaxios, OAuth2Client } from 'google-auth-library';
 import { Storage } from '@google-cloud/storage';
 import { Status } from 'google-gax';
 import { drive } from '@googleapis/drive';
-import { classifyFailure } from '../../src/core/classify.js';
+import { classifyFailure, STATE_RECORD_WRITE_INTERVAL_MS } from '../../src/core/classify.js';
+import { driveLimitOf } from '../../src/core/drive-reasons.js';
 import { isNotFound } from '../../src/core/error-shapes.js';
 import { markService, type Failure, type Service } from '../../src/core/failure.js';
 import { RetriesExhaustedError } from '../../src/core/retry.js';
 import { ObjectTooLargeError } from '../../src/backup/03-backup-object.js';
-import { RootFolderError } from '../../src/backup/06-folders.js';
+import { RootFolderError, RootFolderFullError } from '../../src/backup/06-folders.js';
 import { DriveHttpError, SessionGoneError } from '../../src/backup/09-resumable-session.js';
 import { ObjectGoneError } from '../../src/gcs/source.js';
 import { driveError, gaxios7Error, gcsError, grpcError, netError, oauthError, requestConfig } from './library-errors.js';
@@ -97,6 +98,54 @@ const rows: Row[] = [
     'operator',
     /DRIVE_FOLDER_ID.*run authorize/,
     'drive',
+  ],
+  // Drive's limits (the backup finds a way on; these are what an escaped one means)
+  [
+    'Drive 403 numChildrenInNonRootLimitExceeded',
+    () => driveError(403, 'numChildrenInNonRootLimitExceeded'),
+    'drive',
+    'operator',
+    /500,000 items.*move items out/,
+  ],
+  [
+    'Drive 403 teamDriveFileLimitExceeded',
+    () => driveError(403, 'teamDriveFileLimitExceeded'),
+    'drive',
+    'operator',
+    /shared drive .*500,000 items.*empty its trash/,
+  ],
+  [
+    'Drive 403 myDriveHierarchyDepthLimitExceeded',
+    () => driveError(403, 'myDriveHierarchyDepthLimitExceeded'),
+    'drive',
+    'operator',
+    /100 folder levels/,
+  ],
+  ['Drive 403 teamDriveHierarchyTooDeep', () => driveError(403, 'teamDriveHierarchyTooDeep'), 'drive', 'operator', /100 folder levels/],
+  ['Drive 403 keepForeverLimitExceeded', () => driveError(403, 'keepForeverLimitExceeded'), 'drive', 'operator', /KEEP_REVISIONS_FOREVER/],
+  [
+    'Drive 403 of another reason saying "kept forever"',
+    () => driveError(403, 'forbidden', {}, 'This file already has the maximum of 200 revisions kept forever.'),
+    'drive',
+    'operator',
+    /KEEP_REVISIONS_FOREVER/,
+  ],
+  ['Drive 403 fileNotDownloadable', () => driveError(403, 'fileNotDownloadable'), 'drive', 'permanent', /Workspace/],
+  ['Drive 400 fileIdNotUsable', () => driveError(400, 'fileIdNotUsable'), 'drive', 'backup-file-gone'],
+  ['DriveHttpError 400 fileIdNotUsable', () => new DriveHttpError(400, 'fileIdNotUsable', '{}'), 'drive', 'backup-file-gone'],
+  [
+    'Drive 400 illegalKeepForeverModification',
+    () => driveError(400, 'illegalKeepForeverModification'),
+    'drive',
+    'permanent',
+    /keepForever|kept forever/,
+  ],
+  [
+    'the backup root full with no folder possible beside it (RootFolderFullError)',
+    () => new RootFolderFullError('1AbCdEfGhIjKlMn', new Error('no parent')),
+    'drive',
+    'operator',
+    /500,000 items.*move items out of the DRIVE_FOLDER_ID folder/,
   ],
   ['Drive 404 on a file of ours', () => driveError(404, 'notFound'), 'drive', 'transient'],
   ['Drive 400 invalid', () => driveError(400, 'invalid'), 'drive', 'permanent', /report a bug/],
@@ -281,6 +330,46 @@ describe('classifyFailure: Retry-After', () => {
     const failure = classifyFailure(await driveError(503, 'backendError', { 'retry-after': at }), 'drive');
     assert.ok(failure.kind === 'transient' && failure.retryAfterMs !== undefined);
     assert.ok(failure.retryAfterMs > 55_000 && failure.retryAfterMs <= 60_000, String(failure.retryAfterMs));
+  });
+});
+
+describe("driveLimitOf: which of Drive's limits an error reports", () => {
+  const rows: [name: string, make: () => unknown, expected: ReturnType<typeof driveLimitOf>][] = [
+    ['full folder', () => driveError(403, 'numChildrenInNonRootLimitExceeded'), 'folder-full'],
+    ['full shared drive', () => driveError(403, 'teamDriveFileLimitExceeded'), 'shared-drive-full'],
+    ['too deep (My Drive)', () => driveError(403, 'myDriveHierarchyDepthLimitExceeded'), 'too-deep'],
+    ['too deep (shared drive)', () => driveError(403, 'teamDriveHierarchyTooDeep'), 'too-deep'],
+    ['kept forever (the guessed reason)', () => driveError(403, 'keepForeverLimitExceeded'), 'keep-forever-cap'],
+    ['kept forever (by its message)', () => driveError(403, 'forbidden', {}, 'Too many revisions kept forever.'), 'keep-forever-cap'],
+    ['refused id (client error)', () => driveError(400, 'fileIdNotUsable'), 'id-refused'],
+    ['refused id (upload protocol error)', () => new DriveHttpError(400, 'fileIdNotUsable', '{}'), 'id-refused'],
+    ['full folder reason on another status', () => driveError(500, 'numChildrenInNonRootLimitExceeded'), undefined],
+    ['a rate limit', () => driveError(403, 'rateLimitExceeded'), undefined],
+    ['permission', () => driveError(403, 'insufficientPermissions'), undefined],
+    ['invalid_grant', () => oauthError(400, 'invalid_grant'), undefined],
+    ['a network error', () => netError('ECONNRESET'), undefined],
+  ];
+  for (const [name, make, expected] of rows) test(`${name} → ${expected}`, async () => assert.equal(driveLimitOf(await make()), expected));
+});
+
+describe('Cloud Storage 429 on a state record', () => {
+  test('waits at least the second its name allows between writes, whatever Retry-After says', async () => {
+    const cases: [make: () => unknown, expected: number][] = [
+      [() => gcsError(429, 'rateLimitExceeded'), STATE_RECORD_WRITE_INTERVAL_MS],
+      [() => gaxios7Error(429, { 'Retry-After': '3' }), 3000],
+      [() => gaxios7Error(429, { 'Retry-After': '0' }), STATE_RECORD_WRITE_INTERVAL_MS],
+    ];
+    for (const [make, expected] of cases) {
+      const failure = classifyFailure(await make(), 'state');
+      assert.equal(failure.kind, 'rate-limited');
+      assert.equal('retryAfterMs' in failure ? failure.retryAfterMs : undefined, expected);
+    }
+    assert.equal(STATE_RECORD_WRITE_INTERVAL_MS, 1000);
+  });
+
+  test("the watched bucket's 429 keeps only what the server said", () => {
+    const failure = classifyFailure(gcsError(429, 'rateLimitExceeded'), 'gcs-source');
+    assert.deepEqual(failure, { kind: 'rate-limited', service: 'gcs-source', reason: 'Cloud Storage replied 429 rateLimitExceeded' });
   });
 });
 

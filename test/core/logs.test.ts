@@ -166,6 +166,37 @@ describe('named events', () => {
       { offset: 8388608, total: 20000000 },
     ],
     [
+      'keptRevisionReleased, a kept revision deleted',
+      (l) =>
+        l.keptRevisionReleased({
+          ...OBJ,
+          driveFileId: 'F1',
+          keptForever: 200,
+          revisionId: 'R1',
+          revisionModifiedTime: '2026-01-01T00:00:00Z',
+        }),
+      'NOTICE',
+      'keptRevisionReleased',
+      /^gs:\/\/src\/a\/b\.txt#17: its Drive backup F1 keeps 200 revisions forever, the most Drive allows: deleted the oldest one kept forever \(revision R1 of 2026-01-01T00:00:00Z\)/,
+      { driveFileId: 'F1', keptForever: 200, revisionId: 'R1' },
+    ],
+    [
+      'keptRevisionReleased, none may go',
+      (l) => l.keptRevisionReleased({ ...OBJ, driveFileId: 'F1', keptForever: 1 }),
+      'NOTICE',
+      'keptRevisionReleased',
+      /goes up without keepForever$/,
+      { keptForever: 1 },
+    ],
+    [
+      'folderOverflowed',
+      (l) => l.folderOverflowed({ folder: 'a/b', fullFolderId: 'D1', overflowFolderId: 'D2', overflowFolderName: 'b (overflow 2)' }),
+      'NOTICE',
+      'folderOverflowed',
+      /^the Drive folder "a\/b" \(D1\) holds Drive's maximum of items: new items of its path go to "b \(overflow 2\)" \(D2\) beside it$/,
+      { folder: 'a/b', overflowFolderName: 'b (overflow 2)' },
+    ],
+    [
       'deleteMirrored',
       (l) => l.deleteMirrored({ ...OBJ, result: 'trashed', durationMs: 3 }),
       'INFO',

@@ -14,3 +14,23 @@ test('hands out each generated id once and refills in batches, one refill at a t
   assert.equal(new Set(ids).size, 7);
   assert.equal(calls, 3);
 });
+
+test('discard forgets the ids held and any refill already under way: the next ids are new ones', async () => {
+  let next = 0;
+  let release: () => void = () => undefined;
+  const pool = new DriveIdPool(async (count) => {
+    const batch = Array.from({ length: count }, () => `id-${next++}`);
+    await new Promise<void>((r) => (release = r));
+    return batch;
+  }, 2);
+  const first = pool.next();
+  release();
+  assert.equal(await first, 'id-0');
+  pool.discard(); // id-1 (the old account's) is forgotten
+  const late = pool.next();
+  pool.discard(); // the refill under way (id-2, id-3) is forgotten too
+  release();
+  await new Promise((r) => setImmediate(r));
+  release();
+  assert.equal(await late, 'id-4');
+});

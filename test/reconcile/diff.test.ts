@@ -1,6 +1,7 @@
 /** Table-driven tests of the per-object reconcile decision for each ON_NEW_GENERATION mode and filter. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { CANARY_METADATA_KEY } from '../../src/backup/04-select.js';
 import { planObject, type DiffSettings, type ObjectPlan } from '../../src/reconcile/diff.js';
 import { DriveIndex } from '../../src/reconcile/drive-index.js';
 import { sourceKey } from '../../src/drive/object-path.js';
@@ -18,7 +19,7 @@ describe('planObject', () => {
     title: string,
     mode: Mode,
     drive: [string, string][],
-    object: [string, string],
+    object: [name: string, generation: string, canary?: boolean],
     expected: ObjectPlan,
     filter?: Partial<DiffSettings>,
   ];
@@ -44,11 +45,23 @@ describe('planObject', () => {
     ['folder placeholder', 'revision', [], ['dir/', '5'], { action: 'leave', reason: 'folder-placeholder' }],
     ['not included', 'revision', [], ['tmp/x', '5'], { action: 'leave', reason: 'not-included' }, { includePrefixes: ['data/'] }],
     ['excluded', 'revision', [], ['data/x.tmp', '5'], { action: 'leave', reason: 'excluded' }, { excludeGlobs: ['**/*.tmp'] }],
+    // A canary of `verify` is the event path's to back up, never reconcile's; unmarked, it is user data.
+    ['canary', 'revision', [], ['.canary/c.txt', '5', true], { action: 'leave', reason: 'canary' }],
+    [
+      'canary under filters',
+      'revision',
+      [],
+      ['.canary/c.txt', '5', true],
+      { action: 'leave', reason: 'canary' },
+      { includePrefixes: ['data/'] },
+    ],
+    ['unmarked object in the canary prefix', 'revision', [], ['.canary/c.txt', '5', false], { action: 'upload' }],
   ];
-  for (const [title, mode, drive, [name, generation], expected, filter] of rows) {
+  for (const [title, mode, drive, [name, generation, canary], expected, filter] of rows) {
     test(title, () => {
-      const settings: DiffSettings = { onNewGeneration: mode, includePrefixes: [], excludeGlobs: [], ...filter };
-      assert.deepEqual(planObject({ name, generation }, sourceKey('b', name), indexWith(mode, drive), settings), expected);
+      const settings: DiffSettings = { onNewGeneration: mode, includePrefixes: [], excludeGlobs: [], canaryPrefix: '.canary/', ...filter };
+      const metadata = canary ? { [CANARY_METADATA_KEY]: 'run' } : undefined;
+      assert.deepEqual(planObject({ name, generation, metadata }, sourceKey('b', name), indexWith(mode, drive), settings), expected);
     });
   }
 });

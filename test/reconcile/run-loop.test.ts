@@ -65,7 +65,7 @@ const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
   bucket: 'b',
   prefix: '',
   dryRun: false,
-  settings: { onNewGeneration: 'revision', includePrefixes: [], excludeGlobs: [] },
+  settings: { onNewGeneration: 'revision', includePrefixes: [], excludeGlobs: [], canaryPrefix: '.gcs-drive-backup-canary/' },
   parallelism: 4,
   budget: budget(() => false),
   ...extra,

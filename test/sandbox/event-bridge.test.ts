@@ -1,4 +1,7 @@
-/** sandbox/event-bridge.ts: the backoff table, and redelivery with the same ce-id until acknowledged. */
+/**
+ * sandbox/event-bridge.ts: the backoff table, redelivery with the same ce-id until acknowledged, and the
+ * switch (a stopped bridge delivers nothing, gives pending redeliveries up, and delivers again once started).
+ */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -58,6 +61,13 @@ const until = async (done: () => boolean, ms = 5_000) => {
   }
 };
 
+const quiet = {
+  deliveryRetry: () => undefined,
+  deliveryAbandoned: () => undefined,
+  deliveryDropped: () => undefined,
+  bridgeSwitched: () => undefined,
+};
+
 describe('startEventBridge', () => {
   test('redelivers a refused event with the same ce-id until acknowledged; ignores other buckets', async () => {
     const fn = await fakeFunction([503, 500, 204]);
@@ -68,7 +78,7 @@ describe('startEventBridge', () => {
       functionUrl: fn.url,
       bucket: 'watched',
       retry: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 5 },
-      log: { deliveryRetry: (e) => log.retries.push(e.delayMs), deliveryAbandoned: () => log.abandoned++ },
+      log: { ...quiet, deliveryRetry: (e) => log.retries.push(e.delayMs), deliveryAbandoned: () => log.abandoned++ },
       newId: () => 'event-1',
     });
     source.emit('finalized', { bucket: 'state', name: 'claims/x' });
@@ -98,7 +108,7 @@ describe('startEventBridge', () => {
       functionUrl: fn.url,
       bucket: 'watched',
       retry: { initialDelayMs: 1, maxDelayMs: 1, maxAttempts: 2 },
-      log: { deliveryRetry: () => undefined, deliveryAbandoned: (e) => abandoned.push(e.attempts) },
+      log: { ...quiet, deliveryAbandoned: (e) => abandoned.push(e.attempts) },
     });
     source.emit('deleted', { bucket: 'watched', name: 'gone' });
     await until(() => abandoned.length === 1);
@@ -107,5 +117,38 @@ describe('startEventBridge', () => {
     assert.deepEqual(abandoned, [2]);
     assert.equal(fn.received.length, 2);
     assert.equal(fn.received[0]?.headers['ce-type'], 'google.cloud.storage.object.v1.deleted');
+  });
+
+  test('stopped: changes are dropped and a pending redelivery is given up; started again: delivered', async () => {
+    const fn = await fakeFunction([503]);
+    const source = fakeSubscribe();
+    const dropped: string[] = [];
+    const switched: boolean[] = [];
+    const bridge = startEventBridge({
+      subscribe: source.subscribe,
+      functionUrl: fn.url,
+      bucket: 'watched',
+      retry: { initialDelayMs: 50, maxDelayMs: 50, maxAttempts: 5 },
+      log: { ...quiet, deliveryDropped: (e) => dropped.push(e.name), bridgeSwitched: (e) => switched.push(e.delivering) },
+    });
+    assert.equal(bridge.delivering, true);
+    source.emit('finalized', { bucket: 'watched', name: 'refused-once' });
+    await until(() => fn.received.length === 1);
+    bridge.setDelivering(false);
+    bridge.setDelivering(false);
+    source.emit('finalized', { bucket: 'watched', name: 'while-stopped' });
+    await until(() => dropped.length === 2);
+    assert.equal(bridge.delivering, false);
+    bridge.setDelivering(true);
+    source.emit('finalized', { bucket: 'watched', name: 'after-start' });
+    await until(() => fn.received.length === 2);
+    await bridge.stop();
+    await fn.close();
+    assert.deepEqual(dropped.sort(), ['refused-once', 'while-stopped']);
+    assert.deepEqual(switched, [false, true], 'one note per switch');
+    assert.deepEqual(
+      fn.received.map((r) => (JSON.parse(r.body) as { name: string }).name),
+      ['refused-once', 'after-start'],
+    );
   });
 });

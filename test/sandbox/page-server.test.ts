@@ -1,4 +1,4 @@
-/** sandbox/page-server.ts: the routes, the download's headers, and the port fallback. */
+/** sandbox/page-server.ts: the routes, the download's headers, the bridge switch, and the port fallback. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -55,6 +55,35 @@ describe('startPageServer', () => {
       assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
     } finally {
       await server.close();
+    }
+  });
+
+  test('the bridge switch: GET /bridge, POST /bridge/stop and /bridge/start; 404 without a bridge', async () => {
+    const bridge = {
+      delivering: true,
+      setDelivering(on: boolean) {
+        this.delivering = on;
+      },
+    };
+    const server = await startPageServer(options({ bridge }));
+    const bare = await startPageServer(options());
+    try {
+      const call = async (method: string, path: string) => {
+        const res = await fetch(`${server.url}${path}`, { method });
+        return { status: res.status, body: res.status === 200 ? ((await res.json()) as unknown) : await res.text() };
+      };
+      assert.deepEqual(await call('GET', 'bridge'), { status: 200, body: { bridge: 'running' } });
+      assert.deepEqual(await call('POST', 'bridge/stop'), { status: 200, body: { bridge: 'stopped' } });
+      assert.equal(bridge.delivering, false);
+      assert.deepEqual(await call('GET', 'bridge'), { status: 200, body: { bridge: 'stopped' } });
+      assert.deepEqual(await call('POST', 'bridge/start'), { status: 200, body: { bridge: 'running' } });
+      assert.equal(bridge.delivering, true);
+      assert.equal((await call('GET', 'bridge/stop')).status, 405, 'a switch is a POST');
+      assert.equal((await call('POST', 'bridge')).status, 405);
+      assert.equal((await fetch(`${bare.url}bridge`)).status, 404);
+    } finally {
+      await server.close();
+      await bare.close();
     }
   });
 

@@ -129,6 +129,11 @@ describe('renderPage', () => {
       contains: ['paused</span> <span class="muted">(by hand'],
     },
     { name: 'an empty Drive', model: model(), contains: ['empty: upload a file to the bucket', 'no objects yet', 'none yet'] },
+    {
+      name: 'a stopped event bridge',
+      model: model({ bridge: 'stopped' }),
+      contains: ['id="bridge"', 'the event bridge is stopped', 'POST /bridge/start'],
+    },
   ];
   test('direct mode has no queue panel', () => assert.ok(!renderPage(model()).includes('id="queue"')));
   for (const c of cases) {
@@ -139,6 +144,10 @@ describe('renderPage', () => {
       assert.equal(html.match(/<script>/g)?.length, 1, 'only the refresh script');
     });
   }
+
+  test('a running bridge says nothing', () => {
+    assert.ok(!renderPage(model({ bridge: 'running' })).includes('id="bridge"'));
+  });
 
   test('downloadHref percent-encodes the id', () => {
     assert.equal(downloadHref('a/b?c'), '/files/a%2Fb%3Fc');

@@ -7,46 +7,13 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
-import { parseBannerVariables } from '../../sandbox/banner.js';
+import { driveFiles, startSandboxProcess, stopWithSigint, waitFor, type DriveFile } from '../support/sandbox-process.js';
 import { md5Hex, testBytes } from '../support/world.js';
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Running {
-  child: ChildProcess;
-  vars: Record<string, string>;
-  stderr: () => string;
-}
-
-async function startSandboxProcess(extraArgs: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', '0', ...extraArgs], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const vars = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in 30 s; stderr:\n${stderr}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      const parsed = parseBannerVariables(stdout);
-      if (parsed.SANDBOX_PIDS !== undefined) {
-        clearTimeout(timer);
-        resolve(parsed);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}; stderr:\n${stderr}`)));
-  });
-  return { child, vars, stderr: () => stderr };
-}
 
 /** Every process whose parent chain leads to `pid` (from /proc). */
 async function descendants(pid: number): Promise<number[]> {
@@ -85,34 +52,6 @@ const refusesConnections = (url: string): Promise<boolean> =>
     socket.on('error', () => resolve(true));
   });
 
-async function stopWithSigint(running: Running): Promise<{ code: number | null }> {
-  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
-  running.child.kill('SIGINT');
-  let timer: NodeJS.Timeout | undefined;
-  const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 20_000)))]);
-  clearTimeout(timer);
-  if (code === 'timeout') {
-    running.child.kill('SIGKILL');
-    throw new Error(`sandbox did not stop within 20 s; stderr:\n${running.stderr()}`);
-  }
-  return { code };
-}
-
-interface DriveFile {
-  id: string;
-  name: string;
-  parents: string[];
-  md5Checksum?: string;
-  size?: number;
-  revisions: number;
-  trashed: boolean;
-}
-
-async function driveFiles(vars: Record<string, string>): Promise<DriveFile[]> {
-  const res = await fetch(`${vars.DRIVE_EMULATOR_HOST}/_emulator/drive/files`);
-  return ((await res.json()) as { files: DriveFile[] }).files;
-}
-
 /** `a/b/c.txt` → the live Drive file at that path under DRIVE_FOLDER_ID. */
 function fileAt(files: DriveFile[], rootId: string, path: string): DriveFile | undefined {
   let parent = rootId;
@@ -124,16 +63,6 @@ function fileAt(files: DriveFile[], rootId: string, path: string): DriveFile | u
     parent = match.id;
   }
   return undefined;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const uploads = [

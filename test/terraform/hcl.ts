@@ -1,13 +1,15 @@
 /**
  * Pure helpers for statically checking the Terraform configuration offline: load a module directory with
- * @cdktf/hcl2json, find the references inside its `${...}` expressions, and judge IAM grants.
+ * @cdktn/hcl2json, find the references inside its `${...}` expressions, and judge IAM grants.
+ * @cdktn/hcl2json is CDK Terrain's maintained continuation of the archived CDKTF's @cdktf/hcl2json (the
+ * same WASM build of tmccombs/hcl2json); the npm registry has no other maintained HCL 2 parser.
  *
  * hcl2json renders every expression as a template string: `name = var.x` becomes `"${var.x}"`, a literal
  * stays a plain string, and blocks become arrays of objects (`event_trigger = [{...}]`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
+import { parse } from '@cdktn/hcl2json';
 
 export type HclValue = string | number | boolean | null | HclValue[] | HclBody;
 export interface HclBody {

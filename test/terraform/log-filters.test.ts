@@ -2,8 +2,9 @@
  * The log filters against log lines (issue 15 point 1): the query-language evaluator on its own, then every
  * filter of the module (local.log_filters, read by the log-based metrics and the operator-error alert)
  * against LogEntries built from lines written after the log contract (BRIEF "Log contract"): which metric
- * counts which line, and whether each metric's label and value extractors find their fields. Lines captured
- * from the running functions can be fed to the same `countedBy` (log-filters.ts).
+ * counts which line, and whether each metric's label and value extractors find their fields. An operator,
+ * reauthorize or permanent line stands for its object attempt (outcome "failed"): backups counts it too.
+ * real-log-lines.test.ts feeds lines captured from the running functions to the same `countedBy`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,7 +111,7 @@ const LINES: { what: string; service: string; line: Record<string, unknown>; cou
       failureClass: 'operator',
       service: 'drive',
     },
-    counted: ['operator_errors'],
+    counted: ['backups', 'operator_errors'],
   },
   {
     what: 'a revoked authorization',
@@ -127,7 +128,7 @@ const LINES: { what: string; service: string; line: Record<string, unknown>; cou
       failureClass: 'auth',
       service: 'oauth',
     },
-    counted: ['operator_errors'],
+    counted: ['backups', 'operator_errors'],
   },
   {
     what: 'a permanent failure',
@@ -144,7 +145,7 @@ const LINES: { what: string; service: string; line: Record<string, unknown>; cou
       failureClass: 'permanent',
       service: 'drive',
     },
-    counted: ['operator_errors'],
+    counted: ['backups', 'operator_errors'],
   },
   {
     what: 'a received finalize event',

@@ -1,0 +1,88 @@
+/**
+ * `npm start` as a user runs it, for tests (not a test): sandbox/main.ts as a child process on ephemeral
+ * ports, its banner's `NAME=value` lines read back, stopped with SIGINT as Ctrl-C would. Also the Drive
+ * emulator's files, the sandbox's event bridge switch, and waiting on progress instead of a clock.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { parseBannerVariables } from '../../sandbox/banner.js';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface RunningSandbox {
+  child: ChildProcess;
+  vars: Record<string, string>;
+  stderr: () => string;
+}
+
+export async function startSandboxProcess(extraArgs: string[] = []): Promise<RunningSandbox> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', '0', ...extraArgs], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const vars = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner in 30 s; stderr:\n${stderr}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+      const parsed = parseBannerVariables(stdout);
+      if (parsed.SANDBOX_PIDS !== undefined) {
+        clearTimeout(timer);
+        resolve(parsed);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}; stderr:\n${stderr}`)));
+  });
+  return { child, vars, stderr: () => stderr };
+}
+
+/** Ctrl-C; resolves with the exit code (SIGKILL and an error after 20 s). */
+export async function stopWithSigint(running: RunningSandbox): Promise<{ code: number | null }> {
+  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
+  running.child.kill('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 20_000)))]);
+  clearTimeout(timer);
+  if (code === 'timeout') {
+    running.child.kill('SIGKILL');
+    throw new Error(`sandbox did not stop within 20 s; stderr:\n${running.stderr()}`);
+  }
+  return { code };
+}
+
+export interface DriveFile {
+  id: string;
+  name: string;
+  parents: string[];
+  md5Checksum?: string;
+  size?: number;
+  revisions: number;
+  trashed: boolean;
+  appProperties: Record<string, string>;
+}
+
+/** Every file of the Drive emulator (its control route). */
+export async function driveFiles(vars: Record<string, string>): Promise<DriveFile[]> {
+  const res = await fetch(`${vars.DRIVE_EMULATOR_HOST}/_emulator/drive/files`);
+  return ((await res.json()) as { files: DriveFile[] }).files;
+}
+
+/** Switches the sandbox's event bridge (its Eventarc) off or on; resolves to its state. */
+export async function switchBridge(vars: Record<string, string>, on: boolean): Promise<string> {
+  const res = await fetch(`${vars.SANDBOX_PAGE_URL}bridge/${on ? 'start' : 'stop'}`, { method: 'POST' });
+  return ((await res.json()) as { bridge: string }).bridge;
+}
+
+/** Polls `probe` until it gives a value; fails after `timeoutMs` (a bound on a hang, not a verdict on speed). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
