@@ -2,7 +2,7 @@
  * Step 1 of the event path with DISPATCH=tasks: no Drive work. The object's backup becomes one Cloud
  * Tasks task named after (bucket, name, generation), so duplicate events make one task; the HTTP function's
  * `POST /backup` runs it at the queue's pace. Objects the filters leave out get their `skipped` line here
- * and no task. A failed enqueue writes the attempt's line (core/failure-table.ts) and comes back, for the
+ * and no task; a canary of `verify` passes them, as on the direct path. A failed enqueue writes the attempt's line (core/failure-table.ts) and comes back, for the
  * event to be retried or acknowledged as the table says. Reconcile (DISPATCH=tasks) enqueues through here
  * too, instead of copying.
  */
@@ -31,7 +31,9 @@ export async function enqueueBackup(runtime: Runtime, dispatch: Dispatch, ref: O
   const started = Date.now();
   const { logger, config } = runtime;
   const object = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: options.trace };
-  const selection = selectObject(ref.name, config);
+  // The event's custom metadata: a canary of `verify` is enqueued whatever the filters say, as the direct
+  // path backs it up (04-select.ts); the worker reads the same generation's metadata again (backup-task.ts).
+  const selection = selectObject(ref.name, config, ref.metadata);
   if (!selection.backup) {
     logger.objectOutcome({ ...object, outcome: 'skipped', reason: selection.reason, durationMs: Date.now() - started, attempts: 1 });
     return { ok: true, outcome: 'skipped', reason: selection.reason, attempts: 1 };

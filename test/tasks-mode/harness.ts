@@ -33,8 +33,8 @@ export interface TasksHarness {
   httpUrl: string;
   /** The product's JSON log lines. */
   logs: Record<string, unknown>[];
-  /** Writes an object to the source bucket; its resource, as an event carries it. */
-  upload(name: string, content: string | Buffer): Promise<ObjectResource>;
+  /** Writes an object (with custom metadata, if given) to the source bucket; its resource, as an event carries it. */
+  upload(name: string, content: string | Buffer, metadata?: Record<string, string>): Promise<ObjectResource>;
   /** Delivers a finalized CloudEvent to the event function; the HTTP status. */
   sendFinalized(object: ObjectResource, id?: string): Promise<number>;
   post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -96,9 +96,9 @@ export async function startTasksHarness(options: HarnessOptions = {}): Promise<T
     queue,
     httpUrl: http.url,
     logs: logs.lines,
-    async upload(name, content) {
+    async upload(name, content, custom) {
       const file = world.storage.bucket(world.sourceBucket).file(name);
-      await file.save(content, { resumable: false });
+      await file.save(content, { resumable: false, ...(custom ? { metadata: { metadata: custom } } : {}) });
       const [metadata] = await file.getMetadata();
       return metadata as ObjectResource;
     },
