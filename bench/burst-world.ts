@@ -11,7 +11,8 @@ import { startEventBridge, type EventBridge } from '../sandbox/event-bridge.js';
 import { freePort, startFunctionProcess, type FunctionProcess } from '../sandbox/function-process.js';
 import { startScheduler, type Scheduler } from '../sandbox/scheduler.js';
 import { seedEmulators } from '../sandbox/seed.js';
-import { createTasksClient } from '../src/tasks/client.js';
+import type * as Tasks from '@google-cloud/tasks' with { 'resolution-mode': 'import' };
+import { OAuth2Client } from 'google-auth-library';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
 export type Mode = 'direct' | 'tasks';
@@ -156,7 +157,20 @@ export async function startBurstWorld(mode: Mode, limits: BurstLimits): Promise<
 /** The backup queue as an operator sets it for this Drive cap; unlimited attempts, compressed backoff. */
 async function createQueue(emulators: Emulators, rate: number): Promise<string> {
   const name = `${QUEUE_LOCATION}/queues/backup`;
-  const client = createTasksClient({ emulators: { tasks: emulators.env.CLOUD_TASKS_EMULATOR_HOST } });
+  // `@google-cloud/tasks` as the product speaks it to the emulator: REST fallback, a static token. Its types
+  // are ESM-only, its CommonJS build is loaded with require (as in src/tasks/client.ts, not imported here).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { v2 } = require('@google-cloud/tasks') as typeof Tasks;
+  const url = new URL(emulators.env.CLOUD_TASKS_EMULATOR_HOST);
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 24 * 3600_000 });
+  const client = new v2.CloudTasksClient({
+    fallback: true,
+    apiEndpoint: url.hostname,
+    port: Number(url.port),
+    protocol: 'http',
+    authClient,
+  });
   try {
     await client.createQueue({
       parent: QUEUE_LOCATION,
