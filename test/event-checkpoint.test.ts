@@ -5,6 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { captureLogLines, type LogCapture } from './support/log-capture.js';
 import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
 import {
@@ -23,27 +25,27 @@ let world: World;
 let fn: FunctionInstance;
 let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
-const realFetch = globalThis.fetch;
 /** `[first, last]` of every chunk PUT to a Drive session from this process, in order. */
 const chunkRanges: Array<[number, number]> = [];
+function recordChunkPut(message: unknown): void {
+  const { request } = message as { request: ClientRequest };
+  const range = request.getHeader('content-range');
+  const match = typeof range === 'string' && /^bytes (\d+)-(\d+)\/\d+$/.exec(range);
+  if (request.method === 'PUT' && request.path.includes('upload_id=') && match) chunkRanges.push([Number(match[1]), Number(match[2])]);
+}
 
 before(async () => {
   world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' });
   Object.assign(process.env, world.env);
   logCapture = captureLogLines();
-  // The product PUTs chunks with the global fetch: record what it sends (bytes, not just requests).
-  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    const range = new Headers(init?.headers).get('content-range');
-    const match = range && /^bytes (\d+)-(\d+)\/\d+$/.exec(range);
-    if (init?.method === 'PUT' && url.includes('upload_id=') && match) chunkRanges.push([Number(match[1]), Number(match[2])]);
-    return realFetch(input, init);
-  };
+  // The product PUTs chunks over node:http: record what it sends (bytes, not just requests) from the
+  // request each PUT starts, as Node publishes it.
+  subscribe('http.client.request.start', recordChunkPut);
   fn = await startInProcess('backupOnFinalize');
 });
 
 after(async () => {
-  globalThis.fetch = realFetch;
+  unsubscribe('http.client.request.start', recordChunkPut);
   logCapture?.stop();
   await fn?.stop();
   await world?.stop();

@@ -6,7 +6,6 @@
  * bytes, 09-resumable-session.ts speaks the protocol. One `ResumableUpload` per attempt, like rclone's
  * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { classifyFailure } from '../core/classify.js';
 import type { Retry } from '../core/gateway.js';
@@ -122,7 +121,6 @@ export class ResumableUpload {
   private async transfer(session: string, startOffset: number): Promise<ResumableUploadResult> {
     const { config } = this.job.deps;
     const { request } = this.job;
-    const md5 = startOffset === 0 ? createHash('md5') : undefined;
     // One renewal at a time. A renewal that fails (the lease was taken over, or the state bucket is
     // failing) stops the transfer before its next chunk.
     let renewal: Promise<void> = Promise.resolve();
@@ -144,13 +142,11 @@ export class ResumableUpload {
         chunkBytes: config.uploadChunkBytes,
         openSource: this.sourceFrom(),
         startOffset,
-        md5,
+        md5: startOffset === 0,
         deadline: { canStart: (ms: number) => renewalFailure === undefined && request.deadline.canStart(ms) },
-        requestTimeoutMs: config.ioIdleTimeoutMs,
-        onChunk: ({ bytes }) => {
-          collect(bytes);
-          renewIfDue();
-        },
+        idleTimeoutMs: config.ioIdleTimeoutMs,
+        onChunk: renewIfDue,
+        onSent: collect,
         retry: this.drive,
       });
     } finally {
@@ -162,7 +158,7 @@ export class ResumableUpload {
       await this.save({ kind: 'lease', until: 0 });
       return { complete: false, offset: sent.offset };
     }
-    return { complete: true, file: sent.file, md5Hex: md5?.digest('hex'), record: this.owned };
+    return { complete: true, file: sent.file, md5Hex: sent.md5Hex, record: this.owned };
   }
 
   /**

@@ -1,196 +1,177 @@
 /**
- * Moves one object into an open Drive resumable session in constant memory: one chunk-sized buffer,
- * filled from the source stream, sent with `putChunk`, advanced by what Drive confirms.
+ * Moves one object into an open Drive resumable session without holding its chunks: each chunk's PUT body
+ * streams straight from the source (a generation-pinned read of Cloud Storage, which can be read again
+ * from any offset), so memory stays at the source's read-ahead whatever the chunk size, and reading
+ * overlaps sending. The read stays open from chunk to chunk; Drive's answer decides where the next chunk
+ * starts.
  *
- * - A failed PUT (reset, 5xx) is retried through the caller's `retry` (the Drive gateway): the next attempt first asks the
- *   session what it holds and continues from there, reusing the unconfirmed tail still in the buffer.
- *   No byte Drive already holds is sent again.
- * - A source failure (a ranged GCS read cut off) re-opens the source at the next unread byte.
- * - When given, `md5` sees every byte Drive confirmed exactly once, in order.
+ * - A failed PUT (reset, 5xx, stall) is retried through the caller's `retry` (the Drive gateway): the next
+ *   attempt first asks the session what it holds and continues from there, reading the source again from
+ *   that byte. No byte Drive already holds is sent again; what it did not confirm is re-read, not kept.
+ * - A source failure (a ranged read cut mid-body) re-opens the source at the next unread byte while the
+ *   PUT waits (08-source-reader.ts); only a source that keeps failing aborts the PUT.
+ * - With `md5`, the digest covers every byte Drive confirmed exactly once, in order (08-confirmed-md5.ts):
+ *   after a cut it steps back to what Drive holds and hashes the few bytes between from the source.
  * - Before each chunk the deadline is asked; when it says no, the transfer stops and tells where Drive
  *   is, so a later invocation resumes the same session.
  */
-import type { Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Retry } from '../core/gateway.js';
 import type { DriveFile } from '../drive/files.js';
-import { assertChunkSize, putChunk, querySessionStatus, type AuthHeaders, type UploadProgress } from './09-resumable-session.js';
+import { ConfirmedMd5 } from './08-confirmed-md5.js';
+import { SourceReader } from './08-source-reader.js';
+import {
+  assertChunkSize,
+  DriveStalledError,
+  putStreamedChunk,
+  querySessionStatus,
+  type AuthHeaders,
+  type UploadProgress,
+} from './09-resumable-session.js';
 
 export interface SendToSessionOptions {
   sessionUri: string;
   total: number;
-  /** A positive multiple of 256 KiB. */
+  /** A positive multiple of 256 KiB: the size of each PUT but the last. */
   chunkBytes: number;
   /** The object's bytes from `offset` on (e.g. a ranged GCS read); called again after a source failure. */
   openSource: (offset: number) => Readable;
   /** Where Drive is: 0 for a fresh session, else what `querySessionStatus` reported. */
   startOffset: number;
-  /** Hashes every byte Drive confirmed, once, in order. Only for a fresh session (`startOffset` 0). */
-  md5?: Hash;
+  /** Compute the MD5 of the bytes Drive confirmed (the complete result's `md5Hex`). Only from byte 0. */
+  md5?: boolean;
   deadline?: { canStart(estimatedMs: number): boolean };
   /** The Drive gateway's calls (src/drive/gateway.ts): each PUT or probe is one attempt of a `chunk` call. */
   retry: Retry<{ authHeaders: AuthHeaders }>;
   onChunk?: (info: { offset: number; bytes: number }) => void;
-  /** Aborts a PUT or probe that takes longer (a stalled connection); the retry then probes. Default none. */
-  requestTimeoutMs?: number;
+  /** Told of every piece handed to a PUT, as it goes (a memory policy counts them: core/memory.ts). */
+  onSent?: (bytes: number) => void;
+  /** Aborts a PUT or probe that moves nothing for this long (a stalled connection); the retry then probes. */
+  idleTimeoutMs?: number;
   /** Milliseconds clock for the per-chunk time estimate. Default `performance.now`. */
   now?: () => number;
 }
 
 export type TransferResult =
-  { complete: true; file: DriveFile; bytesSent: number } | { complete: false; offset: number; bytesSent: number };
+  { complete: true; file: DriveFile; bytesSent: number; md5Hex?: string } | { complete: false; offset: number; bytesSent: number };
 
 /** First guess of the upload speed, before a chunk has been timed. */
 const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;
 /** Consecutive chunks Drive acknowledges without taking a byte before we give up. */
 const MAX_STALLS = 3;
-/** Consecutive source failures without a byte read before the source's error is thrown. */
-const MAX_SOURCE_REOPENS = 3;
 
 export async function sendToSession(options: SendToSessionOptions): Promise<TransferResult> {
-  const { sessionUri, total, chunkBytes, md5, retry, startOffset } = options;
+  const { sessionUri, total, chunkBytes, retry, startOffset } = options;
   assertChunkSize(chunkBytes);
   if (!Number.isInteger(startOffset) || startOffset < 0 || startOffset > total) {
     throw new RangeError(`startOffset ${startOffset} is outside the ${total}-byte object`);
   }
-  if (md5 && startOffset !== 0) throw new RangeError('md5 can only be computed over a transfer from byte 0');
+  if (options.md5 && startOffset !== 0) throw new RangeError('md5 can only be computed over a transfer from byte 0');
   const now = options.now ?? (() => performance.now());
-  const signal = (): AbortSignal | undefined =>
-    options.requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(options.requestTimeoutMs);
-
-  const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, total - startOffset));
   const source = new SourceReader(options.openSource, startOffset, total);
-  /** `buffer[0, held.length)` holds the object's bytes `[held.start, held.start + held.length)`. */
-  let held = { start: startOffset, length: 0 };
+  const md5 = options.md5 ? new ConfirmedMd5() : undefined;
   /** Drive holds the object's bytes `[0, confirmed)`. */
   let confirmed = startOffset;
+  /** The furthest object offset handed to Drive. */
+  let sentEnd = startOffset;
   let bytesSent = 0;
   let estimateMs = chunkBytes / ASSUMED_BYTES_PER_MS;
   let stalls = 0;
 
-  const hashThrough = (end: number): void => {
-    if (!md5 || end === confirmed) return;
-    if (end > held.start + held.length) throw new Error(`Drive confirmed bytes up to ${end} that this transfer never sent`);
-    md5.update(buffer.subarray(confirmed - held.start, end - held.start));
+  /** Hashes the source's bytes up to `end` without sending them (what Drive holds past the MD5's last state). */
+  const hashUpTo = async (end: number): Promise<void> => {
+    if (!md5) return;
+    await source.settled();
+    md5.rewind(end);
+    source.seek(md5.position);
+    while (md5.position < end) md5.update(await source.next(end - md5.position));
+  };
+
+  /** One PUT of `[offset, offset + length)`, its body read from the source as the request sends it. */
+  const sendChunk = async (authHeaders: AuthHeaders, offset: number, length: number): Promise<UploadProgress> => {
+    await source.settled();
+    await hashUpTo(offset);
+    source.seek(offset);
+    const idle = idleAbort(options.idleTimeoutMs);
+    let abandoned = false;
+    let sourceError: unknown;
+    async function* body(): AsyncGenerator<Uint8Array> {
+      for (let left = length; left > 0;) {
+        let piece: Buffer;
+        try {
+          piece = await source.next(left);
+        } catch (err) {
+          sourceError = err;
+          throw err;
+        }
+        if (abandoned) return;
+        md5?.update(piece);
+        left -= piece.length;
+        bytesSent += piece.length;
+        sentEnd = Math.max(sentEnd, source.position);
+        idle.touch();
+        options.onSent?.(piece.length);
+        yield piece;
+      }
+    }
+    try {
+      const stream = length === 0 ? Buffer.alloc(0) : body();
+      return await putStreamedChunk({ sessionUri, authHeaders, offset, length, total, body: stream, signal: idle.signal });
+    } catch (err) {
+      throw sourceError ?? err;
+    } finally {
+      abandoned = true;
+      idle.clear();
+    }
+  };
+
+  const probe = async (authHeaders: AuthHeaders): Promise<UploadProgress> => {
+    const idle = idleAbort(options.idleTimeoutMs);
+    try {
+      return await querySessionStatus({ sessionUri, authHeaders, total, signal: idle.signal });
+    } finally {
+      idle.clear();
+    }
   };
 
   try {
     for (;;) {
       if (options.deadline && !options.deadline.canStart(estimateMs)) return { complete: false, offset: confirmed, bytesSent };
       const started = now();
-      const want = Math.min(chunkBytes, total - confirmed);
-      held = keepFrom(buffer, held, confirmed);
-      source.seek(held.start + held.length);
-      await source.fill(buffer, held.length, want);
-      held.length = want;
-
-      const chunk = buffer.subarray(0, want);
       const offset = confirmed;
+      const want = Math.min(chunkBytes, total - offset);
       const progress: UploadProgress = await retry('chunk', async ({ authHeaders }, attempt) => {
         if (attempt > 1 || (want === 0 && total > 0)) {
-          const status = await querySessionStatus({ sessionUri, authHeaders, total, signal: signal() });
+          const status = await probe(authHeaders);
           if (status.complete || status.persisted !== offset || want === 0) return status;
         }
-        bytesSent += chunk.length;
-        return putChunk({ sessionUri, authHeaders, chunk, offset, total, signal: signal() });
+        return sendChunk(authHeaders, offset, want);
       });
       estimateMs = (estimateMs + (now() - started)) / 2;
 
       if (!progress.complete && want === 0) throw new Error(`Drive holds all ${total} bytes but has not finished the upload`);
+      const persisted = progress.complete ? total : progress.persisted;
+      if (persisted > sentEnd) throw new Error(`Drive confirmed bytes up to ${persisted} that this transfer never sent`);
       if (progress.complete) {
-        hashThrough(total);
+        await hashUpTo(total);
         options.onChunk?.({ offset, bytes: total - offset });
-        return { complete: true, file: progress.file, bytesSent };
+        return { complete: true, file: progress.file, bytesSent, ...(md5 ? { md5Hex: md5.digest() } : {}) };
       }
-      if (progress.persisted < confirmed) {
-        throw new Error(`Drive now holds ${progress.persisted} bytes after confirming ${confirmed}`);
-      }
-      stalls = progress.persisted === confirmed ? stalls + 1 : 0;
+      if (persisted < confirmed) throw new Error(`Drive now holds ${persisted} bytes after confirming ${confirmed}`);
+      stalls = persisted === confirmed ? stalls + 1 : 0;
       if (stalls >= MAX_STALLS) throw new Error(`Drive took no bytes at offset ${confirmed} ${MAX_STALLS} times in a row`);
-      hashThrough(progress.persisted);
-      if (progress.persisted > offset) options.onChunk?.({ offset, bytes: progress.persisted - offset });
-      confirmed = progress.persisted;
+      if (persisted > offset) options.onChunk?.({ offset, bytes: persisted - offset });
+      confirmed = persisted;
     }
   } finally {
-    source.close();
+    source.dispose();
   }
 }
 
-/**
- * Drops the bytes before `from` from the front of the buffer, keeping the unconfirmed tail; when `from`
- * lies outside what the buffer holds, nothing is kept.
- */
-function keepFrom(buffer: Buffer, held: { start: number; length: number }, from: number): { start: number; length: number } {
-  const end = held.start + held.length;
-  if (from < held.start || from > end) return { start: from, length: 0 };
-  const drop = from - held.start;
-  if (drop > 0 && drop < held.length) buffer.copyWithin(0, drop, held.length);
-  return { start: from, length: held.length - drop };
-}
-
-/** Reads the source into caller-owned memory, re-opening it at the next unread byte after a failure. */
-class SourceReader {
-  private stream: Readable | undefined;
-  private iterator: AsyncIterator<unknown> | undefined;
-  /** The unread rest of the last chunk the stream gave. */
-  private leftover: Buffer | undefined;
-
-  constructor(
-    private readonly open: (offset: number) => Readable,
-    /** The object offset of the next byte `fill` hands out. */
-    private position: number,
-    private readonly total: number,
-  ) {}
-
-  /** Moves to `position`, re-opening the source there when it is somewhere else. */
-  seek(position: number): void {
-    if (position === this.position) return;
-    this.close();
-    this.position = position;
-  }
-
-  /** Fills `target[from, to)` with the next bytes of the source. */
-  async fill(target: Buffer, from: number, to: number): Promise<void> {
-    let at = from;
-    let failures = 0;
-    while (at < to) {
-      if (!this.leftover) {
-        try {
-          this.leftover = await this.next();
-          if (!this.leftover) throw new Error(`the source ended at byte ${this.position} of ${this.total}`);
-        } catch (err) {
-          this.close();
-          if (++failures > MAX_SOURCE_REOPENS) throw err;
-          continue;
-        }
-      }
-      const n = Math.min(this.leftover.length, to - at);
-      this.leftover.copy(target, at, 0, n);
-      this.leftover = n < this.leftover.length ? this.leftover.subarray(n) : undefined;
-      at += n;
-      this.position += n;
-      failures = 0;
-    }
-  }
-
-  close(): void {
-    this.stream?.destroy();
-    this.stream = undefined;
-    this.iterator = undefined;
-    this.leftover = undefined;
-  }
-
-  private async next(): Promise<Buffer | undefined> {
-    if (!this.iterator) {
-      this.stream = this.open(this.position);
-      this.iterator = this.stream[Symbol.asyncIterator]();
-    }
-    for (;;) {
-      const result = await this.iterator.next();
-      if (result.done) return undefined;
-      const value: unknown = result.value;
-      const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value as string | Uint8Array);
-      if (bytes.length > 0) return bytes;
-    }
-  }
+/** An abort signal that fires after `ms` without a `touch`; none without `ms`. */
+function idleAbort(ms: number | undefined): { signal?: AbortSignal; touch(): void; clear(): void } {
+  if (ms === undefined) return { touch: () => undefined, clear: () => undefined };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DriveStalledError(ms)), ms);
+  return { signal: controller.signal, touch: () => void timer.refresh(), clear: () => clearTimeout(timer) };
 }

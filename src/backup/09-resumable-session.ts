@@ -1,9 +1,11 @@
 /**
- * The Drive resumable upload protocol, by hand over global `fetch`: open a session (POST, or PATCH to
- * revise an existing file), PUT chunks with `Content-Range`, and ask the session how many bytes it holds
- * (an empty PUT with `Content-Range: bytes *\/TOTAL`). A `308` reply means "incomplete" and its `Range:
- * bytes=0-N` says what the server persisted; `200`/`201` carry the finished file. A session that answers
- * 404/410 is gone (`SessionGoneError`); any other reply becomes a `DriveHttpError`.
+ * The Drive resumable upload protocol, by hand: open a session (POST, or PATCH to revise an existing
+ * file; global `fetch`), PUT chunks (node:http, 09-http-put.ts) with `Content-Range`, and ask the session how many bytes it holds
+ * (an empty PUT with `Content-Range: bytes *\/TOTAL`). A chunk's body may stream in while its PUT is under
+ * way. A `308` reply means "incomplete" and its `Range: bytes=0-N` says what the server persisted;
+ * `200`/`201` carry the finished file. A session that answers 404/410 is gone (`SessionGoneError`); any
+ * other reply becomes a `DriveHttpError`; a request that moves nothing for too long is aborted by the
+ * caller's signal with a `DriveStalledError`.
  * Every request carries the caller's auth header; no retries here (the caller runs each request inside
  * an operation of the Drive gateway, src/drive/gateway.ts).
  */
@@ -11,6 +13,7 @@ import { parseRetryAfter } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { DriveFile } from '../drive/files.js';
 import type { AuthHeaders } from '../drive/gateway.js';
+import { sendPut } from './09-http-put.js';
 
 export type { AuthHeaders };
 
@@ -39,6 +42,17 @@ export class SessionGoneError extends Error implements ClassifiedError {
   constructor(readonly status: number) {
     super(`Drive resumable upload session is gone (${status})`);
     this.failure = { kind: 'session-gone', service: 'drive', reason: this.message };
+  }
+}
+
+/** A request to the session that moved nothing for `idleMs`: a network failure, retried like one. */
+export class DriveStalledError extends Error implements ClassifiedError {
+  override readonly name = 'DriveStalledError';
+  readonly code = 'ETIMEDOUT';
+  readonly failure: Failure;
+  constructor(idleMs: number) {
+    super(`Drive upload request: nothing moved for ${idleMs} ms`);
+    this.failure = { kind: 'transient', service: 'drive', reason: this.message };
   }
 }
 
@@ -91,14 +105,30 @@ export interface PutChunkOptions {
   signal?: AbortSignal;
 }
 
-/** Sends one chunk; tells how far the session got. */
+/** Sends one chunk from memory; tells how far the session got. */
 export async function putChunk(options: PutChunkOptions): Promise<UploadProgress> {
-  const { chunk, offset, total } = options;
-  if (offset < 0 || offset + chunk.length > total) {
-    throw new RangeError(`chunk [${offset}, ${offset + chunk.length}) lies outside the ${total}-byte upload`);
+  const { chunk } = options;
+  return putStreamedChunk({ ...options, length: chunk.length, body: chunk });
+}
+
+export interface PutStreamedChunkOptions extends Omit<PutChunkOptions, 'chunk'> {
+  /** The chunk's length: what `Content-Range` and `Content-Length` declare. */
+  length: number;
+  /**
+   * Exactly `length` bytes starting at `offset`, written as they come (a request body streamed with
+   * `duplex: 'half'`, never gathered first); an error it throws aborts the request.
+   */
+  body: AsyncIterable<Uint8Array> | Uint8Array<ArrayBuffer>;
+}
+
+/** Sends one chunk whose bytes stream in while the request is under way; tells how far the session got. */
+export async function putStreamedChunk(options: PutStreamedChunkOptions): Promise<UploadProgress> {
+  const { offset, length, total } = options;
+  if (!Number.isInteger(length) || offset < 0 || offset + length > total) {
+    throw new RangeError(`chunk [${offset}, ${offset + length}) lies outside the ${total}-byte upload`);
   }
-  if (chunk.length === 0 && total !== 0) throw new RangeError('an empty chunk is only valid for a 0-byte upload; use querySessionStatus');
-  return putToSession(options.sessionUri, options.authHeaders, contentRange(offset, chunk.length, total), chunk, options.signal);
+  if (length === 0 && total !== 0) throw new RangeError('an empty chunk is only valid for a 0-byte upload; use querySessionStatus');
+  return putToSession(options.sessionUri, options.authHeaders, contentRange(offset, length, total), length, options.body, options.signal);
 }
 
 /** Asks the session what it holds (empty PUT, `Content-Range: bytes *\/TOTAL`). */
@@ -108,46 +138,32 @@ export async function querySessionStatus(options: {
   total: number;
   signal?: AbortSignal;
 }): Promise<UploadProgress> {
-  return putToSession(options.sessionUri, options.authHeaders, `bytes */${options.total}`, Buffer.alloc(0), options.signal);
+  return putToSession(options.sessionUri, options.authHeaders, `bytes */${options.total}`, 0, Buffer.alloc(0), options.signal);
 }
 
 async function putToSession(
   sessionUri: string,
   authHeaders: AuthHeaders,
   range: string,
-  body: Buffer<ArrayBuffer>,
+  length: number,
+  body: AsyncIterable<Uint8Array> | Uint8Array<ArrayBuffer>,
   signal: AbortSignal | undefined,
 ): Promise<UploadProgress> {
-  const response = await fetch(sessionUri, {
-    method: 'PUT',
-    headers: { ...(await authHeaders()), 'content-range': range, 'content-length': String(body.length) },
-    // An iterable body is written as is; a Buffer body would be copied whole by fetch first (one more chunk
-    // of memory per request).
-    body: body.length === 0 ? body : bodyInSlices(body),
-    duplex: 'half',
-    // 308 is "Resume Incomplete" here, not a redirect to follow.
-    redirect: 'manual',
-    signal,
-  } as RequestInit);
-  if (response.status === 308) {
-    await response.body?.cancel();
-    return { complete: false, persisted: parsePersistedBytes(response.headers.get('range')) };
+  const headers = { ...(await authHeaders()), 'content-range': range, 'content-length': String(length) };
+  const reply = await sendPut(sessionUri, headers, body, signal);
+  // 308 is "Resume Incomplete" here, not a redirect.
+  if (reply.status === 308) {
+    reply.discard();
+    return { complete: false, persisted: parsePersistedBytes(reply.header('range') ?? null) };
   }
-  if (response.status === 200 || response.status === 201) {
-    return { complete: true, file: (await response.json()) as DriveFile };
+  if (reply.status === 200 || reply.status === 201) {
+    return { complete: true, file: JSON.parse(await reply.text()) as DriveFile };
   }
-  if (response.status === 404 || response.status === 410) {
-    await response.body?.cancel();
-    throw new SessionGoneError(response.status);
+  if (reply.status === 404 || reply.status === 410) {
+    reply.discard();
+    throw new SessionGoneError(reply.status);
   }
-  throw await driveHttpErrorFrom(response);
-}
-
-/** The buffer as views of at most 1 MiB, without copying. */
-// eslint-disable-next-line @typescript-eslint/require-await -- fetch streams an async iterable body as it is
-async function* bodyInSlices(body: Buffer): AsyncGenerator<Uint8Array> {
-  const step = 1024 * 1024;
-  for (let at = 0; at < body.length; at += step) yield body.subarray(at, Math.min(at + step, body.length));
+  throw driveHttpError(reply.status, await reply.text().catch(() => ''), reply.header('retry-after') ?? null);
 }
 
 /** `bytes A-B/TOTAL` for a chunk, `bytes *\/TOTAL` for an empty one. */
@@ -174,7 +190,11 @@ export function assertChunkSize(bytes: number): void {
 const MAX_ERROR_BODY = 2000;
 
 async function driveHttpErrorFrom(response: Response): Promise<DriveHttpError> {
-  const body = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
+  return driveHttpError(response.status, await response.text().catch(() => ''), response.headers.get('retry-after'));
+}
+
+function driveHttpError(status: number, text: string, retryAfter: string | null): DriveHttpError {
+  const body = text.slice(0, MAX_ERROR_BODY);
   let reason: string | undefined;
   try {
     const parsed = JSON.parse(body) as { error?: { errors?: Array<{ reason?: unknown }> } };
@@ -183,5 +203,5 @@ async function driveHttpErrorFrom(response: Response): Promise<DriveHttpError> {
   } catch {
     // Not JSON (a proxy's HTML page, say): no reason.
   }
-  return new DriveHttpError(response.status, reason, body, parseRetryAfter(response.headers.get('retry-after')));
+  return new DriveHttpError(status, reason, body, parseRetryAfter(retryAfter));
 }

@@ -115,7 +115,12 @@ export const SETTINGS = {
   uploadChunkMib: setting(
     'UPLOAD_CHUNK_MIB',
     decimal((n) => n > 0 && n <= 1024 && Number.isInteger(n * 4), 'a positive multiple of 0.25 (256 KiB), at most 1024'),
-    { default: 8, example: '8', placeholder: 'MIB', help: 'resumable upload chunk size (memory ≈ one chunk)' },
+    {
+      default: 8,
+      example: '8',
+      placeholder: 'MIB',
+      help: 'resumable upload chunk size: each PUT (streamed; memory does not grow with it)',
+    },
   ),
   multipartMaxMib: setting(
     'MULTIPART_MAX_MIB',
