@@ -19,6 +19,7 @@ import { createDeadline, type Deadline } from '../core/time-budget.js';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
 import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
+import { ReportTally } from './report.js';
 import { listingCorpus, loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
 import { runReconcile, type Progress, type RunResult } from './run-loop.js';
@@ -51,44 +52,56 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
     (what, operation) =>
       gateway.call(what, operation, scope());
   const cursors = new ReconcileCursorStore(runtime.store, request.bucket, request.prefix, scope);
-  const resumeAfter = request.dryRun ? undefined : await cursors.read();
-  let backups = 0;
-
-  const report = await runReconcile(
-    {
-      loadIndex: async () =>
-        loadDriveIndex(
-          each(runtime.drive),
-          { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
-          await listingCorpus(each(runtime.drive), config.driveFolderId),
-        ),
-      listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
-      backup: (ref) =>
-        backupAndLog(runtime, ref, {
-          deadline: hooks.objectDeadline(),
-          invocationId: `reconcile-${runId}/${backups++}`,
-          restoreMissing: true,
-        }),
-    },
-    {
-      bucket: request.bucket,
-      prefix: request.prefix,
-      dryRun: request.dryRun,
-      settings: config,
-      parallelism: hooks.parallelism ?? config.reconcileParallelism,
-      budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
-      resumeAfter,
-      onProgress: hooks.onProgress,
-    },
-  );
-
+  const started = Date.now();
+  // Whatever fails, the run ends with its one reconcileFinished line. A Cloud Storage listing failing
+  // mid-run comes back as the report's `error` (the work done is kept); the cursor's read or write, or the
+  // Drive listing the run starts with, throw — logged here, then the caller answers the failure as
+  // classified (an HTTP status and action, the CLI's explanation).
+  let report: RunResult = new ReportTally(request).report;
   let cursorSaved = false;
-  if (!request.dryRun) {
-    const cursor = report.cursor;
-    if (report.done && resumeAfter !== undefined) await cursors.clear();
-    else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await cursors.save(cursor);
+  let thrown: { error: unknown } | undefined;
+  try {
+    const resumeAfter = request.dryRun ? undefined : await cursors.read();
+    let backups = 0;
+    report = await runReconcile(
+      {
+        loadIndex: async () =>
+          loadDriveIndex(
+            each(runtime.drive),
+            { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
+            await listingCorpus(each(runtime.drive), config.driveFolderId),
+          ),
+        listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
+        backup: (ref) =>
+          backupAndLog(runtime, ref, {
+            deadline: hooks.objectDeadline(),
+            invocationId: `reconcile-${runId}/${backups++}`,
+            restoreMissing: true,
+          }),
+      },
+      {
+        bucket: request.bucket,
+        prefix: request.prefix,
+        dryRun: request.dryRun,
+        settings: config,
+        parallelism: hooks.parallelism ?? config.reconcileParallelism,
+        budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
+        resumeAfter,
+        onProgress: hooks.onProgress,
+      },
+    );
+    if (!request.dryRun) {
+      const cursor = report.cursor;
+      if (report.done && resumeAfter !== undefined) await cursors.clear();
+      else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await cursors.save(cursor);
+    }
+  } catch (err) {
+    thrown = { error: err };
+    report.durationMs = Date.now() - started;
   }
-  const { failures: _failures, plan: _plan, error, ...summary } = report;
+  const { failures: _failures, plan: _plan, error: reported, ...summary } = report;
+  const error = thrown !== undefined ? thrown.error : reported;
   logger.reconcileFinished({ ...summary, cursorSaved, ...(error !== undefined ? { error } : {}) });
+  if (thrown !== undefined) throw thrown.error;
   return report;
 }
