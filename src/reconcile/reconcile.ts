@@ -19,6 +19,7 @@ import { createDeadline, type Deadline } from '../core/time-budget.js';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
 import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
+import { BACKUP_UNITS, heapCollector } from './heap-collector.js';
 import { ReportTally } from './report.js';
 import { listingCorpus, loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
@@ -63,6 +64,7 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
   try {
     const resumeAfter = request.dryRun ? undefined : await cursors.read();
     let backups = 0;
+    const collect = heapCollector();
     report = await runReconcile(
       {
         loadIndex: async () =>
@@ -71,13 +73,19 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
             { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
             await listingCorpus(each(runtime.drive), config.driveFolderId),
           ),
-        listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
-        backup: (ref) =>
-          backupAndLog(runtime, ref, {
-            deadline: hooks.objectDeadline(),
-            invocationId: `reconcile-${runId}/${backups++}`,
-            restoreMissing: true,
-          }),
+        listObjects: (startAfter) =>
+          collectingPages(listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }), collect),
+        backup: async (ref) => {
+          try {
+            return await backupAndLog(runtime, ref, {
+              deadline: hooks.objectDeadline(),
+              invocationId: `reconcile-${runId}/${backups++}`,
+              restoreMissing: true,
+            });
+          } finally {
+            collect(BACKUP_UNITS);
+          }
+        },
       },
       {
         bucket: request.bucket,
@@ -104,4 +112,12 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
   logger.reconcileFinished({ ...summary, cursorSaved, ...(error !== undefined ? { error } : {}) });
   if (thrown !== undefined) throw thrown.error;
   return report;
+}
+
+/** The listing's pages, counting each page's objects as work done once the run has handled them. */
+async function* collectingPages<T>(pages: AsyncIterable<T[]>, collect: (units: number) => void): AsyncGenerator<T[]> {
+  for await (const page of pages) {
+    yield page;
+    collect(page.length);
+  }
 }
