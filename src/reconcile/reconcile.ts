@@ -6,7 +6,7 @@
  * Why this diff strategy: one paged Drive query for the whole bucket (drive-listing.ts) costs
  * ⌈backed-up files / 1000⌉ list calls and no per-object or per-folder lookup, and finds files wherever
  * they are; Cloud Storage is streamed one page at a time against it. Memory is therefore bounded by the
- * compact index (≈150 bytes per backed-up object of the bucket/prefix) plus one listing page — never
+ * compact index (28 bytes per backed-up object of the bucket/prefix) plus one listing page — never
  * the bucket listing and the Drive tree together. A per-folder comparison would bound memory by the
  * largest folder instead, but costs one Drive list per folder per run and a tree walk whose order is not
  * the listing order the cursor relies on.
