@@ -7,6 +7,8 @@
  *   BENCH_SMALL_OBJECTS        new objects backed up by `requests` (default 20)
  *   BENCH_CONCURRENCY_OBJECTS  small objects per pass of `concurrency` (default 200)
  *   BENCH_RECONCILE_OBJECTS    bucket size of `reconcile-scale`'s large case; the small case is a tenth (default 100000)
+ *   BENCH_BURST_OBJECTS        objects of the `burst` (default 2000; the daily limit lets 60% through)
+ *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -16,6 +18,8 @@ export interface BenchOptions {
   smallObjects: number;
   concurrencyObjects: number;
   reconcileObjects: number;
+  burstObjects: number;
+  burstPauseSec: number;
 }
 
 const MiB = 1024 * 1024;
@@ -38,5 +42,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
     concurrencyObjects: integer('BENCH_CONCURRENCY_OBJECTS', 200, 16, 5000),
     reconcileObjects,
+    burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
+    burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
   };
 }

@@ -22,6 +22,8 @@ export interface FunctionProcessOptions {
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
   /** Its own process group, so a terminal's Ctrl-C reaches only the parent, which then stops it. */
   detached?: boolean;
+  /** The port to listen on (default: a free one), when the URL must be known before it starts. */
+  port?: number;
 }
 
 export interface FunctionProcess {
@@ -48,7 +50,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startFunctionProcess(options: FunctionProcessOptions): Promise<FunctionProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [

@@ -3,9 +3,12 @@
  *
  *   npm start -- [--port N] [--data-dir DIR] [--reconcile-every SECONDS] [--first-reconcile-after SECONDS]
  *                [--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N]
+ *                [--dispatch direct|tasks] [--queue-tick-every SECONDS]
  *
  * `--port` is the page's port (default 8080, falling back to a free port when taken; `0` for any free
- * port). Environment: `SANDBOX_PORT`, `SANDBOX_DATA_DIR` as defaults for the two most used flags.
+ * port). `--dispatch tasks` runs the pipeline with a Cloud Tasks queue (the retry flags then set its
+ * backoff too) and a tick every `--queue-tick-every` seconds (default 10) that resumes it after a pause.
+ * Environment: `SANDBOX_PORT`, `SANDBOX_DATA_DIR`, `SANDBOX_DISPATCH` as defaults for those flags.
  */
 import { parseArgs } from 'node:util';
 
@@ -26,6 +29,10 @@ export interface SandboxOptions {
   reconcileEveryMs: number;
   firstReconcileAfterMs: number;
   retry: RetryPolicy;
+  /** `tasks`: the event function enqueues, a Cloud Tasks queue dispatches to `POST /backup`. */
+  dispatch: 'direct' | 'tasks';
+  /** How often the queue's tick (`POST /reconcile {"queueOnly": true}`) runs in tasks mode. */
+  queueTickEveryMs: number;
 }
 
 export const DEFAULT_PAGE_PORT = 8080;
@@ -36,7 +43,7 @@ export class SandboxUsageError extends Error {
 
 export const USAGE =
   'usage: npm start -- [--port N] [--data-dir DIR] [--reconcile-every SECONDS] [--first-reconcile-after SECONDS] ' +
-  '[--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N]';
+  '[--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N] [--dispatch direct|tasks] [--queue-tick-every SECONDS]';
 
 export function parseSandboxOptions(argv: readonly string[], env: Record<string, string | undefined>): SandboxOptions {
   let values: Record<string, string | boolean | undefined>;
@@ -53,6 +60,8 @@ export function parseSandboxOptions(argv: readonly string[], env: Record<string,
         'retry-initial': { type: 'string' },
         'retry-max': { type: 'string' },
         'max-attempts': { type: 'string' },
+        dispatch: { type: 'string' },
+        'queue-tick-every': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -75,6 +84,10 @@ export function parseSandboxOptions(argv: readonly string[], env: Record<string,
   if (reconcileEveryMs < 1000) throw new SandboxUsageError('--reconcile-every must be at least 1 second');
   const dataDir = text('data-dir') ?? nonEmpty(env.SANDBOX_DATA_DIR);
   if (dataDir === '') throw new SandboxUsageError('--data-dir must not be empty');
+  const dispatch = text('dispatch') ?? nonEmpty(env.SANDBOX_DISPATCH) ?? 'direct';
+  if (dispatch !== 'direct' && dispatch !== 'tasks') throw new SandboxUsageError(`--dispatch must be direct or tasks, not "${dispatch}"`);
+  const queueTickEveryMs = seconds('--queue-tick-every', text('queue-tick-every') ?? '10');
+  if (queueTickEveryMs < 1000) throw new SandboxUsageError('--queue-tick-every must be at least 1 second');
 
   return {
     port,
@@ -83,6 +96,8 @@ export function parseSandboxOptions(argv: readonly string[], env: Record<string,
     reconcileEveryMs,
     firstReconcileAfterMs: seconds('--first-reconcile-after', text('first-reconcile-after') ?? '5'),
     retry,
+    dispatch,
+    queueTickEveryMs,
   };
 }
 

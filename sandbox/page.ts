@@ -1,11 +1,13 @@
 /**
  * The sandbox's one page, rendered server-side by a pure function: the Drive tree under the backup root
  * (folders, files, sizes, MD5, revisions, download links) next to the watched bucket's listing and the
- * recent per-object outcomes from the functions' logs. Every name is escaped (names may hold quotes, `<`,
+ * recent per-object outcomes from the functions' logs; with `--dispatch tasks`, the backup queue above them
+ * (depth, dispatch rate, paused or not and until when). Every name is escaped (names may hold quotes, `<`,
  * `&`, any Unicode). A tiny script re-fetches the page every 2 s and swaps the content in.
  */
 import type { DriveNode } from './drive-tree.js';
 import type { Outcome } from './outcomes.js';
+import type { QueuePanel } from './queue.js';
 
 export interface BucketObject {
   name: string;
@@ -23,6 +25,8 @@ export interface PageModel {
   outcomes: Outcome[];
   /** A command that uploads a file into the bucket. */
   uploadCommand: string;
+  /** `--dispatch tasks`: the backup queue. */
+  queue?: QueuePanel;
   /** The event bridge: `stopped` delivers no change (POST /bridge/start). */
   bridge?: 'running' | 'stopped';
 }
@@ -77,7 +81,7 @@ function renderContent(m: PageModel): string {
       ? '<p class="bad" id="bridge">the event bridge is stopped: uploads are not delivered to the function (<code>POST /bridge/start</code>)</p>'
       : '';
   return `<header><h1>gcs-drive-backup sandbox</h1><p class="muted">updated ${h(m.generatedAt)} · upload: <code>${h(m.uploadCommand)}</code></p>${stopped}</header>
-<div class="columns">
+${m.queue !== undefined ? renderQueue(m.queue) : ''}<div class="columns">
 <section id="drive"><h2>Drive: ${h(m.rootFolder.name)} <span class="muted">(${h(m.rootFolder.id)})</span></h2>
 ${m.drive.length === 0 ? '<p class="muted">empty: upload a file to the bucket</p>' : renderTree(m.drive)}
 </section>
@@ -88,6 +92,21 @@ ${renderBucket(m.bucket)}
 <section id="outcomes"><h2>Recent outcomes</h2>
 ${renderOutcomes(m.outcomes)}
 </section>`;
+}
+
+function renderQueue(q: QueuePanel): string {
+  const h = escapeHtml;
+  const rate = (n: number) => `${Number(n.toFixed(2))}/s`;
+  const state = !q.paused
+    ? '<span class="state good">running</span>'
+    : q.resumeAt !== undefined
+      ? `<span class="state bad">paused</span> until <time class="resume-at">${h(q.resumeAt)}</time>${q.pauseReason !== undefined ? ` <span class="muted">(${h(q.pauseReason)})</span>` : ''}`
+      : '<span class="state bad">paused</span> <span class="muted">(by hand: resume it with gcloud tasks queues resume)</span>';
+  const oldest = q.depth > 0 ? ` · oldest ${Math.round(q.oldestTaskAgeMs / 1000)} s` : '';
+  return `<section id="queue"><h2>Queue ${h(q.name)}</h2>
+<p>${state} · <span class="depth">${q.depth}</span> task${q.depth === 1 ? '' : 's'} (${q.inFlight} in flight${oldest}) · dispatch rate <span class="rate">${rate(q.effectiveRate)}</span> of ${rate(q.maxRate)} · ${q.executedLastMinute} executed in the last minute</p>
+</section>
+`;
 }
 
 function renderTree(nodes: readonly DriveNode[]): string {

@@ -1,19 +1,23 @@
 /**
- * The whole pipeline on loopback: the four emulators (seeded like a deployment), both function targets
+ * The whole pipeline on loopback: the five emulators (seeded like a deployment), both function targets
  * under functions-framework as child processes configured through the production environment variables,
- * the event bridge (Eventarc), the scheduler (Cloud Scheduler → /reconcile) and the page. `stop()` takes
- * it all down in reverse order: children killed and awaited, servers closed, ports freed.
+ * the event bridge (Eventarc), the scheduler (Cloud Scheduler → /reconcile) and the page. With
+ * `--dispatch tasks`, a Cloud Tasks queue between the event function and `POST /backup` (sandbox/queue.ts),
+ * the queue's tick, and the queue on the page. `stop()` takes it all down in reverse order: children
+ * killed and awaited, servers closed, ports freed.
  */
 import { startEmulators, type Emulators } from '../emulators/index.js';
+import { SETTINGS } from '../src/config/settings.js';
 import { uploadCommand, type BannerFacts } from './banner.js';
 import { buildDriveTree } from './drive-tree.js';
 import { startEventBridge } from './event-bridge.js';
-import { startFunctionProcess, type FunctionProcess } from './function-process.js';
+import { freePort, startFunctionProcess, type FunctionProcess } from './function-process.js';
 import type { FunctionSource, SandboxLog } from './logs.js';
 import type { SandboxOptions } from './options.js';
 import { parseOutcomeLine, RecentOutcomes } from './outcomes.js';
 import type { BucketObject, PageModel } from './page.js';
 import { bridgeState, startPageServer, type Download } from './page-server.js';
+import { ensureQueue, queuePanel, tasksEnvironment } from './queue.js';
 import { readSandboxFile, writeSandboxFile } from './sandbox-file.js';
 import { startScheduler } from './scheduler.js';
 import { seedEmulators } from './seed.js';
@@ -33,6 +37,8 @@ const TARGETS: Record<FunctionSource, { target: string; signatureType: 'cloudeve
 };
 
 const BUCKET_LISTING_LIMIT = 500;
+/** The product's default STATE_PREFIX (the sandbox does not set one). */
+const SANDBOX_STATE_PREFIX = SETTINGS.statePrefix.default;
 
 export interface RunningSandbox {
   banner: BannerFacts;
@@ -73,10 +79,15 @@ async function start(
 
   const outcomes = new RecentOutcomes();
   const functions = {} as Record<FunctionSource, FunctionProcess>;
-  for (const source of ['event', 'http'] as const) {
+  // Tasks mode: the queue first, and the HTTP function's URL known before both start (it is the tasks' target).
+  const queue = options.dispatch === 'tasks' ? await ensureQueue(emulators.env.CLOUD_TASKS_EMULATOR_HOST, options.retry) : undefined;
+  const httpPort = await freePort();
+  const env = queue !== undefined ? { ...seeded.env, ...tasksEnvironment(queue, `http://127.0.0.1:${httpPort}`) } : seeded.env;
+  for (const source of ['http', 'event'] as const) {
     const child = await startFunctionProcess({
       ...TARGETS[source],
-      env: seeded.env,
+      ...(source === 'http' ? { port: httpPort } : {}),
+      env,
       detached: true,
       onLog: (line) => {
         log.functionLine(source, line);
@@ -102,7 +113,7 @@ async function start(
   const page = await startPageServer({
     port: options.port,
     fallbackToFreePort: options.portIsDefault,
-    model: async () => ({ ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload)), ...bridgeState(bridge) }),
+    model: async () => ({ ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue)), ...bridgeState(bridge) }),
     download: (id) => driveDownload(emulators, id),
     bridge,
   });
@@ -116,6 +127,17 @@ async function start(
     log,
   });
   cleanups.push(() => scheduler.stop());
+  if (queue !== undefined) {
+    const tick = startScheduler({
+      httpFunctionUrl: functions.http.url,
+      everyMs: options.queueTickEveryMs,
+      firstAfterMs: options.queueTickEveryMs,
+      body: '{"queueOnly":true}',
+      logs: (status, body) => status !== 200 || body.includes('"resumed"'),
+      log,
+    });
+    cleanups.push(() => tick.stop());
+  }
 
   const variables: Record<string, string> = {
     ...emulators.env,
@@ -127,6 +149,7 @@ async function start(
     STATE_BUCKET: SANDBOX_NAMES.stateBucket,
     TOKEN_SECRET: SANDBOX_NAMES.secretName,
     GOOGLE_CLOUD_PROJECT: SANDBOX_NAMES.project,
+    ...(queue !== undefined ? tasksEnvironment(queue, functions.http.url) : {}),
     SANDBOX_PAGE_URL: page.url,
     EVENT_FUNCTION_URL: functions.event.url,
     HTTP_FUNCTION_URL: functions.http.url,
@@ -138,10 +161,17 @@ async function start(
   };
 }
 
-async function pageModel(emulators: Emulators, rootFolderId: string, outcomes: RecentOutcomes, upload: string): Promise<PageModel> {
+async function pageModel(
+  emulators: Emulators,
+  rootFolderId: string,
+  outcomes: RecentOutcomes,
+  upload: string,
+  queue: string | undefined,
+): Promise<PageModel> {
   const files = emulators.drive.listAll();
   const root = files.find((f) => f.id === rootFolderId);
   return {
+    ...(queue !== undefined ? { queue: await queuePanel(emulators, queue, SANDBOX_NAMES.stateBucket, SANDBOX_STATE_PREFIX) } : {}),
     generatedAt: new Date().toISOString(),
     rootFolder: { id: rootFolderId, name: root?.name ?? SANDBOX_NAMES.rootFolderName },
     drive: buildDriveTree(files, rootFolderId),

@@ -1,6 +1,7 @@
 /**
  * The sandbox's Cloud Scheduler: POSTs `{}` to the HTTP function's `/reconcile` shortly after start and
- * then every `everyMs`, never two runs at once (a run still going when the next is due is skipped).
+ * then every `everyMs`, never two runs at once (a run still going when the next is due is skipped). With
+ * `--dispatch tasks` a second one is the queue's tick (`{"queueOnly": true}`), which logs only what it did.
  */
 import type { SandboxLog } from './logs.js';
 
@@ -10,6 +11,10 @@ export interface SchedulerOptions {
   everyMs: number;
   firstAfterMs: number;
   log: Pick<SandboxLog, 'reconcileAnswered' | 'reconcileUnreachable'>;
+  /** The JSON body (default `{}`). */
+  body?: string;
+  /** Whether an answer is worth a log line (default: every answer). */
+  logs?: (status: number, body: string) => boolean;
 }
 
 export interface Scheduler {
@@ -35,11 +40,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       const res = await fetch(`${options.httpFunctionUrl}/reconcile`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: '{}',
+        body: options.body ?? '{}',
         signal: stopping.signal,
       });
       const body = (await res.text()).replace(/\s+/g, ' ').slice(0, MAX_LOGGED_BODY);
-      options.log.reconcileAnswered({ status: res.status, body });
+      if (options.logs?.(res.status, body) ?? true) options.log.reconcileAnswered({ status: res.status, body });
     } catch (err) {
       if (!stopping.signal.aborted) options.log.reconcileUnreachable({ error: (err as Error).message });
     }

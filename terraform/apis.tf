@@ -5,7 +5,7 @@ locals {
     "artifactregistry.googleapis.com", # build output of 2nd-gen functions
     "cloudbuild.googleapis.com",       # builds the function source
     "cloudfunctions.googleapis.com",
-    "cloudscheduler.googleapis.com", # reconcile job
+    "cloudscheduler.googleapis.com", # reconcile job, queue tick
     "drive.googleapis.com",          # the OAuth client used by `authorize` lives in this project
     "eventarc.googleapis.com",       # storage.object finalized/deleted triggers
     "iam.googleapis.com",            # service accounts

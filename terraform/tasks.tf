@@ -8,6 +8,10 @@
 #                enqueue), pause/resume of this queue only (the worker pauses on Drive's daily upload limit,
 #                the scheduled tick resumes), and actAs on the dispatcher account only (creating a task that
 #                carries an account's OIDC token requires iam.serviceAccounts.actAs on it)
+#   queue tick   <name>-queue-tick: Cloud Scheduler POSTs {"queueOnly": true} to <http function>/reconcile
+#                every tasks_tick_schedule (10 minutes), as the reconcile job's account, so a queue paused
+#                for Drive's daily upload limit resumes soon after its pause ends, not at the next daily
+#                reconcile
 #
 # Pause/resume: the narrowest predefined role holding cloudtasks.queues.pause and .resume is
 # roles/cloudtasks.queueAdmin, which also creates, deletes, purges and updates queues and sets their IAM
@@ -143,4 +147,39 @@ resource "google_service_account_iam_member" "tasks_agent_mints_dispatcher_token
   member             = "serviceAccount:${local.tasks_agent}"
 
   depends_on = [google_project_service_identity.cloudtasks]
+}
+
+resource "google_cloud_scheduler_job" "queue_tick" {
+  count = local.tasks ? 1 : 0
+
+  project          = var.project_id
+  region           = var.region
+  name             = "${var.name}-queue-tick"
+  description      = "Resumes the backup queue once a pause for Drive's daily upload limit is over (POST /reconcile {\"queueOnly\": true} on ${google_cloudfunctions2_function.http.name})."
+  schedule         = var.tasks_tick_schedule
+  time_zone        = var.reconcile_time_zone
+  attempt_deadline = "60s"
+
+  retry_config {
+    retry_count = 0
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = "${google_cloudfunctions2_function.http.service_config[0].uri}/reconcile"
+    body        = base64encode("{\"queueOnly\":true}")
+    headers = {
+      "Content-Type" = "application/json"
+    }
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = google_cloudfunctions2_function.http.service_config[0].uri
+    }
+  }
+
+  depends_on = [
+    google_project_service.apis,
+    google_cloud_run_v2_service_iam_member.scheduler_invokes_http_function,
+  ]
 }

@@ -102,3 +102,14 @@ variable "tasks_max_doublings" {
     error_message = "tasks_max_doublings must be a whole number between 0 and 16."
   }
 }
+
+variable "tasks_tick_schedule" {
+  type        = string
+  description = "Cron schedule (unix-cron, 5 fields, in reconcile_time_zone) of the queue's tick (dispatch = \"tasks\"): POST /reconcile {\"queueOnly\": true}, which resumes the queue once a pause for Drive's daily upload limit (UPLOAD_LIMIT_PAUSE_SEC, an hour by default) is over. One cheap request; the daily reconcile ticks too."
+  default     = "*/10 * * * *"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z*,/-]+(\\s+[0-9A-Za-z*,/-]+){4}$", trimspace(var.tasks_tick_schedule)))
+    error_message = "tasks_tick_schedule must be a unix-cron expression with exactly 5 fields, e.g. \"*/10 * * * *\"."
+  }
+}

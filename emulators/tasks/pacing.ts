@@ -41,7 +41,11 @@ export class TokenBucket {
   nextTokenAt(nowMs: number, ratePerSecond: number, burst: number): number {
     this.refill(nowMs, ratePerSecond, burst);
     if (this.tokens + EPSILON >= 1) return nowMs;
-    return nowMs + ((1 - this.tokens) * 1000) / ratePerSecond;
+    const at = nowMs + ((1 - this.tokens) * 1000) / ratePerSecond;
+    // At epoch-sized times a double resolves only about 0.0002 ms, so a refill can fall short of a whole
+    // token by more than EPSILON while the wait that makes it up rounds to nothing: never answer `now`
+    // then (a ManualClock would fire the same instant forever), but at least the next representable time.
+    return at > nowMs ? at : nowMs + Number.EPSILON * Math.abs(nowMs);
   }
 }
 

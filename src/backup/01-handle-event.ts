@@ -1,8 +1,9 @@
 /**
  * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (01-parse-event.ts), log
- * that it arrived, then back the object up (02-backup-and-log.ts) or mirror its deletion
- * (01-mirror-delete.ts), and either return (acknowledge) or throw (Eventarc retries), as the failure
- * table says. Malformed events are acknowledged with one ERROR line — never an endless retry.
+ * that it arrived, then back the object up (02-backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
+ * backup (01-enqueue.ts) — or mirror its deletion (01-mirror-delete.ts), and either return (acknowledge)
+ * or throw (Eventarc retries), as the failure table says. Malformed events are acknowledged with one
+ * ERROR line — never an endless retry.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config/config.js';
@@ -11,6 +12,7 @@ import { FAILURE_TABLE } from '../core/failure-table.js';
 import type { ObjectRef } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { MalformedEventError, parseStorageEvent } from './01-parse-event.js';
+import { enqueueBackup } from './01-enqueue.js';
 import { mirrorDelete } from './01-mirror-delete.js';
 import { backupAndLog } from './02-backup-and-log.js';
 import type { Runtime, RuntimeSource } from './deps.js';
@@ -78,6 +80,14 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
     return;
   }
 
+  if (runtime.dispatch) {
+    const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
+    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
+      const subject = `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+      throw new RetryLaterError(`enqueueing the backup of ${subject} will be retried: ${result.failure.reason}`);
+    }
+    return;
+  }
   const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
   if (!outcome.ok && FAILURE_TABLE[outcome.failure.kind].event === 'retry') {
     throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${outcome.failure.reason}`);

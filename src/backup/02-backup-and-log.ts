@@ -10,7 +10,7 @@ import { FAILURE_TABLE, type AttemptLogEvent } from '../core/failure-table.js';
 import type { Logger } from '../core/logs.js';
 import type { ObjectRef } from '../core/object-ref.js';
 import type { Deadline } from '../core/time-budget.js';
-import { backupObject, type BackupResult } from './03-backup-object.js';
+import { backupObject, type BackupRequest, type BackupResult } from './03-backup-object.js';
 import type { Runtime } from './deps.js';
 
 export type OneBackup = ({ ok: true; attempts: number } & BackupResult) | { ok: false; failure: Failure; error: unknown; attempts: number };
@@ -22,6 +22,10 @@ export interface OneBackupOptions {
   trace?: string;
   /** See BackupRequest.restoreMissing. */
   restoreMissing?: boolean;
+  /** See BackupRequest.onRateLimit. */
+  onRateLimit?: BackupRequest['onRateLimit'];
+  /** Failures the caller logs itself instead (the task worker's daily upload limit: one pause line). */
+  quiet?: (failure: Failure) => boolean;
 }
 
 export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: OneBackupOptions): Promise<OneBackup> {
@@ -36,6 +40,7 @@ export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: On
       deadline: options.deadline,
       invocationId: options.invocationId,
       restoreMissing: options.restoreMissing,
+      onRateLimit: options.onRateLimit,
       onRetry: () => void attempts++,
     });
     logger.objectOutcome({ ...object, ...result, durationMs: Date.now() - started, attempts });
@@ -51,7 +56,7 @@ export async function backupAndLog(runtime: Runtime, ref: ObjectRef, options: On
       attempts,
       secret: runtime.config.tokenSecretVersion,
     };
-    logFailedAttempt(logger, attempt);
+    if (!options.quiet?.(failure)) logFailedAttempt(logger, attempt);
     return { ok: false, failure, error: err, attempts };
   }
 }

@@ -70,7 +70,7 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   const size = Number(ref.size ?? '0');
   if (size > DRIVE_MAX_FILE_BYTES) throw new ObjectTooLargeError(size, DRIVE_MAX_FILE_BYTES);
 
-  const scope: CallScope = { deadline: request.deadline, onRetry: request.onRetry };
+  const scope: CallScope = { deadline: request.deadline, onRetry: request.onRetry, onRateLimit: request.onRateLimit };
   const recordScope: CallScope = { onRetry: request.onRetry };
   const key = objectRecordKey(ref.bucket, ref.name, config.onNewGeneration === 'copy' ? ref.generation : undefined);
   const expectedMd5Hex = ref.md5Hash ? Buffer.from(ref.md5Hash, 'base64').toString('hex') : undefined;

@@ -1,8 +1,8 @@
 /**
  * What the per-object pipeline needs from a function instance, which src/runtime/runtime.ts builds once
  * per instance and every entry (the event handler, `POST /backup`, reconcile, the CLI) passes in: the
- * config, the gateways every Google call goes through, the state store, the instance's caches and the
- * logger. Types only.
+ * config, the gateways every Google call goes through, the state store, the instance's caches, the
+ * logger and, in tasks mode, the backup queue. Types only.
  */
 import type { Storage } from '@google-cloud/storage';
 import type { Config } from '../config/config.js';
@@ -10,7 +10,9 @@ import type { Logger } from '../core/logs.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import type { DriveIdPool } from '../drive/id-pool.js';
 import type { StorageGateway } from '../gcs/gateway.js';
+import type { QueuePause } from '../state/queue-pause.js';
 import type { StateStore } from '../state/store.js';
+import type { BackupQueue } from '../tasks/queue.js';
 import type { FolderResolver } from './06-folders.js';
 
 export interface BackupDeps {
@@ -30,7 +32,16 @@ export interface BackupDeps {
   logger: Logger;
 }
 
-export type Runtime = BackupDeps;
+/** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
+export interface Dispatch {
+  queue: BackupQueue;
+  pause: QueuePause;
+}
+
+export interface Runtime extends BackupDeps {
+  /** Set with DISPATCH=tasks. */
+  dispatch?: Dispatch;
+}
 
 /** An instance's runtime, built on first use; the logger works before (and without) it. */
 export interface RuntimeSource {

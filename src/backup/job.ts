@@ -21,6 +21,8 @@ export interface BackupRequest {
   restoreMissing?: boolean;
   /** Told of every retry this attempt needs, whatever the service. */
   onRetry?: CallScope['onRetry'];
+  /** `{drive: 'give-up'}`: Drive's rate limit ends the attempt at once (a Cloud Tasks dispatch: the queue backs off instead). */
+  onRateLimit?: CallScope['onRateLimit'];
 }
 
 export interface BackupJob {

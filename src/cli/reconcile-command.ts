@@ -85,6 +85,7 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
 function summary(r: RunResult): string {
   const lines = [
     `${r.dryRun ? 'dry run: ' : ''}gs://${r.bucket}/${r.prefix}: ${r.scanned} scanned, ${r.uploaded} uploaded, ${r.revised} revised, ` +
+      (r.enqueued !== undefined ? `${r.enqueued} enqueued, ` : '') +
       `${r.skipped} skipped, ${r.failed} failed, ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
   if (r.plan) {

@@ -6,9 +6,9 @@
  * unset (Terraform and `gcloud` often pass `""`).
  */
 import { wholeNumber, type Option, type ValueParser } from './option.js';
-import { SETTINGS, type DeleteMode, type KnownSetting, type OnNewGeneration, type Setting } from './settings.js';
+import { SETTINGS, type DeleteMode, type Dispatch, type KnownSetting, type OnNewGeneration, type Setting } from './settings.js';
 
-export type { DeleteMode, OnNewGeneration };
+export type { DeleteMode, Dispatch, OnNewGeneration };
 
 /** Base URLs (scheme://host:port[/path], no trailing `/`) replacing Google endpoints in local runs. */
 export interface EmulatorHosts {
@@ -16,6 +16,7 @@ export interface EmulatorHosts {
   readonly drive?: string;
   readonly oauth?: string;
   readonly secretManager?: string;
+  readonly tasks?: string;
 }
 
 /** A setting's value in the config: always there when required or defaulted, else maybe undefined. */
@@ -42,7 +43,20 @@ export interface Config extends SettingValues {
   readonly ioIdleTimeoutMs: number;
   /** How long an upload claim is held without renewal; a crashed instance's claim frees up after it. */
   readonly leaseMs: number;
+  /** DISPATCH=tasks: the queue, its tasks' target and identity (all three required in that mode). */
+  readonly tasks?: TasksTarget;
+  /** How long the queue stays paused after Drive's daily upload limit. */
+  readonly uploadLimitPauseMs: number;
   readonly emulators: EmulatorHosts;
+}
+
+export interface TasksTarget {
+  /** `projects/P/locations/L/queues/Q`. */
+  readonly queue: string;
+  /** The HTTP function's `POST /backup` URL. */
+  readonly targetUrl: string;
+  /** The service account in the tasks' OIDC tokens. */
+  readonly serviceAccount: string;
 }
 
 /** A configuration variable is missing or invalid; `variable` names it. */
@@ -87,6 +101,7 @@ export function readEmulatorHosts(env: Env): EmulatorHosts {
     drive: readSetting(env, SETTINGS.driveEmulatorHost),
     oauth: readSetting(env, SETTINGS.oauthEmulatorHost),
     secretManager: readSetting(env, SETTINGS.secretManagerEmulatorHost),
+    tasks: readSetting(env, SETTINGS.cloudTasksEmulatorHost),
   };
   return Object.fromEntries(Object.entries(hosts).filter(([, url]) => url !== undefined));
 }
@@ -112,6 +127,12 @@ export function parseConfig(env: Env): Config {
     const problem = `must be less than FUNCTION_TIMEOUT_SEC (${functionTimeoutSec}), got ${deadlineMarginSec}`;
     fail('DEADLINE_MARGIN_SEC', problem, String(Math.floor(functionTimeoutSec / 10)));
   }
+  let tasks: TasksTarget | undefined;
+  if (values.dispatch === 'tasks') {
+    const need = (key: 'tasksQueue' | 'tasksTargetUrl' | 'tasksServiceAccount'): string =>
+      values[key] ?? fail(SETTINGS[key].env, 'is required with DISPATCH=tasks', SETTINGS[key].example);
+    tasks = Object.freeze({ queue: need('tasksQueue'), targetUrl: need('tasksTargetUrl'), serviceAccount: need('tasksServiceAccount') });
+  }
   const budgetSec = functionTimeoutSec - deadlineMarginSec;
   const reconcileMaxSeconds = readSetting(env, SETTINGS.reconcileMaxSeconds, { parse: wholeNumber(1, budgetSec) }) ?? budgetSec;
 
@@ -123,6 +144,8 @@ export function parseConfig(env: Env): Config {
     deadlineMs: budgetSec * 1000,
     ioIdleTimeoutMs: values.ioIdleTimeoutSec * 1000,
     leaseMs: values.leaseSec * 1000,
+    ...(tasks !== undefined ? { tasks } : {}),
+    uploadLimitPauseMs: values.uploadLimitPauseSec * 1000,
     emulators: Object.freeze(readEmulatorHosts(env)),
   });
 }

@@ -119,6 +119,30 @@ export const emulatorHost: ValueParser<string> = (text) => {
   return usable && url ? ok(`${url.origin}${url.pathname.replace(/\/+$/, '')}`) : bad('an http(s) URL or host:port', text);
 };
 
+/** `projects/P/locations/L/queues/Q`: a Cloud Tasks queue's full name (Q: letters, digits, hyphens, ≤ 100). */
+export const queueName: ValueParser<string> = (text) =>
+  /^projects\/[a-z0-9][a-z0-9:.-]*\/locations\/[a-z0-9-]+\/queues\/[A-Za-z0-9-]{1,100}$/.test(text)
+    ? ok(text)
+    : bad('projects/PROJECT/locations/LOCATION/queues/QUEUE', text);
+
+/** An absolute http(s) URL without credentials or a fragment (a task's target). */
+export const httpUrl: ValueParser<string> = (text) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const usable = url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.hash === '';
+  return usable && url ? ok(url.href) : bad('an absolute http(s) URL such as https://SERVICE-NUMBER.REGION.run.app/backup', text);
+};
+
+/** A service account's e-mail address. */
+export const serviceAccountEmail: ValueParser<string> = (text) =>
+  /^[a-z0-9][a-z0-9-]*@[a-z0-9][a-z0-9.-]*\.gserviceaccount\.com$/.test(text)
+    ? ok(text)
+    : bad('a service account e-mail (NAME@PROJECT.iam.gserviceaccount.com)', text);
+
 /** `--flag`, then the deprecated names: every name the option answers to on a command line. */
 export function flagNames(option: Option<unknown>): string[] {
   return [option.flag, ...(option.deprecatedFlags ?? [])];

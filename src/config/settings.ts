@@ -12,8 +12,11 @@ import {
   decimal,
   driveFolderId,
   emulatorHost,
+  httpUrl,
   oneOf,
+  queueName,
   secretVersion,
+  serviceAccountEmail,
   trueOrFalse,
   wholeNumber,
   type Option,
@@ -22,6 +25,7 @@ import {
 
 export type OnNewGeneration = 'revision' | 'copy' | 'skip';
 export type DeleteMode = 'keep' | 'trash';
+export type Dispatch = 'direct' | 'tasks';
 
 /** A function setting: an option that always has an environment variable. */
 export type Setting<T> = Option<T> & { readonly env: string };
@@ -153,10 +157,48 @@ export const SETTINGS = {
     placeholder: 'SECONDS',
     help: "how long an upload claim lasts without renewal (how soon a crashed instance's upload is taken over)",
   }),
+  dispatch: setting('DISPATCH', oneOf<Dispatch>(['direct', 'tasks']), {
+    default: 'direct',
+    example: 'tasks',
+    placeholder: 'direct|tasks',
+    help: "direct: the event function backs the object up itself; tasks: it enqueues a Cloud Tasks task and POST /backup does the work at the queue's pace",
+  }),
+  tasksQueue: setting('TASKS_QUEUE', queueName, {
+    example: 'projects/my-project/locations/europe-west1/queues/gcs-drive-backup-backup',
+    placeholder: 'projects/P/locations/L/queues/Q',
+    help: 'DISPATCH=tasks: the Cloud Tasks queue backups go through',
+  }),
+  tasksTargetUrl: setting('TASKS_TARGET_URL', httpUrl, {
+    example: 'https://gcs-drive-backup-http-123456789.europe-west1.run.app/backup',
+    placeholder: 'URL',
+    help: "DISPATCH=tasks: the HTTP function's POST /backup URL the tasks call",
+  }),
+  tasksServiceAccount: setting('TASKS_SERVICE_ACCOUNT', serviceAccountEmail, {
+    example: 'gcs-drive-backup-dispatch@my-project.iam.gserviceaccount.com',
+    placeholder: 'EMAIL',
+    help: "DISPATCH=tasks: the account in the tasks' OIDC tokens (roles/run.invoker on the HTTP function)",
+  }),
+  uploadLimitPauseSec: setting('UPLOAD_LIMIT_PAUSE_SEC', wholeNumber(1, 7 * 24 * 3600), {
+    default: 3600,
+    example: '3600',
+    placeholder: 'SECONDS',
+    help: "DISPATCH=tasks: how long the queue stays paused after Drive's daily upload limit (the next tick after that resumes it)",
+  }),
+  driveWritesPerSecond: setting(
+    'DRIVE_WRITES_PER_SECOND',
+    decimal((n) => n >= 0 && n <= 1000, 'a number from 0 (unpaced) to 1000'),
+    {
+      default: 0,
+      example: '2',
+      placeholder: 'N',
+      help: 'per instance, start at most this many Drive writes (file and folder creates, uploads) per second; 0: unpaced',
+    },
+  ),
   storageEmulatorHost: setting('STORAGE_EMULATOR_HOST', emulatorHost, emulator('Cloud Storage', '9199')),
   driveEmulatorHost: setting('DRIVE_EMULATOR_HOST', emulatorHost, emulator('Drive', '9200')),
   oauthEmulatorHost: setting('OAUTH_EMULATOR_HOST', emulatorHost, emulator('OAuth 2.0', '9300')),
   secretManagerEmulatorHost: setting('SECRET_MANAGER_EMULATOR_HOST', emulatorHost, emulator('Secret Manager', '9400')),
+  cloudTasksEmulatorHost: setting('CLOUD_TASKS_EMULATOR_HOST', emulatorHost, emulator('Cloud Tasks', '9500')),
 } as const;
 
 function emulator(service: string, port: string) {

@@ -6,8 +6,9 @@
  *
  * Our own errors carry their failure. Library errors are read by shape (several gaxios copies live in
  * node_modules, so never `instanceof`), as errors of the service whose gateway they left: OAuth token
- * errors and gRPC codes (only Secret Manager speaks gRPC here) name their own service, whatever call they
- * surfaced in. Reasons never carry tokens, request headers or session URIs (see `redact`).
+ * errors name their own service, whatever call they surfaced in; gRPC codes (google-gax's, also in its REST
+ * fallback) are Cloud Tasks' when its gateway marked them, else Secret Manager's. Reasons never carry tokens,
+ * request headers or session URIs (see `redact`).
  */
 import { apiMessageOf, apiReasonOf, grpcCodeOf, httpStatusOf, networkCodeOf, oauthErrorOf, redact, retryAfterOf } from './error-shapes.js';
 import { DRIVE_PERMISSION, driveReasonRule, type DriveRule } from './drive-reasons.js';
@@ -20,7 +21,7 @@ export function classifyFailure(err: unknown, fallback: Service): Failure {
   const oauth = oauthErrorOf(err);
   if (oauth) return classifyOAuth(oauth, err);
   const grpc = grpcCodeOf(err);
-  if (grpc !== undefined) return classifySecretManagerCode(grpc);
+  if (grpc !== undefined) return service === 'cloud-tasks' ? classifyTasksCode(grpc) : classifySecretManagerCode(grpc);
   const status = httpStatusOf(err);
   if (status !== undefined) {
     return classifyHttp(service, { status, reason: apiReasonOf(err), message: apiMessageOf(err), retryAfterMs: retryAfterOf(err) });
@@ -85,6 +86,33 @@ function classifySecretManagerCode(code: number): Failure {
       // 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 16 UNAUTHENTICATED (metadata server
       // token hiccup), 13 INTERNAL, 10 ABORTED, 1 CANCELLED, 2 UNKNOWN: all worth another try.
       return { kind: 'transient', service, reason: `gRPC status ${code}` };
+  }
+}
+
+/**
+ * Cloud Tasks' gRPC status codes (https://cloud.google.com/tasks/docs/reference/rpc/google.rpc#code): a
+ * missing queue, a missing grant and a refused request need the operator; the rest is worth another try.
+ * ALREADY_EXISTS (6) never gets here: a task name in use is the de-duplication working (src/tasks/queue.ts).
+ */
+function classifyTasksCode(code: number): Failure {
+  const service = 'cloud-tasks';
+  switch (code) {
+    case 5:
+      return operator(service, 'Cloud Tasks: NOT_FOUND', 'tasks-queue-missing', 'TASKS_QUEUE does not exist: run terraform apply');
+    case 7: {
+      const action =
+        'the runtime service account needs roles/cloudtasks.enqueuer and pause/resume on TASKS_QUEUE and actAs on TASKS_SERVICE_ACCOUNT: run terraform apply';
+      return operator(service, 'Cloud Tasks: PERMISSION_DENIED', 'tasks-permission', action);
+    }
+    case 3:
+    case 9: {
+      const action = 'check TASKS_QUEUE, TASKS_TARGET_URL and TASKS_SERVICE_ACCOUNT, and that the queue is not disabled';
+      return operator(service, `Cloud Tasks: ${code === 3 ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION'}`, 'tasks-request-rejected', action);
+    }
+    case 8:
+      return { kind: 'rate-limited', service, reason: 'Cloud Tasks: RESOURCE_EXHAUSTED' };
+    default:
+      return { kind: 'transient', service, reason: `Cloud Tasks: gRPC status ${code}` };
   }
 }
 
@@ -176,6 +204,8 @@ const HTTP_RULES: { readonly [S in Service]: HttpRule } = {
     return operator('secret-manager', what, 'secret-name-invalid', 'check the secret name in the function configuration');
   },
   oauth: (_facts, what) => operator('oauth', what, 'oauth-misconfigured', 'check the OAuth client configuration, then run authorize'),
+  // The tasks client speaks google-gax (gRPC codes); an HTTP status only comes from the transport.
+  'cloud-tasks': ({ status }) => classifyTasksCode(status === 404 ? 5 : status === 403 ? 7 : 3),
 };
 
 function driveFailure(rule: DriveRule, what: string, retryAfter: { retryAfterMs?: number }): Failure {

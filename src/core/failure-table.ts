@@ -2,7 +2,10 @@
  * What each kind of failure (core/failure.ts) means, in one exhaustive table: a new kind fails to compile
  * until it has its row. A row says whether the gateway retries it inside the invocation, what happens to
  * the event (thrown back to Eventarc, which retries for up to 24 h, or acknowledged), which line a failed
- * object attempt writes, how reconcile counts it, and what `POST /backup` answers. Pure.
+ * object attempt writes, how reconcile counts it, what `POST /backup` answers, and what it answers a Cloud
+ * Tasks dispatch (DISPATCH=tasks: 2xx deletes the task, anything else retries it with the queue's backoff;
+ * 429 and 503 also make Cloud Tasks slow the queue down,
+ * https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#RateLimits). Pure.
  */
 import type { FailureKind } from './failure.js';
 
@@ -24,15 +27,21 @@ export interface Treatment {
     readonly error: (subject: string, reason: string) => string;
     readonly action?: string;
   };
+  /**
+   * A Cloud Tasks dispatch of `POST /backup`: 200 acknowledges (the task is done), 429/503 retry it and
+   * slow the queue (Drive's rate limits, an unavailable service, an operator problem), 500 retries it
+   * without slowing the queue (a failure of this one object: a lease held by a duplicate, a checkpoint).
+   */
+  readonly task: 200 | 429 | 500 | 503;
 }
 
 const failedLine = { event: 'objectOutcome', severity: 'ERROR' } as const;
 const retryLater = { status: 503, error: (subject: string, reason: string) => `${subject}: ${reason}` } as const;
-const retried = { retryNow: false, event: 'retry', log: failedLine, outcome: 'failed', http: retryLater } as const;
+const retried = { retryNow: false, event: 'retry', log: failedLine, outcome: 'failed', http: retryLater, task: 500 } as const;
 
 export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
-  transient: { ...retried, retryNow: true },
-  'rate-limited': { ...retried, retryNow: true },
+  transient: { ...retried, retryNow: true, task: 503 },
+  'rate-limited': { ...retried, retryNow: true, task: 429 },
   busy: retried,
   'session-gone': retried,
   'backup-file-gone': retried,
@@ -41,9 +50,10 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
     log: { event: 'uploadCheckpoint', severity: 'INFO' },
     http: { ...retryLater, action: 'call again to continue the upload' },
   },
-  operator: { ...retried, log: { event: 'operatorActionRequired', severity: 'ERROR' } },
+  operator: { ...retried, log: { event: 'operatorActionRequired', severity: 'ERROR' }, task: 503 },
   reauthorize: {
     ...retried,
+    task: 503,
     log: { event: 'reauthorizeRequired', severity: 'ERROR' },
     http: {
       status: 503,
@@ -57,6 +67,7 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
     log: { event: 'permanentFailure', severity: 'ERROR' },
     outcome: 'failed',
     http: { status: 422, error: (subject, reason) => `${subject} cannot be backed up: ${reason}` },
+    task: 200,
   },
   'object-gone': {
     retryNow: false,
@@ -64,5 +75,6 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
     log: { event: 'objectOutcome', severity: 'INFO' },
     outcome: 'skipped',
     http: { status: 404, error: (subject, reason) => `${subject} not found: ${reason}` },
+    task: 200,
   },
 };

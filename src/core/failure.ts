@@ -7,7 +7,7 @@
  */
 
 /** The services a failure can come from: the log contract's `service` field. */
-export type Service = 'drive' | 'gcs-source' | 'state' | 'secret-manager' | 'oauth';
+export type Service = 'drive' | 'gcs-source' | 'state' | 'secret-manager' | 'oauth' | 'cloud-tasks';
 
 /** How messages name each service. */
 export const SERVICE_NAMES: { readonly [S in Service]: string } = {
@@ -16,6 +16,7 @@ export const SERVICE_NAMES: { readonly [S in Service]: string } = {
   state: 'Cloud Storage (state bucket)',
   'secret-manager': 'Secret Manager',
   oauth: 'OAuth',
+  'cloud-tasks': 'Cloud Tasks',
 };
 
 /**
@@ -46,6 +47,9 @@ export type ProblemCode =
   | 'secret-disabled'
   | 'secret-name-invalid'
   | 'secret-payload'
+  | 'tasks-queue-missing'
+  | 'tasks-permission'
+  | 'tasks-request-rejected'
   | 'object-too-large'
   | 'unhandled-precondition';
 

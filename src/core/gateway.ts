@@ -4,10 +4,10 @@
  * the service; then it classifies the failure (core/classify.ts) and retries what the failure table says
  * to, with jittered backoff honouring Retry-After, never past the caller's deadline (core/retry.ts).
  *
- * Pacing plugs in here (issue 12), per instance:
- * - `pacer`: awaited before every attempt; a token bucket goes here;
- * - `policy.onRateLimit`: `give-up` rethrows a rate limit at once (a Cloud Tasks worker answers 429 and
- *   its queue backs off) instead of retrying it inside the invocation.
+ * Pacing plugs in here (issue 12):
+ * - `pacer`: awaited before every attempt, per instance: direct mode's token bucket (src/drive/pacer.ts);
+ * - `onRateLimit` (the gateway's policy, or one call scope's): `give-up` rethrows a rate limit at once, so
+ *   a Cloud Tasks worker answers 429 and its queue backs off, instead of retrying inside the invocation.
  */
 import { classifyFailure } from './classify.js';
 import { markService, type Service } from './failure.js';
@@ -35,6 +35,12 @@ export interface RetryNotice extends RetryInfo {
 export interface CallScope {
   readonly deadline?: { remainingMs(): number };
   readonly onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Overrides the `policy.onRateLimit` of the named services' gateways for this scope's calls: a Cloud
+   * Tasks dispatch gives up on Drive's rate limits (its queue backs off instead), while the state bucket's
+   * per-object mutation rate, say, is still waited out here.
+   */
+  readonly onRateLimit?: { readonly [S in Service]?: RetryPolicy['onRateLimit'] };
 }
 
 export interface GatewayOptions<C> {
@@ -76,6 +82,7 @@ export class Gateway<C> {
     };
     return withRetry(attempt, {
       ...this.policy,
+      onRateLimit: scope.onRateLimit?.[this.service] ?? this.policy.onRateLimit,
       classify: (err) => classifyFailure(err, this.service),
       deadline: scope.deadline,
       sleep: this.options.sleep,

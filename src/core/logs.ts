@@ -68,6 +68,15 @@ export interface ReconcileSummary {
   readonly cursorSaved?: boolean;
   readonly durationMs: number;
   readonly error?: unknown;
+  /** DISPATCH=tasks: objects handed to the queue instead of copied. */
+  readonly enqueued?: number;
+}
+
+/** The backup queue (DISPATCH=tasks) and its pause. */
+interface QueueFields {
+  readonly queue: string;
+  /** ISO 8601: when the pause ends (the next tick after it resumes the queue). */
+  readonly resumeAt: string;
 }
 
 export interface Logger {
@@ -98,6 +107,14 @@ export interface Logger {
   /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
   deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
+  /** DISPATCH=tasks: the object's backup is a task (`created: false`: that task was there already). */
+  backupEnqueued(e: ObjectId & { queue: string; task: string; created: boolean; restoreMissing?: boolean } & Traced): void;
+  /** The one ERROR line of a pause: Drive's daily upload limit paused the queue until `resumeAt`. */
+  queuePaused(e: Partial<ObjectId> & ProblemFields & QueueFields & Traced): void;
+  /** The one INFO line of a resume: the tick resumed the queue once its pause was over. */
+  queueResumed(e: QueueFields & { pausedAt: string }): void;
+  /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
+  taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
@@ -211,11 +228,26 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
-      const counts = `${e.scanned} scanned, ${e.uploaded} uploaded, ${e.revised} revised, ${e.skipped} skipped, ${e.failed} failed`;
+      const queued = e.enqueued !== undefined ? `, ${e.enqueued} enqueued` : '';
+      const counts = `${e.scanned} scanned, ${e.uploaded} uploaded, ${e.revised} revised${queued}, ${e.skipped} skipped, ${e.failed} failed`;
       const end =
         e.error !== undefined ? 'stopped by an error' : e.done ? 'done' : `to be continued after ${JSON.stringify(e.cursor ?? '')}`;
       const severity = e.error !== undefined || e.failed > 0 ? 'WARNING' : 'INFO';
       emit(severity, 'reconcileFinished', `${what}: ${counts} in ${e.durationMs} ms; ${end}`, e);
+    },
+    backupEnqueued(e) {
+      const what = e.created ? 'enqueued' : 'already queued (duplicate event)';
+      emit('INFO', 'backupEnqueued', `${what}: the backup of ${where(e)} as task ${e.task} of ${e.queue}`, e);
+    },
+    queuePaused(e) {
+      const message = `${e.problem}: paused the backup queue ${e.queue} until ${e.resumeAt}; the scheduler's tick resumes it then and its tasks wait, nothing is lost`;
+      emit('ERROR', 'queuePaused', message, { ...e, outcome: 'failed' });
+    },
+    queueResumed(e) {
+      emit('INFO', 'queueResumed', `resumed the backup queue ${e.queue} (paused at ${e.pausedAt} until ${e.resumeAt})`, e);
+    },
+    taskDeferred(e) {
+      emit('INFO', 'taskDeferred', `${where(e)}: deferred while the queue ${e.queue} is paused until ${e.resumeAt} (${e.reason})`, e);
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);

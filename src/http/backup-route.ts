@@ -1,6 +1,7 @@
 /**
- * `POST /backup {"bucket", "name", "generation"?}`: back up one object generation now (the live one when
- * no generation is given) and answer with the outcome — or 404 when the bucket or object does not exist.
+ * `POST /backup {"bucket", "name", "generation"?, "restoreMissing"?}`: back up one object generation now
+ * (the live one when no generation is given) and answer with the outcome — or 404 when the bucket or
+ * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (backup-task.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
@@ -9,13 +10,15 @@ import { classifyFailure } from '../core/classify.js';
 import { isNotFound } from '../core/error-shapes.js';
 import { createDeadline } from '../core/time-budget.js';
 import { bucketExists, objectMetadata } from '../gcs/source.js';
+import { backupTask, type TaskDispatch } from './backup-task.js';
 import { badRequest, failureReply, type HttpReply } from './failure-status.js';
 import { parseBackupBody, validationContext } from './validate.js';
 
-export async function backupRoute(runtime: Runtime, body: unknown, trace?: string): Promise<HttpReply> {
+export async function backupRoute(runtime: Runtime, body: unknown, trace?: string, task?: TaskDispatch): Promise<HttpReply> {
+  if (task !== undefined) return backupTask(runtime, body, task, trace);
   const parsed = parseBackupBody(body, validationContext(runtime.config));
   if (!parsed.ok) return badRequest(parsed.problems);
-  const { bucket, name, generation } = parsed.value;
+  const { bucket, name, generation, restoreMissing } = parsed.value;
   const deadline = createDeadline(runtime.config.deadlineMs);
   const subject = `gs://${bucket}/${name}${generation !== undefined ? `#${generation}` : ''}`;
 
@@ -30,7 +33,7 @@ export async function backupRoute(runtime: Runtime, body: unknown, trace?: strin
     return failureReply(classifyFailure(err, 'gcs-source'), subject);
   }
 
-  const result = await backupAndLog(runtime, ref, { deadline, invocationId: `http-${randomUUID()}`, trace });
+  const result = await backupAndLog(runtime, ref, { deadline, invocationId: `http-${randomUUID()}`, trace, restoreMissing });
   if (!result.ok) return failureReply(result.failure, `gs://${bucket}/${name}#${ref.generation}`);
   const { ok: _ok, ...outcome } = result;
   return { status: 200, body: { bucket, name, generation: ref.generation, ...outcome } };

@@ -11,6 +11,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import type { Runtime, RuntimeSource } from '../backup/deps.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
+import type { TaskDispatch } from './backup-task.js';
 import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
@@ -42,15 +43,25 @@ const withRuntime =
 const health = (): Promise<HttpReply> => Promise.resolve({ status: 200, body: { ok: true, version: productVersion() } });
 
 const ROUTES: Record<string, Route> = {
-  '/backup': { method: 'POST', handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'))) },
+  '/backup': {
+    method: 'POST',
+    handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'), taskDispatch(req))),
+  },
   '/reconcile': { method: 'POST', handle: withRuntime((runtime, body) => reconcileRoute(runtime, body)) },
   '/healthz': { method: 'GET', handle: health },
   '/health': { method: 'GET', handle: health },
 };
 
+/** The Cloud Tasks dispatch a request is (its `X-CloudTasks-TaskName`), if it is one. */
+function taskDispatch(req: Request): TaskDispatch | undefined {
+  const task = req.get('x-cloudtasks-taskname');
+  return task ? { task } : undefined;
+}
+
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {
   const reply = await routeRequest(source, req);
-  if (reply.status >= 400 && reply.status < 500) {
+  // 429 is a rate limit passed on to a Cloud Tasks queue (backup-task.ts), not a rejected request.
+  if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
     source.logger.httpRequestRejected({
       method: req.method,
       path: req.path,

@@ -1,7 +1,9 @@
 /**
- * `POST /reconcile {"bucket"?, "prefix"?, "dryRun"?, "maxSeconds"?}` (Cloud Scheduler posts `{}`): back
- * up whatever the event trigger missed, within the time budget, and answer with the run's report. A run
- * stopped by a failure answers 503 with the partial report, so Scheduler retries it.
+ * `POST /reconcile {"bucket"?, "prefix"?, "dryRun"?, "maxSeconds"?, "queueOnly"?}` (Cloud Scheduler posts
+ * `{}`): back up whatever the event trigger missed, within the time budget, and answer with the run's
+ * report. A run stopped by a failure answers 503 with the partial report, so Scheduler retries it.
+ * With DISPATCH=tasks it is also the queue's tick, first: it resumes the queue once a pause for Drive's
+ * daily upload limit is over (queue.ts); `queueOnly: true` is the tick alone, for a frequent schedule.
  */
 import type { Runtime } from '../backup/deps.js';
 import { classifyFailure } from '../core/classify.js';
@@ -9,12 +11,22 @@ import { createDeadline } from '../core/time-budget.js';
 import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
 import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
+import { queueTick, type QueueStatus } from './queue.js';
 import { parseReconcileBody, validationContext } from './validate.js';
 
 export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<HttpReply> {
   const parsed = parseReconcileBody(body, validationContext(runtime.config));
   if (!parsed.ok) return badRequest(parsed.problems);
   const request = parsed.value;
+  let queue: QueueStatus | undefined;
+  if (runtime.dispatch) {
+    try {
+      queue = await queueTick(runtime, runtime.dispatch);
+    } catch (err) {
+      return failureReply(classifyFailure(err, 'cloud-tasks'), `the tick of the queue ${runtime.dispatch.queue.shortName}`);
+    }
+  }
+  if (request.queueOnly) return { status: 200, body: { queue: queue ?? null } };
   const subject = `reconcile of gs://${request.bucket}/${request.prefix}`;
   const deadline = createDeadline(runtime.config.deadlineMs);
 
@@ -32,11 +44,12 @@ export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<H
     return failureReply(classifyFailure(err, 'drive'), subject);
   }
   const { error, ...report } = result;
-  if (error === undefined) return { status: 200, body: { ...report } };
+  const queued = queue !== undefined ? { queue } : {};
+  if (error === undefined) return { status: 200, body: { ...report, ...queued } };
   const reason = classifyFailure(error, 'drive').reason;
   return {
     status: 503,
-    body: { error: `${subject} stopped: ${reason}`, retry: true, ...report },
+    body: { error: `${subject} stopped: ${reason}`, retry: true, ...report, ...queued },
     headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
   };
 }

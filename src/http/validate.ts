@@ -16,6 +16,8 @@ export interface BackupRequestBody {
   bucket: string;
   name: string;
   generation?: string;
+  /** Re-upload even if the object's record says it was backed up, when Drive lacks the copy (reconcile's tasks). */
+  restoreMissing?: boolean;
 }
 
 export interface ReconcileRequestBody {
@@ -23,6 +25,8 @@ export interface ReconcileRequestBody {
   prefix: string;
   dryRun: boolean;
   maxSeconds: number;
+  /** Only the queue's tick (resume after a pause), no reconcile run. */
+  queueOnly: boolean;
 }
 
 /** What validation needs from the configuration. */
@@ -47,7 +51,7 @@ export function validationContext(config: Config): ValidationContext {
 
 export function parseBackupBody(body: unknown, ctx: ValidationContext): Parsed<BackupRequestBody> {
   if (!isRecord(body)) return { ok: false, problems: [`body must be a JSON object, got ${describe(body)}`] };
-  const problems = unknownFields(body, ['bucket', 'name', 'generation']);
+  const problems = unknownFields(body, ['bucket', 'name', 'generation', 'restoreMissing']);
   if (body.bucket === undefined) problems.push('bucket is required');
   else problems.push(...bucketNameProblems(body.bucket), ...notStateBucket(body.bucket, ctx));
   if (body.name === undefined) problems.push('name is required');
@@ -59,18 +63,23 @@ export function parseBackupBody(body: unknown, ctx: ValidationContext): Parsed<B
       problems.push(`generation must be a positive integer (a decimal string or a number), got ${describe(body.generation)}`);
     }
   }
+  const restoreMissing = body.restoreMissing ?? false;
+  if (typeof restoreMissing !== 'boolean') problems.push(`restoreMissing must be true or false, got ${describe(restoreMissing)}`);
   if (problems.length > 0) return { ok: false, problems };
   const value: BackupRequestBody = { bucket: body.bucket as string, name: body.name as string };
   if (generation !== undefined) value.generation = generation;
+  if (restoreMissing === true) value.restoreMissing = true;
   return { ok: true, value };
 }
 
 export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parsed<ReconcileRequestBody> {
   if (!isRecord(body)) return { ok: false, problems: [`body must be a JSON object, got ${describe(body)}`] };
-  const problems = unknownFields(body, ['bucket', 'prefix', 'dryRun', 'maxSeconds']);
+  const problems = unknownFields(body, ['bucket', 'prefix', 'dryRun', 'maxSeconds', 'queueOnly']);
+  const queueOnly = body.queueOnly ?? false;
+  if (typeof queueOnly !== 'boolean') problems.push(`queueOnly must be true or false, got ${describe(queueOnly)}`);
   const bucket = body.bucket ?? ctx.sourceBucket;
-  if (bucket === undefined) problems.push('bucket is required (SOURCE_BUCKET is not configured)');
-  else problems.push(...bucketNameProblems(bucket), ...notStateBucket(bucket, ctx));
+  if (bucket !== undefined) problems.push(...bucketNameProblems(bucket), ...notStateBucket(bucket, ctx));
+  else if (queueOnly !== true) problems.push('bucket is required (SOURCE_BUCKET is not configured)');
   const prefix = body.prefix ?? '';
   problems.push(...objectNameProblems(prefix, 'prefix', true));
   const dryRun = body.dryRun ?? false;
@@ -82,7 +91,13 @@ export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parse
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    value: { bucket: bucket as string, prefix: prefix as string, dryRun: dryRun as boolean, maxSeconds: maxSeconds as number },
+    value: {
+      bucket: (bucket ?? '') as string,
+      prefix: prefix as string,
+      dryRun: dryRun as boolean,
+      maxSeconds: maxSeconds as number,
+      queueOnly: queueOnly as boolean,
+    },
   };
 }
 

@@ -11,11 +11,16 @@
  * largest folder instead, but costs one Drive list per folder per run and a tree walk whose order is not
  * the listing order the cursor relies on.
  *
+ * With DISPATCH=tasks the run enqueues what needs a backup instead of copying it (one task per object
+ * generation, the same name its event's task has, so an object already queued is not queued twice): a
+ * run is bounded by listing speed, not upload speed; the cursor and the time budget stay.
+ *
  * Dry runs read nothing from and write nothing to the cursor: they report the plan from the start.
  */
 import { randomUUID } from 'node:crypto';
 import type { CallScope, Gateway, Retry } from '../core/gateway.js';
 import { createDeadline, type Deadline } from '../core/time-budget.js';
+import { enqueueBackup } from '../backup/01-enqueue.js';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
 import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
@@ -77,11 +82,13 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
           collectingPages(listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }), collect),
         backup: async (ref) => {
           try {
-            return await backupAndLog(runtime, ref, {
-              deadline: hooks.objectDeadline(),
-              invocationId: `reconcile-${runId}/${backups++}`,
-              restoreMissing: true,
-            });
+            return runtime.dispatch
+              ? await enqueueBackup(runtime, runtime.dispatch, ref, { deadline: hooks.objectDeadline(), restoreMissing: true })
+              : await backupAndLog(runtime, ref, {
+                  deadline: hooks.objectDeadline(),
+                  invocationId: `reconcile-${runId}/${backups++}`,
+                  restoreMissing: true,
+                });
           } finally {
             collect(BACKUP_UNITS);
           }
@@ -92,6 +99,7 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
         prefix: request.prefix,
         dryRun: request.dryRun,
         settings: config,
+        enqueues: runtime.dispatch !== undefined,
         parallelism: hooks.parallelism ?? config.reconcileParallelism,
         budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
         resumeAfter,

@@ -25,6 +25,8 @@ export interface ReconcileReport {
   /** Left alone: up to date in Drive, filtered out, or already done by someone else. */
   skipped: number;
   failed: number;
+  /** DISPATCH=tasks: objects handed to the queue (a task created, or one already there). */
+  enqueued?: number;
   /** Bytes sent to Drive. */
   bytes: number;
   /** With dryRun: what a real run would do. */
@@ -44,7 +46,7 @@ export const MAX_PLAN_SAMPLE = 100;
 export class ReportTally {
   readonly report: ReconcileReport;
 
-  constructor(scope: { bucket: string; prefix: string; dryRun: boolean }) {
+  constructor({ enqueues, ...scope }: { bucket: string; prefix: string; dryRun: boolean; enqueues?: boolean }) {
     this.report = {
       ...scope,
       scanned: 0,
@@ -59,6 +61,11 @@ export class ReportTally {
       durationMs: 0,
     };
     if (scope.dryRun) this.report.plan = { upload: 0, revise: 0, sample: [] };
+    if (enqueues) this.report.enqueued = 0;
+  }
+
+  enqueued(): void {
+    this.report.enqueued = (this.report.enqueued ?? 0) + 1;
   }
 
   scanned(): void {

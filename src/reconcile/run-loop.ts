@@ -1,6 +1,7 @@
 /**
  * One reconcile run, IO passed in: load the Drive index, stream the Cloud Storage listing page by page,
- * plan each object (diff.ts) and back up what needs it with at most `parallelism` backups in flight —
+ * plan each object (diff.ts) and back up (or, DISPATCH=tasks, enqueue) what needs it with at most
+ * `parallelism` in flight —
  * enough for many small objects to go fast, few enough to stay under Drive's per-user rate limits (the
  * occasional 403 rateLimitExceeded is retried with backoff inside backupObject).
  *
@@ -14,6 +15,7 @@ import { FAILURE_TABLE } from '../core/failure-table.js';
 import type { ObjectRef } from '../core/object-ref.js';
 import type { Deadline } from '../core/time-budget.js';
 import { planObjectPath, sourceKey } from '../drive/object-path.js';
+import type { EnqueueResult } from '../backup/01-enqueue.js';
 import type { OneBackup } from '../backup/02-backup-and-log.js';
 import { planObject, type DiffSettings } from './diff.js';
 import type { DriveIndex } from './drive-index.js';
@@ -21,11 +23,14 @@ import { FolderGate } from './folder-gate.js';
 import { ProgressCursor } from './progress-cursor.js';
 import { ReportTally, type ReconcileReport } from './report.js';
 
+/** What handing one object over did: a backup attempt, or (DISPATCH=tasks) its task enqueued. */
+export type Handled = OneBackup | EnqueueResult;
+
 export interface ReconcileIO {
   loadIndex(): Promise<DriveIndex>;
   /** Pages of live objects in name order, strictly after `startAfter`. */
   listObjects(startAfter: string | undefined): AsyncIterable<ObjectRef[]>;
-  backup(ref: ObjectRef): Promise<OneBackup>;
+  backup(ref: ObjectRef): Promise<Handled>;
 }
 
 export interface Progress {
@@ -40,6 +45,8 @@ export interface RunOptions {
   prefix: string;
   dryRun: boolean;
   settings: DiffSettings;
+  /** `backup` enqueues (DISPATCH=tasks): the report counts `enqueued`. */
+  enqueues?: boolean;
   parallelism: number;
   /** When it is spent, no new object is started. */
   budget: Deadline;
@@ -54,7 +61,7 @@ export type RunResult = ReconcileReport & { error?: unknown };
 export async function runReconcile(io: ReconcileIO, options: RunOptions): Promise<RunResult> {
   const now = options.now ?? Date.now;
   const started = now();
-  const tally = new ReportTally({ bucket: options.bucket, prefix: options.prefix, dryRun: options.dryRun });
+  const tally = new ReportTally({ bucket: options.bucket, prefix: options.prefix, dryRun: options.dryRun, enqueues: options.enqueues });
   const report: RunResult = tally.report;
   const index = await io.loadIndex();
   report.driveIndexSize = index.size;
@@ -129,8 +136,11 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
   return report;
 }
 
-function record(tally: ReportTally, ref: ObjectRef, result: OneBackup): void {
-  if (result.ok) return tally.backedUp(result.outcome, result.bytes);
+function record(tally: ReportTally, ref: ObjectRef, result: Handled): void {
+  if (result.ok) {
+    if (result.outcome === 'enqueued') return tally.enqueued();
+    return tally.backedUp(result.outcome, 'bytes' in result ? result.bytes : undefined);
+  }
   const { failure } = result;
   const treatment = FAILURE_TABLE[failure.kind];
   if (treatment.outcome === 'skipped') return tally.backedUp('skipped'); // deleted or overwritten since listed

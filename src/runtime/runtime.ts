@@ -1,24 +1,29 @@
 /**
  * Everything one function instance builds once and reuses across invocations: config (parsed from the
- * environment on first use, not at import), clients, the gateways every Google call goes through,
- * credentials, the state store, caches. Built lazily on the first invocation; a bad config fails every
+ * environment on first use, not at import), clients, the gateways every Google call goes through (Drive's
+ * paced by DRIVE_WRITES_PER_SECOND), credentials, the state store, caches and, with DISPATCH=tasks, the
+ * backup queue. Built lazily on the first invocation; a bad config fails every
  * invocation with the same clear message. The composition root: the only place that knows every folder.
  */
 import type { OAuth2Client } from 'google-auth-library';
 import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
 import { DriveCredentials } from '../auth/credentials.js';
 import { FolderResolver } from '../backup/06-folders.js';
-import type { Runtime } from '../backup/deps.js';
-import { parseConfig, type Config } from '../config/config.js';
+import type { Dispatch, Runtime } from '../backup/deps.js';
+import { parseConfig, type Config, type TasksTarget } from '../config/config.js';
 import { Gateway, type RetryNotice } from '../core/gateway.js';
 import { createLogger, type Logger } from '../core/logs.js';
 import { driveClientFor } from '../drive/client.js';
 import { generateIds } from '../drive/files.js';
 import { createDriveGateway, type DriveClient } from '../drive/gateway.js';
 import { DriveIdPool } from '../drive/id-pool.js';
+import { createDrivePacer } from '../drive/pacer.js';
 import { createStorage } from '../gcs/client.js';
 import { createStorageGateway } from '../gcs/gateway.js';
+import { QueuePause } from '../state/queue-pause.js';
 import { StateStore } from '../state/store.js';
+import { createTasksClient, type TasksClient } from '../tasks/client.js';
+import { BackupQueue, createTasksGateway } from '../tasks/queue.js';
 
 export type { Runtime };
 
@@ -55,7 +60,12 @@ function assemble(config: Config, logger: Logger): Runtime {
     if (cached?.auth !== auth) cached = { auth, client: driveClientFor(config, auth) };
     return cached.client;
   };
-  const drive = createDriveGateway({ connect, invalidateAccessToken: () => credentials.invalidateAccessToken(), onRetry });
+  const drive = createDriveGateway({
+    connect,
+    invalidateAccessToken: () => credentials.invalidateAccessToken(),
+    pacer: createDrivePacer(config.driveWritesPerSecond),
+    onRetry,
+  });
   const store = new StateStore(createStorageGateway('state', storage, { onRetry }), config.stateBucket, config.statePrefix);
   const ids = new DriveIdPool((count, scope) => drive.call('files.generateIds', ({ api }) => generateIds(api, count), scope));
   return {
@@ -75,7 +85,18 @@ function assemble(config: Config, logger: Logger): Runtime {
     }),
     logger,
     withCredentials: (operation) => credentials.withClient(() => operation()),
+    ...(config.tasks !== undefined ? { dispatch: buildDispatch(config, config.tasks, store, onRetry) } : {}),
   };
+}
+
+/** DISPATCH=tasks: the queue (its client loaded on first use) and its pause record. */
+function buildDispatch(config: Config, target: TasksTarget, store: StateStore, onRetry: (notice: RetryNotice) => void): Dispatch {
+  let client: TasksClient | undefined;
+  const queue = new BackupQueue(
+    createTasksGateway(() => (client ??= createTasksClient(config)), { onRetry }),
+    target,
+  );
+  return { queue, pause: new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs }) };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */

@@ -8,6 +8,11 @@ import assert from 'node:assert/strict';
 import { ConfigError, parseConfig, type Config } from '../../src/config/config.js';
 
 const MIB = 1024 * 1024;
+const TASKS = {
+  TASKS_QUEUE: 'projects/my-project/locations/europe-west1/queues/backup',
+  TASKS_TARGET_URL: 'https://backup-http-123.europe-west1.run.app/backup',
+  TASKS_SERVICE_ACCOUNT: 'backup-dispatch@my-project.iam.gserviceaccount.com',
+};
 const MINIMAL = {
   DRIVE_FOLDER_ID: '1AbCdEfGhIjKlMnOpQr',
   TOKEN_SECRET: 'projects/my-project/secrets/drive-token',
@@ -47,6 +52,14 @@ describe('parseConfig: defaults', () => {
       driveEmulatorHost: undefined,
       oauthEmulatorHost: undefined,
       secretManagerEmulatorHost: undefined,
+      cloudTasksEmulatorHost: undefined,
+      dispatch: 'direct',
+      tasksQueue: undefined,
+      tasksTargetUrl: undefined,
+      tasksServiceAccount: undefined,
+      uploadLimitPauseSec: 3600,
+      uploadLimitPauseMs: 3_600_000,
+      driveWritesPerSecond: 0,
     } satisfies Config);
   });
 
@@ -105,6 +118,23 @@ describe('parseConfig: good environments', () => {
       { RECONCILE_PARALLELISM: '64', RECONCILE_MAX_SECONDS: '120' },
       { reconcileParallelism: 64, reconcileMaxSeconds: 120 },
     ],
+    [
+      'tasks mode: the queue, its target and identity',
+      { DISPATCH: 'Tasks', ...TASKS },
+      {
+        dispatch: 'tasks',
+        tasks: {
+          queue: TASKS.TASKS_QUEUE,
+          targetUrl: TASKS.TASKS_TARGET_URL,
+          serviceAccount: TASKS.TASKS_SERVICE_ACCOUNT,
+        },
+      },
+    ],
+    ['direct mode ignores the tasks settings', { DISPATCH: 'direct', ...TASKS }, { dispatch: 'direct', tasks: undefined }],
+    ['a target on loopback (the sandbox)', { DISPATCH: 'tasks', ...TASKS, TASKS_TARGET_URL: 'http://127.0.0.1:8081/backup' }, {}],
+    ['pause after the daily limit', { UPLOAD_LIMIT_PAUSE_SEC: '60' }, { uploadLimitPauseMs: 60_000 }],
+    ['direct-mode pacing', { DRIVE_WRITES_PER_SECOND: '2.5' }, { driveWritesPerSecond: 2.5 }],
+    ['the Cloud Tasks emulator', { CLOUD_TASKS_EMULATOR_HOST: 'localhost:9500' }, { emulators: { tasks: 'http://localhost:9500' } }],
     [
       'emulator hosts: bare host:port, trailing slash, https, path',
       {
@@ -180,6 +210,18 @@ describe('parseConfig: bad environments', () => {
     [{ DRIVE_EMULATOR_HOST: 'http://' }, 'DRIVE_EMULATOR_HOST', 'http(s) URL'],
     [{ OAUTH_EMULATOR_HOST: 'localhost:9000?x=1' }, 'OAUTH_EMULATOR_HOST', 'http(s) URL'],
     [{ SECRET_MANAGER_EMULATOR_HOST: 'local host:1' }, 'SECRET_MANAGER_EMULATOR_HOST', 'http(s) URL'],
+    [{ CLOUD_TASKS_EMULATOR_HOST: 'ftp://x' }, 'CLOUD_TASKS_EMULATOR_HOST', 'http(s) URL'],
+    [{ DISPATCH: 'queue' }, 'DISPATCH', 'direct, tasks'],
+    [{ DISPATCH: 'tasks' }, 'TASKS_QUEUE', 'is required with DISPATCH=tasks'],
+    [{ DISPATCH: 'tasks', ...TASKS, TASKS_TARGET_URL: '' }, 'TASKS_TARGET_URL', 'is required with DISPATCH=tasks'],
+    [{ DISPATCH: 'tasks', ...TASKS, TASKS_SERVICE_ACCOUNT: undefined }, 'TASKS_SERVICE_ACCOUNT', 'is required'],
+    [{ TASKS_QUEUE: 'backup' }, 'TASKS_QUEUE', 'projects/PROJECT/locations/LOCATION/queues/QUEUE'],
+    [{ TASKS_QUEUE: 'projects/p/locations/l/queues/a_b' }, 'TASKS_QUEUE', 'got'],
+    [{ TASKS_TARGET_URL: '/backup' }, 'TASKS_TARGET_URL', 'absolute http(s) URL'],
+    [{ TASKS_TARGET_URL: 'ftp://x/backup' }, 'TASKS_TARGET_URL', 'absolute http(s) URL'],
+    [{ TASKS_SERVICE_ACCOUNT: 'someone@gmail.com' }, 'TASKS_SERVICE_ACCOUNT', 'service account'],
+    [{ UPLOAD_LIMIT_PAUSE_SEC: '0' }, 'UPLOAD_LIMIT_PAUSE_SEC', 'from 1'],
+    [{ DRIVE_WRITES_PER_SECOND: '-1' }, 'DRIVE_WRITES_PER_SECOND', 'from 0'],
   ];
   for (const [env, variable, fragment] of rows) {
     test(`${JSON.stringify(env).slice(0, 70)} → ${variable}`, () => {

@@ -192,6 +192,26 @@ const rows: Row[] = [
   ['Secret Manager DEADLINE_EXCEEDED', () => grpcError(Status.DEADLINE_EXCEEDED), 'secret-manager', 'transient'],
   ['Secret Manager RESOURCE_EXHAUSTED', () => grpcError(Status.RESOURCE_EXHAUSTED), 'secret-manager', 'transient'],
   ['Secret Manager UNAUTHENTICATED', () => grpcError(Status.UNAUTHENTICATED), 'secret-manager', 'transient'],
+  // Cloud Tasks (google-gax codes, marked by its gateway)
+  ['Cloud Tasks NOT_FOUND (no queue)', () => grpcError(Status.NOT_FOUND), 'cloud-tasks', 'operator', /TASKS_QUEUE does not exist/],
+  ['Cloud Tasks PERMISSION_DENIED', () => grpcError(Status.PERMISSION_DENIED), 'cloud-tasks', 'operator', /cloudtasks\.enqueuer/],
+  ['Cloud Tasks INVALID_ARGUMENT', () => grpcError(Status.INVALID_ARGUMENT), 'cloud-tasks', 'operator', /TASKS_TARGET_URL/],
+  ['Cloud Tasks FAILED_PRECONDITION', () => grpcError(Status.FAILED_PRECONDITION), 'cloud-tasks', 'operator', /disabled/],
+  ['Cloud Tasks RESOURCE_EXHAUSTED', () => grpcError(Status.RESOURCE_EXHAUSTED), 'cloud-tasks', 'rate-limited'],
+  ['Cloud Tasks UNAVAILABLE', () => grpcError(Status.UNAVAILABLE), 'cloud-tasks', 'transient', /^Cloud Tasks: gRPC status 14 /],
+  [
+    'a Cloud Tasks error marked by its gateway, surfacing elsewhere',
+    () => {
+      const err = grpcError(Status.PERMISSION_DENIED);
+      markService(err, 'cloud-tasks');
+      return err;
+    },
+    'drive',
+    'operator',
+    /actAs on TASKS_SERVICE_ACCOUNT/,
+    'cloud-tasks',
+  ],
+  ['Cloud Tasks HTTP 404 from the transport', () => gaxios7Error(404, {}), 'cloud-tasks', 'operator', /TASKS_QUEUE/],
   // OAuth
   ['OAuth invalid_grant', () => oauthError(400, 'invalid_grant'), 'oauth', 'reauthorize'],
   ['invalid_grant surfacing from a Drive call', () => oauthError(400, 'invalid_grant'), 'drive', 'reauthorize', undefined, 'oauth'],

@@ -35,5 +35,5 @@ describe('markService', () => {
 });
 
 test('every service has a name for messages', () => {
-  assert.deepEqual(Object.keys(SERVICE_NAMES).sort(), ['drive', 'gcs-source', 'oauth', 'secret-manager', 'state']);
+  assert.deepEqual(Object.keys(SERVICE_NAMES).sort(), ['cloud-tasks', 'drive', 'gcs-source', 'oauth', 'secret-manager', 'state']);
 });

@@ -136,6 +136,18 @@ describe('Gateway seams for pacing', () => {
     assert.equal(flaky.value, 'done on 2');
   });
 
+  test("a scope's onRateLimit overrides the policy of the services it names, for its calls only", async () => {
+    const worker = await run([httpError(403, 'userRateLimitExceeded'), 'ok'], {}, { onRateLimit: { drive: 'give-up' } });
+    assert.equal(worker.attempts.length, 1, 'a Cloud Tasks dispatch gives up on Drive at once');
+    assert.equal(classifyFailure(worker.error, 'drive').kind, 'rate-limited');
+    const direct = await run([httpError(403, 'userRateLimitExceeded'), 'ok']);
+    assert.equal(direct.value, 'done on 2', 'direct mode backs off and retries');
+    const state = await run([httpError(429), 'ok'], { service: 'state' }, { onRateLimit: { drive: 'give-up' } });
+    assert.equal(state.value, 'done on 2', "another service's rate limit is still waited out");
+    const back = await run([httpError(429), 'ok'], { policy: { onRateLimit: 'give-up' } }, { onRateLimit: { drive: 'backoff' } });
+    assert.equal(back.value, 'done on 2');
+  });
+
   test('policy maxAttempts bounds the attempts', async () => {
     const r = await run([httpError(503), httpError(503), 'ok'], { policy: { maxAttempts: 2 } });
     assert.ok(r.error instanceof RetriesExhaustedError);

@@ -1,7 +1,10 @@
-/** Table-driven tests of `POST /backup`'s answer for each kind of failure (read off the failure table). */
+/**
+ * Table-driven tests of `POST /backup`'s answer for each kind of failure (read off the failure table), to
+ * a caller and to a Cloud Tasks dispatch.
+ */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { badRequest, failureReply } from '../../src/http/failure-status.js';
+import { badRequest, failureReply, taskFailureReply } from '../../src/http/failure-status.js';
 import type { Failure } from '../../src/core/failure.js';
 
 describe('failureReply', () => {
@@ -41,6 +44,29 @@ describe('failureReply', () => {
       else assert.equal(reply.body.action, undefined);
       assert.equal(reply.headers?.['retry-after'] !== undefined, status === 503);
       assert.equal(reply.body.retry, status === 503 ? true : undefined);
+    });
+  }
+});
+
+describe('taskFailureReply: the answer to a Cloud Tasks dispatch', () => {
+  const rows: [failure: Failure, status: number, retryAfter?: string][] = [
+    [{ kind: 'object-gone', service: 'gcs-source', reason: 'deleted' }, 200],
+    [{ kind: 'permanent', service: 'drive', reason: 'too large', problemCode: 'object-too-large', action: 'none' }, 200],
+    [{ kind: 'rate-limited', service: 'drive', reason: 'Drive replied 403 userRateLimitExceeded' }, 429],
+    [{ kind: 'rate-limited', service: 'drive', reason: 'Drive replied 429', retryAfterMs: 1500 }, 429, '2'],
+    [{ kind: 'transient', service: 'drive', reason: 'Drive replied 503', retryAfterMs: 100 }, 503, '1'],
+    [{ kind: 'operator', service: 'drive', reason: 'full', action: 'free space', problemCode: 'drive-storage-full' }, 503],
+    [{ kind: 'busy', service: 'state', reason: 'another instance' }, 500],
+    [{ kind: 'checkpoint', service: 'drive', reason: 'stopped at 5 of 9', offset: 5, total: 9 }, 500],
+  ];
+  for (const [failure, status, retryAfter] of rows) {
+    test(`${failure.kind}${retryAfter ? ' with Retry-After' : ''} → ${status}`, () => {
+      const reply = taskFailureReply(failure, 'gs://b/n#1');
+      assert.equal(reply.status, status);
+      assert.match(String(reply.body.error), new RegExp(failure.reason));
+      assert.equal(reply.body.acknowledged, status === 200 ? true : undefined);
+      assert.equal(reply.body.retry, status === 200 ? undefined : true);
+      assert.equal(reply.headers?.['retry-after'], retryAfter);
     });
   }
 });

@@ -39,6 +39,17 @@ describe('parseBackupBody', () => {
     ['zero generation', { bucket: 'b-1', name: 'x', generation: 0 }, { problems: [/^generation must be a positive integer/] }],
     ['unknown field', { bucket: 'b-1', name: 'x', gen: '1' }, { problems: [/^unknown field "gen"/] }],
     [
+      "reconcile's task: restoreMissing",
+      { bucket: 'b-1', name: 'x', generation: '5', restoreMissing: true },
+      { value: { bucket: 'b-1', name: 'x', generation: '5', restoreMissing: true } },
+    ],
+    ['restoreMissing false is left out', { bucket: 'b-1', name: 'x', restoreMissing: false }, { value: { bucket: 'b-1', name: 'x' } }],
+    [
+      'restoreMissing not a boolean',
+      { bucket: 'b-1', name: 'x', restoreMissing: 1 },
+      { problems: [/^restoreMissing must be true or false/] },
+    ],
+    [
       'several at once',
       { bucket: 'B', name: '..', extra: 1 },
       { problems: [/unknown field "extra"/, /bucket must be a bucket name/, /path segments/] },
@@ -59,12 +70,19 @@ describe('parseBackupBody', () => {
 describe('parseReconcileBody', () => {
   type Row = [title: string, body: unknown, expected: { value: unknown } | { problems: RegExp[] }, context?: Partial<ValidationContext>];
   const rows: Row[] = [
-    ['{} takes the defaults', {}, { value: { bucket: 'src-bucket', prefix: '', dryRun: false, maxSeconds: 300 } }],
+    ['{} takes the defaults', {}, { value: { bucket: 'src-bucket', prefix: '', dryRun: false, maxSeconds: 300, queueOnly: false } }],
     [
       'everything given',
-      { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5 },
-      { value: { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5 } },
+      { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false },
+      { value: { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false } },
     ],
+    [
+      'the queue tick alone needs no bucket',
+      { queueOnly: true },
+      { value: { bucket: '', prefix: '', dryRun: false, maxSeconds: 300, queueOnly: true } },
+      { sourceBucket: undefined },
+    ],
+    ['queueOnly as a string', { queueOnly: 'yes' }, { problems: [/^queueOnly must be true or false, got the string "yes"$/] }],
     [
       'no SOURCE_BUCKET and no bucket',
       {},

@@ -11,6 +11,8 @@ describe('parseSandboxOptions', () => {
       reconcileEveryMs: 300_000,
       firstReconcileAfterMs: 5_000,
       retry: { initialDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 12 },
+      dispatch: 'direct',
+      queueTickEveryMs: 10_000,
     });
   });
 
@@ -26,6 +28,9 @@ describe('parseSandboxOptions', () => {
       argv: ['--retry-initial', '0.1', '--retry-max', '2', '--max-attempts', '3'],
       expect: { retry: { initialDelayMs: 100, maxDelayMs: 2_000, maxAttempts: 3 } },
     },
+    { argv: ['--dispatch', 'tasks'], expect: { dispatch: 'tasks' } },
+    { argv: [], env: { SANDBOX_DISPATCH: 'tasks' }, expect: { dispatch: 'tasks' } },
+    { argv: ['--queue-tick-every', '2'], expect: { queueTickEveryMs: 2_000 } },
   ];
   for (const c of cases) {
     test(`${c.argv.join(' ')} ${JSON.stringify(c.env ?? {})}`, () => {
@@ -41,6 +46,8 @@ describe('parseSandboxOptions', () => {
     { argv: ['--retry-initial', '-1'], message: /--retry-initial/ },
     { argv: ['--retry-initial', '10', '--retry-max', '5'], message: /--retry-max must be >= --retry-initial/ },
     { argv: ['--reconcile-every', '0.5'], message: /at least 1 second/ },
+    { argv: ['--dispatch', 'queue'], message: /--dispatch must be direct or tasks/ },
+    { argv: ['--queue-tick-every', '0.5'], message: /--queue-tick-every must be at least 1 second/ },
     { argv: ['--unknown'], message: /usage: npm start/ },
     { argv: ['positional'], message: /usage: npm start/ },
   ];

@@ -3,7 +3,7 @@
  * back for the URLs; three objects uploaded with @google-cloud/storage arrive in the Drive emulator
  * byte-exact through the event bridge and the real event function; an overwrite becomes a second
  * revision; SIGINT stops everything (exit 0, no process left, every port refusing). With `--data-dir`, a
- * restart keeps the files.
+ * restart keeps the files. With `--dispatch tasks`, the objects go through the Cloud Tasks queue.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -139,6 +139,29 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         'HTTP_FUNCTION_URL',
       ];
       for (const name of urls) assert.ok(await refusesConnections(vars[name]), `${name} refuses connections`);
+    }
+  });
+
+  test('--dispatch tasks: the event function enqueues, the queue runs POST /backup, the page shows the queue', async () => {
+    const running = await startSandboxProcess(['--dispatch', 'tasks']);
+    const { vars } = running;
+    try {
+      assert.equal(vars.DISPATCH, 'tasks');
+      assert.match(vars.TASKS_QUEUE, /^projects\/sandbox\/locations\/local\/queues\/backup$/);
+      assert.equal(vars.TASKS_TARGET_URL, `${vars.HTTP_FUNCTION_URL}/backup`);
+      const bucket = new Storage({ apiEndpoint: vars.STORAGE_EMULATOR_HOST, projectId: 'x' }).bucket(vars.SOURCE_BUCKET);
+      const content = Buffer.from('through the queue\n');
+      await bucket.file('queued/file.txt').save(content);
+      await waitFor('queued/file.txt in Drive', async () => {
+        const f = fileAt(await driveFiles(vars), vars.DRIVE_FOLDER_ID, 'queued/file.txt');
+        return f?.md5Checksum === md5Hex(content) ? f : undefined;
+      });
+      assert.match(running.stderr(), /\[event\] INFO enqueued: the backup of gs:\/\/sandbox-bucket\/queued\/file\.txt/);
+      assert.match(running.stderr(), /\[http\] INFO uploaded gs:\/\/sandbox-bucket\/queued\/file\.txt/);
+      const state = (await (await fetch(`${vars.SANDBOX_PAGE_URL}state.json`)).json()) as { queue?: Record<string, unknown> };
+      assert.deepEqual([state.queue?.name, state.queue?.maxRate, state.queue?.paused], ['backup', 1.5, false]);
+    } finally {
+      assert.equal((await stopWithSigint(running)).code, 0, `stderr:\n${running.stderr()}`);
     }
   });
 

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import type { drive_v3 } from '@googleapis/drive';
 import { RATE_LIMITS_OFF, startEmulators, type Clock, type EmulatorLimits, type Emulators } from '../../emulators/index.js';
+import type { TasksEmulatorOptions } from '../../emulators/tasks/index.js';
 import { seedEmulators } from '../../sandbox/seed.js';
 
 export interface World {
@@ -30,6 +31,8 @@ export interface WorldOptions {
   limits?: EmulatorLimits;
   /** The clock the emulators' rate limits read (a ManualClock for tests of a rate limit). */
   clock?: Clock;
+  /** The Cloud Tasks emulator's clock (a tasks ManualClock: dispatches happen when a test moves it). */
+  tasks?: TasksEmulatorOptions;
 }
 
 export async function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
@@ -37,7 +40,7 @@ export async function createWorld(extraEnv: Record<string, string> = {}, options
   for (const section of new Set([...Object.keys(RATE_LIMITS_OFF), ...Object.keys(options.limits ?? {})])) {
     limits[section] = { ...(RATE_LIMITS_OFF as EmulatorLimits)[section], ...options.limits?.[section] };
   }
-  const emulators = await startEmulators({ limits, clock: options.clock });
+  const emulators = await startEmulators({ limits, clock: options.clock, tasks: options.tasks });
   const storage = new Storage({ apiEndpoint: emulators.env.STORAGE_EMULATOR_HOST, projectId: 'test' });
   const sourceBucket = 'source-bucket';
   const stateBucket = 'state-bucket';

@@ -1,7 +1,8 @@
 /**
  * Static checks of dispatch = "tasks" (issue 12 point 7): the queue and its pacing inputs, the dispatcher
  * account and its one grant, the runtime account's queue-scoped enqueuer and pause/resume roles and actAs on
- * the dispatcher, the Cloud Tasks API, and the environment the functions get (tasks mode only).
+ * the dispatcher, the Cloud Tasks API, the environment the functions get (tasks mode only), and the queue's
+ * tick.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,6 +116,25 @@ test('tasks mode enables the Cloud Tasks API and passes the four variables to bo
   assert.equal(str(only(root.outputs.filter((o) => o.name === 'tasks_target_url'), 'output').body, 'value'), '${local.tasks ? local.tasks_environment.TASKS_TARGET_URL : null}');
 });
 
+test("tasks mode: a queue tick every 10 minutes, POST /reconcile {\"queueOnly\": true} as the scheduler's account", async () => {
+  const root = await rootModule();
+  const tick = only(findResource(root, 'google_cloud_scheduler_job', 'queue_tick'), 'queue tick job');
+  assert.equal(tick.file, 'tasks.tf');
+  assert.equal(tick.body['schedule'], '${var.tasks_tick_schedule}');
+  const target = block(tick.body, 'http_target');
+  assert.equal(target['http_method'], 'POST');
+  assert.equal(target['uri'], '${google_cloudfunctions2_function.http.service_config[0].uri}/reconcile');
+  assert.equal(target['body'], '${base64encode("{\\"queueOnly\\":true}")}');
+  const oidc = block(target, 'oidc_token');
+  assert.equal(oidc['service_account_email'], '${google_service_account.scheduler.email}');
+  assert.equal(oidc['audience'], '${google_cloudfunctions2_function.http.service_config[0].uri}');
+  const schedule = only(
+    root.variables.filter((v) => v.name === 'tasks_tick_schedule'),
+    'variable tasks_tick_schedule',
+  );
+  assert.equal(schedule.body['default'], '*/10 * * * *');
+});
+
 test('the backoff bounds are checked against each other before the queue is created', async () => {
   const queue = only(findResource(await rootModule(), 'google_cloud_tasks_queue', 'backup'), 'queue');
   const conditions = blocks(block(queue.body, 'lifecycle'), 'precondition').map((p) => p['condition']);
@@ -141,6 +161,7 @@ test('validations of the dispatch inputs (terraform plan)', async (t) => {
     'tasks_min_backoff_seconds=0.1',
     'tasks_max_backoff_seconds=3600',
     'tasks_max_doublings=0',
+    'tasks_tick_schedule=*/5 * * * *',
   ];
   const bad = [
     'dispatch=queue',
@@ -156,6 +177,7 @@ test('validations of the dispatch inputs (terraform plan)', async (t) => {
     'tasks_min_backoff_seconds=0',
     'tasks_max_backoff_seconds=3601',
     'tasks_max_doublings=17',
+    'tasks_tick_schedule=every 10 minutes',
   ];
   await assertValidations(ws, good, bad);
 });

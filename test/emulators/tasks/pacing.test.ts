@@ -94,6 +94,21 @@ describe('TokenBucket', () => {
     }
     assert.ok(Math.abs(thirds.lastMs - 10_000) < 1e-6, `31 tokens at 3/s take 10 s (${thirds.lastMs} ms)`);
   });
+  test('at epoch-sized times (a double resolves ~0.0002 ms) the next token is always later than now', () => {
+    const start = Date.UTC(2026, 10, 29);
+    for (const rate of [3, 2.5, 7, 0.625, 499]) {
+      const bucket = new TokenBucket(1, start);
+      let [t, taken, steps, lastTaken] = [start, 0, 0, start];
+      while (taken < 20 && steps++ < 200) {
+        if (bucket.take(t, rate, 1)) [taken, lastTaken] = [taken + 1, t];
+        const next = bucket.nextTokenAt(t, rate, 1);
+        assert.ok(next > t || bucket.tokens >= 1 - 1e-9, `rate ${rate}: time moves on (${next - t} ms)`);
+        t = next;
+      }
+      assert.equal(taken, 20, `rate ${rate}: 20 tokens in ${steps} steps`);
+      assert.ok(Math.abs(lastTaken - start - (19 * 1000) / rate) < 1, `rate ${rate}: no drift (${lastTaken - start} ms)`);
+    }
+  });
 });
 
 describe('derivedBurstSize and throttling', () => {
