@@ -42,6 +42,8 @@ export function productFileFields(o: SourceObject): { name: string; description:
       'gdb.object': o.name,
       'gdb.generation': o.generation,
       'gdb.md5': o.md5Hash,
+      // The product records the object's contentType whenever it fits one appProperty.
+      ...(o.contentType !== '' && Buffer.byteLength(`gdb.contentType${o.contentType}`) <= 124 ? { 'gdb.contentType': o.contentType } : {}),
     },
   };
 }

@@ -14,8 +14,6 @@ import type { FaultRule } from '../emulators/harness/faults.js';
 const MiB = 1024 * 1024;
 const SIZE = 64 * MiB;
 const CHUNK = 4 * MiB;
-/** A healthy case takes a few seconds; longer means the function is stuck. */
-const STALL_MS = 30_000;
 const DRIVE_SCOPES = ['https://www.googleapis.com/auth/drive.file', 'https://www.googleapis.com/auth/drive'];
 
 let world: World;
@@ -26,7 +24,9 @@ let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
 
 before(async () => {
-  world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3' });
+  // The idle watchdog an hour away: no fault here needs it (each breaks a connection or answers), and a
+  // short one could fire on a machine merely busy — a verdict that would then depend on its speed.
+  world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3600' });
   Object.assign(process.env, world.env);
   logCapture = captureLogLines();
   fn = await startInProcess('backupOnFinalize');
@@ -58,19 +58,6 @@ function assertOneByteExactBackup(name: string): void {
   const stored = world.emulators.drive.readContent(files[0].id);
   assert.ok(stored, 'Drive holds content');
   assert.equal(stored.size, SIZE);
-}
-
-/** A delivery that has not answered after `ms` fails the case instead of hanging the suite. */
-async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s: the invocation stalled`)), ms).unref();
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const parsedSince = (from: number) =>
@@ -179,7 +166,8 @@ describe('fault matrix during a 64 MiB upload', () => {
       world.emulators.hub.faults.clear();
       for (const rule of c.rules) world.emulators.hub.faults.add(rule);
       try {
-        const statuses = await within(STALL_MS, 'the delivery', deliverUntilAcked(fn.url, data, c.deliveries ?? 1));
+        // No stopwatch of our own: a stalled invocation is caught by the test runner's timeout.
+        const statuses = await deliverUntilAcked(fn.url, data, c.deliveries ?? 1);
         assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
         for (const rule of world.emulators.hub.faults.list()) assert.ok(rule.fired >= 1, `fault ${rule.route} fired`);
       } finally {

@@ -168,3 +168,33 @@ test('POST /reconcile backs up 300 objects the function never saw; a second run 
   assert.deepEqual(driveCalls, [['drive.files.get', 1]], 'no per-object Drive request');
   assert.ok(hub.total('gcs.') <= 3, `GCS: ${JSON.stringify(counters)}`); // bucket check, cursor read, one listing page
 });
+
+test('POST /reconcile whose Drive listing fails still ends with its one reconcileFinished line, carrying the failure', async () => {
+  const { hub } = fx.world.emulators;
+  await fx.world.storage.bucket(fx.world.sourceBucket).file('listing-fails/a.txt').save('a', { resumable: false });
+  const refused = {
+    error: {
+      code: 403,
+      message: 'Request had insufficient authentication scopes.',
+      errors: [{ reason: 'insufficientPermissions', domain: 'global' }],
+    },
+  };
+  const fault = hub.faults.add({
+    service: 'drive',
+    route: 'drive.files.list',
+    times: 0,
+    action: { kind: 'status', status: 403, body: refused },
+  });
+  const before = fx.logs.length;
+  try {
+    const res = await fx.post('/reconcile', { prefix: 'listing-fails/' });
+    assert.notEqual(res.status, 200, JSON.stringify(res.body));
+  } finally {
+    hub.faults.remove(fault);
+  }
+  const finished = fx.logs.slice(before).filter((l) => l.event === 'reconcileFinished');
+  assert.equal(finished.length, 1, JSON.stringify(fx.logs.slice(before)));
+  assert.deepEqual([finished[0].prefix, finished[0].scanned, finished[0].uploaded, finished[0].done], ['listing-fails/', 0, 0, false]);
+  assert.match(JSON.stringify(finished[0].error), /insufficient authentication scopes/);
+  assert.equal(finished[0].severity, 'WARNING');
+});

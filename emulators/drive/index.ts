@@ -67,7 +67,7 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
   const rules = hub.limits.register('drive', GOOGLE_DRIVE_LIMITS, parseDriveLimits);
   const store = new DriveStore(initialLimits(), rules);
   const quotas = new DriveQuotas(store, hub.clock);
-  const sessions = new UploadSessions(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+  const sessions = new UploadSessions(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, hub.clock);
   const replies = new FileReplies(store);
   let baseUrl = '';
 

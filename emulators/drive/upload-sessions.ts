@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BlobBuilder } from '../harness/blob.js';
+import { systemClock, type Clock } from '../harness/clock.js';
 import type { Metadata, WriteParams } from './file-ops.js';
 import type { Caller } from './store.js';
 
@@ -33,11 +34,15 @@ export interface UploadSession {
 export class UploadSessions {
   private readonly sessions = new Map<string, UploadSession>();
 
-  constructor(public ttlMs: number = DEFAULT_SESSION_TTL_MS) {}
+  constructor(
+    public ttlMs: number = DEFAULT_SESSION_TTL_MS,
+    /** The hub's clock (emulators/harness/clock.ts), so a test can outlive a session without sleeping. */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   open(init: Omit<UploadSession, 'id' | 'persisted' | 'expiresAtMs'>): UploadSession {
     const id = `ADPyc${randomBytes(30).toString('base64url')}`;
-    const session: UploadSession = { ...init, id, persisted: new BlobBuilder(), expiresAtMs: Date.now() + this.ttlMs };
+    const session: UploadSession = { ...init, id, persisted: new BlobBuilder(), expiresAtMs: this.clock.now() + this.ttlMs };
     this.sessions.set(id, session);
     return session;
   }
@@ -46,7 +51,7 @@ export class UploadSessions {
   get(id: string): UploadSession | undefined {
     const session = this.sessions.get(id);
     if (!session) return undefined;
-    if (Date.now() >= session.expiresAtMs) {
+    if (this.clock.now() >= session.expiresAtMs) {
       this.sessions.delete(id);
       return undefined;
     }

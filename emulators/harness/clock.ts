@@ -1,7 +1,8 @@
 /**
- * The time the emulators' rate limits read (create rate, daily upload window, Cloud Storage's per-object
- * mutation rate): the system clock by default, or a ManualClock a test moves by hand, so that no test of a
- * rate limit depends on how fast the machine is. Other timings (list lag, session lifetime) keep wall time.
+ * The time the emulators' rate limits (create rate, daily upload window, Cloud Storage's per-object
+ * mutation rate) and Drive's resumable session lifetime read: the system clock by default, or a
+ * ManualClock a test moves by hand, so that no such test depends on how fast the machine is. Other
+ * timings (list lag) keep wall time.
  */
 
 export interface Clock {

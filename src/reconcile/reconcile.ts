@@ -6,7 +6,7 @@
  * Why this diff strategy: one paged Drive query for the whole bucket (drive-listing.ts) costs
  * ⌈backed-up files / 1000⌉ list calls and no per-object or per-folder lookup, and finds files wherever
  * they are; Cloud Storage is streamed one page at a time against it. Memory is therefore bounded by the
- * compact index (≈150 bytes per backed-up object of the bucket/prefix) plus one listing page — never
+ * compact index (28 bytes per backed-up object of the bucket/prefix) plus one listing page — never
  * the bucket listing and the Drive tree together. A per-folder comparison would bound memory by the
  * largest folder instead, but costs one Drive list per folder per run and a tree walk whose order is not
  * the listing order the cursor relies on.
@@ -24,6 +24,8 @@ import { enqueueBackup } from '../backup/01-enqueue.js';
 import { backupAndLog } from '../backup/02-backup-and-log.js';
 import type { Runtime } from '../backup/deps.js';
 import { ReconcileCursorStore } from './cursor-store.js';
+import { BACKUP_UNITS, heapCollector } from './heap-collector.js';
+import { ReportTally } from './report.js';
 import { listingCorpus, loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
 import { runReconcile, type Progress, type RunResult } from './run-loop.js';
@@ -56,47 +58,74 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
     (what, operation) =>
       gateway.call(what, operation, scope());
   const cursors = new ReconcileCursorStore(runtime.store, request.bucket, request.prefix, scope);
-  const resumeAfter = request.dryRun ? undefined : await cursors.read();
-  let backups = 0;
-
-  const report = await runReconcile(
-    {
-      loadIndex: async () =>
-        loadDriveIndex(
-          each(runtime.drive),
-          { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
-          await listingCorpus(each(runtime.drive), config.driveFolderId),
-        ),
-      listObjects: (startAfter) => listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }),
-      backup: (ref) =>
-        runtime.dispatch
-          ? enqueueBackup(runtime, runtime.dispatch, ref, { deadline: hooks.objectDeadline(), restoreMissing: true })
-          : backupAndLog(runtime, ref, {
-              deadline: hooks.objectDeadline(),
-              invocationId: `reconcile-${runId}/${backups++}`,
-              restoreMissing: true,
-            }),
-    },
-    {
-      bucket: request.bucket,
-      prefix: request.prefix,
-      dryRun: request.dryRun,
-      settings: config,
-      enqueues: runtime.dispatch !== undefined,
-      parallelism: hooks.parallelism ?? config.reconcileParallelism,
-      budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
-      resumeAfter,
-      onProgress: hooks.onProgress,
-    },
-  );
-
+  const started = Date.now();
+  // Whatever fails, the run ends with its one reconcileFinished line. A Cloud Storage listing failing
+  // mid-run comes back as the report's `error` (the work done is kept); the cursor's read or write, or the
+  // Drive listing the run starts with, throw — logged here, then the caller answers the failure as
+  // classified (an HTTP status and action, the CLI's explanation).
+  let report: RunResult = new ReportTally(request).report;
   let cursorSaved = false;
-  if (!request.dryRun) {
-    const cursor = report.cursor;
-    if (report.done && resumeAfter !== undefined) await cursors.clear();
-    else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await cursors.save(cursor);
+  let thrown: { error: unknown } | undefined;
+  try {
+    const resumeAfter = request.dryRun ? undefined : await cursors.read();
+    let backups = 0;
+    const collect = heapCollector();
+    report = await runReconcile(
+      {
+        loadIndex: async () =>
+          loadDriveIndex(
+            each(runtime.drive),
+            { bucket: request.bucket, prefix: request.prefix, everyGeneration: config.onNewGeneration === 'copy' },
+            await listingCorpus(each(runtime.drive), config.driveFolderId),
+          ),
+        listObjects: (startAfter) =>
+          collectingPages(listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }), collect),
+        backup: async (ref) => {
+          try {
+            return runtime.dispatch
+              ? await enqueueBackup(runtime, runtime.dispatch, ref, { deadline: hooks.objectDeadline(), restoreMissing: true })
+              : await backupAndLog(runtime, ref, {
+                  deadline: hooks.objectDeadline(),
+                  invocationId: `reconcile-${runId}/${backups++}`,
+                  restoreMissing: true,
+                });
+          } finally {
+            collect(BACKUP_UNITS);
+          }
+        },
+      },
+      {
+        bucket: request.bucket,
+        prefix: request.prefix,
+        dryRun: request.dryRun,
+        settings: config,
+        enqueues: runtime.dispatch !== undefined,
+        parallelism: hooks.parallelism ?? config.reconcileParallelism,
+        budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
+        resumeAfter,
+        onProgress: hooks.onProgress,
+      },
+    );
+    if (!request.dryRun) {
+      const cursor = report.cursor;
+      if (report.done && resumeAfter !== undefined) await cursors.clear();
+      else if (cursor !== undefined && cursor !== resumeAfter) cursorSaved = await cursors.save(cursor);
+    }
+  } catch (err) {
+    thrown = { error: err };
+    report.durationMs = Date.now() - started;
   }
-  const { failures: _failures, plan: _plan, error, ...summary } = report;
+  const { failures: _failures, plan: _plan, error: reported, ...summary } = report;
+  const error = thrown !== undefined ? thrown.error : reported;
   logger.reconcileFinished({ ...summary, cursorSaved, ...(error !== undefined ? { error } : {}) });
+  if (thrown !== undefined) throw thrown.error;
   return report;
+}
+
+/** The listing's pages, counting each page's objects as work done once the run has handled them. */
+async function* collectingPages<T>(pages: AsyncIterable<T[]>, collect: (units: number) => void): AsyncGenerator<T[]> {
+  for await (const page of pages) {
+    yield page;
+    collect(page.length);
+  }
 }

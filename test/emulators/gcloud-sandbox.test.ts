@@ -42,14 +42,11 @@ describe('gcloud storage cp into npm start', { skip: missing }, () => {
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     let stdout = '';
     vars = await new Promise<Record<string, string>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no banner in 60 s; stderr:\n${stderr}`)), 60_000);
+      // Waits on progress: the banner, or the process exiting without one (no wall-clock budget).
       child.stdout!.on('data', (c: Buffer) => {
         stdout += c.toString('utf8');
         const parsed = parseBannerVariables(stdout);
-        if (parsed.SANDBOX_PIDS !== undefined) {
-          clearTimeout(timer);
-          resolve(parsed);
-        }
+        if (parsed.SANDBOX_PIDS !== undefined) resolve(parsed);
       });
       child.once('exit', (code) => reject(new Error(`npm start exited with ${code}; stderr:\n${stderr}`)));
     });
@@ -67,13 +64,12 @@ describe('gcloud storage cp into npm start', { skip: missing }, () => {
   });
 
   async function inDrive(name: string, content: Buffer): Promise<DriveFileView> {
-    const deadline = Date.now() + 60_000;
+    // Waits on progress (the event bridge delivering), with no wall-clock budget of its own.
     for (;;) {
       const res = await fetch(`${vars.DRIVE_EMULATOR_HOST}/_emulator/drive/files`);
       const all = ((await res.json()) as { files: DriveFileView[] }).files;
       const found = all.find((f) => f.name === name && !f.trashed && f.md5Checksum === md5(content));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${name} did not reach Drive in 60 s; sandbox stderr:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -187,7 +187,8 @@ describe('the page in headless Chromium', () => {
       for (const name of names) {
         const leaf = name.split('/').pop() as string;
         // Not there on the first load: the page refreshes itself until the function has backed it up.
-        await tree.locator('li.file a.name', { hasText: leaf }).first().waitFor({ timeout: 20_000 });
+        // timeout 0: on progress, no wall-clock budget (the test runner's timeout catches a hang).
+        await tree.locator('li.file a.name', { hasText: leaf }).first().waitFor({ timeout: 0 });
       }
       assert.deepEqual(
         (await tree.locator('li.file a.name').allTextContents()).sort(),
@@ -223,7 +224,7 @@ describe('the page in headless Chromium', () => {
       // Through the queue into Drive.
       await Promise.all(['queued/one.txt', 'queued/two.txt'].map((n) => bucket.file(n).save(`via the queue: ${n}`)));
       const tree = page.locator('#drive');
-      for (const leaf of ['one.txt', 'two.txt']) await tree.locator('li.file a.name', { hasText: leaf }).waitFor({ timeout: 20_000 });
+      for (const leaf of ['one.txt', 'two.txt']) await tree.locator('li.file a.name', { hasText: leaf }).waitFor({ timeout: 0 });
 
       // Drive's daily upload limit reached: the worker pauses the queue until the time it records.
       const limits = await fetch(`${vars.DRIVE_EMULATOR_HOST}/_emulator/limits`, {
@@ -233,10 +234,10 @@ describe('the page in headless Chromium', () => {
       });
       assert.equal(limits.status, 200);
       await bucket.file('queued/three.txt').save('refused today');
-      await panel.locator('.state', { hasText: 'paused' }).waitFor({ timeout: 20_000 });
+      await panel.locator('.state', { hasText: 'paused' }).waitFor({ timeout: 0 });
       const resumeAt = Date.parse(String(await panel.locator('time.resume-at').textContent()));
       assert.ok(resumeAt > Date.now() + 3000 * 1000, 'paused for UPLOAD_LIMIT_PAUSE_SEC (an hour by default)');
-      await page.waitForFunction(() => document.querySelector('#queue .depth')?.textContent === '1', undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('#queue .depth')?.textContent === '1', undefined, { timeout: 0 });
       await mkdir(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT.replace('sandbox-page', 'sandbox-queue'), fullPage: true });
     } finally {

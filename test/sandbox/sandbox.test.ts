@@ -128,7 +128,7 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
       const { code } = await stopWithSigint(running);
       assert.equal(code, 0, `exit code; stderr:\n${running.stderr()}`);
       assert.ok(pids.size >= 3, `sandbox and its two function processes: ${[...pids].join(',')}`);
-      await waitFor('every process to be gone', async () => ([...pids].every((p) => !isAlive(p)) ? true : undefined), 5_000);
+      await waitFor('every process to be gone', async () => ([...pids].every((p) => !isAlive(p)) ? true : undefined));
       const urls = [
         'STORAGE_EMULATOR_HOST',
         'DRIVE_EMULATOR_HOST',

@@ -15,6 +15,8 @@ export interface RunningSandbox {
   stderr: () => string;
 }
 
+const STOP_GUARD_MS = 240_000;
+
 export async function startSandboxProcess(extraArgs: string[] = []): Promise<RunningSandbox> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', '0', ...extraArgs], {
     cwd: ROOT,
@@ -24,31 +26,31 @@ export async function startSandboxProcess(extraArgs: string[] = []): Promise<Run
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  // Waits on progress: the banner, or the process exiting without one (no wall-clock budget).
   const vars = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner in 30 s; stderr:\n${stderr}`)), 30_000);
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString('utf8');
       const parsed = parseBannerVariables(stdout);
-      if (parsed.SANDBOX_PIDS !== undefined) {
-        clearTimeout(timer);
-        resolve(parsed);
-      }
+      if (parsed.SANDBOX_PIDS !== undefined) resolve(parsed);
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}; stderr:\n${stderr}`)));
   });
   return { child, vars, stderr: () => stderr };
 }
 
-/** Ctrl-C; resolves with the exit code (SIGKILL and an error after 20 s). */
+/**
+ * Ctrl-C; resolves with the exit code. Not a speed verdict: the 4-minute guard only keeps a hung sandbox
+ * from outliving the test (SIGKILL, then an error), at a scale no slow but working machine reaches.
+ */
 export async function stopWithSigint(running: RunningSandbox): Promise<{ code: number | null }> {
   const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
   running.child.kill('SIGINT');
   let timer: NodeJS.Timeout | undefined;
-  const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 20_000)))]);
+  const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_GUARD_MS)))]);
   clearTimeout(timer);
   if (code === 'timeout') {
     running.child.kill('SIGKILL');
-    throw new Error(`sandbox did not stop within 20 s; stderr:\n${running.stderr()}`);
+    throw new Error(`sandbox did not stop within ${STOP_GUARD_MS / 1000} s (hung); stderr:\n${running.stderr()}`);
   }
   return { code };
 }
@@ -77,12 +79,12 @@ export async function switchBridge(vars: Record<string, string>, on: boolean): P
 }
 
 /** Polls `probe` until it gives a value; fails after `timeoutMs` (a bound on a hang, not a verdict on speed). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  // Waits on progress, with no wall-clock budget of its own: the test runner's timeout catches a hang.
+  void what;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

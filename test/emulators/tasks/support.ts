@@ -96,11 +96,8 @@ export class Target {
 
   /** Waits (on progress, not on time) until `n` requests have arrived. */
   async waitForHits(n: number): Promise<void> {
-    const started = Date.now();
-    while (this.hits.length < n) {
-      if (Date.now() - started > 60_000) throw new Error(`only ${this.hits.length} of ${n} requests arrived`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    // No wall-clock budget of its own: the test runner's timeout catches requests that never arrive.
+    while (this.hits.length < n) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   reset(): void {
