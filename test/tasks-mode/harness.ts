@@ -6,13 +6,12 @@
  * function's `POST /backup`. The product's JSON log lines are captured. One per test file: the runtime
  * reads process.env on its first invocation.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EmulatorLimits } from '../../emulators/index.js';
 import { ManualClock, type DispatchLogEntry, type QueueSummary } from '../../emulators/tasks/index.js';
 import { storageEventHeaders } from '../../sandbox/cloud-event.js';
 import { LOCATION, queueName, tasksClient, type TasksClient } from '../emulators/tasks/support.js';
+import { captureLogs, listen } from '../support/in-process.js';
 import { createWorld, type World } from '../support/world.js';
 
 export const DISPATCHER = 'backup-dispatch@test.iam.gserviceaccount.com';
@@ -130,32 +129,4 @@ export async function startTasksHarness(options: HarnessOptions = {}): Promise<T
       logs.restore();
     },
   };
-}
-
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** Takes the product's JSON log lines off stdout (everything else passes through). */
-function captureLogs(): { lines: Record<string, unknown>[]; restore: () => void } {
-  const lines: Record<string, unknown>[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.startsWith('{"severity"')) {
-      for (const line of text.split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      return true;
-    }
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  };
-  return { lines, restore: () => void (process.stdout.write = original) };
 }
