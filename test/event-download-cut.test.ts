@@ -96,7 +96,7 @@ describe('a Cloud Storage download cut mid-body', () => {
     { label: 'multipart upload (3 MiB, read whole)', size: 3 * MiB, cutAfter: MiB + 777, noticedBy: /^download$/ },
   ];
   for (const c of cases) {
-    test(`${c.label}: the cut noticed (not left to the idle watchdog), read again from the next unread byte, backed up once`, async () => {
+    test(`${c.label}: the cut noticed (not left to the idle watchdog), read again from the next unread byte, backed up once`, async (t) => {
       const name = `cut/${c.size}.bin`;
       const content = testBytes(c.size, name);
       const data = await write(name, content);
@@ -116,6 +116,8 @@ describe('a Cloud Storage download cut mid-body', () => {
       assert.ok(notice, `a retrying line for the read; got ${JSON.stringify(lines.map((l) => l.event))}`);
       const lagMs = notice.atMs - cut.atMs;
       assert.ok(lagMs >= 0, `the notice (${lagMs} ms after the cut) follows the cut`);
+      // Reported, not judged (the issue's figure: noticed within 5 s of the cut; the watchdog is an hour away).
+      t.diagnostic(`cut noticed ${lagMs} ms after it happened`);
 
       const reads = world.emulators.gcs.downloads({ bucket: world.sourceBucket, name });
       assert.equal(reads.length, 2, `two reads: ${JSON.stringify(reads)}`);
