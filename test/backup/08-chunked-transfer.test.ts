@@ -9,13 +9,13 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { OAuth2Client } from 'google-auth-library';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { Gateway, type Retry } from '../../src/core/gateway.js';
 import { RETRY_DEFAULTS, RetriesExhaustedError } from '../../src/core/retry.js';
 import { querySessionStatus, SessionGoneError, startUploadSession, type AuthHeaders } from '../../src/backup/09-resumable-session.js';
 import { sendToSession, type SendToSessionOptions } from '../../src/backup/08-chunked-transfer.js';
 import { startStallingProxy } from '../support/stalling-proxy.js';
+import { driveClient } from '../emulators/drive/helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -67,14 +67,8 @@ describe('sendToSession against the Drive emulator', () => {
   beforeEach(() => {
     emulators.hub.reset();
     retries = 0;
-    const { clientId, clientSecret, refreshToken } = emulators.seed;
-    const client = new OAuth2Client({
-      clientId,
-      clientSecret,
-      endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` },
-    });
-    client.setCredentials({ refresh_token: refreshToken });
-    authHeaders = async () => ({ authorization: (await client.getRequestHeaders()).get('authorization') ?? '' });
+    const { auth } = driveClient(emulators);
+    authHeaders = async () => ({ authorization: (await auth.getRequestHeaders()).get('authorization') ?? '' });
   });
   after(() => emulators.stop());
 

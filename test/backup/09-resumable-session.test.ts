@@ -5,7 +5,6 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { OAuth2Client } from 'google-auth-library';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../emulators/index.js';
 import { classifyFailure } from '../../src/core/classify.js';
 import {
@@ -20,6 +19,7 @@ import {
   startUploadSession,
   type AuthHeaders,
 } from '../../src/backup/09-resumable-session.js';
+import { driveClient } from '../emulators/drive/helpers.js';
 
 const KiB = 1024;
 
@@ -74,14 +74,8 @@ describe('resumable upload protocol against the Drive emulator', () => {
   });
   beforeEach(() => {
     emulators.hub.reset();
-    const { clientId, clientSecret, refreshToken } = emulators.seed;
-    const client = new OAuth2Client({
-      clientId,
-      clientSecret,
-      endpoints: { oauth2TokenUrl: `${emulators.env.OAUTH_EMULATOR_HOST}/token` },
-    });
-    client.setCredentials({ refresh_token: refreshToken });
-    authHeaders = async () => ({ authorization: (await client.getRequestHeaders()).get('authorization') ?? '' });
+    const { auth } = driveClient(emulators);
+    authHeaders = async () => ({ authorization: (await auth.getRequestHeaders()).get('authorization') ?? '' });
   });
   after(() => emulators.stop());
 
