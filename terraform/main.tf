@@ -70,8 +70,9 @@ locals {
     MULTIPART_MAX_MIB      = var.multipart_max_mib == null ? "" : tostring(var.multipart_max_mib)
     # functions-framework answers unparseable request bodies itself; in production mode without a stack trace.
     NODE_ENV = "production"
-    # Keeps a long upload's memory flat: spent network buffers are collected once they grow past a bound
-    # (src/core/memory.ts) and the young generation stays small. bench/memory.ts measures with the same flags.
+    # Keeps a long upload's memory flat: spent network buffers are collected once they grow past a bound,
+    # mostly by young-generation collections (src/core/memory.ts), and the young generation stays small.
+    # bench/memory.ts measures with the same flags.
     NODE_OPTIONS = "--expose-gc --max-semi-space-size=2"
   }
   # tasks_environment: with dispatch = "tasks" only, DISPATCH, TASKS_QUEUE, TASKS_TARGET_URL and

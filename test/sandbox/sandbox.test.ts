@@ -157,7 +157,11 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         return f?.md5Checksum === md5Hex(content) ? f : undefined;
       });
       assert.match(running.stderr(), /\[event\] INFO enqueued: the backup of gs:\/\/sandbox-bucket\/queued\/file\.txt/);
-      assert.match(running.stderr(), /\[http\] INFO uploaded gs:\/\/sandbox-bucket\/queued\/file\.txt/);
+      // The file is in Drive before the task's run has recorded it and logged `uploaded` (its state write
+      // may wait out a 429 first).
+      await waitFor('the uploaded line of the queued backup', () =>
+        Promise.resolve(/\[http\] INFO uploaded gs:\/\/sandbox-bucket\/queued\/file\.txt/.test(running.stderr()) || undefined),
+      );
       const state = (await (await fetch(`${vars.SANDBOX_PAGE_URL}state.json`)).json()) as { queue?: Record<string, unknown> };
       assert.deepEqual([state.queue?.name, state.queue?.maxRate, state.queue?.paused], ['backup', 1.5, false]);
     } finally {
