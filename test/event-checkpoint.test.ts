@@ -7,15 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { captureLogLines, type LogCapture } from './support/log-capture.js';
-import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
-import {
-  deliverStorageEvent,
-  deliverUntilAcked,
-  startInProcess,
-  startInstances,
-  type FunctionInstance,
-} from './support/function-server.js';
+import { startEventFunctionWorld, type EventFunctionWorld } from './support/event-function-world.js';
+import type { LogCapture } from './support/log-capture.js';
+import { md5Hex, testBytes, type World } from './support/world.js';
+import { deliverStorageEvent, deliverUntilAcked, startInstances, type FunctionInstance } from './support/function-server.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 32 * MiB;
@@ -23,6 +18,7 @@ const CHUNK = 1 * MiB;
 
 let world: World;
 let fn: FunctionInstance;
+let setup: EventFunctionWorld | undefined;
 let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
 /** `[first, last]` of every chunk PUT to a Drive session from this process, in order. */
@@ -35,20 +31,16 @@ function recordChunkPut(message: unknown): void {
 }
 
 before(async () => {
-  world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' });
-  Object.assign(process.env, world.env);
-  logCapture = captureLogLines();
+  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' });
+  ({ world, fn, logs: logCapture } = setup);
   // The product PUTs chunks over node:http: record what it sends (bytes, not just requests) from the
   // request each PUT starts, as Node publishes it.
   subscribe('http.client.request.start', recordChunkPut);
-  fn = await startInProcess('backupOnFinalize');
 });
 
 after(async () => {
   unsubscribe('http.client.request.start', recordChunkPut);
-  logCapture?.stop();
-  await fn?.stop();
-  await world?.stop();
+  await setup?.stop();
 });
 
 type ObjectData = { bucket: string; name: string; generation: string };

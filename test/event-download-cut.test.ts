@@ -13,28 +13,26 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { objectRecordKey } from '../src/backup/05-claim.js';
 import type { ObjectRecord } from '../src/backup/05-claim-plan.js';
-import { captureLogLines, type LogCapture } from './support/log-capture.js';
-import { deliverStorageEvent, startInProcess, type FunctionInstance } from './support/function-server.js';
-import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
+import type { LogCapture } from './support/log-capture.js';
+import { deliverStorageEvent, type FunctionInstance } from './support/function-server.js';
+import { startEventFunctionWorld, type EventFunctionWorld } from './support/event-function-world.js';
+import { md5Hex, testBytes, type World } from './support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
 let fn: FunctionInstance;
+let setup: EventFunctionWorld | undefined;
 let logs: LogCapture;
 
 before(async () => {
   // The watchdog (IO_IDLE_TIMEOUT_SEC) an hour away, far past the test's own timeout: a retry notice can
   // only come from the cut itself being noticed — however slow the machine, no wall-clock bound needed.
-  world = await createWorld({ UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' });
-  Object.assign(process.env, world.env);
-  logs = captureLogLines();
-  fn = await startInProcess('backupOnFinalize');
+  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' });
+  ({ world, fn, logs: logs } = setup);
 });
 
 after(async () => {
-  logs?.stop();
-  await fn?.stop();
-  await world?.stop();
+  await setup?.stop();
 });
 
 interface Line {

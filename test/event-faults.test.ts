@@ -6,9 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureLogLines, type LogCapture } from './support/log-capture.js';
-import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, startInProcess, type FunctionInstance } from './support/function-server.js';
+import { startEventFunctionWorld, type EventFunctionWorld } from './support/event-function-world.js';
+import type { LogCapture } from './support/log-capture.js';
+import { md5Hex, testBytes, type World } from './support/world.js';
+import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from './support/function-server.js';
 import type { FaultRule } from '../emulators/harness/faults.js';
 
 const MiB = 1024 * 1024;
@@ -18,6 +19,7 @@ const DRIVE_SCOPES = ['https://www.googleapis.com/auth/drive.file', 'https://www
 
 let world: World;
 let fn: FunctionInstance;
+let setup: EventFunctionWorld | undefined;
 let content: Buffer;
 let contentMd5: string;
 let logCapture: LogCapture | undefined;
@@ -26,18 +28,14 @@ const logLines = (): string[] => logCapture?.lines ?? [];
 before(async () => {
   // The idle watchdog an hour away: no fault here needs it (each breaks a connection or answers), and a
   // short one could fire on a machine merely busy — a verdict that would then depend on its speed.
-  world = await createWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3600' });
-  Object.assign(process.env, world.env);
-  logCapture = captureLogLines();
-  fn = await startInProcess('backupOnFinalize');
+  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3600' });
+  ({ world, fn, logs: logCapture } = setup);
   content = testBytes(SIZE, 'fault-matrix');
   contentMd5 = md5Hex(content);
 });
 
 after(async () => {
-  logCapture?.stop();
-  await fn?.stop();
-  await world?.stop();
+  await setup?.stop();
 });
 
 type ObjectData = { bucket: string; name: string; generation: string };

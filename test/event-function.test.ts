@@ -4,27 +4,25 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureLogLines, type LogCapture } from './support/log-capture.js';
-import { createWorld, drivePath, md5Hex, testBytes, type World } from './support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, startInProcess, type FunctionInstance } from './support/function-server.js';
+import { startEventFunctionWorld, type EventFunctionWorld } from './support/event-function-world.js';
+import type { LogCapture } from './support/log-capture.js';
+import { drivePath, md5Hex, testBytes, type World } from './support/world.js';
+import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from './support/function-server.js';
 
 const MiB = 1024 * 1024;
 let world: World;
 let fn: FunctionInstance;
+let setup: EventFunctionWorld | undefined;
 let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
 
 before(async () => {
-  world = await createWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' });
-  Object.assign(process.env, world.env);
-  logCapture = captureLogLines();
-  fn = await startInProcess('backupOnFinalize');
+  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' });
+  ({ world, fn, logs: logCapture } = setup);
 });
 
 after(async () => {
-  logCapture?.stop();
-  await fn?.stop();
-  await world?.stop();
+  await setup?.stop();
 });
 
 async function upload(name: string, content: Buffer, contentType = 'application/octet-stream') {

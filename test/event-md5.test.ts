@@ -10,26 +10,24 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureLogLines, type LogCapture } from './support/log-capture.js';
-import { deliverStorageEvent, startInProcess, type FunctionInstance } from './support/function-server.js';
-import { createWorld, md5Hex, testBytes, type World } from './support/world.js';
+import type { LogCapture } from './support/log-capture.js';
+import { deliverStorageEvent, type FunctionInstance } from './support/function-server.js';
+import { startEventFunctionWorld, type EventFunctionWorld } from './support/event-function-world.js';
+import { md5Hex, testBytes, type World } from './support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
 let fn: FunctionInstance;
+let setup: EventFunctionWorld | undefined;
 let logs: LogCapture;
 
 before(async () => {
-  world = await createWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
-  Object.assign(process.env, world.env);
-  logs = captureLogLines();
-  fn = await startInProcess('backupOnFinalize');
+  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
+  ({ world, fn, logs: logs } = setup);
 });
 
 after(async () => {
-  logs?.stop();
-  await fn?.stop();
-  await world?.stop();
+  await setup?.stop();
 });
 
 type ObjectEvent = {
