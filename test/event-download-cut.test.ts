@@ -28,7 +28,7 @@ before(async () => {
   // The watchdog (IO_IDLE_TIMEOUT_SEC) an hour away, far past the test's own timeout: a retry notice can
   // only come from the cut itself being noticed — however slow the machine, no wall-clock bound needed.
   setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' });
-  ({ world, fn, logs: logs } = setup);
+  ({ world, fn, logs } = setup);
 });
 
 after(async () => {

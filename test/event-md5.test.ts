@@ -23,7 +23,7 @@ let logs: LogCapture;
 
 before(async () => {
   setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
-  ({ world, fn, logs: logs } = setup);
+  ({ world, fn, logs } = setup);
 });
 
 after(async () => {
