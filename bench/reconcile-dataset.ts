@@ -3,12 +3,13 @@
  * 90% are already backed up — every object but each tenth — exactly as the product would have left them.
  * The first object of each folder is backed up by the product itself (`POST /backup` on an instance of its
  * own): that makes the folders (Drive folder, `gdb.folder` and the state record) and shows the file the
- * product writes. The rest is cloned from it in-process (emulator-seed.ts) with the appProperties,
- * description, name and parent the product gives a file — mirrored here from src/drive/object-path.ts
- * (never imported: src/ is being refactored), and checked against the product's own files before use.
+ * product writes. The rest is cloned from it in-process (emulator-seed.ts) with the appProperties and
+ * description the product's own functions give a file (src/drive/object-path.ts, src/core/object-ref.ts),
+ * its name and its parent, checked against the product's own files before use.
  */
-import { createHash } from 'node:crypto';
 import { Blob } from '../emulators/harness/blob.js';
+import { describeRef } from '../src/core/object-ref.js';
+import { sourceAppProperties } from '../src/drive/object-path.js';
 import type { World } from '../test/support/world.js';
 import { startHttpInstance } from './child-instance.js';
 import { addDriveFiles, addObjects } from './emulator-seed.js';
@@ -29,23 +30,9 @@ export interface Dataset {
 export const objectName = (index: number): string =>
   `data/f${String(Math.floor(index / OBJECTS_PER_FOLDER)).padStart(3, '0')}/o${String(index).padStart(6, '0')}`;
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** What src/drive/object-path.ts writes on a backed-up file for an object with a short name. */
+/** What the product writes on a backed-up file for an object with a short name. */
 export function productFileFields(o: SourceObject): { name: string; description: string; appProperties: Record<string, string> } {
-  return {
-    name: o.name.split('/').at(-1)!,
-    description: `gs://${o.bucket}/${o.name}#${o.generation}`,
-    appProperties: {
-      'gdb.key': sha256Hex(`${o.bucket}/${o.name}`).slice(0, 40),
-      'gdb.bucket': o.bucket,
-      'gdb.object': o.name,
-      'gdb.generation': o.generation,
-      'gdb.md5': o.md5Hash,
-      // The product records the object's contentType whenever it fits one appProperty.
-      ...(o.contentType !== '' && Buffer.byteLength(`gdb.contentType${o.contentType}`) <= 124 ? { 'gdb.contentType': o.contentType } : {}),
-    },
-  };
+  return { name: o.name.split('/').at(-1)!, description: describeRef(o), appProperties: sourceAppProperties(o) };
 }
 
 /** Seeds `world` with `objects` objects (a multiple of 1,000), 90% of them backed up. */

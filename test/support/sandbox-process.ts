@@ -78,9 +78,11 @@ export async function switchBridge(vars: Record<string, string>, on: boolean): P
   return ((await res.json()) as { bridge: string }).bridge;
 }
 
-/** Polls `probe` until it gives a value; fails after `timeoutMs` (a bound on a hang, not a verdict on speed). */
+/**
+ * Polls `probe` until it gives a value (`what` names the wait, for the reader of the test). Waits on
+ * progress, with no wall-clock budget of its own: the test runner's timeout catches a hang.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  // Waits on progress, with no wall-clock budget of its own: the test runner's timeout catches a hang.
   void what;
   for (;;) {
     const value = await probe();
