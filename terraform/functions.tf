@@ -8,9 +8,10 @@ resource "google_cloudfunctions2_function" "event" {
   labels      = local.labels
 
   build_config {
-    runtime         = var.runtime
-    entry_point     = "backupOnFinalize"
-    service_account = google_service_account.build.id
+    runtime           = var.runtime
+    entry_point       = "backupOnFinalize"
+    service_account   = google_service_account.build.id
+    docker_repository = google_artifact_registry_repository.functions.id
 
     source {
       storage_source {
@@ -81,9 +82,10 @@ resource "google_cloudfunctions2_function" "http" {
   labels      = local.labels
 
   build_config {
-    runtime         = var.runtime
-    entry_point     = "backupHttp"
-    service_account = google_service_account.build.id
+    runtime           = var.runtime
+    entry_point       = "backupHttp"
+    service_account   = google_service_account.build.id
+    docker_repository = google_artifact_registry_repository.functions.id
 
     source {
       storage_source {
