@@ -54,7 +54,7 @@ resource "google_cloudfunctions2_function" "event" {
     }
     precondition {
       condition     = var.drive_folder_id != null
-      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
+      error_message = "drive_folder_id is required for the functions: run `npx --no gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
     }
   }
 
@@ -117,7 +117,7 @@ resource "google_cloudfunctions2_function" "http" {
     }
     precondition {
       condition     = var.drive_folder_id != null
-      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
+      error_message = "drive_folder_id is required for the functions: run `npx --no gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
     }
   }
 

@@ -39,7 +39,7 @@ output "scheduler_service_account_email" {
 }
 
 output "token_secret_id" {
-  description = "Full resource name of the token secret (TOKEN_SECRET), projects/P/secrets/S. Write the token with `npx gcs-drive-backup authorize`."
+  description = "Full resource name of the token secret (TOKEN_SECRET), projects/P/secrets/S. Write the token with `npx --no gcs-drive-backup authorize`."
   value       = google_secret_manager_secret.token.id
 }
 
@@ -113,6 +113,6 @@ output "dashboard_id" {
 }
 
 output "cli_environment" {
-  description = "The configuration `npx gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
+  description = "The configuration `npx --no gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
   value       = local.runbook.cli_env
 }

@@ -183,7 +183,7 @@ variable "force_destroy_buckets" {
 
 variable "drive_folder_id" {
   type        = string
-  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID), as printed by `npx gcs-drive-backup authorize`. May stay null for the first, targeted apply that creates only the secret; the functions require it."
+  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID), as printed by `npx --no gcs-drive-backup authorize`. May stay null for the first, targeted apply that creates only the secret; the functions require it."
   default     = null
 
   validation {
@@ -194,7 +194,7 @@ variable "drive_folder_id" {
 
 variable "token_secret_id" {
   type        = string
-  description = "Short ID of the Secret Manager secret that holds the Drive OAuth token (TOKEN_SECRET). Only the secret container is created here; the value is written by `npx gcs-drive-backup authorize`. null means \"<name>-drive-token\"."
+  description = "Short ID of the Secret Manager secret that holds the Drive OAuth token (TOKEN_SECRET). Only the secret container is created here; the value is written by `npx --no gcs-drive-backup authorize`. null means \"<name>-drive-token\"."
   default     = null
 
   validation {
