@@ -5,6 +5,7 @@
  * npm, a killed terminal): then it stops the same way. The start script `exec`s tsx, so a signal to
  * npm's pid reaches tsx, which relays it here. Options: sandbox/options.ts.
  */
+import { escapeForTerminal } from '../src/core/terminal-text.js';
 import { renderBanner } from './banner.js';
 import { createSandboxLog } from './logs.js';
 import { parseSandboxOptions, SandboxUsageError } from './options.js';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof SandboxUsageError ? err.message : `sandbox: ${(err as Error).stack ?? String(err)}`;
+  // A usage error quotes the arguments it was given: printed as data.
+  const message = err instanceof SandboxUsageError ? escapeForTerminal(err.message) : `sandbox: ${(err as Error).stack ?? String(err)}`;
   process.stderr.write(`${message}\n`);
   process.exit(err instanceof SandboxUsageError ? 2 : 1);
 });
