@@ -9,7 +9,7 @@ import type { ObjectRef } from '../core/object-ref.js';
 import type { Deadline } from '../core/time-budget.js';
 import type { DriveFile, UploadMetadata } from '../drive/files.js';
 import type { Versioned } from '../state/store.js';
-import type { ObjectRecord } from './05-claim-plan.js';
+import type { ObjectRecord } from './claim/plan.js';
 import type { BackupDeps } from './deps.js';
 
 export interface BackupRequest {

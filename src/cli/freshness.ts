@@ -6,7 +6,7 @@
  * placeholders and what the filters leave out are not user data to back up and do not count. An object
  * younger than `staleAfterMs` without a backup is pending, not stale: it may be on its way.
  */
-import { selectObject, type ObjectFilter } from '../backup/04-select.js';
+import { selectObject, type ObjectFilter } from '../backup/select.js';
 import { customMetadata, describeRef, type ObjectRef } from '../core/object-ref.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { APP_PROPERTY, sourceKey } from '../drive/object-path.js';

@@ -8,7 +8,7 @@
  */
 import type { OnNewGeneration } from '../config/config.js';
 import { compareGenerations } from '../core/object-ref.js';
-import { selectObject, type ObjectFilter } from '../backup/04-select.js';
+import { selectObject, type ObjectFilter } from '../backup/select.js';
 import type { DriveIndex } from './drive-index.js';
 
 export type LeaveReason = 'up-to-date' | 'exists' | 'folder-placeholder' | 'not-included' | 'excluded' | 'canary';
