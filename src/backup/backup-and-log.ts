@@ -1,6 +1,6 @@
 /**
- * One object attempt, one line: backs the object up (03-backup-object.ts) and writes its outcome. The
- * event path (01-handle-event.ts) comes here, and so do `POST /backup`, reconcile and the `backup` command.
+ * One object attempt, one line: backs the object up (pipeline.ts) and writes its outcome. The
+ * event path (src/event/handle-event.ts) comes here, and so do `POST /backup`, reconcile and the `backup` command.
  * A failed backup does not throw: it comes back classified (core/classify.ts), already logged with the
  * line the failure table (core/failure-table.ts) names for its kind.
  */

@@ -1,8 +1,14 @@
 /**
  * Backs up one object generation into Drive, whichever way it was asked (event, HTTP, reconcile, CLI).
- * The steps, in the order they run, each in the file of that number:
- *   04 select (filters) → 05 claim (exactly once) → 06 folders → 07 upload (multipart for small objects,
- *   a resumable session for the rest: 08 chunks, 09 protocol) → 10 verify MD5 → the record marked done.
+ * The steps, in the order they run:
+ *   1. select.ts: the filters (an object they leave out is `skipped`);
+ *   2. claim/: exactly once (plan.ts decides, claim.ts writes the record with preconditions);
+ *   3. folders/: the object path's Drive folders;
+ *   4. upload/: small.ts in one multipart request, or resumable.ts through a session (session.ts speaks
+ *      the protocol, transfer.ts moves the chunks from source-reader.ts, confirmed-md5.ts hashes them,
+ *      http-put.ts sends each); keep-forever.ts when revisions are kept forever;
+ *   5. verify.ts: Drive's MD5 against Cloud Storage's;
+ *   6. the record marked done.
  * Every Google call goes through a gateway within the invocation's scope (deadline, retry counting).
  */
 import { driveLimitOf } from '../core/drive-reasons.js';
@@ -150,7 +156,7 @@ const MAX_TRANSFER_ROUNDS = 5;
 /**
  * The transfer, finding a way on when Drive refuses the file itself:
  * - its folder is full (403 numChildrenInNonRootLimitExceeded): the file goes to the folder continuing it
- *   (06-folders.ts), with a new session;
+ *   (folders.ts), with a new session;
  * - its id is refused (400 fileIdNotUsable: generated for another Google account, before `authorize` was
  *   re-run) or its file is gone: a fresh id from generateIds (the pool emptied first), or the file found
  *   after all, written to the record under its precondition.

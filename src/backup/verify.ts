@@ -1,7 +1,7 @@
 /**
  * The last step: the bytes Drive stored must be the object's. Drive's MD5 is compared with Cloud Storage's
  * MD5 of the generation and, when the upload computed one, with the MD5 of the bytes sent. A composite
- * object has no Cloud Storage MD5: a large one is hashed on the way (08-confirmed-md5.ts), or, after a
+ * object has no Cloud Storage MD5: a large one is hashed on the way (confirmed-md5.ts), or, after a
  * resume across invocations, read once more to be hashed. A copy that does not match never counts as a
  * backup: it is discarded, and the retry uploads it again.
  */

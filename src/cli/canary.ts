@@ -1,6 +1,6 @@
 /**
  * The canary of `verify`, its IO: writing a small object under CANARY_PREFIX with the canary metadata
- * (src/backup/04-select.ts says why both), looking at what the pipeline made of it (its claim record in
+ * (src/backup/select.ts says why both), looking at what the pipeline made of it (its claim record in
  * the state bucket, the Drive file that record names), and removing it again from the bucket, Drive and
  * the state bucket. Every call goes through the runtime's gateways, with the deployer's credentials.
  */

@@ -1,7 +1,7 @@
 /**
- * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (01-parse-event.ts), log
- * that it arrived, then back the object up (02-backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
- * backup (01-enqueue.ts) — or mirror its deletion (01-mirror-delete.ts), and either return (acknowledge)
+ * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (parse-event.ts), log
+ * that it arrived, then back the object up (src/backup/backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
+ * backup (src/tasks/enqueue.ts) — or mirror its deletion (mirror-delete.ts), and either return (acknowledge)
  * or throw (Eventarc retries), as the failure table says. Malformed events are acknowledged with one
  * ERROR line — never an endless retry.
  */

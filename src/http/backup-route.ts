@@ -1,7 +1,7 @@
 /**
  * `POST /backup {"bucket", "name", "generation"?, "restoreMissing"?}`: back up one object generation now
  * (the live one when no generation is given) and answer with the outcome — or 404 when the bucket or
- * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (backup-task.ts).
+ * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (src/tasks/worker.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { backupAndLog } from '../backup/backup-and-log.js';

@@ -60,7 +60,7 @@ function taskDispatch(req: Request): TaskDispatch | undefined {
 
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {
   const reply = await routeRequest(source, req);
-  // 429 is a rate limit passed on to a Cloud Tasks queue (backup-task.ts), not a rejected request.
+  // 429 is a rate limit passed on to a Cloud Tasks queue (src/tasks/worker.ts), not a rejected request.
   if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
     source.logger.httpRequestRejected({
       method: req.method,

@@ -3,7 +3,7 @@
  * `{}`): back up whatever the event trigger missed, within the time budget, and answer with the run's
  * report. A run stopped by a failure answers 503 with the partial report, so Scheduler retries it.
  * With DISPATCH=tasks it is also the queue's tick, first: it resumes the queue once a pause for Drive's
- * daily upload limit is over (queue.ts); `queueOnly: true` is the tick alone, for a frequent schedule.
+ * daily upload limit is over (src/tasks/pause-route.ts); `queueOnly: true` is the tick alone, for a frequent schedule.
  */
 import type { Runtime } from '../tasks/dispatch.js';
 import { classifyFailure } from '../core/classify.js';

@@ -28,7 +28,7 @@ export function planObject(
 ): ObjectPlan {
   const selection = selectObject(object.name, settings, object.metadata);
   if (!selection.backup) return { action: 'leave', reason: selection.reason };
-  // A canary of `verify` proves the trigger path only if reconcile never backs it up (04-select.ts).
+  // A canary of `verify` proves the trigger path only if reconcile never backs it up (src/backup/select.ts).
   if (selection.canary) return { action: 'leave', reason: 'canary' };
   if (index.holds(key, object.generation)) return { action: 'leave', reason: 'up-to-date' };
   const newest = index.newestGeneration(key);

@@ -32,7 +32,7 @@ export async function enqueueBackup(runtime: Runtime, dispatch: Dispatch, ref: O
   const { logger, config } = runtime;
   const object = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: options.trace };
   // The event's custom metadata: a canary of `verify` is enqueued whatever the filters say, as the direct
-  // path backs it up (04-select.ts); the worker reads the same generation's metadata again (backup-task.ts).
+  // path backs it up (src/backup/select.ts); the worker reads the same generation's metadata again (worker.ts).
   const selection = selectObject(ref.name, config, ref.metadata);
   if (!selection.backup) {
     logger.objectOutcome({ ...object, outcome: 'skipped', reason: selection.reason, durationMs: Date.now() - started, attempts: 1 });

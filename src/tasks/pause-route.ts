@@ -1,6 +1,6 @@
 /**
  * The HTTP function's side of the backup queue's pause (DISPATCH=tasks): a worker that meets Drive's daily
- * upload limit pauses the queue until UPLOAD_LIMIT_PAUSE_SEC from now (src/state/queue-pause.ts) and
+ * upload limit pauses the queue until UPLOAD_LIMIT_PAUSE_SEC from now (queue-pause.ts) and
  * answers 503 with `Retry-After` up to then, so its task is retried after the resume; the scheduler's tick
  * (`POST /reconcile`) resumes the queue once that time has passed. One ERROR line at the pause
  * (`queuePaused`), one INFO line at the resume (`queueResumed`); a worker that finds the pause already in

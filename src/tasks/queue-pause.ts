@@ -1,5 +1,5 @@
 /**
- * The backup queue's pause while Drive refuses uploads (DISPATCH=tasks, issue 12 point 2): when Drive
+ * The backup queue's pause while Drive refuses uploads (DISPATCH=tasks): when Drive
  * answers its daily upload limit, the worker records in the state bucket when the queue may resume and
  * pauses it through Cloud Tasks; the scheduler's tick (`POST /reconcile`) resumes it once that time has
  * passed. A paused queue dispatches nothing, so no invocation is wasted while Drive says no.

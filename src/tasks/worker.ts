@@ -4,7 +4,7 @@
  * done, or nothing to do (the generation is gone, the body is malformed, retrying cannot help); anything
  * else retries it with the queue's backoff (the failure table's `task` column). Drive's rate limits are
  * not retried inside the invocation: the worker answers 429 at once and Cloud Tasks slows the queue down.
- * Drive's daily upload limit pauses the queue (queue.ts). Every dispatch writes its object's line, so
+ * Drive's daily upload limit pauses the queue (pause-route.ts). Every dispatch writes its object's line, so
  * duplicate executions (Cloud Tasks may run a task twice) meet the exactly-once claim and end `skipped`.
  */
 import { randomUUID } from 'node:crypto';

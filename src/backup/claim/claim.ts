@@ -1,6 +1,6 @@
 /**
  * Exactly-once, the IO part: acquires the right to upload one object generation by writing its record in
- * the state bucket with preconditions (see 05-claim-plan.ts for the decisions and why they are safe), and
+ * the state bucket with preconditions (see plan.ts for the decisions and why they are safe), and
  * writes the owner's later changes to it (`changeRecord`, `releaseClaim`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,5 +1,5 @@
 /**
- * The Drive side of the folder resolver (06-folders.ts), each call through the Drive gateway: is a folder
+ * The Drive side of the folder resolver (folders.ts), each call through the Drive gateway: is a folder
  * there, find a folder this tool made before its state was lost, create a folder with its pre-generated
  * id, and where a folder beside the backup root would go. Drive's refusals come back as they are; the
  * resolver reads them (`driveLimitOf`) and finds the way on.

@@ -1,5 +1,5 @@
 /**
- * The folder resolver's own failures (06-folders.ts), each knowing what it means: the backup root cannot
+ * The folder resolver's own failures (folders.ts), each knowing what it means: the backup root cannot
  * be used, the root is full with no way beside it (Drive gives no way on), a folder deeper than Drive allows.
  */
 import type { ClassifiedError, Failure } from '../../core/failure.js';

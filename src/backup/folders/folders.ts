@@ -13,7 +13,7 @@
  *
  * Drive's limits (https://developers.google.com/workspace/drive/api/guides/limits):
  * - a full folder (500,000 items) is continued in overflow folders beside it, decided once in the path's
- *   record (06-folder-chain.ts); the backup root's overflow goes beside the root, in its parent;
+ *   record (chain.ts); the backup root's overflow goes beside the root, in its parent;
  * - a path deeper than Drive's 100 folder levels is folded into the file name (src/drive/object-path.ts).
  *   The levels left below the root are assumed to be 99 (a root at the top of My Drive, where `authorize`
  *   makes it); when Drive refuses a folder as too deep, the instance learns the real number and plans again;

@@ -2,8 +2,8 @@
  * A large object into Drive through a resumable session whose URI lives in the object's claim record:
  * a retried event (after a deadline checkpoint, a crash or a broken connection) asks Drive how much it
  * holds and continues from there, reading Cloud Storage from that offset. Only a vanished session
- * (404/410) starts again from zero. Its parts, in the order they run: 08-chunked-transfer.ts moves the
- * bytes, 09-resumable-session.ts speaks the protocol. One `ResumableUpload` per attempt, like rclone's
+ * (404/410) starts again from zero. Its parts, in the order they run: transfer.ts moves the
+ * bytes, session.ts speaks the protocol. One `ResumableUpload` per attempt, like rclone's
  * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow.
  */
 import type { Readable } from 'node:stream';
@@ -25,7 +25,7 @@ import type { BackupJob } from '../job.js';
 
 /**
  * How far a large object's download may run ahead of the upload (overlap at the cost of this memory).
- * 1 MiB, by measurement (issue 13): the copy was as fast as with 4 MiB, and its buffers, dying sooner,
+ * 1 MiB, by measurement: the copy was as fast as with 4 MiB, and its buffers, dying sooner,
  * are freed by young-generation collections (core/memory.ts) instead of reaching the old generation.
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
@@ -146,7 +146,7 @@ export class ResumableUpload {
         chunkBytes: config.uploadChunkBytes,
         openSource: this.sourceFrom(),
         startOffset,
-        // Cloud Storage's MD5 of the generation, when it has one, is what Drive's must equal (10-verify.ts):
+        // Cloud Storage's MD5 of the generation, when it has one, is what Drive's must equal (../verify.ts):
         // hashing the bytes as they go adds nothing then, and costs the copy a tenth of its speed. Composite
         // objects have none: their MD5 is computed on the way, so that they need not be read twice.
         md5: startOffset === 0 && this.job.ref.md5Hash === undefined,

@@ -1,6 +1,6 @@
 /**
  * The Drive resumable upload protocol, by hand: open a session (POST, or PATCH to revise an existing
- * file; global `fetch`), PUT chunks (node:http, 09-http-put.ts) with `Content-Range`, and ask the session how many bytes it holds
+ * file; global `fetch`), PUT chunks (node:http, http-put.ts) with `Content-Range`, and ask the session how many bytes it holds
  * (an empty PUT with `Content-Range: bytes *\/TOTAL`). A chunk's body may stream in while its PUT is under
  * way. A `308` reply means "incomplete" and its `Range: bytes=0-N` says what the server persisted;
  * `200`/`201` carry the finished file. A session that answers 404/410 is gone (`SessionGoneError`); any

@@ -1,5 +1,5 @@
 /**
- * The object's bytes, read in order from a position, for the chunked transfer (08-chunked-transfer.ts):
+ * The object's bytes, read in order from a position, for the chunked transfer (transfer.ts):
  * one open read of the generation serves chunk after chunk; a read that fails (a ranged Cloud Storage
  * download cut mid-body, a stall) is re-opened at the next unread byte, so a PUT in flight only waits.
  * Moving elsewhere (Drive confirmed less than was read) closes the read; the next one opens there.

@@ -9,8 +9,8 @@
  *   attempt first asks the session what it holds and continues from there, reading the source again from
  *   that byte. No byte Drive already holds is sent again; what it did not confirm is re-read, not kept.
  * - A source failure (a ranged read cut mid-body) re-opens the source at the next unread byte while the
- *   PUT waits (08-source-reader.ts); only a source that keeps failing aborts the PUT.
- * - With `md5`, the digest covers every byte Drive confirmed exactly once, in order (08-confirmed-md5.ts):
+ *   PUT waits (source-reader.ts); only a source that keeps failing aborts the PUT.
+ * - With `md5`, the digest covers every byte Drive confirmed exactly once, in order (confirmed-md5.ts):
  *   after a cut it steps back to what Drive holds and hashes the few bytes between from the source.
  * - Before each chunk the deadline is asked; when it says no, the transfer stops and tells where Drive
  *   is, so a later invocation resumes the same session.

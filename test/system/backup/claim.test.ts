@@ -1,5 +1,5 @@
 /**
- * The claim, the IO half of the exactly-once state machine (its decisions are 05-claim-plan.test.ts's):
+ * The claim, the IO half of the exactly-once state machine (its decisions are test/unit/backup/claim/plan.test.ts's):
  * a table of (record already in the state bucket, what Drive says of its file) → what `claimObject`
  * does — settle, take the record over, start a new file, or report the object busy — against the Cloud
  * Storage emulator through the real state store. Drive's answers are the claim's `probeDrive` input.

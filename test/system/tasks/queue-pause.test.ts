@@ -1,5 +1,5 @@
 /**
- * The backup queue's pause record (src/state/queue-pause.ts): its two decisions by table, then the record
+ * The backup queue's pause record (src/tasks/queue-pause.ts): its two decisions by table, then the record
  * against the Cloud Storage and Cloud Tasks emulators through the official clients, on an injected clock:
  * of workers that hit the limit together exactly one pauses the queue, a tick before the recorded time
  * leaves it paused and one after resumes it, of ticks that run together exactly one resumes it, and a

@@ -6,7 +6,7 @@
  * transient failure, a permanent failure, an operator error (Drive full), a reconcile run and a dry run,
  * and a revoked authorization. Then:
  * - the lines hold the fields the log contract (BRIEF "Log contract") promises;
- * - each filter of terraform/ (local.log_filters, test/terraform/log-filters.ts evaluates them) counts
+ * - each filter of terraform/ (local.log_filters, test/system/terraform/log-filters.ts evaluates them) counts
  *   exactly the lines the contract says it should, from these two services only;
  * - every label and value extractor of every metric, and the alert's, finds its field on the lines counted,
  *   and the label values the alert queries select on (`outcome`, `event_type`, `severity`) occur.
