@@ -112,7 +112,8 @@ describe('bad requests get the documented 4xx and message', () => {
 for (const path of ['/healthz', '/health']) {
   test(`GET ${path} answers with the package version`, async () => {
     const res = await fx.request('GET', path);
-    const version = (JSON.parse(readFileSync(new URL('../../../package.json', `file://${__filename}`), 'utf8')) as { version: string }).version;
+    const version = (JSON.parse(readFileSync(new URL('../../../package.json', `file://${__filename}`), 'utf8')) as { version: string })
+      .version;
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { ok: true, version });
   });
