@@ -1,5 +1,5 @@
 /**
- * What a large copy's MD5 is checked against (src/backup/10-verify.ts, issue 13), through the event entry
+ * What a large copy's MD5 is checked against (src/backup/10-verify.ts), through the event entry
  * point and the official Storage client:
  * - an object with Cloud Storage's MD5: Drive's must equal it; the object is read once, not hashed on the
  *   way (hashing cost the copy a tenth of its speed and proves nothing more);

@@ -1,5 +1,5 @@
 /**
- * `check`'s freshness (issue 15): the newest object of the watched bucket and whether Drive holds its
+ * `check`'s freshness: the newest object of the watched bucket and whether Drive holds its
  * backup, from one listing page (up to 1,000 objects, in name order: the newest of those) and one Drive
  * query (the files tagged with the object's source key). Cheap enough to run often, and it notices a
  * trigger that stopped delivering: the newest object then has no backup. Canaries of `verify`, folder
