@@ -1,5 +1,5 @@
 /**
- * No stalled reads (issue 10 point 4): a Cloud Storage download cut mid-body, on the deploy runtime's Node
+ * No stalled reads: a Cloud Storage download cut mid-body, on the deploy runtime's Node
  * (scripts/run-tests.mjs runs nothing else). The idle watchdog is set to an hour here, so it cannot be what
  * notices the cut: the cut itself must be. Each case reads its verdicts from records, never from a stopwatch
  * of its own:

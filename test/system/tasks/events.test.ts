@@ -1,5 +1,5 @@
 /**
- * DISPATCH=tasks through the real entry points (issue 12 acceptance): the event function does no Drive work
+ * DISPATCH=tasks through the real entry points: the event function does no Drive work
  * and enqueues one task per object generation, so three deliveries of one event make one task; Cloud Tasks
  * running a task twice still gives one Drive file; the queue dispatches at its rate, and the worker's
  * `POST /backup` keeps up with it. The Cloud Tasks emulator runs on a ManualClock: every verdict is a count.

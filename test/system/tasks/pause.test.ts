@@ -1,5 +1,5 @@
 /**
- * Drive's daily upload limit with DISPATCH=tasks, through the real entry points (issue 12 acceptance): the
+ * Drive's daily upload limit with DISPATCH=tasks, through the real entry points: the
  * worker that meets it pauses the queue through Cloud Tasks and records when it may resume (one ERROR line,
  * no operator line per task), the paused queue dispatches nothing however long it stays paused, the tick
  * (`POST /reconcile {"queueOnly": true}`) resumes it once that time has passed (one INFO line), and every

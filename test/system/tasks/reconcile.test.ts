@@ -1,5 +1,5 @@
 /**
- * Reconcile with DISPATCH=tasks, through `POST /reconcile` (issue 12 acceptance): it lists and diffs as in
+ * Reconcile with DISPATCH=tasks, through `POST /reconcile`: it lists and diffs as in
  * direct mode but enqueues what is missing instead of copying it (nothing reaches Drive until the queue
  * runs the tasks), a second run queues nothing twice (the tasks are named after the object generations),
  * a Drive copy the user deleted is restored by its task, and the cursor and time budget still apply.

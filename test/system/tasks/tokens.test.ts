@@ -1,5 +1,5 @@
 /**
- * The tasks' tokens (issue 12 acceptance): each task reaches `POST /backup` with an OIDC token of the
+ * The tasks' tokens: each task reaches `POST /backup` with an OIDC token of the
  * dispatcher account whose audience is the function's URL without the path (what Cloud Run accepts), and
  * no token ever appears in a log line — not the OIDC tokens (recorded by a proxy in front of the
  * function), not the user's Drive access and refresh tokens, not on the paths that log errors (a Drive 503 retried,

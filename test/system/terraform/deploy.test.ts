@@ -1,5 +1,5 @@
 /**
- * Static checks of what a fresh project needs to deploy in one apply (issue 10): the runtime variable, the
+ * Static checks of what a fresh project needs to deploy in one apply: the runtime variable, the
  * module-made build account and its documented roles, the deployers' actAs, the service agents with the
  * bounded IAM wait, the same-project check on the source bucket, the Cloud Storage location codes, the
  * reserved environment names, the provider range and the source archive's replacement.

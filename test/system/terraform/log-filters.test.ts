@@ -1,5 +1,5 @@
 /**
- * The log filters against log lines (issue 15 point 1): the query-language evaluator on its own, then every
+ * The log filters against log lines: the query-language evaluator on its own, then every
  * filter of the module (local.log_filters, read by the log-based metrics and the operator-error alert)
  * against LogEntries built from lines written after the log contract (BRIEF "Log contract"): which metric
  * counts which line, and whether each metric's label and value extractors find their fields. An operator,

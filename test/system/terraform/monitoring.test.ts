@@ -1,5 +1,5 @@
 /**
- * Static checks of the monitoring part of the module (issue 15): each log-based metric, each alert policy
+ * Static checks of the monitoring part of the module: each log-based metric, each alert policy
  * with its runbook, the notification channels, the on/off switch, the reconcile alert's timing, and the
  * dashboard. Inputs-only expressions (alert-settings.tf) are evaluated with a provider-less
  * `terraform console`; the templates (runbooks/, dashboard.json.tftpl) are rendered here.

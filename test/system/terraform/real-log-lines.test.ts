@@ -1,5 +1,5 @@
 /**
- * The log-based metrics and the operator-error alert against REAL log lines (issue 15 acceptance): both
+ * The log-based metrics and the operator-error alert against REAL log lines: both
  * functions run as Cloud Run would run them (functions-framework child processes, src/index.ts) against the
  * emulators, and every line they write is captured with the service that wrote it. The scenarios make each
  * kind of line the alerting depends on: an upload, a skip (a redelivered event), a deleted event, a

@@ -1,5 +1,5 @@
 /**
- * Static checks of dispatch = "tasks" (issue 12 point 7): the queue and its pacing inputs, the dispatcher
+ * Static checks of dispatch = "tasks": the queue and its pacing inputs, the dispatcher
  * account and its one grant, the runtime account's queue-scoped enqueuer and pause/resume roles and actAs on
  * the dispatcher, the Cloud Tasks API, the environment the functions get (tasks mode only), and the queue's
  * tick.

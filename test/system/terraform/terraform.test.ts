@@ -1,7 +1,7 @@
 /**
  * Offline static checks of the Terraform deployment in terraform/: formatting, declarations, references,
  * the event trigger, IAM least privilege, secret handling, source archive, entry points and the expected
- * resources. No provider, no network: HCL is parsed with @cdktf/hcl2json; the only `terraform` commands
+ * resources. No provider, no network: HCL is parsed with @cdktn/hcl2json (test/terraform/hcl.ts); the only `terraform` commands
  * run (when the binary is on PATH) are `fmt -check` and a provider-less `plan` of the variables alone.
  */
 import { test } from 'node:test';
