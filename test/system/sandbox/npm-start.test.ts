@@ -125,10 +125,17 @@ describe('the sandbox whose parent is killed outright', () => {
     try {
       assert.ok(tree.length >= 3, `the sandbox and its two functions: ${tree.join(',')}`);
       parent.kill('SIGKILL');
-      await waitFor('the sandbox and its functions to stop', async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), HANG_GUARD_MS)));
+      const stopped = waitFor('the sandbox and its functions to stop', async () => {
         for (const pid of tree) if (await isRunning(pid)) return undefined;
         return true;
       });
+      const outcome = await Promise.race([stopped, hung]);
+      clearTimeout(timer);
+      const left: string[] = [];
+      for (const pid of tree) if (await isRunning(pid)) left.push(await describeProcess(pid));
+      assert.deepEqual(left, [], `still running ${outcome === 'hung' ? `${HANG_GUARD_MS / 1000} s ` : ''}after their parent was killed`);
     } finally {
       await killLeftovers(tree);
     }
