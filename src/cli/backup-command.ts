@@ -11,7 +11,7 @@ import { normaliseInt64 } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { objectMetadata } from '../gcs/source.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
-import { runtimeForCommand, VERBOSE } from './command-runtime.js';
+import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
 const GENERATION: CommandOption<string> = {
@@ -47,7 +47,7 @@ export async function backupCommand(io: CliIO): Promise<number> {
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
   const { bucket, name } = target.value;
   const generation = values.generation;
-  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
+  const runtime = await runtimeForCommand(io, commandBucket(io, settings, bucket, usage), values.verbose === true);
 
   let ref;
   try {

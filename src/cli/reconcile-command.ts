@@ -12,7 +12,7 @@ import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
-import { runtimeForCommand, VERBOSE } from './command-runtime.js';
+import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
 const DRY_RUN: CommandOption<boolean> = {
@@ -56,7 +56,7 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
   const maxSeconds = values.maxSeconds ?? Infinity;
   const { bucket, name: prefix } = target.value;
-  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
+  const runtime = await runtimeForCommand(io, commandBucket(io, settings, bucket, usage), values.verbose === true);
   const exists = await bucketExists(runtime.source, bucket);
   if (!exists) {
     io.stderr(`bucket ${bucket} not found\n`);

@@ -4,9 +4,7 @@
  * Each log event is a named method of the logger so the events can be found, filtered (`jsonPayload.event`)
  * and tested; the generic `debug/info/warn/error` are for the few one-off lines.
  *
- * Redaction runs on every line (core/log-redaction.ts): registered secrets (refresh/access tokens, client secrets) become
- * `[REDACTED]` wherever they appear, as do values under credential-like keys, `Bearer …` tokens and
- * `token=…` / `"access_token": "…"` fragments inside strings (error messages, response bodies).
+ * Redaction runs on every line (core/log-redaction.ts): what is secret, never what merely looks like it.
  */
 
 import type { FailureKind, ProblemCode, Service } from './failure.js';
@@ -87,6 +85,8 @@ export interface Logger {
   objectOutcome(e: ObjectOutcome): void;
   eventIgnored(e: { type: string; id: string } & Traced): void;
   malformedEvent(e: { id?: string; problems: readonly string[] } & Traced): void;
+  /** The one ERROR line of an event for a bucket this deployment does not back up: acknowledged, never copied. */
+  eventBucketRefused(e: ObjectId & { eventType: 'finalized' | 'deleted'; eventId: string; problem: string } & Traced): void;
   configInvalid(e: { variable: string; message: string }): void;
   /** `problem` and `action` default to the sentence the line's message says. */
   reauthorizeRequired(e: Partial<ObjectId> & { secret: string; error?: unknown } & Partial<ProblemFields> & Traced): void;
@@ -176,6 +176,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     malformedEvent(e) {
       const id = e.id !== undefined ? ` ${e.id}` : '';
       emit('ERROR', 'malformedEvent', `malformed event${id} acknowledged without retry: ${e.problems.join('; ')}`, e);
+    },
+    eventBucketRefused(e) {
+      const message = `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`;
+      emit('ERROR', 'eventBucketRefused', message, e);
     },
     configInvalid(e) {
       emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
