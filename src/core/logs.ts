@@ -178,8 +178,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('ERROR', 'malformedEvent', `malformed event${id} acknowledged without retry: ${e.problems.join('; ')}`, e);
     },
     eventBucketRefused(e) {
-      const message = `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`;
-      emit('ERROR', 'eventBucketRefused', message, e);
+      emit(
+        'ERROR',
+        'eventBucketRefused',
+        `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`,
+        e,
+      );
     },
     configInvalid(e) {
       emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
