@@ -6,7 +6,6 @@
  *
  * Redaction runs on every line (core/log-redaction.ts): what is secret, never what merely looks like it.
  */
-
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor } from './log-redaction.js';
 
@@ -178,12 +177,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('ERROR', 'malformedEvent', `malformed event${id} acknowledged without retry: ${e.problems.join('; ')}`, e);
     },
     eventBucketRefused(e) {
-      emit(
-        'ERROR',
-        'eventBucketRefused',
-        `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`,
-        e,
-      );
+      const message = `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`;
+      emit('ERROR', 'eventBucketRefused', message, e);
     },
     configInvalid(e) {
       emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
