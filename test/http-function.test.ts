@@ -203,3 +203,17 @@ test('POST /reconcile whose Drive listing fails still ends with its one reconcil
   assert.match(JSON.stringify(finished[0].error), /insufficient authentication scopes/);
   assert.equal(finished[0].severity, 'WARNING');
 });
+
+test('direct mode ignores X-CloudTasks-* headers: a malformed body is a 400, not an acknowledged task', async () => {
+  const res = await fx.request('POST', '/backup', JSON.stringify({ bucket: 'Not A Bucket', name: '' }), {
+    'content-type': 'application/json',
+    'x-cloudtasks-taskname': 'forged',
+    'x-cloudtasks-queuename': 'backup',
+  });
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.equal(res.body.acknowledged, undefined);
+  assert.deepEqual(
+    fx.logs.filter((l) => l.event === 'malformedEvent'),
+    [],
+  );
+});

@@ -12,6 +12,7 @@ import type { DriveIdPool } from '../drive/id-pool.js';
 import type { StorageGateway } from '../gcs/gateway.js';
 import type { QueuePause } from '../state/queue-pause.js';
 import type { StateStore } from '../state/store.js';
+import type { DispatcherVerifier } from '../tasks/dispatcher-identity.js';
 import type { BackupQueue } from '../tasks/queue.js';
 import type { FolderResolver } from './06-folders.js';
 
@@ -36,6 +37,8 @@ export interface BackupDeps {
 export interface Dispatch {
   queue: BackupQueue;
   pause: QueuePause;
+  /** Whether a request's `Authorization` is the queue's own OIDC token (src/tasks/dispatcher-identity.ts). */
+  verifyDispatcher: DispatcherVerifier;
 }
 
 export interface Runtime extends BackupDeps {

@@ -3,7 +3,6 @@
  * parses (`severity`, `message`, `logging.googleapis.com/trace`, other keys land in `jsonPayload`).
  * Each log event is a named method of the logger so the events can be found, filtered (`jsonPayload.event`)
  * and tested; the generic `debug/info/warn/error` are for the few one-off lines.
- *
  * Redaction runs on every line (core/log-redaction.ts): what is secret, never what merely looks like it.
  */
 import type { FailureKind, ProblemCode, Service } from './failure.js';
@@ -93,11 +92,7 @@ export interface Logger {
   permanentFailure(e: ObjectId & ProblemFields & { error?: unknown } & Traced): void;
   retrying(e: { what: string; attempt: number; delayMs: number; reason: string; error?: unknown } & Traced): void;
   uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
-  /**
-   * KEEP_REVISIONS_FOREVER: the object's Drive file keeps the most revisions forever Drive allows (200);
-   * the oldest kept one (`revisionId`) was deleted so the new generation is kept forever too — or, with no
-   * kept revision that may go, the new one goes up without keepForever.
-   */
+  /** KEEP_REVISIONS_FOREVER at Drive's 200: the oldest kept revision was deleted, or the new one is not kept. */
   keptRevisionReleased(
     e: ObjectId & { driveFileId: string; keptForever: number; revisionId?: string; revisionModifiedTime?: string } & Traced,
   ): void;
@@ -115,6 +110,8 @@ export interface Logger {
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
+  /** DISPATCH=tasks: a `POST /backup` with task headers but not the dispatcher's token, run as an ordinary one. */
+  taskHeadersIgnored(e: { task: string; reason: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
   info(message: string, fields?: Fields): void;
@@ -254,6 +251,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);
+    },
+    taskHeadersIgnored(e) {
+      emit('WARNING', 'taskHeadersIgnored', `task headers ignored (${e.reason}): an ordinary POST /backup`, e);
     },
     httpHandlerFailed(e) {
       emit('ERROR', 'httpHandlerFailed', `${e.method} ${e.path} failed unexpectedly (500)`, e);
