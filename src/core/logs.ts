@@ -14,9 +14,7 @@ export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
-interface Traced {
-  readonly trace?: string;
-}
+type Traced = { readonly trace?: string };
 interface ObjectId {
   readonly bucket: string;
   readonly name: string;
