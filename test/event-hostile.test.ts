@@ -37,3 +37,22 @@ test('an event for another bucket is acknowledged with one ERROR line and never 
     [],
   );
 });
+
+for (const name of ['reports/token=abc123456789.txt', 'ya29.notatoken-really.txt']) {
+  test(`the object ${JSON.stringify(name)} is logged by its name, #generation included, and backed up under it`, async () => {
+    const file = setup.world.storage.bucket(setup.world.sourceBucket).file(name);
+    await file.save('looks like a token, is a name', { resumable: false });
+    const [metadata] = await file.getMetadata();
+    assert.equal(await deliverStorageEvent(setup.fn.url, metadata as { bucket: string; name: string }), 204);
+    const outcome = lines('objectOutcome').find((l) => l.name === name);
+    assert.ok(outcome, `a line naming ${name}: ${setup.logs.lines.join('\n')}`);
+    assert.equal(outcome.outcome, 'uploaded');
+    assert.match(
+      String(outcome.message),
+      new RegExp(`^uploaded gs://source-bucket/${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#${String(metadata.generation)} `),
+    );
+    assert.ok(!setup.logs.lines.some((l) => l.includes('[REDACTED]')), 'nothing redacted');
+    const backup = setup.world.emulators.drive.listAll().find((f) => f.appProperties['gdb.object'] === name);
+    assert.equal(backup?.name, name.split('/').pop());
+  });
+}

@@ -6,7 +6,7 @@
  * Redaction runs on every line (core/log-redaction.ts): what is secret, never what merely looks like it.
  */
 import type { FailureKind, ProblemCode, Service } from './failure.js';
-import { createRedactor } from './log-redaction.js';
+import { createRedactor, verbatimStrings } from './log-redaction.js';
 
 export { REDACTED } from './log-redaction.js';
 
@@ -138,11 +138,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const emit = (severity: Severity, event: string | undefined, message: string, fields: object = {}): void => {
     const { trace, ...rest } = fields as Record<string, unknown>;
+    const verbatim = verbatimStrings(rest);
     const entry = {
       severity,
-      message: redactString(message),
+      message: redactString(message, verbatim),
       ...(event !== undefined ? { event } : {}),
-      ...(sanitize(withoutReserved(rest)) as Record<string, unknown>),
+      ...(sanitize(withoutReserved(rest), verbatim) as Record<string, unknown>),
       ...traceFields(typeof trace === 'string' ? trace : undefined, options.project),
     };
     write(redactString.inJson(JSON.stringify(entry)));

@@ -370,6 +370,16 @@ describe('redaction', () => {
     });
   }
 
+  test('object names that look like credentials are logged as they are, #generation included', () => {
+    const { logger, entries } = capture();
+    for (const name of ['reports/token=abc123456789.txt', 'ya29.notatoken-really.txt', 'a/access_token=x/Bearer y.txt']) {
+      logger.objectOutcome({ outcome: 'uploaded', bucket: 'src', name, generation: '17', durationMs: 1, attempts: 1 });
+      const entry = entries().at(-1) as Record<string, unknown>;
+      assert.equal(entry.name, name);
+      assert.equal(entry.message, `uploaded gs://src/${name}#17 (1 ms)`);
+    }
+  });
+
   test('ordinary fields are left alone', () => {
     const { logger, entries } = capture();
     logger.info('x', { tokenSecret: 'projects/p/secrets/s', expires_in: 3599, error: null });
