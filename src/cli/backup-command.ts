@@ -27,7 +27,7 @@ const GENERATION: CommandOption<string> = {
   help: 'the generation to back up (default: the live one)',
 };
 
-const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof VERBOSE }> = {
   name: 'backup',
   synopsis: 'gs://BUCKET/NAME [--generation G] [--verbose] [settings]',
   about: 'Backs up one object now, configured as the function is: by the environment, or the settings below as flags.',

@@ -47,7 +47,7 @@ const OPTIONS = {
   canaryPrefix: { ...SETTINGS.canaryPrefix, readEnv: true },
 };
 
-const SPEC: CommandSpec<typeof OPTIONS> = {
+export const SPEC: CommandSpec<typeof OPTIONS> = {
   name: 'check',
   synopsis: '--secret projects/P/secrets/S[/versions/V] [--folder-id ID] [--source-bucket BUCKET]',
   about:

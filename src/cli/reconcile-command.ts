@@ -35,7 +35,7 @@ const MAX_SECONDS: CommandOption<number> = {
   help: 'stop starting new work after this long (default: run to the end)',
 };
 
-const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_SECONDS; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_SECONDS; verbose: typeof VERBOSE }> = {
   name: 'reconcile',
   synopsis: 'gs://BUCKET[/PREFIX] [--dry-run] [--max-seconds N] [--verbose] [settings]',
   about: 'Backs up everything the event trigger missed, configured as the function is: by the environment, or the settings below as flags.',

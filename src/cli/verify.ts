@@ -26,7 +26,7 @@ const TIMEOUT: CommandOption<number> = {
   help: 'how long to wait for the canary in Drive',
 };
 
-const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; verbose: typeof VERBOSE }> = {
   name: 'verify',
   synopsis: '[--timeout SECONDS] [--verbose] [settings]',
   about:

@@ -103,14 +103,15 @@ describe('named events', () => {
     ],
     [
       'reauthorizeRequired',
-      (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok' }),
+      (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok/versions/latest' }),
       'ERROR',
       'reauthorizeRequired',
-      /^The Drive authorization stored in projects\/p\/secrets\/tok was revoked or expired: run `npx gcs-drive-backup authorize --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
+      /^The Drive authorization stored in projects\/p\/secrets\/tok\/versions\/latest was revoked or expired: run `npx --no gcs-drive-backup authorize --client-secrets credentials\.json --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
       {
-        secret: 'projects/p/secrets/tok',
-        problem: 'The Drive authorization stored in projects/p/secrets/tok was revoked or expired',
-        action: 'run `npx gcs-drive-backup authorize --secret projects/p/secrets/tok` (with the options used the first time) again',
+        secret: 'projects/p/secrets/tok/versions/latest',
+        problem: 'The Drive authorization stored in projects/p/secrets/tok/versions/latest was revoked or expired',
+        action:
+          'run `npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret projects/p/secrets/tok` (with the options used the first time) again',
         problemCode: 'reauthorize',
         outcome: 'failed',
         failureClass: 'reauthorize',
