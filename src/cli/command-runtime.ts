@@ -4,7 +4,7 @@
  * Manager, and a logger that prints only warnings and errors (every line with --verbose). The bucket a
  * command line names must be the one this deployment backs up (`commandBucket`).
  */
-import type { Runtime } from '../backup/deps.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { bucketScopeProblem } from '../config/source-bucket.js';
 import { createLogger, projectFromEnv } from '../core/logs.js';
 import { buildRuntime } from '../runtime/runtime.js';

@@ -9,11 +9,11 @@
  * request claiming to be a task carries the queue's own OIDC token (src/tasks/dispatcher-identity.ts).
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import type { Runtime, RuntimeSource } from '../backup/deps.js';
+import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
 import type { ClaimedTask } from './backup-route.js';
-import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
+import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
 import { productVersion } from './version.js';
@@ -61,7 +61,7 @@ function claimedTask(req: Request): ClaimedTask | undefined {
 
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {
   const reply = await routeRequest(source, req);
-  // 429 is a rate limit passed on to a Cloud Tasks queue (backup-task.ts), not a rejected request.
+  // 429 is a rate limit passed on to a Cloud Tasks queue (src/tasks/worker.ts), not a rejected request.
   if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
     source.logger.httpRequestRejected({
       method: req.method,
