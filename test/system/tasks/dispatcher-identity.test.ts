@@ -7,8 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearerToken, dispatcherClaimsProblem, type DispatcherIdentity } from '../../../src/tasks/dispatcher-identity.js';
-import { DISPATCHER, startTasksHarness, type TasksHarness } from './harness.js';
+import { startTasksHarness, type TasksHarness } from './harness.js';
 
 const MALFORMED = { bucket: 'Not A Bucket', name: '' };
 
@@ -62,39 +61,4 @@ describe('through the queue', () => {
       assert.doesNotMatch(JSON.stringify(h.logs), /Bearer ey|"eyJ/, 'no token in the logs');
     });
   }
-});
-
-describe('the claims of a verified token', () => {
-  const expected: DispatcherIdentity = { audience: 'https://fn.example', email: DISPATCHER };
-  const good = {
-    iss: 'https://accounts.google.com',
-    aud: 'https://fn.example',
-    email: DISPATCHER,
-    email_verified: true,
-    sub: '1',
-    iat: 1,
-    exp: 2,
-  };
-  const rows: [title: string, claims: Record<string, unknown> | undefined, problem: RegExp | undefined][] = [
-    ["the dispatcher's", good, undefined],
-    ['no claims', undefined, /no claims/],
-    ['issuer without https', { ...good, iss: 'accounts.google.com' }, /issuer/],
-    ['another audience', { ...good, aud: 'https://fn.example/backup' }, /audience/],
-    ['another account', { ...good, email: 'other@test.iam.gserviceaccount.com' }, /not the dispatcher's/],
-    ['email not verified', { ...good, email_verified: false }, /not verified/],
-  ];
-  for (const [title, claims, problem] of rows) {
-    test(title, () => {
-      const found = dispatcherClaimsProblem(claims as Parameters<typeof dispatcherClaimsProblem>[0], expected);
-      if (problem === undefined) assert.equal(found, undefined);
-      else assert.match(String(found), problem);
-    });
-  }
-  test('bearer tokens', () => {
-    assert.equal(bearerToken('Bearer abc.def.ghi'), 'abc.def.ghi');
-    assert.equal(bearerToken('bearer  abc'), 'abc');
-    assert.equal(bearerToken('Basic abc'), undefined);
-    assert.equal(bearerToken(undefined), undefined);
-    assert.equal(bearerToken('Bearer a b'), undefined);
-  });
 });
