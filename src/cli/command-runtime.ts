@@ -7,6 +7,7 @@
 import type { Runtime } from '../tasks/dispatch.js';
 import { bucketScopeProblem } from '../config/source-bucket.js';
 import { createLogger, projectFromEnv } from '../core/logs.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import type { CommandOption } from './command-line.js';
 import { UsageError, type CliIO } from './io.js';
@@ -25,7 +26,7 @@ export function runtimeForCommand(io: CliIO, settings: Record<string, string>, v
   const logger = createLogger({
     project: projectFromEnv(env),
     write: (line) => {
-      if (verbose || /^\{"severity":"(WARNING|ERROR)"/.test(line)) io.stderr(`${line}\n`);
+      if (verbose || /^\{"severity":"(WARNING|ERROR)"/.test(line)) io.stderr(`${shown(line)}\n`);
     },
   });
   return buildRuntime(env, logger);
@@ -43,7 +44,7 @@ export function commandBucket(io: CliIO, settings: Record<string, string>, bucke
   const problem = bucketScopeProblem(bucket, { sourceBucket, stateBucket: stateBucket ?? '' });
   if (problem !== undefined) {
     const hint = bucket === stateBucket ? '' : `; give --source-bucket ${bucket} if this deployment should back it up`;
-    throw new UsageError(`gs://${bucket}: ${problem}${hint}\n${usage}`);
+    throw new UsageError(`${shown(`gs://${bucket}`)}: ${problem}${hint}\n${usage}`);
   }
   return { ...settings, SOURCE_BUCKET: sourceBucket };
 }

@@ -8,6 +8,7 @@ import { classifyFailure } from '../core/classify.js';
 import { parseGsUrl } from '../core/names.js';
 import { formatBytes } from '../core/text.js';
 import { createDeadline } from '../core/time-budget.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
@@ -84,18 +85,20 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
 
 function summary(r: RunResult): string {
   const lines = [
-    `${r.dryRun ? 'dry run: ' : ''}gs://${r.bucket}/${r.prefix}: ${r.scanned} scanned, ${r.uploaded} uploaded, ${r.revised} revised, ` +
+    `${r.dryRun ? 'dry run: ' : ''}${shown(`gs://${r.bucket}/${r.prefix}`)}: ${r.scanned} scanned, ${r.uploaded} uploaded, ${r.revised} revised, ` +
       (r.enqueued !== undefined ? `${r.enqueued} enqueued, ` : '') +
       `${r.skipped} skipped, ${r.failed} failed, ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
   if (r.plan) {
     lines.push(`would upload ${r.plan.upload} and revise ${r.plan.revise} object(s)`);
-    for (const item of r.plan.sample) lines.push(`  ${item.action} ${item.name}`);
+    for (const item of r.plan.sample) lines.push(`  ${item.action} ${shown(item.name)}`);
     if (r.plan.sample.length < r.plan.upload + r.plan.revise) lines.push('  ...');
   }
-  for (const f of r.failures) lines.push(`  failed ${f.name}#${f.generation}: ${f.reason}${f.action ? ` (action: ${f.action})` : ''}`);
+  for (const f of r.failures) {
+    lines.push(`  failed ${shown(`${f.name}#${f.generation}`)}: ${shown(f.reason)}${f.action ? ` (action: ${shown(f.action)})` : ''}`);
+  }
   if (r.failed > r.failures.length) lines.push(`  ... and ${r.failed - r.failures.length} more failure(s)`);
-  if (r.error !== undefined) lines.push(`stopped by an error: ${classifyFailure(r.error, 'drive').reason}`);
-  if (!r.done) lines.push(`not finished: run again to continue after ${JSON.stringify(r.cursor ?? '')}`);
+  if (r.error !== undefined) lines.push(`stopped by an error: ${shown(classifyFailure(r.error, 'drive').reason)}`);
+  if (!r.done) lines.push(`not finished: run again to continue after ${shown(JSON.stringify(r.cursor ?? ''))}`);
   return `${lines.join('\n')}\n`;
 }
