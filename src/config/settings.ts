@@ -196,7 +196,7 @@ export const SETTINGS = {
       default: 0,
       example: '2',
       placeholder: 'N',
-      help: 'per instance, start at most this many Drive writes (file and folder creates, uploads) per second; 0: unpaced',
+      help: "per instance, the ceiling of the adaptive pacer of Drive writes (file and folder creates, uploads) per second; 0: no ceiling (the pacer still slows down on Drive's rate refusals)",
     },
   ),
   storageEmulatorHost: setting('STORAGE_EMULATOR_HOST', emulatorHost, emulator('Cloud Storage', '9199')),

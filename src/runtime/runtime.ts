@@ -1,7 +1,7 @@
 /**
  * Everything one function instance builds once and reuses across invocations: config (parsed from the
  * environment on first use, not at import), clients, the gateways every Google call goes through (Drive's
- * paced by DRIVE_WRITES_PER_SECOND), credentials, the state store, caches and, with DISPATCH=tasks, the
+ * writes paced adaptively, under DRIVE_WRITES_PER_SECOND), credentials, the state store, caches and, with DISPATCH=tasks, the
  * backup queue. Built lazily on the first invocation; a bad config fails every
  * invocation with the same clear message. The composition root: the only place that knows every folder.
  */
