@@ -101,7 +101,7 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
         settings: config,
         enqueues: runtime.dispatch !== undefined,
         parallelism: hooks.parallelism ?? config.reconcileParallelism,
-        budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
+        ...budgets(request.maxSeconds, runtime.dispatch !== undefined),
         resumeAfter,
         onProgress: hooks.onProgress,
       },
@@ -121,6 +121,20 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
   if (thrown !== undefined) throw thrown.error;
   return report;
 }
+
+/**
+ * The run's budget, and the part of it copies may start in: the rest (a fifth, at most a minute) is kept
+ * to diff the remaining listing, so the report can say what is left (or, dispatch `auto`, enqueue it).
+ * A run that enqueues everything (DISPATCH=tasks) copies nothing: all of its budget is for enqueueing.
+ */
+function budgets(maxSeconds: number, enqueuesAll: boolean): { budget: Deadline; copyBudget: Deadline } {
+  const budget = createDeadline(Number.isFinite(maxSeconds) ? maxSeconds * 1000 : UNLIMITED_MS);
+  if (!Number.isFinite(maxSeconds) || enqueuesAll) return { budget, copyBudget: budget };
+  const ms = maxSeconds * 1000;
+  return { budget, copyBudget: createDeadline(ms - Math.min(COPY_RESERVE_MS, ms / 5)) };
+}
+
+const COPY_RESERVE_MS = 60_000;
 
 /** The listing's pages, counting each page's objects as work done once the run has handled them. */
 async function* collectingPages<T>(pages: AsyncIterable<T[]>, collect: (units: number) => void): AsyncGenerator<T[]> {
