@@ -1,7 +1,7 @@
 /**
  * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (01-parse-event.ts), log
  * that it arrived, then back the object up (02-backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
- * backup (01-enqueue.ts) — or mirror its deletion (01-mirror-delete.ts), and either return (acknowledge)
+ * backup (01-enqueue.ts), or with DISPATCH=auto either, as back-pressure says (tasks/auto-dispatch.ts) — or mirror its deletion (01-mirror-delete.ts), and either return (acknowledge)
  * or throw (Eventarc retries), as the failure table says. Malformed events are acknowledged with one
  * ERROR line — never an endless retry.
  */
@@ -14,6 +14,7 @@ import { createDeadline } from '../core/time-budget.js';
 import { MalformedEventError, parseStorageEvent } from './01-parse-event.js';
 import { enqueueBackup } from './01-enqueue.js';
 import { mirrorDelete } from './01-mirror-delete.js';
+import { autoBackup, autoDispatch } from '../tasks/auto-dispatch.js';
 import { backupAndLog } from './02-backup-and-log.js';
 import type { Runtime, RuntimeSource } from './deps.js';
 
@@ -80,6 +81,15 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
     return;
   }
 
+  const auto = autoDispatch(runtime.dispatch);
+  if (auto) {
+    const invocationId = `${event.id}/${randomUUID()}`;
+    const result = await autoBackup(runtime, auto, ref, { deadline, invocationId, trace: event.traceparent });
+    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
+      throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${result.failure.reason}`);
+    }
+    return;
+  }
   if (runtime.dispatch) {
     const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
     if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {

@@ -12,6 +12,7 @@ import type { DriveIdPool } from '../drive/id-pool.js';
 import type { StorageGateway } from '../gcs/gateway.js';
 import type { QueuePause } from '../state/queue-pause.js';
 import type { StateStore } from '../state/store.js';
+import type { BackPressure } from '../tasks/back-pressure.js';
 import type { BackupQueue } from '../tasks/queue.js';
 import type { FolderResolver } from './06-folders.js';
 
@@ -32,14 +33,18 @@ export interface BackupDeps {
   logger: Logger;
 }
 
-/** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
+/** DISPATCH=tasks or auto: the backup queue, and its pause while Drive refuses uploads. */
 export interface Dispatch {
+  /** `tasks`: every event is enqueued; `auto`: backed up directly unless `pressure` says enqueue. */
+  mode: 'tasks' | 'auto';
   queue: BackupQueue;
   pause: QueuePause;
+  /** DISPATCH=auto: where the next event goes. */
+  pressure?: BackPressure;
 }
 
 export interface Runtime extends BackupDeps {
-  /** Set with DISPATCH=tasks. */
+  /** Set with DISPATCH=tasks, or auto with the queue configured. */
   dispatch?: Dispatch;
 }
 

@@ -8,7 +8,6 @@
  * `[REDACTED]` wherever they appear, as do values under credential-like keys, `Bearer …` tokens and
  * `token=…` / `"access_token": "…"` fragments inside strings (error messages, response bodies).
  */
-
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor } from './log-redaction.js';
 
@@ -18,9 +17,7 @@ export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
-interface Traced {
-  readonly trace?: string;
-}
+type Traced = { readonly trace?: string };
 interface ObjectId {
   readonly bucket: string;
   readonly name: string;
@@ -115,6 +112,8 @@ export interface Logger {
   queueResumed(e: QueueFields & { pausedAt: string }): void;
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
+  /** DISPATCH=auto: Drive refused a direct backup, so every instance enqueues until `until` (the one line). */
+  backPressureRaised(e: ObjectId & { queue: string; until: string; reason: string } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
@@ -248,6 +247,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     taskDeferred(e) {
       emit('INFO', 'taskDeferred', `${where(e)}: deferred while the queue ${e.queue} is paused until ${e.resumeAt} (${e.reason})`, e);
+    },
+    backPressureRaised(e) {
+      const message = `${where(e)}: Drive refused a direct backup (${e.reason}); events go to the queue ${e.queue} until ${e.until}, then direct again once it is empty`;
+      emit('WARNING', 'backPressureRaised', message, e);
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);

@@ -23,6 +23,7 @@ import { createStorageGateway } from '../gcs/gateway.js';
 import { QueuePause } from '../state/queue-pause.js';
 import { StateStore } from '../state/store.js';
 import { createTasksClient, type TasksClient } from '../tasks/client.js';
+import { BackPressure } from '../tasks/back-pressure.js';
 import { BackupQueue, createTasksGateway } from '../tasks/queue.js';
 
 export type { Runtime };
@@ -89,14 +90,16 @@ function assemble(config: Config, logger: Logger): Runtime {
   };
 }
 
-/** DISPATCH=tasks: the queue (its client loaded on first use) and its pause record. */
+/** DISPATCH=tasks or auto: the queue (its client loaded on first use), its pause record, and auto's back-pressure. */
 function buildDispatch(config: Config, target: TasksTarget, store: StateStore, onRetry: (notice: RetryNotice) => void): Dispatch {
   let client: TasksClient | undefined;
   const queue = new BackupQueue(
     createTasksGateway(() => (client ??= createTasksClient(config)), { onRetry }),
     target,
   );
-  return { queue, pause: new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs }) };
+  const pause = new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs });
+  if (config.dispatch === 'tasks') return { mode: 'tasks', queue, pause };
+  return { mode: 'auto', queue, pause, pressure: new BackPressure({ store, queue }) };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */
