@@ -172,7 +172,7 @@ export const SETTINGS = {
     default: 60,
     example: '60',
     placeholder: 'SECONDS',
-    help: "DISPATCH=auto: how long every instance enqueues after Drive refused a direct backup for rate (its daily limit: UPLOAD_LIMIT_PAUSE_SEC)",
+    help: 'DISPATCH=auto: how long every instance enqueues after Drive refused a direct backup for rate (its daily limit: UPLOAD_LIMIT_PAUSE_SEC)',
   }),
   tasksQueue: setting('TASKS_QUEUE', queueName, {
     example: 'projects/my-project/locations/europe-west1/queues/gcs-drive-backup-backup',

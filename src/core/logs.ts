@@ -18,11 +18,7 @@ export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
 type Traced = { readonly trace?: string };
-interface ObjectId {
-  readonly bucket: string;
-  readonly name: string;
-  readonly generation: string;
-}
+type ObjectId = { readonly bucket: string; readonly name: string; readonly generation: string };
 
 /** What a failed line carries so metrics and alerts can group it: the failure's kind and service. */
 export interface FailureFields {

@@ -7,14 +7,14 @@
  * event is acknowledged, and back-pressure is recorded so every instance enqueues for a while. The
  * refused attempt writes no failed line: the enqueue's line, and the one `backPressureRaised`, say it.
  */
-import type { OneBackup } from '../backup/02-backup-and-log.js';
-import { backupAndLog } from '../backup/02-backup-and-log.js';
-import { enqueueBackup, type EnqueueResult } from '../backup/01-enqueue.js';
-import type { Dispatch, Runtime } from '../backup/deps.js';
+import { backupAndLog, type OneBackup } from '../backup/backup-and-log.js';
+import type { Dispatch, Runtime } from './dispatch.js';
+import { enqueueBackup, type EnqueueResult } from './enqueue.js';
 import type { Failure } from '../core/failure.js';
 import type { ObjectRef } from '../core/object-ref.js';
 import type { Deadline } from '../core/time-budget.js';
 import type { BackPressure } from './back-pressure.js';
+import { isDailyUploadLimit } from './pause-route.js';
 
 export interface AutoOptions {
   deadline: Deadline;
@@ -23,10 +23,6 @@ export interface AutoOptions {
   /** Reconcile's objects: Drive lacks them, whatever their record says. */
   restoreMissing?: boolean;
 }
-
-/** Drive's daily upload limit, as the failure table's operator kind names it. */
-const isDailyUploadLimit = (failure: Failure): boolean =>
-  failure.kind === 'operator' && failure.service === 'drive' && failure.problemCode === 'drive-daily-limit';
 
 /** A failure that says Drive wants fewer writes now: its rate limits, or its daily upload limit. */
 export function drivePushesBack(failure: Failure): boolean {

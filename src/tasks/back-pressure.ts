@@ -12,7 +12,7 @@
  */
 import type { CallScope } from '../core/gateway.js';
 import type { StateStore } from '../state/store.js';
-import type { BackupQueue } from './queue.js';
+import type { BackupQueue } from './backup-queue.js';
 
 export interface PressureRecord {
   sinceMs: number;

@@ -72,12 +72,16 @@ test(`one POST /reconcile backfills ${OBJECTS} objects in ${FOLDERS} folders und
   );
 
   // Drive's writes as the wire saw them: uploads (multipart or a session opened) and file creates (folders).
-  const writes = proxy.exchanges.filter((e) => e.method === 'POST' && (e.path.startsWith('/upload/') || /^\/drive\/v3\/files(\?|$)/.test(e.path)));
+  const writes = proxy.exchanges.filter(
+    (e) => e.method === 'POST' && (e.path.startsWith('/upload/') || /^\/drive\/v3\/files(\?|$)/.test(e.path)),
+  );
   const accepted = writes.filter((e) => ok(e.status)).length;
   const refused = writes.filter((e) => e.status === 429 || (e.status === 403 && RATE_REASONS.has(e.reason ?? ''))).length;
   assert.equal(accepted, OBJECTS + FOLDERS, 'one write per object and per folder');
   const perfectMs = ((accepted - GOOGLE_DRIVE_LIMITS.createRate!.burst) / GOOGLE_DRIVE_LIMITS.createRate!.perSecond) * 1000;
   t.diagnostic(`${refused} refusals for ${accepted} writes (${((refused / accepted) * 100).toFixed(1)}%)`);
-  t.diagnostic(`wall ${(wallMs / 1000).toFixed(1)} s, ${(wallMs / perfectMs).toFixed(2)}× a perfect client's ${(perfectMs / 1000).toFixed(1)} s`);
+  t.diagnostic(
+    `wall ${(wallMs / 1000).toFixed(1)} s, ${(wallMs / perfectMs).toFixed(2)}× a perfect client's ${(perfectMs / 1000).toFixed(1)} s`,
+  );
   assert.ok(refused <= 0.05 * accepted, `${refused} refusals for ${accepted} writes`);
 });
