@@ -24,6 +24,7 @@ import { QueuePause } from '../tasks/queue-pause.js';
 import { StateStore } from '../state/store.js';
 import { createTasksClient, type TasksClient } from '../tasks/client.js';
 import { BackPressure } from '../tasks/back-pressure.js';
+import { createDispatcherVerifier } from '../tasks/dispatcher-identity.js';
 import { BackupQueue, createTasksGateway } from '../tasks/backup-queue.js';
 
 export type { Runtime };
@@ -98,8 +99,9 @@ function buildDispatch(config: Config, target: TasksTarget, store: StateStore, o
     target,
   );
   const pause = new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs });
-  if (config.dispatch === 'tasks') return { mode: 'tasks', queue, pause };
-  return { mode: 'auto', queue, pause, pressure: new BackPressure({ store, queue }) };
+  const verifyDispatcher = createDispatcherVerifier(config, target);
+  if (config.dispatch === 'tasks') return { mode: 'tasks', queue, pause, verifyDispatcher };
+  return { mode: 'auto', queue, pause, verifyDispatcher, pressure: new BackPressure({ store, queue }) };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logs.js';
 import type { BackupDeps } from '../backup/deps.js';
 import type { BackPressure } from './back-pressure.js';
 import type { BackupQueue } from './backup-queue.js';
+import type { DispatcherVerifier } from './dispatcher-identity.js';
 import type { QueuePause } from './queue-pause.js';
 
 /** DISPATCH=tasks or auto: the backup queue, and its pause while Drive refuses uploads. */
@@ -17,6 +18,8 @@ export interface Dispatch {
   pause: QueuePause;
   /** DISPATCH=auto: where the next event goes. */
   pressure?: BackPressure;
+  /** Whether a request's `Authorization` is the queue's own OIDC token (dispatcher-identity.ts). */
+  verifyDispatcher: DispatcherVerifier;
 }
 
 export interface Runtime extends BackupDeps {
