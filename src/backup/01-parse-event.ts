@@ -7,7 +7,7 @@
  * problem is collected before throwing.
  */
 
-import { customMetadata, normaliseInt64, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, normaliseInt64, OBJECT_TEXT_FIELDS, type ObjectRef } from '../core/object-ref.js';
 import { describeValue, isRecord } from '../core/text.js';
 
 export const FINALIZED_TYPE = 'google.cloud.storage.object.v1.finalized';
@@ -101,7 +101,7 @@ function parseObjectRef(data: Record<string, unknown>, problems: string[]): Obje
     const value = int64Field(data, field, false, problems);
     if (value !== undefined) optional[field] = value;
   }
-  for (const field of ['md5Hash', 'crc32c', 'contentType', 'updated', 'timeCreated'] as const) {
+  for (const field of OBJECT_TEXT_FIELDS) {
     const value = data[field];
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') optional[field] = value;

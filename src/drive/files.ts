@@ -8,8 +8,11 @@ import type { Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
 
-/** What Drive says about a file id: absent, or which source generation it holds, trashed or not. */
-export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean; md5Hex?: string };
+/**
+ * What Drive says about a file id: absent, or which source generation it holds, trashed or not, and its
+ * head revision (the one holding that generation, for the object's history).
+ */
+export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean; md5Hex?: string; headRevisionId?: string };
 
 export const FILE_FIELDS = 'id,name,md5Checksum,size,parents,appProperties,headRevisionId';
 
@@ -41,11 +44,12 @@ export async function generateIds(drive: drive_v3.Drive, count: number): Promise
 /** Whether a file exists, and which source generation it holds (`gdb.generation`). */
 export async function probeFile(drive: drive_v3.Drive, fileId: string, generationKey: string): Promise<DriveProbe> {
   try {
-    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed,md5Checksum', supportsAllDrives: true });
+    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed,md5Checksum,headRevisionId', supportsAllDrives: true });
     return {
       generation: res.data.appProperties?.[generationKey] ?? undefined,
       trashed: res.data.trashed ?? false,
       md5Hex: res.data.md5Checksum ?? undefined,
+      ...(res.data.headRevisionId ? { headRevisionId: res.data.headRevisionId } : {}),
     };
   } catch (err) {
     if (isNotFound(err)) return 'absent';
