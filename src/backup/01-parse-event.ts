@@ -18,6 +18,8 @@ export type StorageEvent =
       readonly kind: 'finalized' | 'deleted';
       readonly id: string;
       readonly object: ObjectRef;
+      /** The CloudEvent's `time` (when the change happened), when it is a valid timestamp: a deletion's time. */
+      readonly time?: string;
       readonly traceparent?: string;
     }
   | { readonly kind: 'ignored'; readonly type: string; readonly id: string };
@@ -51,10 +53,12 @@ export function parseStorageEvent(event: unknown): StorageEvent {
   const object = data === undefined ? undefined : parseObjectRef(data, problems);
   if (problems.length > 0 || object === undefined) throw new MalformedEventError(problems, id);
   const traceparent = typeof event.traceparent === 'string' ? event.traceparent.trim().toLowerCase() : '';
+  const time = typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : undefined;
   return {
     kind: type === FINALIZED_TYPE ? 'finalized' : 'deleted',
     id: id as string,
     object,
+    ...(time !== undefined ? { time } : {}),
     ...(TRACEPARENT.test(traceparent) ? { traceparent } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import type { Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
+import { revisionAppProperties } from './source-facts.js';
 
 /**
  * What Drive says about a file id: absent, or which source generation it holds, trashed or not, and its
@@ -22,7 +23,21 @@ export interface UploadMetadata {
   parents: string[];
   description: string;
   modifiedTime?: string;
+  /** Names the generation in the revision the upload makes (src/drive/source-facts.ts). */
+  originalFilename?: string;
   appProperties: Record<string, string>;
+}
+
+/**
+ * The metadata of an update that adds a revision: no parents (not writable there), and appProperties as a
+ * patch that also clears the previous generation's keys this one does not set.
+ */
+export function revisionMetadata(meta: UploadMetadata): Omit<UploadMetadata, 'parents' | 'appProperties'> & {
+  appProperties: Record<string, string>;
+} {
+  const { parents: _parents, appProperties, ...changes } = meta;
+  // Drive deletes a key patched to null; the client's type has no room for it.
+  return { ...changes, appProperties: revisionAppProperties(appProperties) as Record<string, string> };
 }
 
 export type DriveFile = drive_v3.Schema$File;
@@ -93,12 +108,11 @@ export async function reviseWithContent(
   body: Readable,
   keepRevisionForever: boolean,
 ): Promise<DriveFile> {
-  const { parents: _parents, ...changes } = meta;
   try {
     const res = await drive.files.update(
       {
         fileId,
-        requestBody: changes,
+        requestBody: revisionMetadata(meta),
         media: { mimeType: meta.mimeType, body },
         fields: FILE_FIELDS,
         supportsAllDrives: true,
