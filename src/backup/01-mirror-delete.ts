@@ -1,8 +1,8 @@
 /**
  * An object's deletion, as the backup keeps it: a tombstone with the event's time in the object's record
- * (src/state/history.ts), so a restore "as of T" leaves out what was deleted before T; and, with
- * DELETE_MODE=trash, its Drive backup moved to the trash (still restorable from there while Drive keeps
- * it). Cloud Storage also sends `deleted` for the old generation when an object is overwritten; then the
+ * (src/state/history.ts) and on its Drive file (`gdb.deletedAt`, src/drive/source-facts.ts), so a restore
+ * "as of T" leaves out what was deleted before T; with DELETE_MODE=trash, the same Drive request moves the
+ * backup to the trash (still restorable from there while Drive keeps it). Cloud Storage also sends `deleted` for the old generation when an object is overwritten; then the
  * live object still exists and nothing is recorded. Each call goes through its service's gateway.
  *
  * The record is kept (it holds the history): a new object under the same name finds its backup trashed,
@@ -11,7 +11,7 @@
 import { isNotFound } from '../core/error-shapes.js';
 import type { CallScope } from '../core/gateway.js';
 import type { ObjectRef } from '../core/object-ref.js';
-import { trashFile } from '../drive/files.js';
+import { markDeleted } from '../drive/files.js';
 import { objectMetadata } from '../gcs/source.js';
 import { withDeletion } from '../state/history.js';
 import type { ObjectRecord } from './05-claim-plan.js';
@@ -34,23 +34,21 @@ export async function mirrorDelete(runtime: Runtime, ref: ObjectRef, deletedAt: 
   const key = objectRecordKey(ref.bucket, ref.name, copy ? ref.generation : undefined);
   const record = await runtime.store.read<ObjectRecord>(key, scope);
   if (!record) return 'not-backed-up';
-  let result: DeleteResult = 'recorded';
-  if (runtime.config.deleteMode === 'trash') {
-    const fileId = record.value.fileId;
-    result = await runtime.drive.call(
-      'files.update (trash)',
-      async ({ api }) => {
-        try {
-          await trashFile(api, fileId);
-          return 'trashed' as const;
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-          return 'not-backed-up' as const;
-        }
-      },
-      scope,
-    );
-  }
+  const fileId = record.value.fileId;
+  const trash = runtime.config.deleteMode === 'trash';
+  const result = await runtime.drive.call(
+    trash ? 'files.update (trash)' : 'files.update (mark deleted)',
+    async ({ api }) => {
+      try {
+        await markDeleted(api, fileId, deletedAt, trash);
+        return trash ? ('trashed' as const) : ('recorded' as const);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        return 'not-backed-up' as const;
+      }
+    },
+    scope,
+  );
   await recordDeletion(runtime, key, { deletedAt, generation: ref.generation }, scope);
   return result;
 }

@@ -7,7 +7,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import type { Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
-import { revisionAppProperties } from './source-facts.js';
+import { FACT_PROPERTY, revisionAppProperties } from './source-facts.js';
 
 /**
  * What Drive says about a file id: absent, or which source generation it holds, trashed or not, and its
@@ -135,6 +135,14 @@ export async function deleteFile(drive: drive_v3.Drive, fileId: string): Promise
   await drive.files.delete({ fileId, supportsAllDrives: true });
 }
 
-export async function trashFile(drive: drive_v3.Drive, fileId: string): Promise<void> {
-  await drive.files.update({ fileId, requestBody: { trashed: true }, supportsAllDrives: true });
+/**
+ * Marks a backup's object deleted at `deletedAt` (`gdb.deletedAt`, so that Drive alone knows it), and with
+ * `trash` moves the file to the trash, in one request.
+ */
+export async function markDeleted(drive: drive_v3.Drive, fileId: string, deletedAt: string, trash: boolean): Promise<void> {
+  await drive.files.update({
+    fileId,
+    requestBody: { appProperties: { [FACT_PROPERTY.deletedAt]: deletedAt }, ...(trash ? { trashed: true } : {}) },
+    supportsAllDrives: true,
+  });
 }

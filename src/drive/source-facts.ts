@@ -14,7 +14,9 @@
  *   contentType or dotted bucket name too long): one JSON object on the description's second line, after
  *   its human line `gs://bucket/name#generation`; `gdb.more` holds its SHA-256, so a description edited
  *   in Drive's UI is noticed instead of restored as metadata. Most objects need no second line.
- * Worst case (a 1,024-byte name in 10 parts, every optional field present): 26 entries, under 30
+ * A `deleted` event adds `gdb.deletedAt` (the event's time) to the file holding the deleted generation:
+ * Drive alone then leaves the object out of the newest state; a new generation's revision clears it.
+ * Worst case (a 1,024-byte name in 10 parts, every optional field present, deleted): 27 entries, under 30
  * (test/unit/drive/source-facts.test.ts counts it).
  *
  * Older generations are revisions of the same file, and a revision carries no appProperties. Each upload
@@ -48,6 +50,8 @@ export const FACT_PROPERTY = {
   metadata: 'gdb.metadata',
   /** SHA-256 (hex) of the JSON on the description's second line: the facts that did not fit. */
   more: 'gdb.more',
+  /** When the object (this generation) was deleted: the tombstone Drive alone keeps. */
+  deletedAt: 'gdb.deletedAt',
 } as const;
 
 const FORMAT = '2';
@@ -152,6 +156,8 @@ export interface ReadFacts {
    * `description-changed` (the facts that did not fit appProperties are gone or altered).
    */
   problem?: 'older-format' | 'description-changed';
+  /** The object was deleted then (`gdb.deletedAt`). */
+  deletedAt?: string;
 }
 
 /** The generation a backed-up file holds, with its facts; undefined for a file that is not a backup. */
@@ -170,7 +176,7 @@ export function readDriveFacts(file: ListedBackupFile): ReadFacts | undefined {
     const facts: GenerationFacts = { generation, timeCreated: file.modifiedTime ?? '', size: file.size ?? '0' };
     if (md5Hash !== undefined) facts.md5Hash = md5Hash;
     if (contentType !== undefined) facts.contentType = contentType;
-    return { bucket, name, facts, problem: 'older-format' };
+    return { bucket, name, facts, problem: 'older-format', ...deletion(get(FACT_PROPERTY.deletedAt)) };
   }
   const expected = get(FACT_PROPERTY.more);
   const more = expected === undefined ? {} : moreFacts(file.description, expected);
@@ -190,8 +196,16 @@ export function readDriveFacts(file: ListedBackupFile): ReadFacts | undefined {
   for (const field of FACT_TEXT_FIELDS) if (text[field] !== undefined) facts[field] = text[field];
   const metadata = parseMetadata(get(FACT_PROPERTY.metadata)) ?? more?.metadata;
   if (metadata !== undefined) facts.metadata = metadata;
-  return { bucket, name, facts, ...(more === undefined ? { problem: 'description-changed' as const } : {}) };
+  return {
+    bucket,
+    name,
+    facts,
+    ...(more === undefined ? { problem: 'description-changed' as const } : {}),
+    ...deletion(get(FACT_PROPERTY.deletedAt)),
+  };
 }
+
+const deletion = (deletedAt: string | undefined): { deletedAt?: string } => (deletedAt !== undefined ? { deletedAt } : {});
 
 /** The description's second line when its hash is the one recorded; undefined when it is not. */
 function moreFacts(description: string | null | undefined, expectedSha256: string): MoreFacts | undefined {
@@ -201,7 +215,7 @@ function moreFacts(description: string | null | undefined, expectedSha256: strin
   if (sha256Hex(json) !== expectedSha256) return undefined;
   try {
     const parsed = JSON.parse(json) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as MoreFacts) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -77,10 +77,10 @@ export type FileSeen = 'absent' | { generation?: string; headRevisionId?: string
  */
 export const RECORD_BUDGET_BYTES = 3000;
 
-const NEEDS_BASE64 = /[\u0000-\u001f"\\\u007f]|[\ud800-\udfff]/u;
-
+/** A name JSON keeps as is; one it would escape (up to 6 bytes a character) goes in base64 instead. */
 export function recordedSource(bucket: string, name: string): RecordedSource {
-  return NEEDS_BASE64.test(name) ? { bucket, name64: Buffer.from(name, 'utf8').toString('base64') } : { bucket, name };
+  const escaped = JSON.stringify(name).length !== name.length + 2;
+  return escaped ? { bucket, name64: Buffer.from(name, 'utf8').toString('base64') } : { bucket, name };
 }
 
 export function sourceName(source: RecordedSource): string | undefined {
