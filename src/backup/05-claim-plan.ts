@@ -147,8 +147,10 @@ export function nextRecord(record: ObjectRecord, change: RecordChange): ObjectRe
   switch (change.kind) {
     case 'file-found':
       return { ...record, fileCreated: true, session: undefined };
-    case 'new-file':
-      return { ...record, fileId: change.fileId, fileCreated: false, session: undefined, revisionId: undefined };
+    case 'new-file': {
+      const { revisionId: _revisionId, ...rest } = record;
+      return { ...rest, fileId: change.fileId, fileCreated: false, session: undefined };
+    }
     case 'session-opened':
       return { ...record, session: change.session };
     case 'session-dropped':

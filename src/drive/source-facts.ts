@@ -16,7 +16,8 @@
  *   in Drive's UI is noticed instead of restored as metadata. Most objects need no second line.
  * A `deleted` event adds `gdb.deletedAt` (the event's time) to the file holding the deleted generation:
  * Drive alone then leaves the object out of the newest state; a new generation's revision clears it.
- * Worst case (a 1,024-byte name in 10 parts, every optional field present, deleted): 27 entries, under 30
+ * Worst case (a 1,024-byte name in 10 parts, every optional field fitting its own entry, deleted): 26
+ * entries, under 30
  * (test/unit/drive/source-facts.test.ts counts it).
  *
  * Older generations are revisions of the same file, and a revision carries no appProperties. Each upload

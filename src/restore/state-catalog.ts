@@ -65,54 +65,68 @@ export class StateCatalog implements Catalog {
 
   /** One object's entries, from its records and (when its name is wanted) its spill objects. */
   private async entriesOf(group: readonly ListedKey[], prefix: string): Promise<CatalogEntry[]> {
-    const records = group.flatMap((item) =>
-      item.raw !== undefined && !item.key.includes(SPILL_INFIX) ? [parse<ObjectRecord>(item.raw)] : [],
-    );
-    const spills = group.filter((item) => item.key.includes(SPILL_INFIX));
-    let source: RecordedSource | undefined = records.find((r) => r?.source)?.source;
-    const history: HistoryEntry[] = [];
-    if (source === undefined && spills.length === 0) {
+    const records = group.flatMap((item) => {
+      const record = item.raw !== undefined && !item.key.includes(SPILL_INFIX) ? parse<ObjectRecord>(item.raw) : undefined;
+      return record ? [record] : [];
+    });
+    const spillKeys = group.filter((item) => item.key.includes(SPILL_INFIX)).map((item) => item.key);
+    const known = records.find((r) => r.source)?.source;
+    if (known === undefined && spillKeys.length === 0) {
       this.unrecorded += records.length;
       return [];
     }
-    if (source !== undefined && !this.wanted(source, prefix)) return [];
-    for (const spill of spills) {
-      const text = await this.options.store.readText(spill.key, this.options.scope);
+    if (known !== undefined && !this.wanted(known, prefix)) return [];
+    const spills: SpilledHistory[] = [];
+    for (const key of spillKeys) {
+      const text = await this.options.store.readText(key, this.options.scope);
       const spilled = text === undefined ? undefined : parse<SpilledHistory>(text);
-      if (!spilled) continue;
-      source ??= spilled.source;
-      history.push(...spilled.entries);
+      if (spilled) spills.push(spilled);
     }
-    if (source === undefined || !this.wanted(source, prefix)) return [];
-    for (const record of records) {
-      if (!record) continue;
-      history.push(...(record.history ?? []));
-      // The record's own generation last: its Drive file is the one the record holds now.
-      if (record.pending !== undefined || record.pendingMoved === true) {
-        history.push({
-          ...(record.pending ?? {}),
-          generation: record.generation,
-          driveFileId: record.fileId,
-          ...(record.revisionId !== undefined ? { driveRevisionId: record.revisionId } : {}),
-        });
-      } else this.unrecorded += 1;
-    }
-    const bucket = source.bucket;
-    const name = sourceName(source) as string;
-    return mergeEntries(history).map((entry): CatalogEntry => {
-      if (isDeletion(entry)) return { kind: 'tombstone', value: { bucket, name, ...entry } };
-      const { generation, timeCreated, size, driveFileId, ...rest } = entry;
-      return {
-        kind: 'generation',
-        value: { bucket, name, generation, timeCreated: timeCreated ?? '', size: size ?? '0', ...rest, driveFileId: driveFileId ?? '' },
-      };
-    });
+    this.unrecorded += records.filter((r) => r.pending === undefined && r.pendingMoved !== true).length;
+    const { source, entries } = catalogEntries(records, spills);
+    return source !== undefined && this.wanted(source, prefix) ? entries : [];
   }
 
   private wanted(source: RecordedSource, prefix: string): boolean {
     const name = sourceName(source);
     return source.bucket === this.options.bucket && name !== undefined && name.startsWith(prefix);
   }
+}
+
+/**
+ * One object's catalog entries from its records (one, or one per generation with ON_NEW_GENERATION=copy)
+ * and its spill objects: each record's history, then its own generation with the Drive file it holds now
+ * (last, so that it wins a merge), merged by generation. Pure.
+ */
+export function catalogEntries(
+  records: readonly ObjectRecord[],
+  spills: readonly SpilledHistory[],
+): { source?: RecordedSource; entries: CatalogEntry[] } {
+  const source = records.find((r) => r.source)?.source ?? spills.find((s) => s.source)?.source;
+  const name = source === undefined ? undefined : sourceName(source);
+  if (source === undefined || name === undefined) return { entries: [] };
+  const history: HistoryEntry[] = spills.flatMap((spill) => spill.entries);
+  for (const record of records) {
+    history.push(...(record.history ?? []));
+    if (record.pending === undefined && record.pendingMoved !== true) continue;
+    history.push({
+      ...(record.pending ?? {}),
+      generation: record.generation,
+      driveFileId: record.fileId,
+      ...(record.revisionId !== undefined ? { driveRevisionId: record.revisionId } : {}),
+    });
+  }
+  const bucket = source.bucket;
+  const entries = mergeEntries(history).map((entry): CatalogEntry => {
+    if (isDeletion(entry)) return { kind: 'tombstone', value: { bucket, name, ...entry } };
+    const { generation, timeCreated, size, driveFileId, ...rest } = entry;
+    // mergeEntries keeps only generations with these three.
+    return {
+      kind: 'generation',
+      value: { bucket, name, generation, timeCreated: timeCreated ?? '', size: size ?? '0', ...rest, driveFileId: driveFileId ?? '' },
+    };
+  });
+  return { source, entries };
 }
 
 function parse<T>(text: string): T | undefined {
