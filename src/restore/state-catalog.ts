@@ -11,7 +11,7 @@
  * histories were kept hold no facts: they are counted in `unrecorded` and left to the Drive catalog.
  */
 import type { CallScope } from '../core/gateway.js';
-import type { ObjectRecord } from '../backup/05-claim-plan.js';
+import type { ObjectRecord } from '../backup/claim/plan.js';
 import {
   isDeletion,
   mergeEntries,

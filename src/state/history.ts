@@ -2,7 +2,7 @@
  * The history an object's claim record keeps, so that every backed-up generation can be restored to its
  * name, bytes and metadata, and a restore "as of T" leaves out what was deleted before T. Pure.
  *
- * Where it lives, and why there: in the claim record itself (src/backup/05-claim*.ts), written by the
+ * Where it lives, and why there: in the claim record itself (src/backup/claim/), written by the
  * writes the record gets anyway, so the happy path costs no extra request:
  * - the claim (create, or take over from an older generation) writes the new generation's facts as
  *   `pending`, and — a take — seals the previous generation into `history` with its Drive file and the

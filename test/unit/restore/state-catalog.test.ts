@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ObjectRecord } from '../../../src/backup/05-claim-plan.js';
+import type { ObjectRecord } from '../../../src/backup/claim/plan.js';
 import type { GenerationFacts } from '../../../src/core/object-ref.js';
 import { catalogEntries } from '../../../src/restore/state-catalog.js';
 import type { CatalogEntry } from '../../../src/restore/catalog.js';
