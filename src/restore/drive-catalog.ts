@@ -13,7 +13,8 @@
  *   Drive's MIME type of it as contentType; its headers and custom metadata are not in Drive;
  * - a tombstone where the file says its object was deleted (`gdb.deletedAt`), or a trashed file that
  *   does not say when (DELETE_MODE=trash before tombstones were recorded: its `trashedTime`, or failing
- *   that its modifiedTime).
+ *   that its modifiedTime) unless a live file of the same object exists (then it was trashed in Drive and
+ *   backed up again by reconcile).
  * A bucket whose name does not fit an appProperty (dotted names over 114 bytes) cannot be listed this way.
  * Entries are grouped per object after the listing (Drive lists in no useful order), so the catalog holds
  * every matching file's facts in memory until the listing ends: `prefix` narrows it.
@@ -91,14 +92,29 @@ export class DriveCatalog implements Catalog {
       byKey.set(key, [...(byKey.get(key) ?? []), facts]);
     }
     for (const files of byKey.values()) {
+      // A file in the trash beside a live one was trashed in Drive, not by a deletion: reconcile backed the
+      // object up again. Live files first, so a generation both hold is the live file's.
+      const live = files.some((f) => !f.trashed);
+      const seen = new Set<string>();
       const entries: CatalogEntry[] = [];
-      for (const file of files) entries.push(...(await this.entriesOf(file)));
+      for (const file of [...files].sort((a, b) => Number(a.trashed) - Number(b.trashed))) {
+        for (const entry of await this.entriesOf(file, !live)) {
+          const id =
+            entry.kind === 'generation' ? `g${entry.value.generation}` : `t${entry.value.deletedAt}#${entry.value.generation ?? ''}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          entries.push(entry);
+        }
+      }
       if (entries.length > 0) yield entries;
     }
   }
 
-  /** The head generation, its tombstone, and (when asked) the older revisions mapped to generations. */
-  private async entriesOf(file: FileFacts): Promise<CatalogEntry[]> {
+  /**
+   * The head generation, its tombstone, and (when asked) the older revisions mapped to generations. With
+   * `trashMeansDeleted`, a trashed file that does not say when its object was deleted counts as deleted.
+   */
+  private async entriesOf(file: FileFacts, trashMeansDeleted: boolean): Promise<CatalogEntry[]> {
     const { bucket, name } = file;
     const head: BackedUpGeneration = {
       bucket,
@@ -108,7 +124,7 @@ export class DriveCatalog implements Catalog {
       ...(file.headRevisionId ? { driveRevisionId: file.headRevisionId } : {}),
     };
     const entries: CatalogEntry[] = [{ kind: 'generation', value: head }];
-    const deletedAt = file.deletedAt ?? (file.trashed ? (file.trashedTime ?? file.modifiedTime) : undefined);
+    const deletedAt = file.deletedAt ?? (file.trashed && trashMeansDeleted ? (file.trashedTime ?? file.modifiedTime) : undefined);
     if (deletedAt !== undefined) entries.push({ kind: 'tombstone', value: { bucket, name, generation: file.facts.generation, deletedAt } });
     if (this.options.olderGenerations) {
       for (const revision of await this.revisions(file.id)) {

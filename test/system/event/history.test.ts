@@ -158,6 +158,14 @@ describe('the state bucket catalog', () => {
     ]);
   });
 
+  test("the third generation's 3 KB of custom metadata did not fit the record: a spill object holds part of the history", async () => {
+    const [files] = await world.storage.bucket(world.stateBucket).getFiles({ prefix: `${PREFIX}objects/` });
+    assert.ok(
+      files.some((f) => f.name.includes('.history/')),
+      files.map((f) => f.name).join(', '),
+    );
+  });
+
   test('a 1,008-byte name, its one generation', async () => {
     const group = byName(await all(stateCatalog(), 'history/ü'), LONG);
     assert.deepEqual(group, [{ kind: 'generation', value: expectedGeneration(written.get(LONG)![0], backupFile(LONG).id) }]);
