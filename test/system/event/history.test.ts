@@ -8,12 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createDriveGateway, type DriveClient } from '../../../src/drive/gateway.js';
-import { createStorageGateway } from '../../../src/gcs/gateway.js';
+import { createLogger } from '../../../src/core/logs.js';
 import type { BackedUpGeneration, Catalog, CatalogEntry } from '../../../src/restore/catalog.js';
-import { DriveCatalog } from '../../../src/restore/drive-catalog.js';
-import { StateCatalog } from '../../../src/restore/state-catalog.js';
-import { StateStore } from '../../../src/state/store.js';
+import { openHistoryCatalog } from '../../../src/restore/open-history.js';
+import { buildRuntime } from '../../../src/runtime/runtime.js';
+import type { Runtime } from '../../../src/tasks/dispatch.js';
 import { storageEventHeaders } from '../../../sandbox/cloud-event.js';
 import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
 import { deliverStorageEvent } from '../../support/function-server.js';
@@ -101,22 +100,17 @@ async function revisionIds(fileId: string): Promise<string[]> {
   return (res.data.revisions ?? []).map((r) => r.id ?? '');
 }
 
-function driveCatalog(olderGenerations: boolean) {
-  const client: DriveClient = { api: world.drive, authHeaders: async () => ({}), baseUrl: '' };
-  const gateway = createDriveGateway({ connect: async () => client });
-  return new DriveCatalog({ drive: gateway.retry(), bucket: world.sourceBucket, corpus: { corpora: 'user' }, olderGenerations });
-}
-
-const stateCatalog = () =>
-  new StateCatalog({
-    store: new StateStore(createStorageGateway('state', world.storage), world.stateBucket, PREFIX),
-    bucket: world.sourceBucket,
-  });
+/** The product's readers, opened as the restore command opens them (its runtime, from the function's environment). */
+let runtime: Runtime;
+const driveCatalog = (olderGenerations: boolean) =>
+  openHistoryCatalog(runtime, { bucket: world.sourceBucket, fromDrive: true, olderGenerations });
+const stateCatalog = () => openHistoryCatalog(runtime, { bucket: world.sourceBucket, fromDrive: false, olderGenerations: false });
 
 before(async () => {
   setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
   ({ world } = setup);
   url = setup.fn.url;
+  runtime = await buildRuntime(world.env, createLogger({ write: () => undefined }));
 
   await write(NAME, Buffer.from('generation one'), {
     contentType: 'text/plain',
@@ -145,7 +139,7 @@ describe('the state bucket catalog', () => {
     const file = backupFile(NAME);
     const [r1, r2, r3] = await revisionIds(file.id);
     assert.ok(r3, 'three revisions');
-    const group = byName(await all(stateCatalog()), NAME);
+    const group = byName(await all(await stateCatalog()), NAME);
     const [g1, g2, g3] = written.get(NAME)!;
     // The newest was a small upload: nothing written after it landed, so its revision is the head's.
     assert.deepEqual(generations(group), [
@@ -167,12 +161,12 @@ describe('the state bucket catalog', () => {
   });
 
   test('a 1,008-byte name, its one generation', async () => {
-    const group = byName(await all(stateCatalog(), 'history/ü'), LONG);
+    const group = byName(await all(await stateCatalog(), 'history/ü'), LONG);
     assert.deepEqual(group, [{ kind: 'generation', value: expectedGeneration(written.get(LONG)![0], backupFile(LONG).id) }]);
   });
 
   test('a prefix leaves other objects out', async () => {
-    assert.deepEqual(await all(stateCatalog(), 'nothing/'), []);
+    assert.deepEqual(await all(await stateCatalog(), 'nothing/'), []);
   });
 });
 
@@ -180,11 +174,11 @@ describe('Drive alone (the state bucket emptied)', () => {
   before(async () => {
     const [files] = await world.storage.bucket(world.stateBucket).getFiles({ prefix: PREFIX });
     await Promise.all(files.map((f) => f.delete()));
-    assert.deepEqual(await all(stateCatalog()), [], 'no record left');
+    assert.deepEqual(await all(await stateCatalog()), [], 'no record left');
   });
 
   test('the newest generation of every object with its exact name and metadata, and the deletion', async () => {
-    const groups = await all(driveCatalog(false));
+    const groups = await all(await driveCatalog(false));
     const file = backupFile(NAME);
     const [, , r3] = await revisionIds(file.id);
     const g3 = written.get(NAME)!.at(-1)!;
@@ -201,7 +195,7 @@ describe('Drive alone (the state bucket emptied)', () => {
     const file = backupFile(NAME);
     const [r1, r2] = await revisionIds(file.id);
     const [g1, g2] = written.get(NAME)!;
-    const older = generations(byName(await all(driveCatalog(true)), NAME)).slice(0, 2);
+    const older = generations(byName(await all(await driveCatalog(true)), NAME)).slice(0, 2);
     const kept = (m: Record<string, unknown>, revision: string) => {
       const { bucket, name, generation, timeCreated, size, md5Hash, driveFileId, driveRevisionId } = expectedGeneration(
         m,
