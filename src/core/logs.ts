@@ -218,13 +218,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('NOTICE', 'folderOverflowed', message, e);
     },
     deleteMirrored(e) {
-      const what = {
-        trashed: 'its Drive backup moved to the trash',
-        recorded: 'the deletion recorded, its Drive backup kept',
-        overwritten: 'a newer generation is live, backup kept',
-        'not-backed-up': 'no backup to trash',
-      }[e.result];
-      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
+      const what = { trashed: 'its Drive backup moved to the trash', recorded: 'the deletion recorded, its Drive backup kept' };
+      const rest = { overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' };
+      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${{ ...what, ...rest }[e.result]}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
