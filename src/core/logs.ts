@@ -92,7 +92,7 @@ export interface Logger {
   /** A Drive folder holds Drive's maximum of items: new items of its path go to the overflow folder beside it. */
   folderOverflowed(e: { folder: string; fullFolderId: string; overflowFolderId: string; overflowFolderName: string } & Traced): void;
   /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
-  deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
+  deleteMirrored(e: ObjectId & { result: 'trashed' | 'recorded' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
   /** DISPATCH=tasks: the object's backup is a task (`created: false`: that task was there already). */
   backupEnqueued(e: ObjectId & { queue: string; task: string; created: boolean; restoreMissing?: boolean } & Traced): void;
@@ -214,12 +214,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('NOTICE', 'folderOverflowed', message, e);
     },
     deleteMirrored(e) {
-      const what = {
-        trashed: 'its Drive backup moved to the trash',
-        overwritten: 'a newer generation is live, backup kept',
-        'not-backed-up': 'no backup to trash',
-      }[e.result];
-      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
+      const what = { trashed: 'its Drive backup moved to the trash', recorded: 'the deletion recorded, its Drive backup kept' };
+      const rest = { overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' };
+      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${{ ...what, ...rest }[e.result]}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
