@@ -41,7 +41,7 @@ export class RestoredContent {
   async *pieces(): AsyncGenerator<Buffer> {
     try {
       while (this.reader && this.read < this.size) {
-        const piece = await this.reader.next(PIECE_BYTES);
+        const piece = await this.reader.next(Math.min(PIECE_BYTES, this.size - this.read));
         this.md5.update(piece);
         this.crc.update(piece);
         this.read += piece.length;

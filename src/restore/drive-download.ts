@@ -76,12 +76,21 @@ class DownloadGone extends Error implements ClassifiedError {
   }
 }
 
-/** Gaxios leaves an error body of a streamed request as text: parse it, so its reason can be read. */
+/**
+ * Gaxios leaves the error body of a streamed request as text (in the message, or the response's data):
+ * its `errors` are put where the rest of the product reads a reason (core/error-shapes.ts).
+ */
 function withParsedBody(err: unknown): unknown {
-  const response = (err as { response?: { data?: unknown } }).response;
-  if (response && typeof response.data === 'string' && response.data.startsWith('{')) {
+  if (err === null || typeof err !== 'object' || apiReasonOf(err) !== undefined) return err;
+  const e = err as { message?: unknown; response?: { data?: unknown } };
+  for (const text of [e.response?.data, e.message]) {
+    if (typeof text !== 'string' || !text.startsWith('{')) continue;
     try {
-      response.data = JSON.parse(response.data) as unknown;
+      const errors = (JSON.parse(text) as { error?: { errors?: unknown } }).error?.errors;
+      if (Array.isArray(errors) && Object.isExtensible(err)) {
+        Object.defineProperty(err, 'errors', { value: errors, configurable: true });
+        return err;
+      }
     } catch {
       // not JSON: left as it is
     }
