@@ -57,9 +57,14 @@ export class RestoredContent {
     return this.reader?.opens ?? [];
   }
 
+  private done: ContentHashes | undefined;
+
   /** Once every piece was read. */
   hashes(): ContentHashes {
-    const digest = this.md5.digest();
-    return { md5Base64: digest.toString('base64'), md5Hex: digest.toString('hex'), crc32c: this.crc.toString(), bytes: this.read };
+    if (!this.done) {
+      const digest = this.md5.digest();
+      this.done = { md5Base64: digest.toString('base64'), md5Hex: digest.toString('hex'), crc32c: this.crc.toString(), bytes: this.read };
+    }
+    return this.done;
   }
 }

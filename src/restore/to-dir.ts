@@ -19,6 +19,11 @@ import type { TargetFact } from './plan.js';
 import { failedWrite, type RestoreDecision, type WriterDeps } from './to-bucket.js';
 import { verificationProblems } from './verify.js';
 
+/** A path that would leave DIR: never written. */
+class OutsideDirError extends Error {
+  override readonly name = 'OutsideDirError';
+}
+
 const codeOf = (err: unknown): string | undefined => (err as { code?: string } | null)?.code;
 
 export class DirectoryTarget {
@@ -36,7 +41,7 @@ export class DirectoryTarget {
   /** `full`, after checking it is inside DIR; throws otherwise (a name that got past the mapping is a bug). */
   private inside(relative: string): string {
     const full = resolve(this.dir, ...relative.split('/'));
-    if (!full.startsWith(this.dir + sep)) throw new Error(`refusing to write outside ${this.dir}`);
+    if (!full.startsWith(this.dir + sep)) throw new OutsideDirError(`refusing to write outside ${this.dir}`);
     return full;
   }
 
@@ -87,6 +92,7 @@ export class DirectoryTarget {
       const placed = await this.place(partial, source.name, options.overwrite);
       return placed === 'exists' ? { kind: 'exists' } : { kind: 'restored', bytes: content.hashes().bytes };
     } catch (err) {
+      if (err instanceof OutsideDirError) return { kind: 'failed', reason: err.message };
       const code = codeOf(err);
       if (code !== undefined && /^E[A-Z]+$/.test(code) && !(err as { response?: unknown }).response) {
         return { kind: 'failed', reason: `writing under ${this.dir}: ${(err as Error).message}` };
@@ -106,7 +112,7 @@ export class DirectoryTarget {
         await mkdir(dirname(full), { recursive: true });
         // A symbolic link already in DIR must not lead the file outside it.
         const parent = await realpath(dirname(full));
-        if (parent !== this.dir && !parent.startsWith(this.dir + sep)) throw new Error(`refusing to write outside ${this.dir}`);
+        if (parent !== this.dir && !parent.startsWith(this.dir + sep)) throw new OutsideDirError(`refusing to write outside ${this.dir}`);
         if (overwrite) {
           if ((await lstat(full).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
           await rename(partial, full);
