@@ -8,17 +8,18 @@ import { formatBytes } from '../core/text.js';
 import { isProblem, isRetryable, statusOf, type ObjectReport } from './outcome.js';
 
 /**
- * Text safe to print on a terminal: control characters (C0, DEL, C1), bidirectional overrides and
- * isolates, and the backslash itself are written as escapes, so what is printed is unambiguous.
- * (A local copy until the product's shared terminal escape, src/core/terminal-text.ts, lands.)
+ * Text safe to print on a terminal, applied to each foreign part of a line (a name, a message): control
+ * characters (C0 with tab and newline, DEL, C1), line and paragraph separators, bidirectional marks,
+ * embeddings, overrides and isolates, and lone surrogates are shown as `\uXXXX`; everything else prints
+ * as it is. A local copy of the product's terminal escape (src/core/terminal-text.ts, same output), used
+ * until that file is on this branch.
  */
 export function escapeForTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === '\\') return '\\\\';
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** An object's line: status, name (and target name when it differs), what happened. */
@@ -36,7 +37,7 @@ export function objectLine(report: ObjectReport): string {
   if (result?.kind === 'restored') details.push(`${formatBytes(result.bytes)}, verified`);
   if (result && 'reason' in result) details.push(result.reason);
   if (result?.kind === 'drive-limit') details.push(result.action);
-  const said = details.length > 0 ? `: ${details.join('; ')}` : '';
+  const said = details.length > 0 ? `: ${escapeForTerminal(details.join('; '))}` : '';
   return `${status} ${escapeForTerminal(report.name)}${target}${said}`;
 }
 

@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../emulators/index.js';
 import { makeRestoreCommand } from '../../src/cli/restore-command.js';
 import type { BackedUpGeneration } from '../../src/restore/catalog.js';
 import { startEventFunctionWorld, type EventFunctionWorld } from '../support/event-function-world.js';
@@ -23,6 +24,8 @@ const CUT = 48 * MiB + 123;
 let setup: EventFunctionWorld;
 let world: World;
 const catalog = new RecordedCatalog();
+/** The emulators' clock: Drive purges revisions on it. */
+const clock = new ManualClock();
 const restore = makeRestoreCommand(() => Promise.resolve(catalog));
 let firstMoment = '';
 
@@ -50,7 +53,7 @@ function faultOnDownload(nameInPath: string, action: Parameters<World['emulators
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({ MULTIPART_MAX_MIB: '5' });
+  setup = await startEventFunctionWorld({ MULTIPART_MAX_MIB: '5' }, { clock });
   world = setup.world;
   await put('cut/big.bin', testBytes(BIG, 'big'));
   await put('flaky/503.bin', testBytes(200_000, '503'));
@@ -131,7 +134,7 @@ describe('problems are reported per object and the run goes on', () => {
     const recordedMd5 = bad.md5Hash;
     bad.md5Hash = Buffer.alloc(16, 7).toString('base64');
     try {
-      const io = recordingIO(['--to', `gs://${target}`], world.env);
+      const io = recordingIO(['--to', `gs://${target}`, '--exclude', 'cut/**'], world.env);
       assert.equal(await restore(io), 1);
       const err = io.err.join('');
       assert.match(err, /^drive-limit limits\/quota\.bin: .*downloadQuotaExceeded.*run the same command again/m);
@@ -142,23 +145,22 @@ describe('problems are reported per object and the run goes on', () => {
       assert.match(out, /^to resume: run the same command again/m);
       assert.match(out, /4 problem\(s\)/);
       const restored = await bucketContents(world, target);
-      assert.deepEqual([...restored.keys()].sort(), ['cut/big.bin', 'flaky/503.bin', 'twice/x.txt'], 'the rest restored; no bad copy kept');
+      assert.deepEqual([...restored.keys()].sort(), ['flaky/503.bin', 'twice/x.txt'], 'the rest restored; no bad copy kept');
 
       const acknowledged = recordingIO(['--to', `gs://${target}`, '--prefix', 'limits/abuse', '--acknowledge-abuse'], world.env);
       assert.equal(await restore(acknowledged), 0, acknowledged.err.join(''));
       assert.match(acknowledged.out.join(''), /^restored limits\/abuse\.bin/m);
     } finally {
       world.emulators.hub.faults.clear();
+      world.emulators.drive.setAbusive(entryOf('limits/abuse.bin').driveFileId, false);
       bad.md5Hash = recordedMd5;
     }
   });
 
   test('--dry-run writes nothing and names a purged revision; the coverage report ends it', async () => {
     const target = await emptyBucket();
-    const first = catalog.list.find((e) => e.kind === 'generation' && e.value.name === 'twice/x.txt');
-    assert.ok(first?.kind === 'generation');
-    // Drive purges a revision not kept forever 30 days after a newer one: here, deleted by hand.
-    await world.drive.revisions.delete({ fileId: first.value.driveFileId, revisionId: first.value.driveRevisionId as string });
+    // Drive purges a revision not kept forever 30 days after a newer one came.
+    clock.advance(31 * 86_400_000);
     world.emulators.hub.resetCounters();
     const io = recordingIO(['--to', `gs://${target}`, '--at', firstMoment, '--dry-run'], world.env);
     assert.equal(await restore(io), 1);
@@ -170,6 +172,28 @@ describe('problems are reported per object and the run goes on', () => {
     assert.match(out, /^ {2}restore {12}2$/m);
     assert.match(out, /^ {2}revision-purged {4}1$/m);
     assert.match(out, /^dry run: would restore 2 of 3 object\(s\)/m);
+  });
+});
+
+describe('holds', () => {
+  test("an object under a hold: exists without --overwrite; with it, refused with Cloud Storage's reason, and the run goes on", async () => {
+    const target = await emptyBucket();
+    await world.storage
+      .bucket(target)
+      .file('twice/x.txt')
+      .save('held', { resumable: false, metadata: { temporaryHold: true } });
+    const io = recordingIO(['--to', `gs://${target}`, '--prefix', 'twice/'], world.env);
+    assert.equal(await restore(io), 0, io.err.join(''));
+    assert.match(io.out.join(''), /^exists twice\/x\.txt: generation \d+; differs from the backup: --overwrite replaces it$/m);
+    const overwrite = recordingIO(['--to', `gs://${target}`, '--overwrite', '--include', 'twice/*,flaky/*'], world.env);
+    assert.equal(await restore(overwrite), 1);
+    assert.match(
+      overwrite.err.join(''),
+      /^refused twice\/x\.txt: generation \d+; Cloud Storage replied 403: Object '.*twice\/x\.txt' is under active Temporary hold/m,
+    );
+    assert.match(overwrite.out.join(''), /^restored flaky\/503\.bin/m);
+    const [held] = await world.storage.bucket(target).file('twice/x.txt').download();
+    assert.equal(held.toString(), 'held', 'the held object untouched');
   });
 });
 

@@ -104,6 +104,11 @@ function assertSameBucket(restored: State, expected: State, what: string): void 
     assert.ok(got, `${what}: ${name}`);
     assert.ok(got.content.equals(want.content), `${what}: the bytes of ${JSON.stringify(name)}`);
     for (const key of KEPT) assert.deepEqual(got.metadata[key], want.metadata[key], `${what}: ${String(key)} of ${JSON.stringify(name)}`);
+    assert.equal(
+      Date.parse(String(got.metadata.customTime)),
+      Date.parse(String(want.metadata.timeCreated)),
+      `${what}: customTime of ${JSON.stringify(name)} is its original timeCreated`,
+    );
   }
 }
 
@@ -121,7 +126,7 @@ describe('restore --at', () => {
       assert.match(out, new RegExp(`restored ${state.size} of \\d+ object\\(s\\) into gs://${target}/`));
       if (index >= 1) assert.match(out, /^deleted-before-T gone\/later\.txt: deleted at /m);
       assert.ok(!out.includes(String.fromCharCode(0x1b)), 'no terminal escape reaches the output');
-      assert.match(out, /esc\/\\x1b\[31mred\\x1b\[0m\.txt/, 'the hostile name, escaped');
+      assert.match(out, /esc\/\\u001b\[31mred\\u001b\[0m\.txt/, 'the hostile name, escaped');
 
       world.emulators.hub.resetCounters();
       const again = recordingIO(['--to', `gs://${target}`, '--at', at], world.env);
