@@ -1,5 +1,5 @@
 /**
- * `burst` (issue 12): 2,000 small objects arrive at once; Drive takes 10 creates/s per user and its daily
+ * `burst`: 2,000 small objects arrive at once; Drive takes 10 creates/s per user and its daily
  * upload limit runs out after 1,200 objects, its window (compressed from 24 h) ending 60 s after a client
  * at the cap would have used it up. The same burst runs through direct mode (the event function backs up
  * each object itself, redelivered by an Eventarc-like bridge with backoff) and through tasks mode (the

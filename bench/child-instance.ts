@@ -10,7 +10,7 @@ import type { SourceObject } from './objects.js';
 
 export const EVENT_TARGET = 'backupOnFinalize';
 export const HTTP_TARGET = 'backupHttp';
-/** terraform/main.tf sets this NODE_OPTIONS on the deployed function (see src/memory.ts). */
+/** terraform/main.tf sets this NODE_OPTIONS on the deployed function (see src/core/memory.ts). */
 export const DEPLOYED_NODE_OPTIONS = '--expose-gc --max-semi-space-size=2';
 
 const LOG_TAIL = 20;

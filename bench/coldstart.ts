@@ -3,7 +3,7 @@
  * (dist/index.js, built first when stale) against `require('googleapis')`, the all-in-one client many
  * functions load; the two alternate, each run in a new process, and the medians are compared. Then the
  * deployed function serves two tiny objects: the first invocation builds config and clients lazily, the
- * second shows a warm one. Goal (issue 3): entry module ≤ 0.3× googleapis.
+ * second shows a warm one. Goal: entry module ≤ 0.3× googleapis.
  */
 import { spawnSync } from 'node:child_process';
 import { deliverStorageEvent } from '../test/support/function-server.js';

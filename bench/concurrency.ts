@@ -6,7 +6,7 @@
  * the instance already knows. Repeated; figures are objects per second and the ratio, and the CPU time
  * per object of the function's process and of the emulators' (this process), to tell a limit of the
  * function from a machine with no core to spare.
- * Goal (issue 13): the median ratio of 16 in flight to 1 in flight ≥ 8×.
+ * Goal: the median ratio of 16 in flight to 1 in flight ≥ 8×.
  */
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';

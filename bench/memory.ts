@@ -4,7 +4,7 @@
  * process (so the emulators' copies of the object do not count) as deployed: UPLOAD_CHUNK_MIB=8 and
  * Terraform's NODE_OPTIONS; a tiny object first builds its lazy runtime. Each repetition copies a new
  * generation of the same content (seeded in-process), and its Drive copy is checked, then deleted.
- * Goal (issue 13): max over the repetitions ≤ 64 MiB, and ≤ 1.25× the peer's max growth (from `peer`
+ * Goal: max over the repetitions ≤ 64 MiB, and ≤ 1.25× the peer's max growth (from `peer`
  * in the same run).
  */
 import { createWorld } from '../test/support/world.js';

@@ -5,7 +5,7 @@
  * Part 1, repeated: each copies the object (order alternating), time and peak RSS growth watched; these
  * peer figures are what `memory` and `throughput` compare with. Part 2, repeated: each copies it with the
  * Drive connection cut once at 50% (peer-cut.ts); ours must resume in the same invocation, the peer starts
- * again from byte 0. Goal (issue 13): with the cut, our time to a verified file ≤ 0.7× the peer's (medians),
+ * again from byte 0. Goal: with the cut, our time to a verified file ≤ 0.7× the peer's (medians),
  * our bytes sent to Drive ≤ object size + one chunk (max), and one invocation each time.
  */
 import { createWorld } from '../test/support/world.js';

@@ -6,7 +6,7 @@
  * 3600) for one run; should a run still stop early, the next runs continue and are summed. Each case is
  * repeated on a fresh world. Figures: wall time, peak RSS growth of the instance's process, Drive and GCS
  * list calls (emulator counters), and the RSS projected at 1,000,000 objects by the line through the two
- * cases. Goal (issue 13): Drive list calls ≤ ⌈backed up / 1,000⌉ + folders, peak RSS growth ≤ 64 MiB at
+ * cases. Goal: Drive list calls ≤ ⌈backed up / 1,000⌉ + folders, peak RSS growth ≤ 64 MiB at
  * N (max), and the projection ≤ 512 MiB (from the medians).
  */
 import { createWorld } from '../test/support/world.js';

@@ -3,7 +3,7 @@
  * runs in this process (`startInProcess`); one object in the folder warms it (runtime built, token
  * fresh, folder known), the new objects are uploaded, the emulators' counters are reset, and then each
  * object's event is delivered in turn. Counters per route ÷ objects give the breakdown.
- * Goal (issue 3): ≤ 3 requests per object, all services together.
+ * Goal: ≤ 3 requests per object, all services together.
  */
 import { deliverUntilAcked, startInProcess, type FunctionInstance } from '../test/support/function-server.js';
 import { createWorld } from '../test/support/world.js';

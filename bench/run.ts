@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- NAME...]`: runs the benchmarks of issues 3, 12 and 13's measurable goals (all of them, or
+ * `npm run bench [-- NAME...]`: runs the benchmarks of the product's measurable goals (all of them, or
  * those named, always in the order below: `peer` first, since `memory` and `throughput` compare with its
  * figures), prints each one's figures and verdicts as it finishes, then one table of everything and a
  * "ratios" line with every goal's verdict, and writes the same as JSON to bench/results/latest.json.

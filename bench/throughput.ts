@@ -4,7 +4,7 @@
  * with the same chunk size, the minimum work. Both run in processes of their own; the function instance
  * is warmed with a tiny object first and copies a new generation of the same content each time. Each
  * repetition runs both, the order alternating (raw first, then function first, ...), so drift weighs on
- * both alike. Goal (issue 13): our median ≥ 0.9× the raw pipe's median and ≥ 0.9× the peer's median
+ * both alike. Goal: our median ≥ 0.9× the raw pipe's median and ≥ 0.9× the peer's median
  * (from `peer` in the same run), and our min ≥ 0.8× the peer's median.
  */
 import { spawn } from 'node:child_process';

@@ -6,8 +6,8 @@
  * product's pause record in the state bucket).
  */
 import type { Emulators } from '../emulators/index.js';
-import type { PauseRecord } from '../src/state/queue-pause.js';
-import { pauseRecordKey } from '../src/state/queue-pause.js';
+import type { PauseRecord } from '../src/tasks/queue-pause.js';
+import { pauseRecordKey } from '../src/tasks/queue-pause.js';
 import { createTasksClient } from '../src/tasks/client.js';
 import type { RetryPolicy } from './options.js';
 

@@ -6,7 +6,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import { EVENT_ENTRY_POINT, HTTP_ENTRY_POINT } from './entry-points.js';
 import { lazyRuntime } from './runtime/runtime.js';
-import { handleStorageEvent } from './backup/01-handle-event.js';
+import { handleStorageEvent } from './event/handle-event.js';
 import { handleHttp } from './http/handler.js';
 import { leaveFrameworkDomain } from './runtime/framework-domain.js';
 

@@ -1,4 +1,4 @@
-# Alerts (issue 15): notification channels and three alert policies, each with its runbook as documentation
+# Alerts: notification channels and three alert policies, each with its runbook as documentation
 # (runbooks/*.md.tftpl). On by default when at least one channel is given (alert_emails or
 # alert_notification_channels), off otherwise; alerting_enabled overrides. They read metrics and logs only:
 # nothing here grants anything, least of all to the runtime account.

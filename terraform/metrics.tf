@@ -5,8 +5,8 @@
 # the operatorActionRequired / reauthorizeRequired / permanentFailure line in its place (outcome "failed",
 # with failureClass and service): backups counts both, so failures by class include the operator's.
 # Filters use the Cloud Logging query language
-# (https://cloud.google.com/logging/docs/view/logging-query-language); test/terraform/log-filters.ts
-# evaluates them against log entries built from the product's lines, and test/terraform/real-log-lines.test.ts
+# (https://cloud.google.com/logging/docs/view/logging-query-language); test/system/terraform/log-filters.ts
+# evaluates them against log entries built from the product's lines, and test/system/terraform/real-log-lines.test.ts
 # against lines captured from the functions under the emulators, so a renamed field breaks a test, not an
 # alert. Nothing here grants anything to anyone.
 #

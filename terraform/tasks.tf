@@ -1,4 +1,4 @@
-# dispatch = "tasks": the backup queue and its identities (issue 12). Nothing here exists in direct mode.
+# dispatch = "tasks": the backup queue and its identities. Nothing here exists in direct mode.
 #
 #   queue        <name>-backup in var.region (the functions' region), paced by rate_limits, retried by
 #                retry_config; its tasks POST <http function>/backup with the dispatcher's OIDC token

@@ -64,7 +64,7 @@ variable "source_root" {
 
 variable "runtime" {
   type        = string
-  description = "Cloud Run functions runtime of both functions: \"nodejs24\" (default, chosen by measurement, see README; supported until 2028-10-31) or \"nodejs22\" (supported until 2027-10-31). Node.js 20 was decommissioned on 2026-10-30."
+  description = "Cloud Run functions runtime of both functions: \"nodejs24\" (default, chosen by measurement, see docs/runtime.md; supported until 2028-10-31) or \"nodejs22\" (supported until 2027-10-31). Node.js 20 was decommissioned on 2026-10-30."
   default     = "nodejs24"
 
   validation {

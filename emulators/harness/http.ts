@@ -1,5 +1,5 @@
 /**
- * Small HTTP helpers shared by the four emulators: route matching, request bodies, JSON replies and the
+ * Small HTTP helpers shared by the five emulators: route matching, request bodies, JSON replies and the
  * error shapes Google's APIs use.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

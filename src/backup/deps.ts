@@ -2,7 +2,7 @@
  * What the per-object pipeline needs from a function instance, which src/runtime/runtime.ts builds once
  * per instance and every entry (the event handler, `POST /backup`, reconcile, the CLI) passes in: the
  * config, the gateways every Google call goes through, the state store, the instance's caches, the
- * logger and, in tasks mode, the backup queue. Types only.
+ * logger. Types only (src/tasks/dispatch.ts adds tasks mode's queue to make an instance's `Runtime`).
  */
 import type { Storage } from '@google-cloud/storage';
 import type { Config } from '../config/config.js';
@@ -10,10 +10,8 @@ import type { Logger } from '../core/logs.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import type { DriveIdPool } from '../drive/id-pool.js';
 import type { StorageGateway } from '../gcs/gateway.js';
-import type { QueuePause } from '../state/queue-pause.js';
 import type { StateStore } from '../state/store.js';
-import type { BackupQueue } from '../tasks/queue.js';
-import type { FolderResolver } from './06-folders.js';
+import type { FolderResolver } from './folders/folders.js';
 
 export interface BackupDeps {
   config: Config;
@@ -30,21 +28,4 @@ export interface BackupDeps {
   withCredentials?: <T>(operation: () => Promise<T>) => Promise<T>;
   /** For the lines a step writes on its own (a revision kept forever released to make room). */
   logger: Logger;
-}
-
-/** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
-export interface Dispatch {
-  queue: BackupQueue;
-  pause: QueuePause;
-}
-
-export interface Runtime extends BackupDeps {
-  /** Set with DISPATCH=tasks. */
-  dispatch?: Dispatch;
-}
-
-/** An instance's runtime, built on first use; the logger works before (and without) it. */
-export interface RuntimeSource {
-  logger: Logger;
-  get(): Promise<Runtime>;
 }

@@ -1,7 +1,7 @@
 /**
  * One object attempt as the steps of the pipeline share it, in the spirit of rclone's `resumableUpload`
  * struct: the instance's deps, the object and its size, its record in the state bucket, the Drive
- * metadata it goes up with, and the invocation's scope (deadline, retry counting). 03-backup-object.ts
+ * metadata it goes up with, and the invocation's scope (deadline, retry counting). pipeline.ts
  * builds it once; the steps take it instead of long parameter lists. Types only.
  */
 import type { CallScope } from '../core/gateway.js';
@@ -9,7 +9,7 @@ import type { ObjectRef } from '../core/object-ref.js';
 import type { Deadline } from '../core/time-budget.js';
 import type { DriveFile, UploadMetadata } from '../drive/files.js';
 import type { Versioned } from '../state/store.js';
-import type { ObjectRecord } from './05-claim-plan.js';
+import type { ObjectRecord } from './claim/plan.js';
 import type { BackupDeps } from './deps.js';
 
 export interface BackupRequest {
@@ -43,7 +43,7 @@ export interface BackupJob {
   readonly recordScope: CallScope;
 }
 
-/** What a transfer step hands back to 03-backup-object.ts. */
+/** What a transfer step hands back to pipeline.ts. */
 export interface Uploaded {
   file: DriveFile;
   /** The content went in as a new revision of an existing file (not a new file). */

@@ -4,7 +4,7 @@
  * Default Credentials for Cloud Storage and Secret Manager.
  */
 import { randomUUID } from 'node:crypto';
-import { backupAndLog } from '../backup/02-backup-and-log.js';
+import { backupAndLog } from '../backup/backup-and-log.js';
 import { isNotFound } from '../core/error-shapes.js';
 import { parseGsUrl } from '../core/names.js';
 import { normaliseInt64 } from '../core/object-ref.js';

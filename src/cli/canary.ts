@@ -1,14 +1,14 @@
 /**
  * The canary of `verify`, its IO: writing a small object under CANARY_PREFIX with the canary metadata
- * (src/backup/04-select.ts says why both), looking at what the pipeline made of it (its claim record in
+ * (src/backup/select.ts says why both), looking at what the pipeline made of it (its claim record in
  * the state bucket, the Drive file that record names), and removing it again from the bucket, Drive and
  * the state bucket. Every call goes through the runtime's gateways, with the deployer's credentials.
  */
 import { randomUUID } from 'node:crypto';
-import { CANARY_METADATA_KEY } from '../backup/04-select.js';
-import type { ObjectRecord } from '../backup/05-claim-plan.js';
-import { objectRecordKey } from '../backup/05-claim.js';
-import type { Runtime } from '../backup/deps.js';
+import { CANARY_METADATA_KEY } from '../backup/select.js';
+import type { ObjectRecord } from '../backup/claim/plan.js';
+import { objectRecordKey } from '../backup/claim/claim.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ObjectRef } from '../core/object-ref.js';
 import { deleteFile } from '../drive/files.js';

@@ -9,7 +9,7 @@
  */
 import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
 import { parseAuthorizedUser, SecretPayloadError, type AuthorizedUser } from '../auth/credentials.js';
-import type { ObjectFilter } from '../backup/04-select.js';
+import type { ObjectFilter } from '../backup/select.js';
 import { readEmulatorHosts, type ClientConfig } from '../config/config.js';
 import { wholeNumber } from '../config/option.js';
 import { SETTINGS } from '../config/settings.js';

@@ -3,7 +3,7 @@
  * settings given as flags laid over it, Application Default Credentials for Cloud Storage and Secret
  * Manager, and a logger that prints only warnings and errors (every line with --verbose).
  */
-import type { Runtime } from '../backup/deps.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { createLogger, projectFromEnv } from '../core/logs.js';
 import { buildRuntime } from '../runtime/runtime.js';
 import type { CommandOption } from './command-line.js';

@@ -1,12 +1,12 @@
 /**
- * `check`'s freshness (issue 15): the newest object of the watched bucket and whether Drive holds its
+ * `check`'s freshness: the newest object of the watched bucket and whether Drive holds its
  * backup, from one listing page (up to 1,000 objects, in name order: the newest of those) and one Drive
  * query (the files tagged with the object's source key). Cheap enough to run often, and it notices a
  * trigger that stopped delivering: the newest object then has no backup. Canaries of `verify`, folder
  * placeholders and what the filters leave out are not user data to back up and do not count. An object
  * younger than `staleAfterMs` without a backup is pending, not stale: it may be on its way.
  */
-import { selectObject, type ObjectFilter } from '../backup/04-select.js';
+import { selectObject, type ObjectFilter } from '../backup/select.js';
 import { customMetadata, describeRef, type ObjectRef } from '../core/object-ref.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { APP_PROPERTY, sourceKey } from '../drive/object-path.js';

@@ -5,7 +5,7 @@
  * and every run, dry or real, ends with the coverage report and one summary line. Exit codes: 0 when
  * everything asked for was restored and verified or already there, 1 otherwise, 2 usage.
  */
-import type { Runtime } from '../backup/deps.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { bucketExists } from '../gcs/source.js';
 import type { Catalog } from '../restore/catalog.js';
 import { isProblem } from '../restore/outcome.js';

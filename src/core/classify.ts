@@ -92,7 +92,7 @@ function classifySecretManagerCode(code: number): Failure {
 /**
  * Cloud Tasks' gRPC status codes (https://cloud.google.com/tasks/docs/reference/rpc/google.rpc#code): a
  * missing queue, a missing grant and a refused request need the operator; the rest is worth another try.
- * ALREADY_EXISTS (6) never gets here: a task name in use is the de-duplication working (src/tasks/queue.ts).
+ * ALREADY_EXISTS (6) never gets here: a task name in use is the de-duplication working (src/tasks/backup-queue.ts).
  */
 function classifyTasksCode(code: number): Failure {
   const service = 'cloud-tasks';

@@ -52,7 +52,7 @@ const DRIVE_403_REASONS: Readonly<Record<string, DriveRule>> = {
     problemCode: 'drive-daily-limit',
     action: `the Drive daily upload limit of the authorized user is exhausted; ${EVENTS_RETRIED}`,
   },
-  // Backups continue in an overflow folder beside a full one (src/backup/06-folder-overflow.ts); this
+  // Backups continue in an overflow folder beside a full one (src/backup/folders/folders.ts); this
   // escapes only when no folder can be made beside it (the backup root's parent is not the app's).
   numChildrenInNonRootLimitExceeded: {
     limit: 'folder-full',
@@ -81,7 +81,7 @@ const DRIVE_403_REASONS: Readonly<Record<string, DriveRule>> = {
     problemCode: 'folder-depth-limit',
     action: `DRIVE_FOLDER_ID is nested too deep for Drive's limit of 100 folder levels: move it nearer the top of the shared drive; ${EVENTS_RETRIED}`,
   },
-  // The oldest revision kept forever is deleted to make room (src/backup/07-keep-forever.ts). Drive documents
+  // The oldest revision kept forever is deleted to make room (src/backup/upload/keep-forever.ts). Drive documents
   // the cap of 200 but not its error: the reason is the emulator's guess (see `driveLimitOf` for the message).
   keepForeverLimitExceeded: {
     limit: 'keep-forever-cap',

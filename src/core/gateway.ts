@@ -4,7 +4,7 @@
  * the service; then it classifies the failure (core/classify.ts) and retries what the failure table says
  * to, with jittered backoff honouring Retry-After, never past the caller's deadline (core/retry.ts).
  *
- * Pacing plugs in here (issue 12):
+ * Pacing plugs in here:
  * - `pacer`: awaited before every attempt, per instance: direct mode's token bucket (src/drive/pacer.ts);
  * - `onRateLimit` (the gateway's policy, or one call scope's): `give-up` rethrows a rate limit at once, so
  *   a Cloud Tasks worker answers 429 and its queue backs off, instead of retrying inside the invocation.

@@ -13,7 +13,7 @@
  *   (the client libraries: tens of ms of CPU), so doing one per bound, as this module first did, cost
  *   more CPU than the copy itself.
  *
- * Measured on a 1 GiB copy (`npm run bench -- memory throughput`, issue 13): one full collection per
+ * Measured on a 1 GiB copy (`npm run bench -- memory throughput`): one full collection per
  * 16 MiB took 20 s of the instance's CPU and 0.63× the raw pipe's speed; minor first, full rarely, 6.7 s
  * and the raw pipe's speed, at a lower peak RSS growth. Needs `gc` (Terraform sets
  * `NODE_OPTIONS=--expose-gc --max-semi-space-size=2`); without it, it does nothing.

@@ -1,7 +1,8 @@
 /**
  * The Drive gateway: every Drive call of the product, through the googleapis client or by hand (the
- * resumable upload protocol), is an operation run by this one object (core/gateway.ts), which retries
- * it as Drive's failures say and, later, paces it. An operation gets the `DriveClient` of the attempt.
+ * resumable upload protocol), is an operation run by this one object (core/gateway.ts), which paces its
+ * writes when DRIVE_WRITES_PER_SECOND is set (its `pacer`, drive/pacer.ts) and retries it as Drive's
+ * failures say. An operation gets the `DriveClient` of the attempt.
  */
 import type { drive_v3 } from '@googleapis/drive';
 import { Gateway, type GatewayOptions } from '../core/gateway.js';

@@ -1,5 +1,5 @@
 /**
- * Direct mode's client-side pacing (issue 12 point 4): a token bucket per function instance in front of
+ * Direct mode's client-side pacing: a token bucket per function instance in front of
  * the Drive gateway (its `pacer`, core/gateway.ts), holding the instance to DRIVE_WRITES_PER_SECOND Drive
  * writes. Drive's tight limit is on writes, about 2–3 file creates per second per user sustained
  * (https://rclone.org/drive/#limitations; 403 rateLimitExceeded beyond,

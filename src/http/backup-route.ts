@@ -1,22 +1,22 @@
 /**
  * `POST /backup {"bucket", "name", "generation"?, "restoreMissing"?}`: back up one object generation now
  * (the live one when no generation is given) and answer with the outcome — or 404 when the bucket or
- * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (backup-task.ts).
+ * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (src/tasks/worker.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { backupAndLog } from '../backup/02-backup-and-log.js';
-import type { Runtime } from '../backup/deps.js';
+import { backupAndLog } from '../backup/backup-and-log.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { classifyFailure } from '../core/classify.js';
 import { isNotFound } from '../core/error-shapes.js';
 import { createDeadline } from '../core/time-budget.js';
 import { bucketExists, objectMetadata } from '../gcs/source.js';
-import { backupTask, type TaskDispatch } from './backup-task.js';
-import { badRequest, failureReply, type HttpReply } from './failure-status.js';
+import { backupTask, type TaskDispatch } from '../tasks/worker.js';
+import { badRequest, failureReply, type HttpReply } from '../core/failure-status.js';
 import { parseBackupBody, validationContext } from './validate.js';
 
 export async function backupRoute(runtime: Runtime, body: unknown, trace?: string, task?: TaskDispatch): Promise<HttpReply> {
-  if (task !== undefined) return backupTask(runtime, body, task, trace);
   const parsed = parseBackupBody(body, validationContext(runtime.config));
+  if (task !== undefined) return backupTask(runtime, parsed, task, trace);
   if (!parsed.ok) return badRequest(parsed.problems);
   const { bucket, name, generation, restoreMissing } = parsed.value;
   const deadline = createDeadline(runtime.config.deadlineMs);

@@ -8,11 +8,11 @@
  * 500. Authentication is Cloud Run IAM (roles/run.invoker); the function adds no scheme of its own.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import type { Runtime, RuntimeSource } from '../backup/deps.js';
+import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
-import type { TaskDispatch } from './backup-task.js';
-import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
+import type { TaskDispatch } from '../tasks/worker.js';
+import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
 import { productVersion } from './version.js';
@@ -60,7 +60,7 @@ function taskDispatch(req: Request): TaskDispatch | undefined {
 
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {
   const reply = await routeRequest(source, req);
-  // 429 is a rate limit passed on to a Cloud Tasks queue (backup-task.ts), not a rejected request.
+  // 429 is a rate limit passed on to a Cloud Tasks queue (src/tasks/worker.ts), not a rejected request.
   if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
     source.logger.httpRequestRejected({
       method: req.method,

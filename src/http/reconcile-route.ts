@@ -3,15 +3,15 @@
  * `{}`): back up whatever the event trigger missed, within the time budget, and answer with the run's
  * report. A run stopped by a failure answers 503 with the partial report, so Scheduler retries it.
  * With DISPATCH=tasks it is also the queue's tick, first: it resumes the queue once a pause for Drive's
- * daily upload limit is over (queue.ts); `queueOnly: true` is the tick alone, for a frequent schedule.
+ * daily upload limit is over (src/tasks/pause-route.ts); `queueOnly: true` is the tick alone, for a frequent schedule.
  */
-import type { Runtime } from '../backup/deps.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { classifyFailure } from '../core/classify.js';
 import { createDeadline } from '../core/time-budget.js';
 import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
-import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from './failure-status.js';
-import { queueTick, type QueueStatus } from './queue.js';
+import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
+import { queueTick, type QueueStatus } from '../tasks/pause-route.js';
 import { parseReconcileBody, validationContext } from './validate.js';
 
 export async function reconcileRoute(runtime: Runtime, body: unknown): Promise<HttpReply> {

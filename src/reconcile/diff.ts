@@ -8,7 +8,7 @@
  */
 import type { OnNewGeneration } from '../config/config.js';
 import { compareGenerations } from '../core/object-ref.js';
-import { selectObject, type ObjectFilter } from '../backup/04-select.js';
+import { selectObject, type ObjectFilter } from '../backup/select.js';
 import type { DriveIndex } from './drive-index.js';
 
 export type LeaveReason = 'up-to-date' | 'exists' | 'folder-placeholder' | 'not-included' | 'excluded' | 'canary';
@@ -28,7 +28,7 @@ export function planObject(
 ): ObjectPlan {
   const selection = selectObject(object.name, settings, object.metadata);
   if (!selection.backup) return { action: 'leave', reason: selection.reason };
-  // A canary of `verify` proves the trigger path only if reconcile never backs it up (04-select.ts).
+  // A canary of `verify` proves the trigger path only if reconcile never backs it up (src/backup/select.ts).
   if (selection.canary) return { action: 'leave', reason: 'canary' };
   if (index.holds(key, object.generation)) return { action: 'leave', reason: 'up-to-date' };
   const newest = index.newestGeneration(key);

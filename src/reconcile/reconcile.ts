@@ -20,9 +20,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CallScope, Gateway, Retry } from '../core/gateway.js';
 import { createDeadline, type Deadline } from '../core/time-budget.js';
-import { enqueueBackup } from '../backup/01-enqueue.js';
-import { backupAndLog } from '../backup/02-backup-and-log.js';
-import type { Runtime } from '../backup/deps.js';
+import { enqueueBackup } from '../tasks/enqueue.js';
+import { backupAndLog } from '../backup/backup-and-log.js';
+import type { Runtime } from '../tasks/dispatch.js';
 import { ReconcileCursorStore } from './cursor-store.js';
 import { BACKUP_UNITS, heapCollector } from './heap-collector.js';
 import { ReportTally } from './report.js';

@@ -1,11 +1,11 @@
 /**
  * One backed-up generation's bytes, read from Drive in order and hashed as they pass (MD5 and CRC32C, for
  * the verification), in pieces of at most `PIECE_BYTES`: memory stays constant at any size. A read cut
- * mid-body continues at its next byte (src/backup/08-source-reader.ts, over src/restore/drive-download.ts).
+ * mid-body continues at its next byte (src/backup/upload/source-reader.ts, over src/restore/drive-download.ts).
  */
 import { CRC32C } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
-import { SourceReader } from '../backup/08-source-reader.js';
+import { SourceReader } from '../backup/upload/source-reader.js';
 import type { CallScope } from '../core/gateway.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { openDownload, type DownloadSource } from './drive-download.js';

@@ -3,7 +3,7 @@
  * (an older one) with `alt=media` and, past the first byte, `Range: bytes=N-` (Drive answers 206:
  * https://developers.google.com/workspace/drive/api/guides/manage-downloads). Opening the download is a call
  * of the Drive gateway (retried and classified like every Drive call); a body cut mid-way fails the stream
- * and the reader (src/backup/08-source-reader.ts) opens it again at its next byte. Drive's refusals to
+ * and the reader (src/backup/upload/source-reader.ts) opens it again at its next byte. Drive's refusals to
  * download (`downloadQuotaExceeded`, `cannotDownloadAbusiveFile`, rate limits, a file gone) are told apart
  * here, so a restore reports them per object and goes on.
  */

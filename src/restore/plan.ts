@@ -6,14 +6,14 @@
  * revision, with which metadata), `exists`, `missing-in-drive`, `revision-purged`, `deleted-before-T`
  * or `not-in-backup`. The facts are gathered by src/restore/facts.ts. Pure.
  */
-import { matchesGlob } from '../backup/04-select.js';
+import { matchesGlob } from '../backup/select.js';
 import { compareGenerations } from '../core/object-ref.js';
 import type { BackedUpGeneration, CatalogEntry, Tombstone } from './catalog.js';
 
 export interface RestoreSelection {
   /** Only objects whose name starts with it. */
   readonly prefix: string;
-  /** When given, only names matching one of them (the backup's glob language, src/backup/04-select.ts). */
+  /** When given, only names matching one of them (the backup's glob language, src/backup/select.ts). */
   readonly include: readonly string[];
   /** Names matching one of them are left out. */
   readonly exclude: readonly string[];

@@ -8,8 +8,8 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { createSecretManager, createUserOAuthClient } from '../auth/clients.js';
 import { DriveCredentials } from '../auth/credentials.js';
-import { FolderResolver } from '../backup/06-folders.js';
-import type { Dispatch, Runtime } from '../backup/deps.js';
+import { FolderResolver } from '../backup/folders/folders.js';
+import type { Dispatch, Runtime } from '../tasks/dispatch.js';
 import { parseConfig, type Config, type TasksTarget } from '../config/config.js';
 import { Gateway, type RetryNotice } from '../core/gateway.js';
 import { createLogger, type Logger } from '../core/logs.js';
@@ -20,10 +20,10 @@ import { DriveIdPool } from '../drive/id-pool.js';
 import { createDrivePacer } from '../drive/pacer.js';
 import { createStorage } from '../gcs/client.js';
 import { createStorageGateway } from '../gcs/gateway.js';
-import { QueuePause } from '../state/queue-pause.js';
+import { QueuePause } from '../tasks/queue-pause.js';
 import { StateStore } from '../state/store.js';
 import { createTasksClient, type TasksClient } from '../tasks/client.js';
-import { BackupQueue, createTasksGateway } from '../tasks/queue.js';
+import { BackupQueue, createTasksGateway } from '../tasks/backup-queue.js';
 
 export type { Runtime };
 

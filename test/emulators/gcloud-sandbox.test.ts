@@ -1,5 +1,5 @@
 /**
- * What the README tells a new user to do: `npm start`, then `gcloud storage cp` into its bucket. A small
+ * What emulators/README.md tells a new user to do: `npm start`, then `gcloud storage cp` into its bucket. A small
  * file and a 12 MiB one reach Drive byte-exact through the sandbox's event bridge and the real event
  * function, with the emulators at Google's limits (as `npm start` runs them). Skipped, with a message,
  * where gcloud is not installed.

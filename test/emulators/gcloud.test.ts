@@ -1,6 +1,6 @@
 /**
  * The Cloud Storage emulator driven by a client we did not write: the real gcloud CLI (`gcloud storage`),
- * as a user following the README would use it. `cp` of a small file (multipart upload, single-quoted
+ * as a user following emulators/README.md would use it. `cp` of a small file (multipart upload, single-quoted
  * boundary, LF-only line ends) and of 12 MiB (resumable, on the `/resumable/upload` path), `cp -` from
  * stdin in 256 KiB chunks (`bytes a-b/*`, the total on the last chunk or in `bytes * /N`), `ls`, `cat`,
  * `mv` (getStorageLayout, rewrite, delete) and `rm`, each checked byte for byte in the emulator. Skipped,

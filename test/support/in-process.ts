@@ -1,5 +1,5 @@
 /**
- * Two helpers of the in-process function harnesses (test/http/function-server.ts, test/tasks-mode/harness.ts):
+ * Two helpers of the in-process function harnesses (test/system/http/function-server.ts, test/system/tasks/harness.ts):
  * a server on a free loopback port that closes with its open connections, and the product's JSON log
  * lines taken off stdout.
  */

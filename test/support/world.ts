@@ -1,5 +1,5 @@
 /**
- * A complete little world for end-to-end tests of the product: the four emulators, a source bucket, a
+ * A complete little world for end-to-end tests of the product: the five emulators, a source bucket, a
  * state bucket, a Drive root folder owned by the seeded user, and the authorized-user secret — plus the
  * product environment pointing at all of it (seeded by sandbox/seed.ts, as `npm start` does). Tests drive
  * the real function through functions-framework. Google's rate limits (Drive's create rate and daily

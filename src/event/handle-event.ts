@@ -1,0 +1,100 @@
+/**
+ * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (parse-event.ts), log
+ * that it arrived, then back the object up (src/backup/backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
+ * backup (src/tasks/enqueue.ts) — or mirror its deletion (mirror-delete.ts), and either return (acknowledge)
+ * or throw (Eventarc retries), as the failure table says. Malformed events are acknowledged with one
+ * ERROR line — never an endless retry.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../config/config.js';
+import { classifyFailure } from '../core/classify.js';
+import { FAILURE_TABLE } from '../core/failure-table.js';
+import type { ObjectRef } from '../core/object-ref.js';
+import { createDeadline } from '../core/time-budget.js';
+import { MalformedEventError, parseStorageEvent } from './parse-event.js';
+import { enqueueBackup } from '../tasks/enqueue.js';
+import { mirrorDelete } from './mirror-delete.js';
+import { backupAndLog } from '../backup/backup-and-log.js';
+import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
+
+/** The error thrown back to Eventarc: a short sentence, no stack of ours, no secrets. */
+export class RetryLaterError extends Error {}
+
+export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unknown): Promise<void> {
+  const started = Date.now();
+  const { logger } = source;
+  let event;
+  try {
+    event = parseStorageEvent(cloudEvent);
+  } catch (err) {
+    if (!(err instanceof MalformedEventError)) throw err;
+    logger.malformedEvent({ id: eventId(cloudEvent), problems: err.problems });
+    return;
+  }
+  if (event.kind === 'ignored') {
+    logger.eventIgnored({ type: event.type, id: event.id });
+    return;
+  }
+  const ref: ObjectRef = event.object;
+  const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: event.traceparent };
+  logger.eventReceived({ ...base, eventType: event.kind, eventId: event.id });
+
+  let runtime: Runtime;
+  try {
+    runtime = await source.get();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      logger.configInvalid({ variable: err.variable, message: err.message });
+      throw new RetryLaterError(`invalid configuration: ${err.variable}`);
+    }
+    throw err;
+  }
+  const deadline = createDeadline(runtime.config.deadlineMs);
+
+  if (ref.bucket === runtime.config.stateBucket) {
+    logger.eventIgnored({ type: `${event.kind} in the state bucket`, id: event.id });
+    return;
+  }
+  if (event.kind === 'deleted') {
+    if (runtime.config.deleteMode !== 'trash') return logger.eventIgnored({ type: 'deleted (DELETE_MODE=keep)', id: event.id });
+    try {
+      const result = await mirrorDelete(runtime, ref, { deadline });
+      logger.deleteMirrored({ ...base, result, durationMs: Date.now() - started });
+    } catch (err) {
+      const failure = classifyFailure(err, 'drive');
+      const reason = `trashing the backup: ${failure.reason}`;
+      const durationMs = Date.now() - started;
+      logger.objectOutcome({
+        ...base,
+        outcome: 'failed',
+        reason,
+        failureClass: failure.kind,
+        service: failure.service,
+        durationMs,
+        attempts: 1,
+      });
+      if (FAILURE_TABLE[failure.kind].event === 'retry') {
+        throw new RetryLaterError(`trashing the backup of gs://${ref.bucket}/${ref.name} will be retried: ${failure.reason}`);
+      }
+    }
+    return;
+  }
+
+  if (runtime.dispatch) {
+    const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
+    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
+      const subject = `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+      throw new RetryLaterError(`enqueueing the backup of ${subject} will be retried: ${result.failure.reason}`);
+    }
+    return;
+  }
+  const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
+  if (!outcome.ok && FAILURE_TABLE[outcome.failure.kind].event === 'retry') {
+    throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${outcome.failure.reason}`);
+  }
+}
+
+function eventId(cloudEvent: unknown): string | undefined {
+  const id = (cloudEvent as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+}

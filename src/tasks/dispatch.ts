@@ -1,0 +1,26 @@
+/**
+ * An instance's runtime as the entries see it: what the backup pipeline needs (backup/deps.ts) plus, with
+ * DISPATCH=tasks, the backup queue and its pause. It sits in tasks/ because that is the lowest folder
+ * that knows both; src/runtime/runtime.ts builds it once per instance. Types only.
+ */
+import type { Logger } from '../core/logs.js';
+import type { BackupDeps } from '../backup/deps.js';
+import type { BackupQueue } from './backup-queue.js';
+import type { QueuePause } from './queue-pause.js';
+
+/** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
+export interface Dispatch {
+  queue: BackupQueue;
+  pause: QueuePause;
+}
+
+export interface Runtime extends BackupDeps {
+  /** Set with DISPATCH=tasks. */
+  dispatch?: Dispatch;
+}
+
+/** An instance's runtime, built on first use; the logger works before (and without) it. */
+export interface RuntimeSource {
+  logger: Logger;
+  get(): Promise<Runtime>;
+}

@@ -1,0 +1,107 @@
+/**
+ * The layout of src/, as docs/architecture.md's table (between `<!-- src-layout -->` markers) states it:
+ * the table lists exactly what `ls src` shows, every import points down the table (a file imports from
+ * its own folder and from folders of a higher layer, never up or sideways), and every file opens with a
+ * comment saying why it exists and stays small enough to hold in one's head.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SRC = join(ROOT, 'src');
+const MAX_LINES = 300;
+
+/** `index.ts` → 0, `core/` → 9 …, from docs/architecture.md's table. */
+function layersFromTable(): Map<string, number> {
+  const page = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const table = /<!-- src-layout -->([\s\S]*?)<!-- \/src-layout -->/.exec(page)?.[1];
+  assert.ok(table, 'docs/architecture.md has the src layout table between <!-- src-layout --> markers');
+  const layers = new Map<string, number>();
+  for (const line of table.split('\n')) {
+    const row = /^\| `([^`]+)` \| (\d+) \|/.exec(line);
+    if (row) layers.set(row[1].replace(/\/$/, ''), Number(row[2]));
+  }
+  return layers;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The table's row a file of src/ belongs to: its folder, or the file itself at the top. */
+const unitOf = (file: string): string => relative(SRC, file).split(sep)[0];
+/** The folder a file is in, `.` for the top of src/: imports within one are free. */
+const folderOf = (file: string): string => (relative(SRC, file).includes(sep) ? unitOf(file) : '.');
+
+/** Relative specifiers of every static and dynamic import, `export … from` and `require()`. */
+function importsOf(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:from|import\(|require\()\s*'(\.[^']+)'/g)) found.push(m[1]);
+  return found;
+}
+
+const layers = layersFromTable();
+const files = sourceFiles(SRC);
+
+/** Why `file` may not import `specifier`, or undefined when it may. */
+function problemOf(file: string, specifier: string): string | undefined {
+  const target = resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
+  if (!target.startsWith(SRC + sep)) return `${relative(ROOT, file)} imports ${specifier}, outside src/`;
+  if (folderOf(target) === folderOf(file)) return undefined;
+  const [from, to] = [unitOf(file), unitOf(target)];
+  const [a, b] = [layers.get(from), layers.get(to)];
+  if (a !== undefined && b !== undefined && b > a) return undefined;
+  return `${relative(ROOT, file)} (${from}, layer ${a}) imports ${specifier} (${to}, layer ${b})`;
+}
+
+describe('src/ layout', () => {
+  test('the table lists exactly what ls src shows', () => {
+    const listed = [...layers.keys()].sort();
+    const present = readdirSync(SRC)
+      .filter((name) => name.endsWith('.ts') || statSync(join(SRC, name)).isDirectory())
+      .sort();
+    assert.deepEqual(listed, present);
+  });
+
+  test('imports point down the table: own folder, or a higher layer', () => {
+    const wrong = files.flatMap((file) => importsOf(readFileSync(file, 'utf8')).flatMap((specifier) => problemOf(file, specifier) ?? []));
+    assert.deepEqual(wrong, []);
+  });
+
+  test('the rule can fail: up, sideways and out of src/ are caught; down and within a folder are not', () => {
+    const at = (path: string) => join(SRC, path);
+    const rows: [file: string, specifier: string, caught: boolean][] = [
+      ['core/retry.ts', '../backup/deps.js', true],
+      ['drive/files.ts', '../gcs/source.js', true],
+      ['http/handler.ts', '../cli/io.js', true],
+      ['backup/deps.ts', '../index.js', true],
+      ['backup/deps.ts', '../tasks/dispatch.js', true],
+      ['tasks/worker.ts', '../http/validate.js', true],
+      ['event/handle-event.ts', '../http/handler.js', true],
+      ['backup/deps.ts', '../../emulators/index.js', true],
+      ['backup/deps.ts', '../core/logs.js', false],
+      ['backup/deps.ts', './job.js', false],
+      ['index.ts', './entry-points.js', false],
+      ['tasks/worker.ts', '../backup/backup-and-log.js', false],
+      ['backup/pipeline.ts', './claim/plan.js', false],
+    ];
+    for (const [file, specifier, caught] of rows)
+      assert.equal(problemOf(at(file), specifier) !== undefined, caught, `${file} → ${specifier}`);
+  });
+
+  test(`every file opens with a comment saying why it exists, and has at most ${MAX_LINES} lines`, () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (!text.startsWith('/**')) wrong.push(`${relative(ROOT, file)} does not open with a /** comment */`);
+      const lines = text.split('\n').length;
+      if (lines > MAX_LINES) wrong.push(`${relative(ROOT, file)} has ${lines} lines`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * The backup task's deterministic ID (src/tasks/task-name.ts), by table: the same generation always gets
+ * the same ID, any other field gives another, no two triples collide by concatenation, and every ID is a
+ * valid Cloud Tasks task ID ([A-Za-z0-9_-], at most 500 characters) whatever the object's name.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backupTaskId } from '../../../src/tasks/task-name.js';
+
+const base = { bucket: 'photos', name: 'a/b.jpg', generation: '1700000000000001' };
+
+test('the same generation: the same ID, every time and in every release', () => {
+  assert.equal(backupTaskId(base), backupTaskId({ ...base }));
+  // Pinned: a deploy that changed it would queue a second task for events redelivered across the deploy.
+  assert.equal(backupTaskId(base), 'e5162cea7a4bf54f5f907389d87698bbe1a40a8eca4917d00c49af3c3bc24009');
+});
+
+test('any other bucket, name or generation: another ID', () => {
+  const rows = [
+    { ...base, bucket: 'photos2' },
+    { ...base, name: 'a/b.jpeg' },
+    { ...base, generation: '1700000000000002' },
+    // Concatenation would make these equal.
+    { bucket: 'photosa', name: '/b.jpg', generation: base.generation },
+    { bucket: 'photos', name: 'a/b.jpg1', generation: '700000000000001' },
+  ];
+  const ids = new Set([base, ...rows].map(backupTaskId));
+  assert.equal(ids.size, rows.length + 1);
+});
+
+test('a valid task ID whatever the name', () => {
+  for (const name of ['x', 'é/日本/😀 "quoted" & <tag>', 'a'.repeat(1024), 'folder/', '../..//\\']) {
+    assert.match(backupTaskId({ ...base, name }), /^[A-Za-z0-9_-]{1,500}$/);
+  }
+});
