@@ -5,23 +5,15 @@
  * and every run, dry or real, ends with the coverage report and one summary line. Exit codes: 0 when
  * everything asked for was restored and verified or already there, 1 otherwise, 2 usage.
  */
-import type { Runtime } from '../tasks/dispatch.js';
 import { bucketExists } from '../gcs/source.js';
-import type { Catalog } from '../restore/catalog.js';
 import { isProblem } from '../restore/outcome.js';
 import { closingLines, escapeForTerminal, objectLine, RestoreTally } from '../restore/report.js';
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
 import { runtimeForCommand } from './command-runtime.js';
+import { openProductCatalog, type CatalogOpener } from './restore-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
-
-/** Where the catalog of what was backed up comes from: the state bucket, or Drive alone. */
-export type CatalogOpener = (runtime: Runtime, source: { bucket: string; fromDrive: boolean }) => Promise<Catalog>;
-
-/** The product's catalogs (the state bucket's history, or Drive alone). */
-const openProductCatalog: CatalogOpener = () =>
-  Promise.reject(new Error('this build has no catalog reader yet: restore needs the backup history readers'));
 
 /** The restore command reading its catalog with `openCatalog`. */
 export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
@@ -60,7 +52,8 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
     const atMs = options.atMs ?? Date.now();
     const at = options.generation !== undefined ? `generation ${options.generation}` : new Date(atMs).toISOString();
     const source = `gs://${sourceBucket}/${options.prefix}`;
-    const catalog = await openCatalog(runtime, { bucket: sourceBucket, fromDrive: options.fromDrive });
+    const olderGenerations = options.atMs !== undefined || options.generation !== undefined;
+    const catalog = await openCatalog(runtime, { bucket: sourceBucket, fromDrive: options.fromDrive, olderGenerations });
     io.stdout(
       `${options.dryRun ? 'dry run: ' : ''}restoring ${escapeForTerminal(source)} as at ${at} into ${escapeForTerminal(where)}` +
         `${options.fromDrive ? ' (from Drive alone)' : ''}\n`,

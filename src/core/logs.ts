@@ -8,10 +8,8 @@
  * `[REDACTED]` wherever they appear, as do values under credential-like keys, `Bearer …` tokens and
  * `token=…` / `"access_token": "…"` fragments inside strings (error messages, response bodies).
  */
-
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor } from './log-redaction.js';
-
 export { REDACTED } from './log-redaction.js';
 
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
@@ -115,6 +113,7 @@ export interface Logger {
   queueResumed(e: QueueFields & { pausedAt: string }): void;
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
+  restoreDrill(e: { bucket: string; passed: boolean; summary: string; checked: number; failures: readonly object[] } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
@@ -225,6 +224,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         'not-backed-up': 'no backup to trash',
       }[e.result];
       emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
+    },
+    restoreDrill(e) {
+      emit(e.passed ? 'INFO' : 'ERROR', 'restoreDrill', `restore drill of gs://${e.bucket}: ${e.summary}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;

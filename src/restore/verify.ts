@@ -32,9 +32,9 @@ export function verificationProblems(
   if (written) {
     if (written.md5Hash === undefined && written.crc32c === undefined) problems.push('Cloud Storage reported no hash of the copy');
     if (written.md5Hash !== undefined && written.md5Hash !== read.md5Base64)
-      problems.push(`Cloud Storage's MD5 ${written.md5Hash} differs from the bytes sent (${read.md5Base64})`);
+      problems.push(`Cloud Storage's MD5 ${written.md5Hash} differs from the bytes read from Drive (${read.md5Base64})`);
     if (written.crc32c !== undefined && written.crc32c !== read.crc32c)
-      problems.push(`Cloud Storage's CRC32C ${written.crc32c} differs from the bytes sent (${read.crc32c})`);
+      problems.push(`Cloud Storage's CRC32C ${written.crc32c} differs from the bytes read from Drive (${read.crc32c})`);
   }
   return problems;
 }
