@@ -64,7 +64,7 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
     let stopped: unknown;
     try {
       await runRestore(
-        { catalog, gcs: runtime.source, drive: runtime.drive },
+        { catalog, gcs: runtime.source, drive: runtime.drive, idleMs: config.ioIdleTimeoutMs },
         {
           sourceBucket,
           selection: {

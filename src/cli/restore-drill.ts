@@ -13,7 +13,11 @@ import { openProductCatalog, type CatalogOpener } from './restore-catalog.js';
 export function makeDrill(openCatalog: CatalogOpener) {
   return async (io: CliIO, runtime: Runtime, bucket: string, count: number, fromDrive = false): Promise<number> => {
     const catalog = await openCatalog(runtime, { bucket, fromDrive, olderGenerations: false });
-    const result = await runDrill({ catalog, gcs: runtime.source, drive: runtime.drive }, bucket, count);
+    const result = await runDrill(
+      { catalog, gcs: runtime.source, drive: runtime.drive, idleMs: runtime.config.ioIdleTimeoutMs },
+      bucket,
+      count,
+    );
     runtime.logger.restoreDrill(result);
     io.stdout(`verify --restore: ${escapeForTerminal(result.summary)}\n`);
     for (const f of result.failures) io.stderr(`  ${escapeForTerminal(f.name)}#${f.generation}: ${escapeForTerminal(f.reason)}\n`);

@@ -32,9 +32,10 @@ export class RestoredContent {
     source: DownloadSource,
     private readonly size: number,
     scope: CallScope = {},
+    idleMs?: number,
   ) {
     // An empty object has nothing to download: Drive would answer a Range past its end 416.
-    this.reader = size > 0 ? new SourceReader((offset) => openDownload(drive, source, offset, scope), 0, size) : undefined;
+    this.reader = size > 0 ? new SourceReader((offset) => openDownload(drive, source, offset, scope, idleMs), 0, size) : undefined;
   }
 
   /** The bytes, in order, each piece hashed before it is handed on. */

@@ -38,6 +38,7 @@ export interface DrillDeps {
   readonly gcs: StorageGateway;
   readonly drive: DriveGateway;
   readonly scope?: CallScope;
+  readonly idleMs?: number;
   /** In [0, 1); default Math.random. */
   readonly random?: () => number;
   readonly now?: () => number;
@@ -103,6 +104,7 @@ async function drillOne(deps: DrillDeps, source: BackedUpGeneration): Promise<st
       { fileId: source.driveFileId, revisionId: decision.revisionId, head: decision.head, acknowledgeAbuse: false },
       Number(source.size),
       deps.scope,
+      deps.idleMs,
     );
     for await (const piece of content.pieces()) void piece;
     // The source object itself, when the backed-up generation is still the live one.

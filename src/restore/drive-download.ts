@@ -129,17 +129,45 @@ function skipping(count: number): Transform {
   });
 }
 
+/** A download that moved no byte for `idleMs` while its reader waited: a network failure, re-opened like one. */
+export class DownloadStalledError extends Error {
+  override readonly name = 'DownloadStalledError';
+  readonly code = 'ETIMEDOUT';
+}
+
+/** Default of `idleMs`: IO_IDLE_TIMEOUT_SEC's default. */
+export const DOWNLOAD_IDLE_MS = 60_000;
+
 /**
  * The revision's bytes from `offset` on, returned at once (the reader needs a stream now): the download is
- * opened through the gateway, and its failure, once the gateway gives up, fails the stream.
+ * opened through the gateway, and its failure, once the gateway gives up, fails the stream. A half-open
+ * connection (nothing moves, nothing closes) is abandoned after `idleMs` without a byte while the reader
+ * waits (a reader busy elsewhere, holding the stream back, is no stall).
  */
-export function openDownload(drive: DriveGateway, source: DownloadSource, offset: number, scope: CallScope = {}): Readable {
+export function openDownload(
+  drive: DriveGateway,
+  source: DownloadSource,
+  offset: number,
+  scope: CallScope = {},
+  idleMs = DOWNLOAD_IDLE_MS,
+): Readable {
   const out = new PassThrough();
   const what = source.head ? 'files.get (media)' : 'revisions.get (media)';
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (out.writableNeedDrain) arm();
+      else out.destroy(new DownloadStalledError(`${what} of ${source.fileId}: no data for ${idleMs} ms`));
+    }, idleMs);
+  };
+  out.on('close', () => clearTimeout(timer));
   void drive
     .call(what, ({ api }) => request(api, source, offset), scope)
     .then(({ status, body }) => {
       body.on('error', (err) => markService(err, 'drive'));
+      body.on('data', arm);
+      arm();
       return status === 200 && offset > 0 ? pipeline(body, skipping(offset), out) : pipeline(body, out);
     })
     .catch((err: unknown) => {

@@ -35,6 +35,8 @@ export interface RestoreDeps {
   readonly gcs: StorageGateway;
   readonly drive: DriveGateway;
   readonly scope?: CallScope;
+  /** A download that moves no byte this long is re-opened (IO_IDLE_TIMEOUT_SEC). */
+  readonly idleMs?: number;
 }
 
 const NO_REVISIONS: DriveFact = { revisions: [] };
@@ -78,7 +80,7 @@ async function restoreOne(deps: RestoreDeps, request: RestoreRequest, entries: C
   if (!decision) return undefined;
   const { name } = decision;
   if (decision.kind !== 'restore' || request.dryRun) return { name, decision, dryRun: request.dryRun };
-  const writer = { gcs: deps.gcs, drive: deps.drive, scope: deps.scope };
+  const writer = { gcs: deps.gcs, drive: deps.drive, scope: deps.scope, idleMs: deps.idleMs };
   let result: WriteResult;
   try {
     result =

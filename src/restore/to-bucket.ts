@@ -29,6 +29,8 @@ export interface WriterDeps {
   readonly gcs: StorageGateway;
   readonly drive: DriveGateway;
   readonly scope?: CallScope;
+  /** A download that moves no byte this long is re-opened (IO_IDLE_TIMEOUT_SEC). */
+  readonly idleMs?: number;
 }
 
 export interface WriteOptions {
