@@ -10,7 +10,7 @@ import { HttpError } from '../harness/http.js';
 import { listPage, type ListOptions, type ListPage } from './listing.js';
 import { assertPreconditions, type Preconditions } from './preconditions.js';
 import { assertReplaceable, nextCustomTime, parseCustomTime, type RetentionPolicy } from './protection.js';
-import { customMetadataOf, mergeCustomMetadata, type StoredObject, type WritableMetadata } from './resource.js';
+import { assertHeaderSafe, customMetadataOf, mergeCustomMetadata, type StoredObject, type WritableMetadata } from './resource.js';
 
 export interface BucketState {
   name: string;
@@ -134,6 +134,7 @@ export class GcsStore {
   ): StoredObject {
     const b = this.bucket(bucket);
     validateObjectName(name);
+    assertHeaderSafe(meta);
     const history = b.objects.get(name) ?? { versions: [] };
     assertPreconditions(history.live, preconditions);
     if (history.live) assertReplaceable(history.live, b.retention, this.clock.now());
@@ -172,6 +173,7 @@ export class GcsStore {
   /** Metadata update: bumps metageneration (not generation) and `updated`. */
   patch(bucket: string, name: string, generation: number | undefined, patch: WritableMetadata, p: Preconditions): StoredObject {
     const obj = this.find(bucket, name, generation);
+    assertHeaderSafe(patch);
     assertPreconditions(obj, p);
     const customTime = nextCustomTime(obj.customTime, patch.customTime);
     this.beforeMutation(bucket, name);

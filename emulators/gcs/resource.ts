@@ -144,11 +144,31 @@ export interface WritableMetadata {
   customTime?: string | null;
 }
 
+const HEADER_FIELDS = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const;
+
+/**
+ * Refuses a CR, LF or NUL in the metadata Cloud Storage sends back as response headers (Content-Type,
+ * Content-Encoding, Content-Disposition, Content-Language, Cache-Control): 400 reason `invalid`,
+ * "Invalid argument.", whatever the path (JSON body of an insert, patch, rewrite or compose, a multipart
+ * part's Content-Type, a resumable session's metadata). GUESS: Google documents no rule for these
+ * characters (https://cloud.google.com/storage/docs/metadata only says to avoid non-ASCII because the XML
+ * API carries metadata in HTTP headers, where CR, LF and NUL cannot appear at all); refusing at write is
+ * the emulator's reading of that, in the body Cloud Storage's JSON API uses for a bad argument. On the
+ * XML/header path (a media upload's Content-Type header) such a value never reaches a route: clients
+ * refuse to send it and the HTTP parser answers 400.
+ */
+export function assertHeaderSafe(meta: WritableMetadata): void {
+  for (const key of HEADER_FIELDS) {
+    const v = meta[key];
+    if (typeof v === 'string' && /[\r\n\0]/.test(v)) throw new HttpError(400, 'Invalid argument.', 'invalid');
+  }
+}
+
 /** Picks the writable fields of a client-supplied resource, ignoring the rest (acl, crc32c, ...). */
 export function writableMetadataOf(body: unknown): WritableMetadata {
   const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const out: WritableMetadata = {};
-  for (const key of ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
+  for (const key of HEADER_FIELDS) {
     const v = b[key];
     if (v === null) out[key] = null;
     else if (v !== undefined) out[key] = String(v);

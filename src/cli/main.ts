@@ -2,6 +2,7 @@
  * `gcs-drive-backup <command>`: the command-line entry. Each command lives in its own file and is loaded
  * only when asked for.
  */
+import { emulatorWarning } from './emulator-warning.js';
 import type { CliCommand, CliIO } from './io.js';
 import { UsageError } from './io.js';
 
@@ -48,6 +49,8 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stderr(`gcs-drive-backup: unknown command "${name}"\n${usage()}`);
     return 2;
   }
+  const warning = emulatorWarning(io.env, rest);
+  if (warning !== undefined) io.stderr(warning);
   try {
     return await (
       await command.load()

@@ -83,7 +83,7 @@ export function nextSteps(facts: TimeoutFacts): string[] {
     'The event function claimed the canary but did not back it up in time.',
     '1. The logs of its attempts: an operatorActionRequired or reauthorizeRequired line says what to fix; a failed objectOutcome line says what failed:',
     `     ${logsCommand(ofCanary, project)}`,
-    '2. The Drive authorization and folder: npx gcs-drive-backup check',
+    '2. The Drive authorization and folder: npx --no gcs-drive-backup check',
   ];
   if (seen.record.status === 'uploading' && seen.record.leaseUntil > facts.now) {
     steps.push('3. It may still be uploading (the lease is live): run verify again with a longer --timeout.');

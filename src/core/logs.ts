@@ -180,7 +180,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
     },
     reauthorizeRequired(e) {
-      const command = `npx gcs-drive-backup authorize --secret ${e.secret}`;
+      const command = `npx --no gcs-drive-backup authorize --secret ${e.secret}`;
       const problem = `The Drive authorization stored in ${e.secret} was revoked or expired`;
       const action = `run \`${command}\` (with the options used the first time) again`;
       const message = `${problem}: ${action}; events will be retried and nothing is lost.`;

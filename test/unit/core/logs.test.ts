@@ -106,11 +106,11 @@ describe('named events', () => {
       (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok' }),
       'ERROR',
       'reauthorizeRequired',
-      /^The Drive authorization stored in projects\/p\/secrets\/tok was revoked or expired: run `npx gcs-drive-backup authorize --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
+      /^The Drive authorization stored in projects\/p\/secrets\/tok was revoked or expired: run `npx --no gcs-drive-backup authorize --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
       {
         secret: 'projects/p/secrets/tok',
         problem: 'The Drive authorization stored in projects/p/secrets/tok was revoked or expired',
-        action: 'run `npx gcs-drive-backup authorize --secret projects/p/secrets/tok` (with the options used the first time) again',
+        action: 'run `npx --no gcs-drive-backup authorize --secret projects/p/secrets/tok` (with the options used the first time) again',
         problemCode: 'reauthorize',
         outcome: 'failed',
         failureClass: 'reauthorize',
