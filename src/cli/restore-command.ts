@@ -11,7 +11,7 @@ import { closingLines, escapeForTerminal, objectLine, RestoreTally } from '../re
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
 import { runtimeForCommand } from './command-runtime.js';
-import { openProductCatalog, type CatalogOpener } from './restore-catalog.js';
+import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
 

@@ -7,7 +7,7 @@ import { runDrill } from '../restore/drill.js';
 import { escapeForTerminal } from '../restore/report.js';
 import type { Runtime } from '../tasks/dispatch.js';
 import type { CliIO } from './io.js';
-import { openProductCatalog, type CatalogOpener } from './restore-catalog.js';
+import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 
 /** The drill over `count` objects, reading the catalog with `openCatalog`. */
 export function makeDrill(openCatalog: CatalogOpener) {
