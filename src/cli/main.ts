@@ -5,6 +5,7 @@
 import { emulatorWarning } from './emulator-warning.js';
 import type { CliCommand, CliIO } from './io.js';
 import { UsageError } from './io.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   authorize: {
@@ -60,7 +61,8 @@ export async function runCli(io: CliIO): Promise<number> {
       io.stderr(`gcs-drive-backup ${name}: ${err.message}\n`);
       return 2;
     }
-    io.stderr(`gcs-drive-backup ${name}: ${(err as Error).message}\n`);
+    // Not ours: a library's message may quote a name or a reply.
+    io.stderr(`gcs-drive-backup ${name}: ${shown((err as Error).message)}\n`);
     return 1;
   }
 }
