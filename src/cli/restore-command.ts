@@ -7,7 +7,8 @@
  */
 import { bucketExists } from '../gcs/source.js';
 import { isProblem } from '../restore/outcome.js';
-import { closingLines, escapeForTerminal, objectLine, RestoreTally } from '../restore/report.js';
+import { escapeForTerminal } from '../core/terminal-text.js';
+import { closingLines, objectLine, RestoreTally } from '../restore/report.js';
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
 import { runtimeForCommand } from './command-runtime.js';

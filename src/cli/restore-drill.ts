@@ -4,7 +4,7 @@
  * the source, one `restoreDrill` log line, and what was found printed. Exit codes: 0 the drill passed, 1 not.
  */
 import { runDrill } from '../restore/drill.js';
-import { escapeForTerminal } from '../restore/report.js';
+import { escapeForTerminal } from '../core/terminal-text.js';
 import type { Runtime } from '../tasks/dispatch.js';
 import type { CliIO } from './io.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';

@@ -4,23 +4,9 @@
  * later run can get further. Every name goes through the terminal escape: a hostile object name is data,
  * never a terminal control sequence. Pure.
  */
+import { escapeForTerminal } from '../core/terminal-text.js';
 import { formatBytes } from '../core/text.js';
 import { isProblem, isRetryable, statusOf, type ObjectReport } from './outcome.js';
-
-/**
- * Text safe to print on a terminal, applied to each foreign part of a line (a name, a message): control
- * characters (C0 with tab and newline, DEL, C1), line and paragraph separators, bidirectional marks,
- * embeddings, overrides and isolates, and lone surrogates are shown as `\uXXXX`; everything else prints
- * as it is. A local copy of the product's terminal escape (src/core/terminal-text.ts, same output), used
- * until that file is on this branch.
- */
-export function escapeForTerminal(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 /** An object's line: status, name (and target name when it differs), what happened. */
 export function objectLine(report: ObjectReport): string {
