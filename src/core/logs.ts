@@ -92,7 +92,7 @@ export interface Logger {
   /** A Drive folder holds Drive's maximum of items: new items of its path go to the overflow folder beside it. */
   folderOverflowed(e: { folder: string; fullFolderId: string; overflowFolderId: string; overflowFolderName: string } & Traced): void;
   /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
-  deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
+  deleteMirrored(e: ObjectId & { result: 'trashed' | 'recorded' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
   /** DISPATCH=tasks: the object's backup is a task (`created: false`: that task was there already). */
   backupEnqueued(e: ObjectId & { queue: string; task: string; created: boolean; restoreMissing?: boolean } & Traced): void;
@@ -216,6 +216,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     deleteMirrored(e) {
       const what = {
         trashed: 'its Drive backup moved to the trash',
+        recorded: 'the deletion recorded, its Drive backup kept',
         overwritten: 'a newer generation is live, backup kept',
         'not-backed-up': 'no backup to trash',
       }[e.result];
