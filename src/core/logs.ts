@@ -8,19 +8,14 @@
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor, verbatimStrings } from './log-redaction.js';
 export { REDACTED } from './log-redaction.js';
-
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
-
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
 type Traced = { readonly trace?: string };
 type ObjectId = { readonly bucket: string; readonly name: string; readonly generation: string };
 
 /** What a failed line carries so metrics and alerts can group it: the failure's kind and service. */
-export interface FailureFields {
-  readonly failureClass: FailureKind;
-  readonly service: Service;
-}
+export type FailureFields = { readonly failureClass: FailureKind; readonly service: Service };
 
 /** What operator, reauthorize and permanent lines carry on top (the logger adds `outcome: "failed"`). */
 export interface ProblemFields extends FailureFields {
@@ -102,6 +97,7 @@ export interface Logger {
   queueResumed(e: QueueFields & { pausedAt: string }): void;
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
+  backPressureRaised(e: ObjectId & { queue: string; until: string; reason: string } & Traced): void;
   restoreDrill(e: { bucket: string; passed: boolean; summary: string; checked: number; failures: readonly object[] } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   /** DISPATCH=tasks: a `POST /backup` with task headers but not the dispatcher's token, run as an ordinary one. */
@@ -247,6 +243,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     taskDeferred(e) {
       emit('INFO', 'taskDeferred', `${where(e)}: deferred while the queue ${e.queue} is paused until ${e.resumeAt} (${e.reason})`, e);
+    },
+    backPressureRaised(e) {
+      const message = `${where(e)}: Drive refused a direct backup (${e.reason}); events go to the queue ${e.queue} until ${e.until}, then direct again once it is empty`;
+      emit('WARNING', 'backPressureRaised', message, e);
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);
