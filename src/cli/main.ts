@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'back up everything missing: reconcile gs://bucket[/prefix] [--dry-run]',
     load: async () => (await import('./reconcile-command.js')).reconcileCommand,
   },
+  restore: {
+    summary: 'bring the backup back, as it was at a time: restore --to gs://TARGET[/PREFIX] [--at ISO-TIME] [--dry-run]',
+    load: async () => (await import('./restore-command.js')).restoreCommand,
+  },
   verify: {
     summary: 'prove the deployment end to end: a canary object through the trigger into Drive, then removed',
     load: async () => (await import('./verify.js')).verifyCommand,

@@ -27,14 +27,22 @@ const TIMEOUT: CommandOption<number> = {
   help: 'how long to wait for the canary in Drive',
 };
 
-export const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; verbose: typeof VERBOSE }> = {
+const RESTORE: CommandOption<number> = {
+  flag: 'restore',
+  parse: wholeNumber(1, 1000),
+  example: '5',
+  placeholder: 'N',
+  help: 'instead of the canary, the restore drill: N backed-up objects (the newest and N-1 at random) restored into memory and compared',
+};
+
+export const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; restore: typeof RESTORE; verbose: typeof VERBOSE }> = {
   name: 'verify',
   synopsis: '[--timeout SECONDS] [--verbose] [settings]',
   about:
     'Writes a canary object to SOURCE_BUCKET (under CANARY_PREFIX), waits until the event trigger has backed it up to Drive with the\n' +
     'same MD5, prints the latency and removes the canary again. Configured as the function is: by the environment, or the\n' +
     'settings below as flags. Exit codes: 0 the pipeline works, 1 it does not (what was seen and what to check are printed), 2 usage.',
-  options: { timeout: TIMEOUT, verbose: VERBOSE },
+  options: { timeout: TIMEOUT, restore: RESTORE, verbose: VERBOSE },
   settings: true,
 };
 
@@ -54,6 +62,8 @@ export async function verifyCommand(io: CliIO): Promise<number> {
   const bucket = runtime.config.sourceBucket;
   if (bucket === undefined)
     throw new UsageError(`SOURCE_BUCKET is not set: give --source-bucket BUCKET, the bucket the trigger watches\n${usage}`);
+
+  if (values.restore !== undefined) return (await import('./restore-drill.js')).restoreDrill(io, runtime, bucket, values.restore);
 
   const canary = await writeCanary(runtime, bucket);
   const written = Date.now();

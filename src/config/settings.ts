@@ -76,6 +76,12 @@ export const SETTINGS = {
     placeholder: 'BUCKET',
     help: 'the bucket reconcile covers by default',
   }),
+  restoreBuckets: setting('RESTORE_BUCKETS', commaList, {
+    default: [],
+    example: 'my-photos-restored',
+    placeholder: 'B1,B2',
+    help: 'when set, the only buckets restore may write into; the state and source buckets only when listed here',
+  }),
   includePrefixes: setting('INCLUDE_PREFIXES', commaList, {
     default: [],
     example: 'photos/,docs/',

@@ -8,19 +8,14 @@
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor, verbatimStrings } from './log-redaction.js';
 export { REDACTED } from './log-redaction.js';
-
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
-
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
 type Traced = { readonly trace?: string };
 type ObjectId = { readonly bucket: string; readonly name: string; readonly generation: string };
 
 /** What a failed line carries so metrics and alerts can group it: the failure's kind and service. */
-export interface FailureFields {
-  readonly failureClass: FailureKind;
-  readonly service: Service;
-}
+export type FailureFields = { readonly failureClass: FailureKind; readonly service: Service };
 
 /** What operator, reauthorize and permanent lines carry on top (the logger adds `outcome: "failed"`). */
 export interface ProblemFields extends FailureFields {
@@ -103,6 +98,7 @@ export interface Logger {
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
   backPressureRaised(e: ObjectId & { queue: string; until: string; reason: string } & Traced): void;
+  restoreDrill(e: { bucket: string; passed: boolean; summary: string; checked: number; failures: readonly object[] } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   /** DISPATCH=tasks: a `POST /backup` with task headers but not the dispatcher's token, run as an ordinary one. */
   taskHeadersIgnored(e: { task: string; reason: string } & Traced): void;
@@ -217,6 +213,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const what = { trashed: 'its Drive backup moved to the trash', recorded: 'the deletion recorded, its Drive backup kept' };
       const rest = { overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' };
       emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${{ ...what, ...rest }[e.result]}`, e);
+    },
+    restoreDrill(e) {
+      emit(e.passed ? 'INFO' : 'ERROR', 'restoreDrill', `restore drill of gs://${e.bucket}: ${e.summary}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;

@@ -1,7 +1,8 @@
 /**
- * The HTTP function (`backupHttp`): JSON in, JSON out, three routes —
+ * The HTTP function (`backupHttp`): JSON in, JSON out, these routes —
  *   POST /backup     back up one object now            (backup-route.ts)
  *   POST /reconcile  back up whatever events missed     (reconcile-route.ts)
+ *   POST /restore-drill  restore a few objects into memory and compare (restore-drill-route.ts)
  *   GET  /healthz    liveness and version (also /health: on Cloud Run's own URLs, paths ending in `z`
  *                    are reserved by the platform and never reach the container)
  * Unknown path → 404, wrong method → 405, bad body → 400 listing every problem; bad input never gets a
@@ -16,6 +17,7 @@ import type { ClaimedTask } from './backup-route.js';
 import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
+import { restoreDrillRoute } from './restore-drill-route.js';
 import { productVersion } from './version.js';
 
 interface Route {
@@ -49,6 +51,7 @@ const ROUTES: Record<string, Route> = {
     handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'), claimedTask(req))),
   },
   '/reconcile': { method: 'POST', handle: withRuntime((runtime, body) => reconcileRoute(runtime, body)) },
+  '/restore-drill': { method: 'POST', handle: withRuntime((runtime, body) => restoreDrillRoute(runtime, body)) },
   '/healthz': { method: 'GET', handle: health },
   '/health': { method: 'GET', handle: health },
 };

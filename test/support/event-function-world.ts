@@ -5,7 +5,7 @@
  */
 import { captureLogLines, type LogCapture } from './log-capture.js';
 import { startInProcess, type FunctionInstance } from './function-server.js';
-import { createWorld, type World } from './world.js';
+import { createWorld, type World, type WorldOptions } from './world.js';
 
 export interface EventFunctionWorld {
   world: World;
@@ -14,8 +14,8 @@ export interface EventFunctionWorld {
   stop(): Promise<void>;
 }
 
-export async function startEventFunctionWorld(env: Record<string, string>): Promise<EventFunctionWorld> {
-  const world = await createWorld(env);
+export async function startEventFunctionWorld(env: Record<string, string>, options: WorldOptions = {}): Promise<EventFunctionWorld> {
+  const world = await createWorld(env, options);
   Object.assign(process.env, world.env);
   const logs = captureLogLines();
   let fn: FunctionInstance;

@@ -122,6 +122,10 @@ before(async () => {
     (await fetch(`${http.url}/reconcile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
   assert.equal(await reconcile({}), 200);
   assert.equal(await reconcile({ dryRun: true }), 200);
+  // The weekly restore drill: one restoreDrill line, whatever it finds.
+  const drill = await fetch(`${http.url}/restore-drill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(drill.status, 200, await drill.clone().text());
+  await drill.arrayBuffer();
 
   // Last, as it revokes the seeded authorization: the user must re-authorize.
   oauth.revokeRefreshToken(seed.refreshToken);

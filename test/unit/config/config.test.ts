@@ -28,6 +28,7 @@ describe('parseConfig: defaults', () => {
       statePrefix: 'gcs-drive-backup/',
       includePrefixes: [],
       excludeGlobs: [],
+      restoreBuckets: [],
       canaryPrefix: '.gcs-drive-backup-canary/',
       onNewGeneration: 'revision',
       deleteMode: 'keep',

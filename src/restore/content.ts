@@ -1,0 +1,71 @@
+/**
+ * One backed-up generation's bytes, read from Drive in order and hashed as they pass (MD5 and CRC32C, for
+ * the verification), in pieces of at most `PIECE_BYTES`: memory stays constant at any size. A read cut
+ * mid-body continues at its next byte (src/backup/upload/source-reader.ts, over src/restore/drive-download.ts).
+ */
+import { CRC32C } from '@google-cloud/storage';
+import { createHash } from 'node:crypto';
+import { SourceReader } from '../backup/upload/source-reader.js';
+import type { CallScope } from '../core/gateway.js';
+import type { DriveGateway } from '../drive/gateway.js';
+import { openDownload, type DownloadSource } from './drive-download.js';
+
+/** The largest piece handed on at once. */
+export const PIECE_BYTES = 1 << 20;
+
+/** The hashes of the bytes read, as Cloud Storage writes them (base64) and Drive (MD5 in hex). */
+export interface ContentHashes {
+  readonly md5Base64: string;
+  readonly md5Hex: string;
+  readonly crc32c: string;
+  readonly bytes: number;
+}
+
+export class RestoredContent {
+  private readonly md5 = createHash('md5');
+  private readonly crc = new CRC32C();
+  private read = 0;
+  private readonly reader: SourceReader | undefined;
+
+  constructor(
+    drive: DriveGateway,
+    source: DownloadSource,
+    private readonly size: number,
+    scope: CallScope = {},
+    idleMs?: number,
+  ) {
+    // An empty object has nothing to download: Drive would answer a Range past its end 416.
+    this.reader = size > 0 ? new SourceReader((offset) => openDownload(drive, source, offset, scope, idleMs), 0, size) : undefined;
+  }
+
+  /** The bytes, in order, each piece hashed before it is handed on. */
+  async *pieces(): AsyncGenerator<Buffer> {
+    try {
+      while (this.reader && this.read < this.size) {
+        const piece = await this.reader.next(Math.min(PIECE_BYTES, this.size - this.read));
+        this.md5.update(piece);
+        this.crc.update(piece);
+        this.read += piece.length;
+        yield piece;
+      }
+    } finally {
+      this.reader?.dispose();
+    }
+  }
+
+  /** Where reads were opened (0 first, then the byte after each cut). */
+  get opens(): readonly number[] {
+    return this.reader?.opens ?? [];
+  }
+
+  private done: ContentHashes | undefined;
+
+  /** Once every piece was read. */
+  hashes(): ContentHashes {
+    if (!this.done) {
+      const digest = this.md5.digest();
+      this.done = { md5Base64: digest.toString('base64'), md5Hex: digest.toString('hex'), crc32c: this.crc.toString(), bytes: this.read };
+    }
+    return this.done;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Writes one planned generation back into a bucket: the Drive download streamed into a resumable Cloud
+ * Storage upload (constant memory at any size) under the target name, with the recorded metadata and the
+ * original `timeCreated` as `customTime`. Never over an existing object unless asked: the upload carries
+ * `ifGenerationMatch=0` (https://cloud.google.com/storage/docs/request-preconditions), and a 412 is reported
+ * `exists`. A refusal (a hold or a retention lock on the object being replaced, permissions) is reported
+ * with Cloud Storage's reason. The copy is then verified (src/restore/verify.ts); a copy that is not the
+ * generation is deleted again, pinned to the generation just written so nothing else is touched.
+ */
+import type { FileMetadata, Storage } from '@google-cloud/storage';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { classifyFailure } from '../core/classify.js';
+import { apiMessageOf, httpStatusOf, isNotFound } from '../core/error-shapes.js';
+import { markedService } from '../core/failure.js';
+import type { CallScope } from '../core/gateway.js';
+import type { DriveGateway } from '../drive/gateway.js';
+import type { StorageGateway } from '../gcs/gateway.js';
+import type { BackedUpGeneration } from './catalog.js';
+import { RestoredContent, type ContentHashes } from './content.js';
+import { downloadRefusalOf } from './drive-download.js';
+import type { WriteResult } from './outcome.js';
+import type { Decision } from './plan.js';
+import { verificationProblems } from './verify.js';
+
+export type RestoreDecision = Extract<Decision, { kind: 'restore' }>;
+
+export interface WriterDeps {
+  readonly gcs: StorageGateway;
+  readonly drive: DriveGateway;
+  readonly scope?: CallScope;
+  /** A download that moves no byte this long is re-opened (IO_IDLE_TIMEOUT_SEC). */
+  readonly idleMs?: number;
+}
+
+export interface WriteOptions {
+  readonly bucket: string;
+  readonly overwrite: boolean;
+  readonly acknowledgeAbuse: boolean;
+  /** Set the original `timeCreated` as the copy's `customTime` (default). */
+  readonly customTime: boolean;
+}
+
+/** The metadata a restored object is written with: the generation's, as recorded. */
+export function restoredMetadata(source: BackedUpGeneration, customTime: boolean): FileMetadata {
+  const m: FileMetadata = { contentType: source.contentType ?? 'application/octet-stream' };
+  if (source.contentEncoding !== undefined) m.contentEncoding = source.contentEncoding;
+  if (source.contentDisposition !== undefined) m.contentDisposition = source.contentDisposition;
+  if (source.contentLanguage !== undefined) m.contentLanguage = source.contentLanguage;
+  if (source.cacheControl !== undefined) m.cacheControl = source.cacheControl;
+  if (source.metadata !== undefined && Object.keys(source.metadata).length > 0) m.metadata = { ...source.metadata };
+  if (customTime) m.customTime = source.timeCreated;
+  return m;
+}
+
+interface Written {
+  hashes: ContentHashes;
+  metadata: FileMetadata;
+}
+
+async function upload(storage: Storage, deps: WriterDeps, decision: RestoreDecision, options: WriteOptions): Promise<Written> {
+  const { source } = decision;
+  const content = new RestoredContent(
+    deps.drive,
+    { fileId: source.driveFileId, revisionId: decision.revisionId, head: decision.head, acknowledgeAbuse: options.acknowledgeAbuse },
+    Number(source.size),
+    deps.scope,
+  );
+  const file = storage.bucket(options.bucket).file(decision.target);
+  const sink = file.createWriteStream({
+    resumable: true,
+    // The hashes are checked below, against the backup's and Drive's too.
+    validation: false,
+    metadata: restoredMetadata(source, options.customTime),
+    ...(options.overwrite ? {} : { preconditionOpts: { ifGenerationMatch: 0 } }),
+  });
+  await pipeline(Readable.from(content.pieces()), sink);
+  return { hashes: content.hashes(), metadata: file.metadata };
+}
+
+/** Restores one object into `options.bucket`; never throws for the object's own failures. */
+export async function writeToBucket(deps: WriterDeps, decision: RestoreDecision, options: WriteOptions): Promise<WriteResult> {
+  let written: Written;
+  try {
+    written = await deps.gcs.call('restore: write', (storage) => upload(storage, deps, decision, options), deps.scope);
+  } catch (err) {
+    return failedWrite(err);
+  }
+  const { hashes, metadata } = written;
+  const problems = verificationProblems(decision.source, decision.driveMd5Hex, hashes, {
+    md5Hash: metadata.md5Hash ?? undefined,
+    crc32c: metadata.crc32c ?? undefined,
+  });
+  const generation = metadata.generation === undefined ? undefined : String(metadata.generation);
+  if (problems.length > 0) {
+    const removed = await deleteCopy(deps, options.bucket, decision.target, generation);
+    return { kind: 'mismatch', reason: `${problems.join('; ')}; ${removed}` };
+  }
+  return { kind: 'restored', bytes: hashes.bytes, ...(generation !== undefined ? { generation } : {}) };
+}
+
+async function deleteCopy(deps: WriterDeps, bucket: string, name: string, generation: string | undefined): Promise<string> {
+  if (generation === undefined) return 'the copy could not be deleted (Cloud Storage gave no generation): delete it by hand';
+  try {
+    await deps.gcs.call(
+      'restore: delete a bad copy',
+      (storage) => storage.bucket(bucket).file(name, { generation }).delete({ ifGenerationMatch: generation }),
+      deps.scope,
+    );
+    return 'the copy was deleted';
+  } catch (err) {
+    if (isNotFound(err)) return 'the copy was deleted';
+    return `the copy could not be deleted (${classifyFailure(err, 'gcs-source').reason}): delete generation ${generation} by hand`;
+  }
+}
+
+/** What a failed write means for the report. */
+export function failedWrite(err: unknown): WriteResult {
+  const refusal = downloadRefusalOf(err);
+  if (refusal) return refusal;
+  const status = markedService(err) === 'drive' ? undefined : httpStatusOf(err);
+  if (status === 412) return { kind: 'exists' };
+  if (status === 403 || status === 409) {
+    const message = apiMessageOf(err) ?? (err instanceof Error ? err.message : String(err));
+    return { kind: 'refused', reason: `Cloud Storage replied ${status}: ${message}` };
+  }
+  return { kind: 'failed', reason: classifyFailure(err, 'gcs-source').reason };
+}
