@@ -27,7 +27,7 @@ export interface SmallUploadJob extends Pick<BackupJob, 'ref' | 'meta' | 'scope'
   };
 }
 
-export async function uploadSmall(job: SmallUploadJob, record: ObjectRecord): Promise<Uploaded> {
+export async function uploadSmall(job: SmallUploadJob, record: Pick<ObjectRecord, 'fileId' | 'fileCreated'>): Promise<Uploaded> {
   const { deps, ref, meta, scope } = job;
   const { ioIdleTimeoutMs } = deps.config;
   // A download cut part-way is retried by the gateway from the next unread byte.
