@@ -123,7 +123,7 @@ function parentFolder(store: DriveStore, caller: Caller, id: string, params: Wri
 export function precheckCreate(store: DriveStore, caller: Caller, md: Metadata, params: WriteParams): void {
   store.requireScope(caller, 'write');
   const parent = parentFolder(store, caller, parentsField(md)?.[0] ?? 'root', params);
-  for (const f of ['name', 'mimeType', 'description']) stringField(md, f);
+  for (const f of ['name', 'mimeType', 'description', 'originalFilename']) stringField(md, f);
   for (const f of ['modifiedTime', 'createdTime']) timeField(md, f);
   applyPropertyPatch('appProperties', {}, md.appProperties);
   applyPropertyPatch('properties', {}, md.properties);
@@ -215,6 +215,7 @@ export function updateFile(
   const name = stringField(md, 'name');
   const mimeType = stringField(md, 'mimeType');
   const modifiedTime = timeField(md, 'modifiedTime');
+  const originalFilename = stringField(md, 'originalFilename');
   const starred = boolField(md, 'starred');
   const trashed = boolField(md, 'trashed');
   const appProperties =
@@ -258,14 +259,24 @@ export function updateFile(
   if (appProperties) file.appProperties.set(caller.clientId, appProperties);
   if (properties) file.properties = properties;
   if (parents !== file.parents) store.setParents(file, parents);
+  const now = store.now();
+  const head = file.revisions[file.revisions.length - 1];
   if (content) {
-    const revision = store.addRevision(file, content.blob, converted ? file.mimeType : content.mimeType, {
+    // The new revision takes what this upload set: its bytes (md5Checksum, size), the media's mimeType,
+    // `modifiedTime` and `originalFilename` (the Revision resource has these fields:
+    // https://developers.google.com/workspace/drive/api/reference/rest/v3/revisions). Guess: Drive does
+    // not document whether an `originalFilename` set on an update reaches the new revision; the emulator
+    // says it does, and an update that sets none carries the file's current one (else its name) over.
+    store.addRevision(file, content.blob, converted ? file.mimeType : content.mimeType, {
       keepForever: params.keepRevisionForever && !converted,
-      originalFilename: file.name,
-    });
-    if (modifiedTime) revision.modifiedTime = modifiedTime;
+      originalFilename: originalFilename ?? head?.originalFilename ?? file.name,
+    }).modifiedTime = modifiedTime ?? now;
+  } else if (originalFilename !== undefined && head && !isFolderKind(file)) {
+    // A metadata-only update of originalFilename (a writable File field) renames the head revision's
+    // original filename, where the emulator keeps the file's (a guess: Drive keeps it per file).
+    head.originalFilename = originalFilename;
   }
-  file.modifiedTime = modifiedTime ?? store.now();
+  file.modifiedTime = modifiedTime ?? now;
   file.version++;
   return file;
 }

@@ -2,12 +2,13 @@
  * The Drive v3 emulator: metadata and upload endpoints faithful enough for `@googleapis/drive` and a
  * hand-written resumable client, authenticated through the OAuth emulator, with Google's limits (section
  * `drive` of the hub's limits, see limits.ts) and the knobs tests need (list lag, storage quota, session
- * expiry) as an in-process API and as control routes `/_emulator/drive/...`.
+ * expiry, files flagged as abusive) as an in-process API and as control routes `/_emulator/drive/...`.
  */
 import type { Blob } from '../harness/blob.js';
 import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import type { OAuthEmulator } from '../oauth/index.js';
+import { DownloadGate } from './download-gate.js';
 import { renderDriveError } from './errors.js';
 import { FileReplies } from './replies.js';
 import { fileView, type DriveFileView } from './resource.js';
@@ -51,6 +52,8 @@ export interface DriveEmulator extends Persistable {
   readContent(fileId: string): Blob | undefined;
   /** Each user has a My Drive root; requests may call it `root`. */
   rootFolderId(user: string): string;
+  /** Flags a file as malware or spam (`alt=media` then needs `acknowledgeAbuse=true`), or clears the flag. */
+  setAbusive(fileId: string, abusive?: boolean): void;
 }
 
 function optionalBytes(value: unknown, name: string): number | undefined {
@@ -65,8 +68,9 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
     storageQuotaBytes: options.storageQuotaBytes,
   });
   const rules = hub.limits.register('drive', GOOGLE_DRIVE_LIMITS, parseDriveLimits);
-  const store = new DriveStore(initialLimits(), rules);
+  const store = new DriveStore(initialLimits(), rules, hub.clock);
   const quotas = new DriveQuotas(store, hub.clock);
+  const downloads = new DownloadGate(rules, hub.clock);
   const sessions = new UploadSessions(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, hub.clock);
   const replies = new FileReplies(store);
   let baseUrl = '';
@@ -74,6 +78,7 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
   hub.onReset(() => {
     store.clear();
     quotas.clear();
+    downloads.clear();
     Object.assign(store.limits, initialLimits());
     sessions.expireAll();
   });
@@ -81,7 +86,7 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
   const emulator: DriveEmulator = {
     routes: [
       ...createUploadRoutes({ store, quotas, sessions, oauth, replies, baseUrl: () => baseUrl }),
-      ...createFileRoutes({ store, quotas, oauth, replies }),
+      ...createFileRoutes({ store, quotas, oauth, replies, downloads }),
     ],
     renderError: renderDriveError,
     setBaseUrl(url) {
@@ -112,6 +117,12 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
       return file?.revisions[file.revisions.length - 1]?.content;
     },
     rootFolderId: (user) => store.rootFolderId(user),
+    setAbusive(fileId, abusive = true) {
+      const file = store.files.get(fileId);
+      if (!file || file.kind !== 'file') throw new Error(`no file ${fileId}`);
+      if (abusive) file.abusive = true;
+      else delete file.abusive;
+    },
     snapshot: (blobs) => snapshotDrive(store, blobs),
     restore: (data, blobs) =>
       restoreDrive(store, data, blobs, {
@@ -143,6 +154,16 @@ export function createDriveEmulator(hub: ControlHub, oauth: OAuthEmulator, optio
     handle: () => {
       emulator.expireUploadSessions();
       return {};
+    },
+  });
+  hub.addControl({
+    method: 'POST',
+    path: 'drive/abuse',
+    handle: (body) => {
+      if (typeof body.fileId !== 'string') throw new Error('body must be {"fileId": "...", "abusive"?: true|false}');
+      if (body.abusive !== undefined && typeof body.abusive !== 'boolean') throw new Error('abusive must be true or false');
+      emulator.setAbusive(body.fileId, body.abusive ?? true);
+      return { fileId: body.fileId, abusive: body.abusive ?? true };
     },
   });
   hub.addControl({

@@ -9,7 +9,12 @@
  * - revisions reference: https://developers.google.com/workspace/drive/api/reference/rest/v3/revisions
  *   (keepForever "can be set on a maximum of 200 revisions for a file");
  * - 750 GB of uploads per user per day: https://support.google.com/a/answer/172541;
- * - sustained create rate: rclone's Drive notes (https://rclone.org/drive/, "about 2 files per second").
+ * - sustained create rate: rclone's Drive notes (https://rclone.org/drive/, "about 2 files per second");
+ * - revision purging: Manage file revisions, https://developers.google.com/workspace/drive/api/guides/manage-revisions
+ *   ("Purgeable revisions are typically preserved for 30 days, but can be purged earlier if a file has 100
+ *   revisions that aren't designated as Keep Forever and a new revision is uploaded"; revision-purge.ts);
+ * - per-file download quota: Google publishes no number (403 downloadQuotaExceeded, download-gate.ts), so
+ *   it is off by default and tests set it.
  * `null` turns a limit off.
  */
 import { countOrNull, onlyKnownFields } from '../harness/limits.js';
@@ -43,6 +48,21 @@ export interface DriveLimits {
   dailyUpload: DailyUploadLimit | null;
   /** `allDrives`: a `corpora=allDrives` listing answers `incompleteSearch: true` and leaves shared drives' items out. */
   incompleteSearch: IncompleteSearchMode;
+  /** A revision not kept forever is purged this long (hub clock) after a newer revision arrived. Google: 30 days. */
+  revisionPurgeAfterMs: number | null;
+  /** Revisions not kept forever a file keeps (the head counted); past it the oldest go. Google: 100. */
+  purgeableRevisions: number | null;
+  /** Downloads (`alt=media`) of one file per window; Google's number is not published: off by default. */
+  fileDownloads: FileDownloadLimit | null;
+}
+
+export interface FileDownloadLimit {
+  /** Downloads started per window (null: not counted). */
+  downloads: number | null;
+  /** Bytes sent per window (null: not counted). */
+  bytes: number | null;
+  /** Window length on the hub clock; the count starts again this long after the window's first download. */
+  windowMs: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,7 +76,28 @@ export const GOOGLE_DRIVE_LIMITS: DriveLimits = {
   createRateReason: 'rateLimitExceeded',
   dailyUpload: { bytes: 750 * 1024 ** 3, resetAfterMs: DAY_MS },
   incompleteSearch: 'allDrives',
+  revisionPurgeAfterMs: 30 * DAY_MS,
+  purgeableRevisions: 100,
+  fileDownloads: null,
 };
+
+function parseFileDownloads(value: unknown): FileDownloadLimit | null {
+  if (value === null) return null;
+  const usage = 'fileDownloads must be null or {"downloads"?: n >= 1 | null, "bytes"?: n >= 0 | null, "windowMs"?: n > 0}';
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(usage);
+  const v = value as Record<string, unknown>;
+  try {
+    onlyKnownFields(v, ['downloads', 'bytes', 'windowMs']);
+  } catch (err) {
+    throw new Error(`fileDownloads: ${(err as Error).message}`, { cause: err });
+  }
+  const downloads = v.downloads === undefined ? null : countOrNull(v.downloads, 'fileDownloads.downloads');
+  const bytes = v.bytes === undefined ? null : countOrNull(v.bytes, 'fileDownloads.bytes', 0);
+  const windowMs = v.windowMs ?? DAY_MS;
+  if (typeof windowMs !== 'number' || !(windowMs > 0)) throw new Error('fileDownloads.windowMs must be a number > 0');
+  if (downloads === null && bytes === null) throw new Error(usage);
+  return { downloads, bytes, windowMs };
+}
 
 function parseDailyUpload(value: unknown): DailyUploadLimit | null {
   if (value === null) return null;
@@ -91,6 +132,9 @@ export function parseDriveLimits(patch: Record<string, unknown>): Partial<DriveL
     }
     out.incompleteSearch = patch.incompleteSearch;
   }
+  if ('revisionPurgeAfterMs' in patch) out.revisionPurgeAfterMs = countOrNull(patch.revisionPurgeAfterMs, 'revisionPurgeAfterMs');
+  if ('purgeableRevisions' in patch) out.purgeableRevisions = countOrNull(patch.purgeableRevisions, 'purgeableRevisions');
+  if ('fileDownloads' in patch) out.fileDownloads = parseFileDownloads(patch.fileDownloads);
   return out;
 }
 

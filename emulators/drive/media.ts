@@ -1,7 +1,11 @@
 /**
- * Sending a Drive revision's bytes (`files.get` and `revisions.get` with `alt=media`): the whole content,
- * or one `Range`, or 416; and the 403 Drive answers for content it cannot download (folders, Google
- * Workspace documents: https://developers.google.com/workspace/drive/api/guides/handle-errors#fileNotDownloadable).
+ * Sending a Drive revision's bytes (`files.get` and `revisions.get` with `alt=media`, Download and export
+ * files: https://developers.google.com/workspace/drive/api/guides/manage-downloads): the whole content
+ * (200), or one `Range` (206 with `Content-Range: bytes A-B/SIZE`; the guide documents partial downloads
+ * with the Range header), or 416 with `Content-Range: bytes * /SIZE` (RFC 9110; Drive does not document its
+ * 416 body: the JSON error here is a guess); and the 403 Drive answers for content it cannot download
+ * (folders, Google Workspace documents:
+ * https://developers.google.com/workspace/drive/api/guides/handle-errors#fileNotDownloadable).
  */
 import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../harness/http.js';
@@ -21,7 +25,8 @@ export function notDownloadable(): DriveError {
   );
 }
 
-export async function sendContent(ctx: RequestContext, revision: StoredRevision): Promise<void> {
+/** `onStart(bytes)`: told the length of what is about to be sent (download quotas count it). */
+export async function sendContent(ctx: RequestContext, revision: StoredRevision, onStart?: (bytes: number) => void): Promise<void> {
   const blob = revision.content;
   const range = resolveRange(ctx.req.headers.range, blob.size);
   if (range.kind === 'unsatisfiable') {
@@ -40,6 +45,7 @@ export async function sendContent(ctx: RequestContext, revision: StoredRevision)
     'content-length': end - start,
   };
   if (status === 206) headers['content-range'] = `bytes ${start}-${end - 1}/${blob.size}`;
+  onStart?.(end - start);
   ctx.res.writeHead(status, headers);
   await pipeline(blob.stream(start, end), ctx.res).catch(() => undefined);
 }

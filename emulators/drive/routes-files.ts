@@ -6,6 +6,7 @@
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
 import type { OAuthEmulator } from '../oauth/index.js';
 import { authenticate } from './auth.js';
+import type { DownloadGate } from './download-gate.js';
 import { DriveError, invalidParameter } from './errors.js';
 import { createFile, deleteFile, metadataObject, updateFile, writeParamsOf } from './file-ops.js';
 import { notDownloadable, sendContent } from './media.js';
@@ -22,6 +23,7 @@ export interface FileRouteDeps {
   quotas: DriveQuotas;
   oauth: Pick<OAuthEmulator, 'verifyAccessToken'>;
   replies: FileReplies;
+  downloads: DownloadGate;
 }
 
 const FILE_PATH = /^\/drive\/v3\/files\/(?<fileId>[^/]+)$/;
@@ -44,7 +46,7 @@ function listError(err: unknown): unknown {
 }
 
 export function createFileRoutes(deps: FileRouteDeps): Route[] {
-  const { store, quotas, oauth, replies } = deps;
+  const { store, quotas, oauth, replies, downloads } = deps;
 
   function caller(ctx: RequestContext, access: 'read' | 'write'): Caller {
     const c = authenticate(oauth, ctx.req);
@@ -220,7 +222,8 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         const file = store.find(c, ctx.params.fileId!, writeParamsOf(ctx.query));
         const head = file.revisions[file.revisions.length - 1];
         if (isFolderKind(file) || !head || file.mimeType.startsWith('application/vnd.google-apps.')) throw notDownloadable();
-        await sendContent(ctx, head);
+        downloads.admit(file, ctx.query);
+        await sendContent(ctx, head, (bytes) => downloads.count(file.id, bytes));
       },
     },
     {
@@ -257,6 +260,6 @@ export function createFileRoutes(deps: FileRouteDeps): Route[] {
         ctx.res.writeHead(204).end();
       },
     },
-    ...revisionRoutes({ store, caller }),
+    ...revisionRoutes({ store, caller, downloads }),
   ];
 }

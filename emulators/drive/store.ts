@@ -4,15 +4,18 @@
  * `drive` (or a read-only full scope) a caller sees every item of its user; with only `drive.file` it sees
  * the items created by the same OAuth client (plus the user's root). Items enter, move and leave through
  * `addItem`, `setParents` and `deleteTree`, which keep the ItemIndex the limits read. Quotas and rates
- * live in quotas.ts, structural limits in structure.ts.
+ * live in quotas.ts, structural limits in structure.ts. Revisions Drive no longer keeps
+ * (revision-purge.ts) are dropped, on the hub clock, whenever a file is found or given a revision.
  */
 import { randomBytes } from 'node:crypto';
 import type { Blob } from '../harness/blob.js';
+import { systemClock, type Clock } from '../harness/clock.js';
 import type { LimitSection } from '../harness/limits.js';
 import { fileNotFound, insufficientScopes } from './errors.js';
 import { DriveIds, type IdsState } from './ids.js';
 import { ItemIndex } from './item-index.js';
 import { GOOGLE_DRIVE_LIMITS, type DriveLimits } from './limits.js';
+import { keptRevisions } from './revision-purge.js';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 const SCOPE = 'https://www.googleapis.com/auth/';
@@ -38,6 +41,8 @@ export interface StoredRevision {
   modifiedTime: string;
   keepForever: boolean;
   originalFilename?: string;
+  /** Hub-clock ms when it was stored (what ages the revision before it); absent in older snapshots. */
+  addedAtMs?: number;
 }
 
 export type ItemKind = 'file' | 'folder' | 'root' | 'sharedDrive';
@@ -62,6 +67,8 @@ export interface StoredFile {
   createdByClient: string;
   /** Set on items inside a shared drive (and on the shared drive's root itself). */
   driveId?: string;
+  /** Flagged as malware or spam (control route): `alt=media` needs `acknowledgeAbuse=true` (download-gate.ts). */
+  abusive?: boolean;
   revisions: StoredRevision[];
   version: number;
 }
@@ -111,6 +118,8 @@ export class DriveStore {
     readonly limits: StoreLimits,
     /** Google's limits as configured (structure.ts and quotas.ts read them). */
     readonly rules: LimitSection<DriveLimits> = { get: () => GOOGLE_DRIVE_LIMITS },
+    /** The hub's clock: what revision purging reads. */
+    readonly clock: Clock = systemClock,
   ) {}
 
   clear(): void {
@@ -273,7 +282,15 @@ export class DriveStore {
     const file = this.files.get(realId);
     if (!file || !this.canSee(caller, file, opts.access ?? 'read')) throw fileNotFound(id);
     if (file.driveId && !opts.supportsAllDrives) throw fileNotFound(id);
+    this.purgeRevisions(file);
     return file;
+  }
+
+  /** Drops the revisions Drive would have purged by now (revision-purge.ts); blob files only. */
+  purgeRevisions(file: StoredFile): void {
+    if (file.kind !== 'file' || isWorkspaceType(file.mimeType)) return;
+    const kept = keptRevisions(file.revisions, this.clock.now(), this.rules.get());
+    if (kept !== file.revisions) file.revisions = kept;
   }
 
   /** Trashed explicitly or through an ancestor folder. */
@@ -323,8 +340,10 @@ export class DriveStore {
       modifiedTime: this.now(),
       keepForever: opts.keepForever ?? false,
       originalFilename: opts.originalFilename,
+      addedAtMs: this.clock.now(),
     };
     file.revisions.push(revision);
+    this.purgeRevisions(file);
     return revision;
   }
 

@@ -45,6 +45,7 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
   const store = new GcsStore(
     (kind, obj) => notifier.emit(kind, toResource(obj, baseUrl)),
     (bucket, name) => mutations.take(bucket, name),
+    hub.clock,
   );
   const sessions = new UploadSessions();
   const downloads = new DownloadLog();

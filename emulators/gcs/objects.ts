@@ -1,19 +1,24 @@
 /**
  * In-memory Cloud Storage state: buckets, objects and every generation of each object (the live one plus
- * noncurrent ones, as in a versioned bucket), generation numbering and preconditions. No HTTP here; errors
- * are HttpErrors carrying the status and reason GCS uses.
+ * noncurrent ones, as in a versioned bucket), generation numbering, preconditions, and what protects a
+ * generation from being deleted or replaced (holds, a bucket retention policy: protection.ts, on the hub
+ * clock). No HTTP here; errors are HttpErrors carrying the status and reason GCS uses.
  */
 import type { Blob } from '../harness/blob.js';
+import { systemClock, type Clock } from '../harness/clock.js';
 import { HttpError } from '../harness/http.js';
 import { listPage, type ListOptions, type ListPage } from './listing.js';
 import { assertPreconditions, type Preconditions } from './preconditions.js';
-import { customMetadataOf, mergeCustomMetadata, type StoredObject, type WritableMetadata } from './resource.js';
+import { assertReplaceable, nextCustomTime, parseCustomTime, type RetentionPolicy } from './protection.js';
+import { assertHeaderSafe, customMetadataOf, mergeCustomMetadata, type StoredObject, type WritableMetadata } from './resource.js';
 
 export interface BucketState {
   name: string;
   location: string;
   timeCreated: Date;
   objects: Map<string, ObjectHistory>;
+  /** `retentionPolicy` of the bucket resource; absent: none. */
+  retention?: RetentionPolicy;
 }
 
 /** All generations of one name, oldest first; `live` is the current one, if any. */
@@ -51,6 +56,8 @@ export class GcsStore {
   constructor(
     private readonly onChange: ChangeListener,
     private readonly beforeMutation: MutationGuard = () => undefined,
+    /** The hub's clock: what retention periods read. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   clear(): void {
@@ -127,8 +134,11 @@ export class GcsStore {
   ): StoredObject {
     const b = this.bucket(bucket);
     validateObjectName(name);
+    assertHeaderSafe(meta);
     const history = b.objects.get(name) ?? { versions: [] };
     assertPreconditions(history.live, preconditions);
+    if (history.live) assertReplaceable(history.live, b.retention, this.clock.now());
+    const customTime = meta.customTime ? parseCustomTime(meta.customTime) : undefined;
     this.beforeMutation(bucket, name);
     const now = new Date();
     const obj: StoredObject = {
@@ -148,6 +158,10 @@ export class GcsStore {
     const custom = customMetadataOf(meta.metadata);
     if (custom) obj.metadata = custom;
     if (extra.componentCount !== undefined) obj.componentCount = extra.componentCount;
+    if (meta.eventBasedHold) obj.eventBasedHold = true;
+    if (meta.temporaryHold) obj.temporaryHold = true;
+    if (customTime) obj.customTime = customTime;
+    obj.retentionFromMs = this.clock.now();
     if (history.live) history.live.timeDeleted = now;
     history.versions.push(obj);
     history.live = obj;
@@ -159,8 +173,17 @@ export class GcsStore {
   /** Metadata update: bumps metageneration (not generation) and `updated`. */
   patch(bucket: string, name: string, generation: number | undefined, patch: WritableMetadata, p: Preconditions): StoredObject {
     const obj = this.find(bucket, name, generation);
+    assertHeaderSafe(patch);
     assertPreconditions(obj, p);
+    const customTime = nextCustomTime(obj.customTime, patch.customTime);
     this.beforeMutation(bucket, name);
+    if (customTime === undefined) delete obj.customTime;
+    else obj.customTime = customTime;
+    // Releasing an event-based hold restarts the object's time in the bucket (object-holds page).
+    if (obj.eventBasedHold && patch.eventBasedHold === false) obj.retentionFromMs = this.clock.now();
+    for (const key of ['eventBasedHold', 'temporaryHold'] as const) {
+      if (patch[key] !== undefined && patch[key] !== null) obj[key] = patch[key];
+    }
     if (patch.contentType !== undefined) obj.contentType = patch.contentType || 'application/octet-stream';
     for (const key of ['contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
       const v = patch[key];
@@ -183,6 +206,7 @@ export class GcsStore {
     const b = this.bucket(bucket);
     const obj = this.find(bucket, name, generation);
     assertPreconditions(obj, p);
+    assertReplaceable(obj, b.retention, this.clock.now());
     this.beforeMutation(bucket, name);
     const history = b.objects.get(name) as ObjectHistory;
     obj.timeDeleted ??= new Date();

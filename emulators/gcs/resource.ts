@@ -3,6 +3,7 @@
  * `objects.get` returns and what Eventarc puts in `google.cloud.storage.object.v1.finalized` data).
  */
 import type { Blob } from '../harness/blob.js';
+import { HttpError } from '../harness/http.js';
 
 /** One generation of an object, as the emulator keeps it. */
 export interface StoredObject {
@@ -23,6 +24,13 @@ export interface StoredObject {
   updated: Date;
   /** When this generation stopped being live (overwritten or deleted). */
   timeDeleted?: Date;
+  /** Holds (protection.ts): while either is true the generation cannot be deleted or replaced. */
+  eventBasedHold?: boolean;
+  temporaryHold?: boolean;
+  /** Canonical ISO time; once set it can only move later (protection.ts). */
+  customTime?: string;
+  /** Hub-clock ms its time in the bucket counts from, for a bucket retention policy (protection.ts). */
+  retentionFromMs?: number;
 }
 
 /** The JSON object resource of the Cloud Storage JSON API. */
@@ -51,6 +59,9 @@ export interface StorageObjectData {
   contentLanguage?: string;
   cacheControl?: string;
   componentCount?: number;
+  eventBasedHold?: boolean;
+  temporaryHold?: boolean;
+  customTime?: string;
 }
 
 /** Read-only view for tests: the resource plus the stored content. */
@@ -113,6 +124,9 @@ export function toResource(obj: StoredObject, baseUrl: string): StorageObjectDat
   if (obj.contentDisposition) r.contentDisposition = obj.contentDisposition;
   if (obj.contentLanguage) r.contentLanguage = obj.contentLanguage;
   if (obj.cacheControl) r.cacheControl = obj.cacheControl;
+  if (obj.eventBasedHold !== undefined) r.eventBasedHold = obj.eventBasedHold;
+  if (obj.temporaryHold !== undefined) r.temporaryHold = obj.temporaryHold;
+  if (obj.customTime !== undefined) r.customTime = obj.customTime;
   return r;
 }
 
@@ -124,19 +138,50 @@ export interface WritableMetadata {
   contentLanguage?: string | null;
   cacheControl?: string | null;
   metadata?: Record<string, unknown> | null;
+  eventBasedHold?: boolean | null;
+  temporaryHold?: boolean | null;
+  /** null or '': remove (refused once set, protection.ts). */
+  customTime?: string | null;
+}
+
+const HEADER_FIELDS = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const;
+
+/**
+ * Refuses a CR, LF or NUL in the metadata Cloud Storage sends back as response headers (Content-Type,
+ * Content-Encoding, Content-Disposition, Content-Language, Cache-Control): 400 reason `invalid`,
+ * "Invalid argument.", whatever the path (JSON body of an insert, patch, rewrite or compose, a multipart
+ * part's Content-Type, a resumable session's metadata). GUESS: Google documents no rule for these
+ * characters (https://cloud.google.com/storage/docs/metadata only says to avoid non-ASCII because the XML
+ * API carries metadata in HTTP headers, where CR, LF and NUL cannot appear at all); refusing at write is
+ * the emulator's reading of that, in the body Cloud Storage's JSON API uses for a bad argument. On the
+ * XML/header path (a media upload's Content-Type header) such a value never reaches a route: clients
+ * refuse to send it and the HTTP parser answers 400.
+ */
+export function assertHeaderSafe(meta: WritableMetadata): void {
+  for (const key of HEADER_FIELDS) {
+    const v = meta[key];
+    if (typeof v === 'string' && /[\r\n\0]/.test(v)) throw new HttpError(400, 'Invalid argument.', 'invalid');
+  }
 }
 
 /** Picks the writable fields of a client-supplied resource, ignoring the rest (acl, crc32c, ...). */
 export function writableMetadataOf(body: unknown): WritableMetadata {
   const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const out: WritableMetadata = {};
-  for (const key of ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
+  for (const key of HEADER_FIELDS) {
     const v = b[key];
     if (v === null) out[key] = null;
     else if (v !== undefined) out[key] = String(v);
   }
   if (b.metadata === null) out.metadata = null;
   else if (b.metadata && typeof b.metadata === 'object') out.metadata = b.metadata as Record<string, unknown>;
+  for (const key of ['eventBasedHold', 'temporaryHold'] as const) {
+    const v = b[key];
+    if (v === null || typeof v === 'boolean') out[key] = v;
+    else if (v !== undefined) throw new HttpError(400, `Invalid value for ${key}: ${JSON.stringify(v)}`, 'invalid');
+  }
+  if (b.customTime === null || typeof b.customTime === 'string') out.customTime = b.customTime;
+  else if (b.customTime !== undefined) throw new HttpError(400, `Invalid value for customTime: ${JSON.stringify(b.customTime)}`, 'invalid');
   return out;
 }
 

@@ -39,7 +39,11 @@ function sourceOf(g: GcsContext, ctx: RequestContext): StoredObject {
   return source;
 }
 
-/** The destination's metadata: the request body's when it sets any, else the source's. */
+/**
+ * The destination's metadata: the request body's when it sets any, else the source's (customTime
+ * included: a rewrite keeps it, https://cloud.google.com/storage/docs/metadata#custom-time; holds are not
+ * copied, a guess: they belong to the source generation).
+ */
 function destinationMetadata(source: StoredObject, body: Record<string, unknown>): WritableMetadata {
   const given = writableMetadataOf(body);
   if (Object.keys(given).length === 0) {
@@ -50,6 +54,7 @@ function destinationMetadata(source: StoredObject, body: Record<string, unknown>
       contentLanguage: source.contentLanguage,
       cacheControl: source.cacheControl,
       metadata: source.metadata,
+      customTime: source.customTime,
     };
   }
   given.contentType ||= source.contentType;

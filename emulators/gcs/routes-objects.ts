@@ -1,9 +1,10 @@
 /**
  * Object routes of the Cloud Storage JSON API emulator: metadata get, media download (JSON path with
- * `alt=media` and the `/download/storage/v1/...` path; Range, generation, hash headers), list, patch,
- * delete and compose.
+ * `alt=media` and the `/download/storage/v1/...` path; Range, generation, hash headers, decompressive
+ * transcoding: transcoding.ts), list, patch, delete and compose.
  */
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { Blob } from '../harness/blob.js';
 import { drain, HttpError, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
 import { generationParam, JSON_API, objectParams, type GcsContext } from './context.js';
@@ -11,6 +12,7 @@ import { objectNotFound } from './objects.js';
 import { assertPreconditions, parseGenerationNumber, preconditionsFromJson, preconditionsFromQuery } from './preconditions.js';
 import { contentRangeValue, parseRangeHeader } from './ranges.js';
 import { etagOf, toResource, writableMetadataOf, type StoredObject } from './resource.js';
+import { servesDecompressed } from './transcoding.js';
 
 const OBJECT = '/b/(?<bucket>[^/]+)/o/(?<object>.+)$';
 const MAX_COMPOSE_SOURCES = 32;
@@ -31,7 +33,9 @@ async function sendMedia(g: GcsContext, ctx: RequestContext): Promise<void> {
   await drain(ctx.body);
   const obj = readTarget(g, ctx);
   const size = obj.content.size;
-  const range = parseRangeHeader(ctx.req.headers.range, size);
+  const decompress = servesDecompressed(obj, ctx.req.headers['accept-encoding']);
+  // A transcoded download ignores Range: the whole object, 200 (transcoding.ts).
+  const range = decompress ? ({ kind: 'full' } as const) : parseRangeHeader(ctx.req.headers.range, size);
   if (range.kind === 'unsatisfiable') {
     throw new HttpError(416, 'The requested range cannot be satisfied.', 'requestedRangeNotSatisfiable', {
       'content-range': `bytes */${size}`,
@@ -51,12 +55,13 @@ async function sendMedia(g: GcsContext, ctx: RequestContext): Promise<void> {
     'last-modified': obj.updated.toUTCString(),
     'accept-ranges': 'bytes',
   };
-  if (obj.contentEncoding) headers['content-encoding'] = obj.contentEncoding;
+  if (obj.contentEncoding && !decompress) headers['content-encoding'] = obj.contentEncoding;
   if (obj.contentDisposition) headers['content-disposition'] = obj.contentDisposition;
   if (obj.cacheControl) headers['cache-control'] = obj.cacheControl;
   const [status, start, end]: [200 | 206, number, number] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, size];
   if (status === 206) headers['content-range'] = contentRangeValue(start, end, size);
-  headers['content-length'] = end - start;
+  // Decompressed, the length is not known in advance: no Content-Length (chunked), as Google sends it.
+  if (!decompress) headers['content-length'] = end - start;
   if (ctx.req.method !== 'HEAD') {
     g.downloads.record({ bucket: obj.bucket, name: obj.name, generation: String(obj.generation), start, end, status, atMs: Date.now() });
   }
@@ -65,8 +70,10 @@ async function sendMedia(g: GcsContext, ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  // The client may hang up mid-body (or a fault cuts the socket): nothing to report then.
-  await pipeline(obj.content.stream(start, end), ctx.res).catch(() => undefined);
+  // The client may hang up mid-body (or a fault cuts the socket), or stored "gzip" bytes may not
+  // decompress: the response is cut, nothing else to report.
+  if (decompress) await pipeline(obj.content.stream(0, size), createGunzip(), ctx.res).catch(() => ctx.res.destroy());
+  else await pipeline(obj.content.stream(start, end), ctx.res).catch(() => undefined);
 }
 
 function listObjects(g: GcsContext, ctx: RequestContext): void {

@@ -15,7 +15,7 @@ import { validateObjectName } from './objects.js';
 import { parseGenerationNumber, preconditionsFromQuery } from './preconditions.js';
 import { parseUploadContentRange } from './ranges.js';
 import { applyPut, type UploadSession } from './resumable.js';
-import { toResource, writableMetadataOf } from './resource.js';
+import { assertHeaderSafe, toResource, writableMetadataOf } from './resource.js';
 
 /** `resumable/` is the resumable path alias of the discovery document (`mediaUpload.protocols.resumable.path`). */
 const UPLOAD_PATH = /^\/(?:resumable\/)?upload\/storage\/v1\/b\/(?<bucket>[^/]+)\/o\/?$/;
@@ -68,6 +68,8 @@ async function startResumable(g: GcsContext, ctx: RequestContext): Promise<void>
   const preconditions = preconditionsFromQuery(ctx.query);
   const meta = writableMetadataOf(body);
   meta.contentType ||= header(ctx, 'x-upload-content-type');
+  // Refused before any byte is sent, not at finalization.
+  assertHeaderSafe(meta);
   const sizeHeader = header(ctx, 'x-upload-content-length');
   const session = g.sessions.create({
     bucket,

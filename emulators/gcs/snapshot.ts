@@ -1,5 +1,5 @@
 /**
- * The Cloud Storage emulator's state as JSON for persistence: buckets, every generation of every object
+ * The Cloud Storage emulator's state as JSON for persistence: buckets (with their retention policy), every generation of every object
  * (content by blob reference), which generation is live, and the generation counter. Upload sessions and
  * notification webhooks are not part of it.
  */
@@ -21,6 +21,7 @@ export interface GcsSnapshot {
     name: string;
     location: string;
     timeCreated: string;
+    retention?: { retentionPeriodSec: number; effectiveTime: string };
     objects: Array<{ name: string; liveGeneration?: number; versions: ObjectSnapshot[] }>;
   }>;
 }
@@ -33,6 +34,9 @@ export function snapshotGcs(store: GcsStore, blobs: BlobRefs): GcsSnapshot {
       name: b.name,
       location: b.location,
       timeCreated: b.timeCreated.toISOString(),
+      ...(b.retention && {
+        retention: { retentionPeriodSec: b.retention.retentionPeriodSec, effectiveTime: b.retention.effectiveTime.toISOString() },
+      }),
       objects: [...b.objects].map(([name, history]) => ({
         name,
         liveGeneration: history.live?.generation,
@@ -54,6 +58,9 @@ export function restoreGcs(store: GcsStore, data: unknown, blobs: BlobLookup): v
     name: b.name,
     location: b.location,
     timeCreated: parseDate(b.timeCreated),
+    ...(b.retention && {
+      retention: { retentionPeriodSec: b.retention.retentionPeriodSec, effectiveTime: parseDate(b.retention.effectiveTime) },
+    }),
     objects: new Map(
       b.objects.map((h): [string, ObjectHistory] => {
         const versions = h.versions.map((v) => {

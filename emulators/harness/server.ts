@@ -209,7 +209,9 @@ export async function startServiceServer(opts: {
     try {
       await route.handle({ req, res, url, params, query: url.searchParams, routeName: route.name, body });
     } catch (err) {
-      if (res.destroyed || req.socket.destroyed) return;
+      // The client went away: nobody to answer. (Ask the response: a handler that stopped reading a body
+      // mid-way leaves the request without its socket while the response can still be sent.)
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
       if (res.headersSent) {
         res.destroy();
         return;

@@ -18,6 +18,9 @@ const GOOGLE = {
     createRateReason: 'rateLimitExceeded',
     dailyUpload: { bytes: 750 * 1024 ** 3, resetAfterMs: 86_400_000 },
     incompleteSearch: 'allDrives',
+    revisionPurgeAfterMs: 30 * 86_400_000,
+    purgeableRevisions: 100,
+    fileDownloads: null,
   },
   gcs: { objectMutationRate: { perSecond: 1, burst: 1 } },
 };
