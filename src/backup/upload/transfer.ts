@@ -61,7 +61,7 @@ const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;
 const MAX_STALLS = 3;
 
 /** Sends the object into the session from `startOffset`, until Drive has it all or the deadline says stop. */
-export function sendToSession(options: SendToSessionOptions): Promise<TransferResult> {
+export async function sendToSession(options: SendToSessionOptions): Promise<TransferResult> {
   return new SessionTransfer(options).run();
 }
 
