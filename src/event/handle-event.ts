@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config/config.js';
 import { classifyFailure } from '../core/classify.js';
 import { FAILURE_TABLE } from '../core/failure-table.js';
-import type { ObjectRef } from '../core/object-ref.js';
+import { describeRef, type ObjectRef } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { MalformedEventError, parseStorageEvent } from './parse-event.js';
 import { enqueueBackup } from '../tasks/enqueue.js';
@@ -83,14 +83,13 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   if (runtime.dispatch) {
     const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
     if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
-      const subject = `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
-      throw new RetryLaterError(`enqueueing the backup of ${subject} will be retried: ${result.failure.reason}`);
+      throw new RetryLaterError(`enqueueing the backup of ${describeRef(ref)} will be retried: ${result.failure.reason}`);
     }
     return;
   }
   const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
   if (!outcome.ok && FAILURE_TABLE[outcome.failure.kind].event === 'retry') {
-    throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${outcome.failure.reason}`);
+    throw new RetryLaterError(`backup of ${describeRef(ref)} will be retried: ${outcome.failure.reason}`);
   }
 }
 
