@@ -15,7 +15,7 @@ import { MalformedEventError, parseStorageEvent } from './parse-event.js';
 import { enqueueBackup } from '../tasks/enqueue.js';
 import { mirrorDelete } from './mirror-delete.js';
 import { backupAndLog } from '../backup/backup-and-log.js';
-import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
+import { runtimeOrConfigError, type RuntimeSource } from '../tasks/dispatch.js';
 
 /** The error thrown back to Eventarc: a short sentence, no stack of ours, no secrets. */
 export class RetryLaterError extends Error {}
@@ -39,16 +39,8 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: event.traceparent };
   logger.eventReceived({ ...base, eventType: event.kind, eventId: event.id });
 
-  let runtime: Runtime;
-  try {
-    runtime = await source.get();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      logger.configInvalid({ variable: err.variable, message: err.message });
-      throw new RetryLaterError(`invalid configuration: ${err.variable}`);
-    }
-    throw err;
-  }
+  const runtime = await runtimeOrConfigError(source);
+  if (runtime instanceof ConfigError) throw new RetryLaterError(`invalid configuration: ${runtime.variable}`);
   const deadline = createDeadline(runtime.config.deadlineMs);
 
   if (ref.bucket === runtime.config.stateBucket) {

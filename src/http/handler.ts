@@ -8,7 +8,7 @@
  * 500. Authentication is Cloud Run IAM (roles/run.invoker); the function adds no scheme of its own.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
+import { runtimeOrConfigError, type Runtime, type RuntimeSource } from '../tasks/dispatch.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
 import type { TaskDispatch } from '../tasks/worker.js';
@@ -25,15 +25,11 @@ interface Route {
 const withRuntime =
   (handle: (runtime: Runtime, body: unknown, req: Request) => Promise<HttpReply>) =>
   async (source: RuntimeSource, req: Request, body: unknown): Promise<HttpReply> => {
-    let runtime: Runtime;
-    try {
-      runtime = await source.get();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      source.logger.configInvalid({ variable: err.variable, message: err.message });
+    const runtime = await runtimeOrConfigError(source);
+    if (runtime instanceof ConfigError) {
       return {
         status: 503,
-        body: { error: `invalid configuration: ${err.message}` },
+        body: { error: `invalid configuration: ${runtime.message}` },
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
       };
     }
