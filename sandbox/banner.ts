@@ -29,7 +29,7 @@ export function renderBanner(facts: BannerFacts): string {
       ? `  state kept in:   ${facts.dataDir}`
       : '  state:           in memory (keep it between runs with: npm start -- --data-dir .sandbox)',
     '',
-    '# for other tools (npx gcs-drive-backup, @google-cloud/storage, ...): export the lines below',
+    '# for other tools (npx --no gcs-drive-backup, @google-cloud/storage, ...): export the lines below',
     ...Object.entries(facts.variables).map(([name, value]) => `${name}=${value}`),
     '',
   ];

@@ -1,7 +1,9 @@
 /**
  * Runs one of the product's function targets the way Cloud Run does: functions-framework serving the real
- * entry module (src/index.ts through tsx), as a child process on a loopback port, configured only through
- * its environment. Its stdout/stderr lines go to `onLog`. Used by the sandbox and by the tests' support.
+ * entry module (src/index.ts through tsx), as a child process listening on 127.0.0.1 only
+ * (sandbox/function-server.ts), configured only through its environment. Its stdout/stderr lines go to
+ * `onLog`. The child stops by itself when this process goes away. Used by the sandbox and by the tests'
+ * support.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -13,7 +15,8 @@ export type SignatureType = 'cloudevent' | 'http';
 export interface FunctionProcessOptions {
   /** The registered function name (`backupOnFinalize`, `backupHttp`). */
   target: string;
-  signatureType: SignatureType;
+  /** What the target is; the entry module's registration decides it, as under functions-framework's CLI. */
+  signatureType?: SignatureType;
   /** Added to this process's environment. */
   env: Record<string, string>;
   /** Receives every output line (stdout and stderr) without its newline. */
@@ -34,7 +37,7 @@ export interface FunctionProcess {
 }
 
 const REPO_ROOT = join(__dirname, '..');
-const FRAMEWORK_MAIN = join(REPO_ROOT, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
+const SERVER = join(__dirname, 'function-server.ts');
 const START_TIMEOUT_MS = 30_000;
 
 /** A port that was free a moment ago (the child binds it itself). */
@@ -51,24 +54,12 @@ export async function freePort(): Promise<number> {
 
 export async function startFunctionProcess(options: FunctionProcessOptions): Promise<FunctionProcess> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      FRAMEWORK_MAIN,
-      `--target=${options.target}`,
-      `--source=${join(REPO_ROOT, 'src', 'index.ts')}`,
-      `--port=${port}`,
-      `--signature-type=${options.signatureType}`,
-    ],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...options.env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: options.detached ?? false,
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, options.target, String(port)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stopping = false;
   child.once('exit', (code, signal) => {

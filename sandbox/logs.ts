@@ -1,8 +1,11 @@
 /**
  * Every line the sandbox itself prints (to stderr; stdout carries only the banner): each event is a named
  * method, so what the sandbox says can be found and tested. The functions' own JSON log lines are echoed
- * in a compact `[event] SEVERITY message` form.
+ * in a compact `[event] SEVERITY message` form. Everything that comes from elsewhere (object names, the
+ * functions' lines, reply bodies, error messages) goes through escapeForTerminal: a name can hold terminal
+ * escapes and bidi overrides, and is printed as data.
  */
+import { escapeForTerminal as t } from '../src/core/terminal-text.js';
 
 export type FunctionSource = 'event' | 'http';
 
@@ -26,21 +29,21 @@ export function createSandboxLog(write: (line: string) => void): SandboxLog {
   return {
     functionLine(source, line) {
       if (line.trim() === '') return;
-      write(`[${source}] ${compactFunctionLine(line)}`);
+      write(`[${source}] ${t(compactFunctionLine(line))}`);
     },
     functionExited(source, code, signal) {
       write(`[sandbox] the ${source} function exited by itself (${signal ?? `code ${code}`}); stop with Ctrl-C and start again`);
     },
     deliveryRetry(e) {
-      write(`[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempt}; redelivering in ${seconds(e.delayMs)}`);
+      write(`[bridge] ${t(e.kind)} ${t(e.name)}: ${t(e.status)} on attempt ${e.attempt}; redelivering in ${seconds(e.delayMs)}`);
     },
     deliveryAbandoned(e) {
       write(
-        `[bridge] ${e.kind} ${e.name}: ${e.status} on attempt ${e.attempts}; giving up (--max-attempts ${e.attempts}); reconcile will catch it`,
+        `[bridge] ${t(e.kind)} ${t(e.name)}: ${t(e.status)} on attempt ${e.attempts}; giving up (--max-attempts ${e.attempts}); reconcile will catch it`,
       );
     },
     deliveryDropped(e) {
-      write(`[bridge] ${e.kind} ${e.name}: not delivered, the bridge is stopped (POST /bridge/start turns it on again)`);
+      write(`[bridge] ${t(e.kind)} ${t(e.name)}: not delivered, the bridge is stopped (POST /bridge/start turns it on again)`);
     },
     bridgeSwitched(e) {
       write(
@@ -48,19 +51,19 @@ export function createSandboxLog(write: (line: string) => void): SandboxLog {
       );
     },
     reconcileAnswered(e) {
-      write(`[scheduler] POST /reconcile → ${e.status} ${e.body}`);
+      write(`[scheduler] POST /reconcile → ${e.status} ${t(e.body)}`);
     },
     reconcileUnreachable(e) {
-      write(`[scheduler] POST /reconcile failed: ${e.error}`);
+      write(`[scheduler] POST /reconcile failed: ${t(e.error)}`);
     },
     pagePortTaken(e) {
       write(`[sandbox] port ${e.wanted} is taken; the page is on port ${e.used} instead`);
     },
     emulatorSaveFailed(e) {
-      write(`[sandbox] saving the emulators' state failed: ${e.error}`);
+      write(`[sandbox] saving the emulators' state failed: ${t(e.error)}`);
     },
     stopping(signal) {
-      write(`[sandbox] ${signal}: stopping`);
+      write(`[sandbox] ${t(signal)}: stopping`);
     },
     stopped() {
       write('[sandbox] stopped');

@@ -3,11 +3,14 @@
  * JSON (for scripts and tests), `GET /files/ID` a Drive file's content streamed as an attachment, and the
  * event bridge's switch: `POST /bridge/stop` and `POST /bridge/start` (a broken trigger and its repair,
  * for `verify` and `check` to notice), `GET /bridge` its state, each answering `{"bridge": "running" |
- * "stopped"}`. Everything it shows comes from the functions passed in.
+ * "stopped"}`, and the page's own `/page.css` and `/page.js`. Everything it shows comes from the functions
+ * passed in. Who it answers, and the security headers on every answer: sandbox/page-guard.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import { PAGE_CSS, PAGE_CSS_PATH, PAGE_SCRIPT, PAGE_SCRIPT_PATH } from './page-assets.js';
+import { refusal, SECURITY_HEADERS } from './page-guard.js';
 import { renderPage, type PageModel } from './page.js';
 
 export interface Download {
@@ -57,6 +60,13 @@ export function attachmentDisposition(name: string): string {
 
 export async function startPageServer(options: PageServerOptions): Promise<PageServer> {
   const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const { port } = server.address() as AddressInfo;
+    const refused = refusal(
+      { method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, contentType: req.headers['content-type'] },
+      port,
+    );
+    if (refused) return send(res, refused.status, 'text/plain; charset=utf-8', refused.message);
     handle(options, req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `page error: ${(err as Error).message}`);
       else res.destroy();
@@ -104,11 +114,15 @@ async function handle(options: PageServerOptions, req: IncomingMessage, res: Ser
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'GET only');
   if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', renderPage(await options.model()));
+  if (url.pathname === PAGE_CSS_PATH) return send(res, 200, 'text/css; charset=utf-8', PAGE_CSS);
+  if (url.pathname === PAGE_SCRIPT_PATH) return send(res, 200, 'text/javascript; charset=utf-8', PAGE_SCRIPT);
   if (url.pathname === '/state.json')
     return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(await options.model(), null, 2));
   const file = /^\/files\/([^/]+)$/.exec(url.pathname);
   if (file) {
-    const download = options.download(decodeURIComponent(file[1]));
+    const id = decodePathSegment(file[1]);
+    if (id === undefined) return send(res, 400, 'text/plain; charset=utf-8', 'the file id is not valid percent-encoding');
+    const download = options.download(id);
     if (!download) return send(res, 404, 'text/plain; charset=utf-8', 'no such file (or it is a folder)');
     res.writeHead(200, {
       'content-type': download.mimeType,
@@ -121,6 +135,15 @@ async function handle(options: PageServerOptions, req: IncomingMessage, res: Ser
     return;
   }
   send(res, 404, 'text/plain; charset=utf-8', 'not found');
+}
+
+/** A percent-encoded path segment, or undefined when it is malformed (`%`, `%zz`, broken UTF-8). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -3,10 +3,13 @@
  * (folders, files, sizes, MD5, revisions, download links) next to the watched bucket's listing and the
  * recent per-object outcomes from the functions' logs; with `--dispatch tasks`, the backup queue above them
  * (depth, dispatch rate, paused or not and until when). Every name is escaped (names may hold quotes, `<`,
- * `&`, any Unicode). A tiny script re-fetches the page every 2 s and swaps the content in.
+ * `&`, any Unicode) and isolated in a `<bdi>` (a right-to-left override in one name cannot reorder what
+ * follows it). No inline script or style: both are files the page server serves (sandbox/page-assets.ts),
+ * so its Content-Security-Policy can allow only those.
  */
 import type { DriveNode } from './drive-tree.js';
 import type { Outcome } from './outcomes.js';
+import { PAGE_CSS_PATH, PAGE_SCRIPT_PATH, REFRESH_MS } from './page-assets.js';
 import type { QueuePanel } from './queue.js';
 
 export interface BucketObject {
@@ -31,11 +34,14 @@ export interface PageModel {
   bridge?: 'running' | 'stopped';
 }
 
-export const REFRESH_MS = 2000;
-
 /** Text and attribute values (double- or single-quoted) alike. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A name (object, file, folder, bucket): escaped, and isolated from the text around it. */
+export function nameHtml(value: string): string {
+  return `<bdi>${escapeHtml(value)}</bdi>`;
 }
 
 /** The page server's download route for a Drive file. */
@@ -62,13 +68,13 @@ export function renderPage(model: PageModel): string {
 <meta charset="utf-8">
 <title>gcs-drive-backup sandbox</title>
 <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}"></noscript>
-<style>${STYLE}</style>
+<link rel="stylesheet" href="${PAGE_CSS_PATH}">
 </head>
 <body>
 <main id="content">
 ${renderContent(model)}
 </main>
-<script>${REFRESH_SCRIPT}</script>
+<script src="${PAGE_SCRIPT_PATH}" defer></script>
 </body>
 </html>
 `;
@@ -82,10 +88,10 @@ function renderContent(m: PageModel): string {
       : '';
   return `<header><h1>gcs-drive-backup sandbox</h1><p class="muted">updated ${h(m.generatedAt)} · upload: <code>${h(m.uploadCommand)}</code></p>${stopped}</header>
 ${m.queue !== undefined ? renderQueue(m.queue) : ''}<div class="columns">
-<section id="drive"><h2>Drive: ${h(m.rootFolder.name)} <span class="muted">(${h(m.rootFolder.id)})</span></h2>
+<section id="drive"><h2>Drive: ${nameHtml(m.rootFolder.name)} <span class="muted">(${h(m.rootFolder.id)})</span></h2>
 ${m.drive.length === 0 ? '<p class="muted">empty: upload a file to the bucket</p>' : renderTree(m.drive)}
 </section>
-<section id="bucket"><h2>Bucket gs://${h(m.bucket.name)}</h2>
+<section id="bucket"><h2>Bucket gs://${nameHtml(m.bucket.name)}</h2>
 ${renderBucket(m.bucket)}
 </section>
 </div>
@@ -114,13 +120,13 @@ function renderTree(nodes: readonly DriveNode[]): string {
     const h = escapeHtml;
     const trashed = n.trashed ? ' <span class="bad">trashed</span>' : '';
     if (n.folder)
-      return `<li class="folder"><span class="name">${h(n.name)}/</span>${trashed}${n.children.length ? renderTree(n.children) : ''}</li>`;
+      return `<li class="folder"><span class="name">${nameHtml(n.name)}/</span>${trashed}${n.children.length ? renderTree(n.children) : ''}</li>`;
     const facts = [
       n.size !== undefined ? `<span class="size" title="${n.size} bytes">${h(formatBytes(n.size))}</span>` : '',
       n.md5Checksum !== undefined ? `<code class="md5">${h(n.md5Checksum)}</code>` : '',
       `<span class="revisions">${n.revisions} revision${n.revisions === 1 ? '' : 's'}</span>`,
     ].filter(Boolean);
-    return `<li class="file" data-id="${h(n.id)}"><a class="name" href="${h(downloadHref(n.id))}" download>${h(n.name)}</a>${trashed} ${facts.join(' ')}</li>`;
+    return `<li class="file" data-id="${h(n.id)}"><a class="name" href="${h(downloadHref(n.id))}" download>${nameHtml(n.name)}</a>${trashed} ${facts.join(' ')}</li>`;
   });
   return `<ul class="tree">${items.join('')}</ul>`;
 }
@@ -131,7 +137,7 @@ function renderBucket(b: PageModel['bucket']): string {
   if (b.objects.length === 0) return '<p class="muted">no objects yet</p>';
   const rows = b.objects.map(
     (o) =>
-      `<tr><td class="name">${h(o.name)}</td><td title="${o.size} bytes">${h(formatBytes(o.size))}</td><td><code>${h(o.generation)}</code></td><td>${h(o.updated)}</td></tr>`,
+      `<tr><td class="name">${nameHtml(o.name)}</td><td title="${o.size} bytes">${h(formatBytes(o.size))}</td><td><code>${h(o.generation)}</code></td><td>${h(o.updated)}</td></tr>`,
   );
   const more = b.truncated ? '<p class="muted">(first objects only)</p>' : '';
   return `<table><thead><tr><th>name</th><th>size</th><th>generation</th><th>updated</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
@@ -149,17 +155,7 @@ function renderOutcomes(outcomes: readonly Outcome[]): string {
     ]
       .filter((d): d is string => d !== undefined)
       .join(' · ');
-    return `<tr><td>${h(o.at)}</td><td>${h(o.source)}</td><td class="${css}">${h(o.outcome)}</td><td class="name">${h(o.name)}</td><td><code>${h(o.generation)}</code></td><td>${h(details)}</td></tr>`;
+    return `<tr><td>${h(o.at)}</td><td>${h(o.source)}</td><td class="${css}">${h(o.outcome)}</td><td class="name">${nameHtml(o.name)}</td><td><code>${h(o.generation)}</code></td><td>${h(details)}</td></tr>`;
   });
   return `<table><thead><tr><th>at</th><th>function</th><th>outcome</th><th>object</th><th>generation</th><th>details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
-
-const STYLE = `body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.3em;margin:0}h2{font-size:1.1em}
-.columns{display:flex;gap:2em;flex-wrap:wrap}.columns>section{flex:1;min-width:22em}.muted{color:#777}.bad{color:#b00}.good{color:#070}
-ul.tree{list-style:none;padding-left:1.2em;margin:.2em 0}li.folder>.name{font-weight:600}li.file .size,li.file .revisions{color:#555}code{font-size:12px}
-table{border-collapse:collapse}td,th{padding:.15em .6em;text-align:left;border-bottom:1px solid #eee;vertical-align:top;white-space:nowrap}td.name{white-space:normal}`;
-
-/** Re-renders in place from the server every REFRESH_MS (no flicker, no scroll jump). */
-const REFRESH_SCRIPT = `setInterval(async()=>{try{const r=await fetch(location.pathname,{cache:'no-store'});if(!r.ok)return;
-const d=new DOMParser().parseFromString(await r.text(),'text/html').getElementById('content');
-if(d)document.getElementById('content').innerHTML=d.innerHTML}catch(e){}},${REFRESH_MS});`;

@@ -81,7 +81,7 @@ resource "time_sleep" "iam_propagation" {
     google_service_account_iam_member.pubsub_agent_mints_trigger_tokens,
     google_project_iam_member.trigger_event_receiver,
     google_project_iam_member.build_log_writer,
-    google_project_iam_member.build_artifact_writer,
+    google_artifact_registry_repository_iam_member.build_artifact_writer,
     google_project_iam_member.build_function_sources_reader,
     google_storage_bucket_iam_member.build_source_reader,
     google_service_account_iam_member.deployers,

@@ -28,4 +28,8 @@ locals {
   # capped at a day; the window takes the rest.
   reconcile_alert_duration_minutes = min(coalesce(local.reconcile_interval_minutes, 1440), 1440)
   reconcile_alert_window_minutes   = 2 * coalesce(local.reconcile_interval_minutes, 1440) - local.reconcile_alert_duration_minutes
+
+  # The same split for the restore drill alert (alerts.tf).
+  restore_drill_alert_duration_minutes = min(var.restore_drill_interval_minutes, 1440)
+  restore_drill_alert_window_minutes   = 2 * var.restore_drill_interval_minutes - local.restore_drill_alert_duration_minutes
 }

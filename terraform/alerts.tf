@@ -8,6 +8,7 @@
 #   backlog          finalize events received minus objects handled (uploaded, revised, skipped) stayed above
 #                    backlog_alert_threshold over backlog_alert_window_minutes
 #   reconcile        no clean reconcile run has finished for twice its interval (failing or not running)
+#   restore_drill    a restore drill failed, or none passed for twice the drill's interval
 
 locals {
   alert_channels = concat([for c in google_monitoring_notification_channel.email : c.name], var.alert_notification_channels)
@@ -164,4 +165,56 @@ resource "google_monitoring_alert_policy" "reconcile" {
   }
 
   depends_on = [google_logging_metric.reconcile_runs]
+}
+
+resource "google_monitoring_alert_policy" "restore_drill" {
+  count = local.alerting && var.restore_drill_schedule != null ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "gcs-drive-backup (${var.name}): restore drill failing"
+  combiner              = "OR"
+  severity              = "ERROR"
+  notification_channels = local.alert_channels
+  user_labels           = local.labels
+
+  conditions {
+    display_name = "A restore drill failed"
+
+    condition_prometheus_query_language {
+      # A failed drill line in the last drill interval (at most a day, the longest an alert may wait).
+      query               = "sum(increase(${local.promql_metric.restore_drills}{passed=\"false\"}[${local.restore_drill_alert_duration_minutes}m])) > 0"
+      duration            = "0s"
+      evaluation_interval = "300s"
+    }
+  }
+
+  conditions {
+    display_name = "No restore drill passed for ${2 * var.restore_drill_interval_minutes} min (twice the drill's interval)"
+
+    condition_prometheus_query_language {
+      # As the reconcile alert: no passed drill in the window, continuously for the duration, so it fires
+      # twice the interval after the last passed drill.
+      query               = "(sum(increase(${local.promql_metric.restore_drills}{passed=\"true\"}[${local.restore_drill_alert_window_minutes}m])) or vector(0)) < 1"
+      duration            = "${local.restore_drill_alert_duration_minutes * 60}s"
+      evaluation_interval = "300s"
+    }
+  }
+
+  alert_strategy {
+    auto_close = "604800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = templatefile("${path.module}/runbooks/restore-drill.md.tftpl", merge(local.runbook, { logs_url = local.logs_url.restore_drills, filter = local.log_filters.restore_drills, interval_minutes = var.restore_drill_interval_minutes, drill_job = "${var.name}-restore-drill" }))
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.monitoring_enabled
+      error_message = "The restore drill alert reads the restore_drills log-based metric: set monitoring_enabled = true, or alerting_enabled = false."
+    }
+  }
+
+  depends_on = [google_logging_metric.restore_drills]
 }

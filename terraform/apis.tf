@@ -6,6 +6,7 @@ locals {
     "cloudbuild.googleapis.com",       # builds the function source
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com", # reconcile job, queue tick
+    "cloudtasks.googleapis.com",     # the backup queue (deployed in every dispatch mode)
     "drive.googleapis.com",          # the OAuth client used by `authorize` lives in this project
     "eventarc.googleapis.com",       # storage.object finalized/deleted triggers
     "iam.googleapis.com",            # service accounts
@@ -16,9 +17,7 @@ locals {
     "secretmanager.googleapis.com",  # the Drive OAuth token
     "storage.googleapis.com",
   ]
-  # Only what the chosen dispatch mode uses.
-  tasks_apis = ["cloudtasks.googleapis.com"]
-  apis       = var.dispatch == "tasks" ? concat(local.required_apis, local.tasks_apis) : local.required_apis
+  apis = local.required_apis
 }
 
 resource "google_project_service" "apis" {

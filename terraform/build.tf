@@ -6,10 +6,14 @@
 # https://cloud.google.com/run/docs/configuring/services/build-service-account):
 #
 #   roles/logging.logWriter         write the build logs                          project (Logging has no narrower level)
-#   roles/artifactregistry.writer   push the image to gcf-artifacts               project (Cloud Functions creates that
-#                                                                                 repository itself, on first deploy)
+#   roles/artifactregistry.writer   push the functions' images                    the functions' own repository only
 #   roles/storage.objectViewer      read the function source                      the source-archive bucket, and the
 #                                                                                 gcf-v2-sources-* buckets only (below)
+#
+# The functions' images go to a repository this module creates (build_config.docker_repository), not to the
+# gcf-artifacts repository Cloud Functions would create on its first deploy: that one does not exist before
+# the first build, so a grant on it could only be project-wide (every repository of the project, every
+# image of every other workload). Owning the repository lets the writer grant name exactly it.
 
 resource "google_service_account" "build" {
   project      = var.project_id
@@ -26,10 +30,24 @@ resource "google_project_iam_member" "build_log_writer" {
   member  = "serviceAccount:${google_service_account.build.email}"
 }
 
-resource "google_project_iam_member" "build_artifact_writer" {
-  project = var.project_id
-  role    = "roles/artifactregistry.writer"
-  member  = "serviceAccount:${google_service_account.build.email}"
+# The functions' container images (both functions, every build).
+resource "google_artifact_registry_repository" "functions" {
+  project       = var.project_id
+  location      = var.region
+  repository_id = "${var.name}-functions"
+  format        = "DOCKER"
+  description   = "Container images of the ${var.name} functions (Cloud Functions builds)."
+  labels        = local.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_artifact_registry_repository_iam_member" "build_artifact_writer" {
+  project    = google_artifact_registry_repository.functions.project
+  location   = google_artifact_registry_repository.functions.location
+  repository = google_artifact_registry_repository.functions.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.build.email}"
 }
 
 # The archive this module uploads.

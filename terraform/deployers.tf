@@ -15,7 +15,7 @@ locals {
       scheduler = google_service_account.scheduler.name
       build     = google_service_account.build.name
     },
-    var.dispatch == "tasks" ? { dispatcher = google_service_account.dispatcher[0].name } : {},
+    { dispatcher = google_service_account.dispatcher.name },
   )
   # Keys known at plan time, so for_each works before the accounts exist.
   module_service_account_keys = concat(["runtime", "trigger", "scheduler", "build"], var.dispatch == "tasks" ? ["dispatcher"] : [])

@@ -8,9 +8,10 @@ resource "google_cloudfunctions2_function" "event" {
   labels      = local.labels
 
   build_config {
-    runtime         = var.runtime
-    entry_point     = "backupOnFinalize"
-    service_account = google_service_account.build.id
+    runtime           = var.runtime
+    entry_point       = "backupOnFinalize"
+    service_account   = google_service_account.build.id
+    docker_repository = google_artifact_registry_repository.functions.id
 
     source {
       storage_source {
@@ -53,7 +54,7 @@ resource "google_cloudfunctions2_function" "event" {
     }
     precondition {
       condition     = var.drive_folder_id != null
-      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
+      error_message = "drive_folder_id is required for the functions: run `npx --no gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
     }
   }
 
@@ -81,9 +82,10 @@ resource "google_cloudfunctions2_function" "http" {
   labels      = local.labels
 
   build_config {
-    runtime         = var.runtime
-    entry_point     = "backupHttp"
-    service_account = google_service_account.build.id
+    runtime           = var.runtime
+    entry_point       = "backupHttp"
+    service_account   = google_service_account.build.id
+    docker_repository = google_artifact_registry_repository.functions.id
 
     source {
       storage_source {
@@ -115,7 +117,7 @@ resource "google_cloudfunctions2_function" "http" {
     }
     precondition {
       condition     = var.drive_folder_id != null
-      error_message = "drive_folder_id is required for the functions: run `npx gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
+      error_message = "drive_folder_id is required for the functions: run `npx --no gcs-drive-backup authorize` and use the DRIVE_FOLDER_ID it prints."
     }
   }
 

@@ -10,7 +10,8 @@
 #   deployers.tf  actAs for non-owner deployers on exactly this module's service accounts
 #   functions.tf  backupOnFinalize (event) and backupHttp (HTTP) functions, optional delete trigger
 #   scheduler.tf  Cloud Scheduler job that POSTs /reconcile with an OIDC token
-#   tasks.tf      dispatch = "tasks": the Cloud Tasks queue, its dispatcher identity and grants
+#   tasks.tf      the Cloud Tasks queue (every dispatch mode), its dispatcher identity and grants
+#   restore.tf    restore targets (restore_buckets) and the weekly restore drill job
 #   metrics.tf    log-based metrics over the functions' log lines (the log contract)
 #   alerts.tf     notification channels and alert policies; runbooks/ holds their documentation
 #   dashboard.tf  the Cloud Monitoring dashboard (dashboard.json.tftpl)
@@ -75,12 +76,13 @@ locals {
     # bench/memory.ts measures with the same flags.
     NODE_OPTIONS = "--expose-gc --max-semi-space-size=2"
   }
-  # tasks_environment: with dispatch = "tasks" only, DISPATCH, TASKS_QUEUE, TASKS_TARGET_URL and
-  # TASKS_SERVICE_ACCOUNT. Both functions need all four: the event function and reconcile enqueue, the HTTP
-  # worker pauses/resumes the queue. Direct mode sets none of them.
+  # tasks_environment: DISPATCH, TASKS_QUEUE, TASKS_TARGET_URL and TASKS_SERVICE_ACCOUNT, in every dispatch
+  # mode (the queue always exists). Both functions need all four: the event function and reconcile enqueue,
+  # the HTTP worker pauses/resumes the queue.
+  # restore_environment: RESTORE_BUCKETS, left out when var.restore_buckets is empty (restore.tf).
   environment = merge(
     var.extra_environment_variables,
-    { for k, v in local.managed_environment : k => v if v != "" },
+    { for k, v in merge(local.managed_environment, local.restore_environment) : k => v if v != "" },
     local.tasks_environment,
   )
   # Each function also learns its own timeout, so the code's time budget matches what Cloud Run enforces.

@@ -15,6 +15,7 @@
 #   <name>/operator_errors   operator error lines    function, event, problem_code, failure_class
 #   <name>/events_received   eventReceived lines     function, event_type
 #   <name>/reconcile_runs    reconcileFinished       function, severity (INFO = clean run), done
+#   <name>/restore_drills    restoreDrill            function, passed (true/false)
 
 locals {
   functions_log_filter = "resource.type = \"cloud_run_revision\" AND (resource.labels.service_name = \"${local.event_function_name}\" OR resource.labels.service_name = \"${local.http_function_name}\")"
@@ -27,6 +28,7 @@ locals {
     operator_errors = "${local.functions_log_filter} AND (${local.operator_events})"
     events_received = "${local.functions_log_filter} AND jsonPayload.event = \"eventReceived\""
     reconcile_runs  = "${local.functions_log_filter} AND jsonPayload.event = \"reconcileFinished\" AND jsonPayload.dryRun = false"
+    restore_drills  = "${local.functions_log_filter} AND jsonPayload.event = \"restoreDrill\""
   }
 
   # The same metrics as PromQL names: logging.googleapis.com/user/NAME/x, first "/" to ":" and every other
@@ -239,6 +241,40 @@ resource "google_logging_metric" "reconcile_runs" {
     function = "EXTRACT(resource.labels.service_name)"
     severity = "EXTRACT(severity)"
     done     = "EXTRACT(jsonPayload.done)"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_logging_metric" "restore_drills" {
+  count = var.monitoring_enabled ? 1 : 0
+
+  project     = var.project_id
+  name        = "${var.name}/restore_drills"
+  description = "Restore drills (POST /restore-drill, weekly): one restoreDrill line per drill, passed true when every object it restored matched its source byte for byte."
+  filter      = local.log_filters.restore_drills
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    unit         = "1"
+    display_name = "gcs-drive-backup restore drills (${var.name})"
+
+    labels {
+      key         = "function"
+      value_type  = "STRING"
+      description = "Cloud Run service of the function that logged it."
+    }
+    labels {
+      key         = "passed"
+      value_type  = "STRING"
+      description = "true when the drill restored every object it picked byte-exact, false otherwise."
+    }
+  }
+
+  label_extractors = {
+    function = "EXTRACT(resource.labels.service_name)"
+    passed   = "EXTRACT(jsonPayload.passed)"
   }
 
   depends_on = [google_project_service.apis]

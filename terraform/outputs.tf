@@ -39,7 +39,7 @@ output "scheduler_service_account_email" {
 }
 
 output "token_secret_id" {
-  description = "Full resource name of the token secret (TOKEN_SECRET), projects/P/secrets/S. Write the token with `npx gcs-drive-backup authorize`."
+  description = "Full resource name of the token secret (TOKEN_SECRET), projects/P/secrets/S. Write the token with `npx --no gcs-drive-backup authorize`."
   value       = google_secret_manager_secret.token.id
 }
 
@@ -79,18 +79,18 @@ output "build_service_account_email" {
 }
 
 output "dispatcher_service_account_email" {
-  description = "Service account in the tasks' OIDC tokens (TASKS_SERVICE_ACCOUNT), or null unless dispatch is \"tasks\"."
-  value       = one(google_service_account.dispatcher[*].email)
+  description = "Service account in the tasks' OIDC tokens (TASKS_SERVICE_ACCOUNT)."
+  value       = google_service_account.dispatcher.email
 }
 
 output "tasks_queue" {
-  description = "Full name of the Cloud Tasks backup queue (TASKS_QUEUE), projects/P/locations/L/queues/Q, or null unless dispatch is \"tasks\"."
-  value       = local.tasks ? local.tasks_environment.TASKS_QUEUE : null
+  description = "Full name of the Cloud Tasks backup queue (TASKS_QUEUE), projects/P/locations/L/queues/Q (deployed in every dispatch mode)."
+  value       = local.tasks_environment.TASKS_QUEUE
 }
 
 output "tasks_target_url" {
-  description = "URL the backup tasks POST to (TASKS_TARGET_URL): the HTTP function's deterministic run.app URL + /backup, or null unless dispatch is \"tasks\"."
-  value       = local.tasks ? local.tasks_environment.TASKS_TARGET_URL : null
+  description = "URL the backup tasks POST to (TASKS_TARGET_URL): the HTTP function's deterministic run.app URL + /backup."
+  value       = local.tasks_environment.TASKS_TARGET_URL
 }
 
 output "log_metric_types" {
@@ -113,6 +113,6 @@ output "dashboard_id" {
 }
 
 output "cli_environment" {
-  description = "The configuration `npx gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
+  description = "The configuration `npx --no gcs-drive-backup backup|reconcile|verify` read, as NAME=value pairs: `export $(terraform output -raw cli_environment)`."
   value       = local.runbook.cli_env
 }

@@ -1,5 +1,5 @@
 # The secret CONTAINER for the Drive OAuth token. No google_secret_manager_secret_version on purpose: the
-# token is written by `npx gcs-drive-backup authorize` and never enters Terraform state or plan output.
+# token is written by `npx --no gcs-drive-backup authorize` and never enters Terraform state or plan output.
 
 resource "google_secret_manager_secret" "token" {
   project   = var.project_id

@@ -1,4 +1,8 @@
-# dispatch = "tasks": the backup queue and its identities. Nothing here exists in direct mode.
+# The backup queue and its identities. They exist in every dispatch mode, so switching `dispatch` between
+# "direct", "auto" and "tasks" is an environment change, not a new queue or account (and a queue's name
+# cannot be reused for 7 days after a delete). "direct" leaves the queue empty; "auto" (the default) backs
+# up in the event function until a burst calls for pacing, then enqueues; "tasks" always enqueues. The tick
+# runs unless dispatch is "direct" (nothing to resume there).
 #
 #   queue        <name>-backup in var.region (the functions' region), paced by rate_limits, retried by
 #                retry_config; its tasks POST <http function>/backup with the dispatcher's OIDC token
@@ -20,7 +24,8 @@
 # queue alone.
 
 locals {
-  tasks            = var.dispatch == "tasks"
+  # The queue's tick: any mode that may enqueue.
+  tasks            = var.dispatch != "direct"
   tasks_queue_name = var.tasks_queue_name != null ? var.tasks_queue_name : "${var.name}-backup"
 
   # The HTTP function's deterministic run.app URL, https://SERVICE-PROJECT_NUMBER.REGION.run.app
@@ -30,17 +35,15 @@ locals {
   # project number stays within the 63-character DNS label the deterministic URL requires.
   http_function_url = "https://${local.http_function_name}-${data.google_project.this.number}.${var.region}.run.app"
 
-  tasks_environment = local.tasks ? {
-    DISPATCH              = "tasks"
-    TASKS_QUEUE           = "projects/${var.project_id}/locations/${var.region}/queues/${google_cloud_tasks_queue.backup[0].name}"
+  tasks_environment = {
+    DISPATCH              = var.dispatch
+    TASKS_QUEUE           = "projects/${var.project_id}/locations/${var.region}/queues/${google_cloud_tasks_queue.backup.name}"
     TASKS_TARGET_URL      = "${local.http_function_url}/backup"
-    TASKS_SERVICE_ACCOUNT = google_service_account.dispatcher[0].email
-  } : {}
+    TASKS_SERVICE_ACCOUNT = google_service_account.dispatcher.email
+  }
 }
 
 resource "google_cloud_tasks_queue" "backup" {
-  count = local.tasks ? 1 : 0
-
   project  = var.project_id
   location = var.region
   name     = local.tasks_queue_name
@@ -69,8 +72,6 @@ resource "google_cloud_tasks_queue" "backup" {
 }
 
 resource "google_service_account" "dispatcher" {
-  count = local.tasks ? 1 : 0
-
   project      = var.project_id
   account_id   = "${var.name}-dispatch"
   display_name = "gcs-drive-backup task dispatcher (${var.name})"
@@ -80,28 +81,22 @@ resource "google_service_account" "dispatcher" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "dispatcher_invokes_http_function" {
-  count = local.tasks ? 1 : 0
-
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.http.service_config[0].service
   role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.dispatcher[0].email}"
+  member   = "serviceAccount:${google_service_account.dispatcher.email}"
 }
 
 resource "google_cloud_tasks_queue_iam_member" "runtime_enqueuer" {
-  count = local.tasks ? 1 : 0
-
   project  = var.project_id
   location = var.region
-  name     = google_cloud_tasks_queue.backup[0].name
+  name     = google_cloud_tasks_queue.backup.name
   role     = "roles/cloudtasks.enqueuer"
   member   = "serviceAccount:${google_service_account.runtime.email}"
 }
 
 resource "google_project_iam_custom_role" "queue_pauser" {
-  count = local.tasks ? 1 : 0
-
   project     = var.project_id
   role_id     = "${replace(var.name, "-", "_")}_queuePauser"
   title       = "gcs-drive-backup queue pauser (${var.name})"
@@ -110,19 +105,15 @@ resource "google_project_iam_custom_role" "queue_pauser" {
 }
 
 resource "google_cloud_tasks_queue_iam_member" "runtime_pauser" {
-  count = local.tasks ? 1 : 0
-
   project  = var.project_id
   location = var.region
-  name     = google_cloud_tasks_queue.backup[0].name
-  role     = google_project_iam_custom_role.queue_pauser[0].id
+  name     = google_cloud_tasks_queue.backup.name
+  role     = google_project_iam_custom_role.queue_pauser.id
   member   = "serviceAccount:${google_service_account.runtime.email}"
 }
 
 resource "google_service_account_iam_member" "runtime_acts_as_dispatcher" {
-  count = local.tasks ? 1 : 0
-
-  service_account_id = google_service_account.dispatcher[0].name
+  service_account_id = google_service_account.dispatcher.name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.runtime.email}"
 }
@@ -130,7 +121,6 @@ resource "google_service_account_iam_member" "runtime_acts_as_dispatcher" {
 # Cloud Tasks' service agent mints the dispatcher's OIDC tokens; granted on that account only (projects that
 # enabled Cloud Tasks before 2019-03-19 lack it otherwise).
 resource "google_project_service_identity" "cloudtasks" {
-  count    = local.tasks ? 1 : 0
   provider = google-beta
 
   project = var.project_id
@@ -140,9 +130,7 @@ resource "google_project_service_identity" "cloudtasks" {
 }
 
 resource "google_service_account_iam_member" "tasks_agent_mints_dispatcher_tokens" {
-  count = local.tasks ? 1 : 0
-
-  service_account_id = google_service_account.dispatcher[0].name
+  service_account_id = google_service_account.dispatcher.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = "serviceAccount:${local.tasks_agent}"
 

@@ -3,12 +3,12 @@
 
 variable "dispatch" {
   type        = string
-  description = "How finalize events reach Drive (DISPATCH). \"direct\" (default): the event function backs up the object itself, simplest for buckets that receive a few objects at a time. \"tasks\": the event function and reconcile enqueue one Cloud Tasks task per object and the HTTP function's POST /backup does the work at the queue's pace, for bursts, backfills and Drive's daily upload limit."
-  default     = "direct"
+  description = "How finalize events reach Drive (DISPATCH). \"auto\" (default): the event function backs up the object itself while objects come a few at a time, and enqueues them when a burst would outrun Drive's rate, so the queue paces it. \"direct\": the event function always backs up the object itself. \"tasks\": the event function and reconcile always enqueue one Cloud Tasks task per object and the HTTP function's POST /backup does the work at the queue's pace, for backfills and Drive's daily upload limit. The queue and its accounts exist in every mode."
+  default     = "auto"
 
   validation {
-    condition     = contains(["direct", "tasks"], var.dispatch)
-    error_message = "dispatch must be \"direct\" or \"tasks\"."
+    condition     = contains(["auto", "direct", "tasks"], var.dispatch)
+    error_message = "dispatch must be \"auto\", \"direct\" or \"tasks\"."
   }
 }
 

@@ -183,7 +183,7 @@ variable "force_destroy_buckets" {
 
 variable "drive_folder_id" {
   type        = string
-  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID), as printed by `npx gcs-drive-backup authorize`. May stay null for the first, targeted apply that creates only the secret; the functions require it."
+  description = "ID of the Google Drive folder (or shared-drive folder) that receives the backups (DRIVE_FOLDER_ID), as printed by `npx --no gcs-drive-backup authorize`. May stay null for the first, targeted apply that creates only the secret; the functions require it."
   default     = null
 
   validation {
@@ -194,7 +194,7 @@ variable "drive_folder_id" {
 
 variable "token_secret_id" {
   type        = string
-  description = "Short ID of the Secret Manager secret that holds the Drive OAuth token (TOKEN_SECRET). Only the secret container is created here; the value is written by `npx gcs-drive-backup authorize`. null means \"<name>-drive-token\"."
+  description = "Short ID of the Secret Manager secret that holds the Drive OAuth token (TOKEN_SECRET). Only the secret container is created here; the value is written by `npx --no gcs-drive-backup authorize`. null means \"<name>-drive-token\"."
   default     = null
 
   validation {
@@ -300,12 +300,18 @@ variable "extra_environment_variables" {
       "DRIVE_FOLDER_ID", "TOKEN_SECRET", "SOURCE_BUCKET", "STATE_BUCKET", "STATE_PREFIX", "INCLUDE_PREFIXES",
       "EXCLUDE_GLOBS", "ON_NEW_GENERATION", "DELETE_MODE", "KEEP_REVISIONS_FOREVER", "UPLOAD_CHUNK_MIB", "MULTIPART_MAX_MIB",
       "FUNCTION_TIMEOUT_SEC", "NODE_ENV", "NODE_OPTIONS",
-      # dispatch = "tasks"
-      "DISPATCH", "TASKS_QUEUE", "TASKS_TARGET_URL", "TASKS_SERVICE_ACCOUNT",
+      # the backup queue, and the restore targets
+      "DISPATCH", "TASKS_QUEUE", "TASKS_TARGET_URL", "TASKS_SERVICE_ACCOUNT", "RESTORE_BUCKETS",
       # reserved by Cloud Run and by Cloud Run functions (set by the platform for the Functions Framework)
       "PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE",
     ])) == 0
     error_message = "extra_environment_variables must not set a variable the module manages; use the dedicated input instead."
+  }
+
+  # An emulator host sends the refresh token and client secret, in clear text, to whatever URL it names.
+  validation {
+    condition     = alltrue([for k in keys(var.extra_environment_variables) : !endswith(upper(k), "_EMULATOR_HOST")])
+    error_message = "extra_environment_variables must not set a *_EMULATOR_HOST variable: it would send the Drive refresh token and client secret in clear text to that address. Emulators are for the sandbox and tests only."
   }
 }
 

@@ -28,7 +28,7 @@ export class SecretPayloadError extends Error implements ClassifiedError {
       service: 'secret-manager',
       reason: this.message,
       problemCode: 'secret-payload',
-      action: `run \`npx gcs-drive-backup authorize --secret ${secretName(secret)}\` to store them`,
+      action: `run \`npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret ${secretName(secret)}\` to store them`,
     };
   }
 }
@@ -42,7 +42,8 @@ export function secretName(version: string): string {
 export class ReauthorizeRequiredError extends Error implements ClassifiedError {
   readonly failure: Failure;
   constructor(readonly secret: string) {
-    super(`The Drive authorization stored in ${secret} was revoked or has expired: re-run \`npx gcs-drive-backup authorize\`.`);
+    const command = `npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret ${secretName(secret)}`;
+    super(`The Drive authorization stored in ${secret} was revoked or has expired: re-run \`${command}\`.`);
     this.failure = { kind: 'reauthorize', service: 'oauth', reason: this.message, problemCode: 'reauthorize' };
   }
 }

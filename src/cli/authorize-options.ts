@@ -52,7 +52,7 @@ const OPTIONS = {
     ...SETTINGS.tokenSecretVersion,
     parse: secretWithoutVersion,
     placeholder: 'projects/P/secrets/S',
-    help: 'the secret to add the authorization to',
+    help: 'the secret to add the authorization to (a /versions/… suffix names the same secret)',
   }),
   folderName: option({
     flag: 'folder-name',

@@ -28,6 +28,7 @@ import { OAuthClientFileError, parseOAuthClientFile, type OAuthClientInfo } from
 import { openBrowser } from './open-browser.js';
 import { redactingIO, type RedactingIO } from './redacting-io.js';
 import { addTokenVersion, TokenSecretError } from './token-secret.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 
 export interface AuthorizeDeps {
   readFile: (path: string) => Promise<string>;
@@ -55,7 +56,7 @@ export async function runAuthorize(plainIO: CliIO, deps: AuthorizeDeps): Promise
     return 0;
   } catch (err) {
     const known = EXPLAINED.some((type) => err instanceof type);
-    io.stderr(`authorize: ${known ? (err as Error).message : `unexpected failure: ${(err as Error)?.message ?? String(err)}`}\n`);
+    io.stderr(`authorize: ${shown(known ? (err as Error).message : `unexpected failure: ${(err as Error)?.message ?? String(err)}`)}\n`);
     return 1;
   }
 }
@@ -88,7 +89,7 @@ async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: Autho
   const driveClient = driveClientFor(config, createUserOAuthClient(config, user));
   const drive = createDriveGateway({ connect: () => Promise.resolve(driveClient) });
   const account = await describeAccount(drive);
-  if (account.email) io.stdout(`Authorized as ${account.email}.\n`);
+  if (account.email) io.stdout(`Authorized as ${shown(account.email)}.\n`);
   const folder = await resolveFolder(io, options, drive);
 
   const secrets = createSecretManager(config);
@@ -103,7 +104,7 @@ async function authorize(io: RedactingIO, options: AuthorizeOptions, deps: Autho
     await secrets.close().catch(() => undefined);
   }
   io.stdout(`Stored the authorization as a new secret version: ${version}\n`);
-  io.stdout(`DRIVE_FOLDER_ID=${folder.id}\n`);
+  io.stdout(`DRIVE_FOLDER_ID=${shown(folder.id)}\n`);
   io.stderr(`\n${TESTING_STATUS_WARNING}\n`);
 }
 
@@ -174,10 +175,10 @@ async function resolveFolder(
 ): Promise<DriveFolder | (DriveFolder & { created: boolean })> {
   if (options.folderId !== undefined) {
     const folder = await verifyFolder(drive, options.folderId);
-    io.stdout(`Using the Drive folder "${folder.name}" (${folder.id}).\n`);
+    io.stdout(`Using the Drive folder "${shown(folder.name)}" (${shown(folder.id)}).\n`);
     return folder;
   }
   const folder = await findOrCreateFolder(drive, options.folderName);
-  io.stdout(`${folder.created ? 'Created' : 'Reusing'} the Drive folder "${folder.name}" in My Drive (${folder.id}).\n`);
+  io.stdout(`${folder.created ? 'Created' : 'Reusing'} the Drive folder "${shown(folder.name)}" in My Drive (${shown(folder.id)}).\n`);
   return folder;
 }

@@ -9,9 +9,10 @@ import { isNotFound } from '../core/error-shapes.js';
 import { parseGsUrl } from '../core/names.js';
 import { describeRef, normaliseInt64 } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { objectMetadata } from '../gcs/source.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
-import { runtimeForCommand, VERBOSE } from './command-runtime.js';
+import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
 const GENERATION: CommandOption<string> = {
@@ -27,7 +28,7 @@ const GENERATION: CommandOption<string> = {
   help: 'the generation to back up (default: the live one)',
 };
 
-const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof VERBOSE }> = {
   name: 'backup',
   synopsis: 'gs://BUCKET/NAME [--generation G] [--verbose] [settings]',
   about: 'Backs up one object now, configured as the function is: by the environment, or the settings below as flags.',
@@ -47,17 +48,17 @@ export async function backupCommand(io: CliIO): Promise<number> {
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
   const { bucket, name } = target.value;
   const generation = values.generation;
-  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
+  const runtime = await runtimeForCommand(io, commandBucket(io, settings, bucket, usage), values.verbose === true);
 
   let ref;
   try {
     ref = await objectMetadata(runtime.source, { bucket, name, generation });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    io.stderr(`${describeRef({ bucket, name, generation: generation || undefined })} not found\n`);
+    io.stderr(`${shown(describeRef({ bucket, name, generation: generation || undefined }))} not found\n`);
     return 1;
   }
-  const where = describeRef(ref);
+  const where = shown(describeRef(ref));
   // Each call is one function-sized invocation (its claim's lease is bounded); a large upload that
   // checkpoints at the deadline is simply continued by the next call, from the same Drive session.
   for (;;) {
@@ -66,18 +67,18 @@ export async function backupCommand(io: CliIO): Promise<number> {
       invocationId: `cli-${randomUUID()}`,
     });
     if (result.ok) {
-      const file = result.driveFileId ? ` → Drive file ${result.driveFileId}` : '';
-      const detail = result.outcome === 'skipped' ? ` (${result.reason})` : ` (${result.bytes} bytes)`;
+      const file = result.driveFileId ? ` → Drive file ${shown(result.driveFileId)}` : '';
+      const detail = result.outcome === 'skipped' ? ` (${shown(result.reason)})` : ` (${result.bytes} bytes)`;
       io.stdout(`${result.outcome} ${where}${file}${detail}\n`);
       return 0;
     }
     const { failure } = result;
     if (failure.kind === 'checkpoint') {
-      io.stdout(`${failure.reason}\n`);
+      io.stdout(`${shown(failure.reason)}\n`);
       continue;
     }
-    const action = 'action' in failure && failure.action ? `\naction: ${failure.action}` : '';
-    io.stderr(`failed ${where}: ${failure.reason}${action}\n`);
+    const action = 'action' in failure && failure.action ? `\naction: ${shown(failure.action)}` : '';
+    io.stderr(`failed ${where}: ${shown(failure.reason)}${action}\n`);
     return 1;
   }
 }

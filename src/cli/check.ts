@@ -27,6 +27,7 @@ import { backupOf, freshnessVerdict, newestObject } from './freshness.js';
 import type { CliCommand } from './io.js';
 import { redactingIO, type RedactingIO } from './redacting-io.js';
 import { readTokenSecret, TokenSecretError } from './token-secret.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 
 const STALE_AFTER: CommandOption<number> = {
   flag: 'stale-after',
@@ -47,7 +48,7 @@ const OPTIONS = {
   canaryPrefix: { ...SETTINGS.canaryPrefix, readEnv: true },
 };
 
-const SPEC: CommandSpec<typeof OPTIONS> = {
+export const SPEC: CommandSpec<typeof OPTIONS> = {
   name: 'check',
   synopsis: '--secret projects/P/secrets/S[/versions/V] [--folder-id ID] [--source-bucket BUCKET]',
   about:
@@ -99,13 +100,13 @@ export const checkCommand: CliCommand = async (plainIO) => {
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CheckFailure) {
-      io.stderr(`check: ${err.message}\n`);
+      io.stderr(`check: ${shown(err.message)}\n`);
       return err.exitCode;
     }
     const known = err instanceof TokenSecretError || err instanceof DriveAccountError;
     const reauthorize = err instanceof DriveAccountError && err.problem === 'missing-scope';
     io.stderr(
-      `check: ${known ? (err as Error).message : `unexpected failure: ${redact(String((err as Error)?.message ?? err))}`}${reauthorize ? `; ${REAUTHORIZE}` : ''}\n`,
+      `check: ${shown(known ? (err as Error).message : `unexpected failure: ${redact(String((err as Error)?.message ?? err))}`)}${reauthorize ? `; ${REAUTHORIZE}` : ''}\n`,
     );
     return reauthorize ? EXIT_REAUTHORIZE : EXIT_PROBLEM;
   }
@@ -125,7 +126,7 @@ async function check(
   freshness: FreshnessRequest | undefined,
 ): Promise<void> {
   const user = await loadUser(io, config, version);
-  io.stdout(`OK: ${version} holds an authorization for OAuth client ${user.client_id}.\n`);
+  io.stdout(`OK: ${version} holds an authorization for OAuth client ${shown(user.client_id)}.\n`);
 
   const auth = createUserOAuthClient(config, user);
   let scopes: string[];
@@ -146,14 +147,14 @@ async function check(
   const drive = createDriveGateway({ connect: () => Promise.resolve(client) });
   const account = await describeAccount(drive);
   io.stdout(
-    `OK: Drive account ${account.email ?? '(email not shown)'}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`,
+    `OK: Drive account ${shown(account.email ?? '(email not shown)')}, storage used ${formatBytes(account.usage)} of ${account.limit === undefined ? 'unlimited' : formatBytes(account.limit)}.\n`,
   );
 
   if (folderId === undefined) {
     io.stdout('Skipped: no folder to check (give --folder-id or set DRIVE_FOLDER_ID).\n');
   } else {
     const folder = await verifyFolder(drive, folderId);
-    io.stdout(`OK: backup folder "${folder.name}" (${folder.id}) is visible to the app.\n`);
+    io.stdout(`OK: backup folder "${shown(folder.name)}" (${shown(folder.id)}) is visible to the app.\n`);
   }
 
   if (freshness === undefined) {
@@ -171,7 +172,7 @@ async function check(
     throw new CheckFailure(EXIT_PROBLEM, `freshness of gs://${freshness.bucket} could not be checked: ${message}`);
   }
   if (!verdict.fresh) throw new CheckFailure(EXIT_PROBLEM, verdict.line);
-  io.stdout(`${verdict.line}\n`);
+  io.stdout(`${shown(verdict.line)}\n`);
 }
 
 async function loadUser(io: RedactingIO, config: ClientConfig, version: string): Promise<AuthorizedUser> {

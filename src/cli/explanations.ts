@@ -31,4 +31,5 @@ export function missingScope(scope: string): string {
   );
 }
 
-export const REAUTHORIZE = 'run `npx gcs-drive-backup authorize --client-secrets credentials.json --secret projects/P/secrets/S` again';
+export const REAUTHORIZE =
+  'run `npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret projects/P/secrets/S` again';

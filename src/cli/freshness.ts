@@ -108,7 +108,7 @@ export function freshnessVerdict(
     fresh: false,
     line:
       `STALE: ${subject} has no backup in Drive: the trigger may have stopped delivering events. Run ` +
-      `\`npx gcs-drive-backup verify\` to test the pipeline, then \`npx gcs-drive-backup reconcile gs://${bucket}\` to back up what was missed.`,
+      `\`npx --no gcs-drive-backup verify\` to test the pipeline, then \`npx --no gcs-drive-backup reconcile gs://${bucket}\` to back up what was missed.`,
   };
 }
 

@@ -2,8 +2,10 @@
  * `gcs-drive-backup <command>`: the command-line entry. Each command lives in its own file and is loaded
  * only when asked for.
  */
+import { emulatorWarning } from './emulator-warning.js';
 import type { CliCommand, CliIO } from './io.js';
 import { UsageError } from './io.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   authorize: {
@@ -44,6 +46,8 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stderr(`gcs-drive-backup: unknown command "${name}"\n${usage()}`);
     return 2;
   }
+  const warning = emulatorWarning(io.env, rest);
+  if (warning !== undefined) io.stderr(warning);
   try {
     return await (
       await command.load()
@@ -53,7 +57,8 @@ export async function runCli(io: CliIO): Promise<number> {
       io.stderr(`gcs-drive-backup ${name}: ${err.message}\n`);
       return 2;
     }
-    io.stderr(`gcs-drive-backup ${name}: ${(err as Error).message}\n`);
+    // Not ours: a library's message may quote a name or a reply.
+    io.stderr(`gcs-drive-backup ${name}: ${shown((err as Error).message)}\n`);
     return 1;
   }
 }

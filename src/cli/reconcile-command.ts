@@ -8,11 +8,12 @@ import { classifyFailure } from '../core/classify.js';
 import { parseGsUrl } from '../core/names.js';
 import { formatBytes } from '../core/text.js';
 import { createDeadline } from '../core/time-budget.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
-import { runtimeForCommand, VERBOSE } from './command-runtime.js';
+import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
 const DRY_RUN: CommandOption<boolean> = {
@@ -35,7 +36,7 @@ const MAX_SECONDS: CommandOption<number> = {
   help: 'stop starting new work after this long (default: run to the end)',
 };
 
-const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_SECONDS; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_SECONDS; verbose: typeof VERBOSE }> = {
   name: 'reconcile',
   synopsis: 'gs://BUCKET[/PREFIX] [--dry-run] [--max-seconds N] [--verbose] [settings]',
   about: 'Backs up everything the event trigger missed, configured as the function is: by the environment, or the settings below as flags.',
@@ -56,7 +57,7 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);
   const maxSeconds = values.maxSeconds ?? Infinity;
   const { bucket, name: prefix } = target.value;
-  const runtime = await runtimeForCommand(io, settings, values.verbose === true);
+  const runtime = await runtimeForCommand(io, commandBucket(io, settings, bucket, usage), values.verbose === true);
   const exists = await bucketExists(runtime.source, bucket);
   if (!exists) {
     io.stderr(`bucket ${bucket} not found\n`);
@@ -84,18 +85,20 @@ export async function reconcileCommand(io: CliIO): Promise<number> {
 
 function summary(r: RunResult): string {
   const lines = [
-    `${r.dryRun ? 'dry run: ' : ''}gs://${r.bucket}/${r.prefix}: ${r.scanned} scanned, ${r.uploaded} uploaded, ${r.revised} revised, ` +
+    `${r.dryRun ? 'dry run: ' : ''}${shown(`gs://${r.bucket}/${r.prefix}`)}: ${r.scanned} scanned, ${r.uploaded} uploaded, ${r.revised} revised, ` +
       (r.enqueued !== undefined ? `${r.enqueued} enqueued, ` : '') +
       `${r.skipped} skipped, ${r.failed} failed, ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
   if (r.plan) {
     lines.push(`would upload ${r.plan.upload} and revise ${r.plan.revise} object(s)`);
-    for (const item of r.plan.sample) lines.push(`  ${item.action} ${item.name}`);
+    for (const item of r.plan.sample) lines.push(`  ${item.action} ${shown(item.name)}`);
     if (r.plan.sample.length < r.plan.upload + r.plan.revise) lines.push('  ...');
   }
-  for (const f of r.failures) lines.push(`  failed ${f.name}#${f.generation}: ${f.reason}${f.action ? ` (action: ${f.action})` : ''}`);
+  for (const f of r.failures) {
+    lines.push(`  failed ${shown(`${f.name}#${f.generation}`)}: ${shown(f.reason)}${f.action ? ` (action: ${shown(f.action)})` : ''}`);
+  }
   if (r.failed > r.failures.length) lines.push(`  ... and ${r.failed - r.failures.length} more failure(s)`);
-  if (r.error !== undefined) lines.push(`stopped by an error: ${classifyFailure(r.error, 'drive').reason}`);
-  if (!r.done) lines.push(`not finished: run again to continue after ${JSON.stringify(r.cursor ?? '')}`);
+  if (r.error !== undefined) lines.push(`stopped by an error: ${shown(classifyFailure(r.error, 'drive').reason)}`);
+  if (!r.done) lines.push(`not finished: run again to continue after ${shown(JSON.stringify(r.cursor ?? ''))}`);
   return `${lines.join('\n')}\n`;
 }

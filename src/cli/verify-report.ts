@@ -6,6 +6,7 @@
  * `check`). Logs queries are Cloud Logging filters, ready for `gcloud logging read`.
  */
 import { formatBytes } from '../core/text.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import type { Canary, CanarySighting } from './canary.js';
 import { describeRef } from '../core/object-ref.js';
 
@@ -46,21 +47,21 @@ export function sightingLines(facts: TimeoutFacts): string[] {
     return lines;
   }
   const lease = record.leaseUntil > now ? `, lease until ${new Date(record.leaseUntil).toISOString()}` : ', lease ended';
-  lines.push(`  state record:   claimed by ${record.owner} (${record.status}${lease})`);
+  lines.push(`  state record:   claimed by ${shown(record.owner)} (${shown(record.status)}${lease})`);
   lines.push(`  Drive file:     ${describeDrive(facts)}`);
   return lines;
 }
 
 function describeDrive({ canary, seen }: TimeoutFacts): string {
   const drive = seen.drive;
-  const id = seen.record?.fileId ?? '';
+  const id = shown(seen.record?.fileId ?? '');
   if (drive === undefined || drive === 'missing') return `missing (${id})`;
   const problems: string[] = [];
   if (drive.trashed) problems.push('in the Drive trash');
   if (drive.size !== Number(canary.ref.size)) problems.push(`${formatBytes(drive.size)}, expected ${formatBytes(Number(canary.ref.size))}`);
   if (drive.md5Hex !== canary.md5Hex) problems.push(`MD5 ${drive.md5Hex ?? 'none'}, expected ${canary.md5Hex}`);
   if (drive.generation !== canary.ref.generation)
-    problems.push(`holds generation ${drive.generation ?? 'none'}, expected ${canary.ref.generation}`);
+    problems.push(`holds generation ${shown(drive.generation ?? 'none')}, expected ${canary.ref.generation}`);
   return `${id}: ${problems.length > 0 ? problems.join('; ') : 'as expected'}`;
 }
 
@@ -84,7 +85,7 @@ export function nextSteps(facts: TimeoutFacts): string[] {
     'The event function claimed the canary but did not back it up in time.',
     '1. The logs of its attempts: an operatorActionRequired or reauthorizeRequired line says what to fix; a failed objectOutcome line says what failed:',
     `     ${logsCommand(ofCanary, project)}`,
-    '2. The Drive authorization and folder: npx gcs-drive-backup check',
+    '2. The Drive authorization and folder: npx --no gcs-drive-backup check',
   ];
   if (seen.record.status === 'uploading' && seen.record.leaseUntil > facts.now) {
     steps.push('3. It may still be uploading (the lease is live): run verify again with a longer --timeout.');

@@ -10,6 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectFromEnv } from '../core/logs.js';
+import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { wholeNumber } from '../config/option.js';
 import { landed, lookAtCanary, removeCanary, writeCanary, type Canary, type CanarySighting, type Removal } from './canary.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
@@ -27,7 +28,7 @@ const TIMEOUT: CommandOption<number> = {
   help: 'how long to wait for the canary in Drive',
 };
 
-const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; verbose: typeof VERBOSE }> = {
+export const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; verbose: typeof VERBOSE }> = {
   name: 'verify',
   synopsis: '[--timeout SECONDS] [--verbose] [settings]',
   about:
@@ -57,7 +58,7 @@ export async function verifyCommand(io: CliIO): Promise<number> {
 
   const canary = await writeCanary(runtime, bucket);
   const written = Date.now();
-  const where = describeRef(canary.ref);
+  const where = shown(describeRef(canary.ref));
   io.stdout(`verify: wrote the canary ${where}; waiting up to ${timeoutMs / 1000} s for its backup in Drive\n`);
 
   let seen: CanarySighting = {};
@@ -77,10 +78,12 @@ export async function verifyCommand(io: CliIO): Promise<number> {
   const ok = landed(canary, seen);
   if (ok) {
     const latency = `${(waitedMs / 1000).toFixed(1)} s`;
-    io.stdout(`verify: OK: the canary reached Drive in ${latency} (Drive file ${seen.record?.fileId ?? ''}, MD5 ${canary.md5Hex})\n`);
+    io.stdout(
+      `verify: OK: the canary reached Drive in ${latency} (Drive file ${shown(seen.record?.fileId ?? '')}, MD5 ${canary.md5Hex})\n`,
+    );
   } else {
     io.stderr(timeoutReport({ canary, seen, waitedMs, now: Date.now(), project: projectFromEnv(io.env) }));
-    if (problem !== undefined) io.stderr(`  (the last look at the state bucket and Drive failed: ${problem})\n`);
+    if (problem !== undefined) io.stderr(`  (the last look at the state bucket and Drive failed: ${shown(problem)})\n`);
   }
   report(io, await removeCanary(runtime, canary, seen), canary);
   return ok ? 0 : 1;
@@ -88,5 +91,5 @@ export async function verifyCommand(io: CliIO): Promise<number> {
 
 function report(io: CliIO, removal: Removal, canary: Canary): void {
   if (removal.removed.length > 0) io.stdout(`verify: removed the canary's ${removal.removed.join(', ')}\n`);
-  for (const left of removal.left) io.stderr(`verify: left the canary's ${left}: ${canary.ref.name}\n`);
+  for (const left of removal.left) io.stderr(`verify: left the canary's ${left}: ${shown(canary.ref.name)}\n`);
 }

@@ -92,12 +92,13 @@ export const secretVersion: ValueParser<string> = (text) => {
   return ok(`${m[1]}/versions/${m[2] ?? 'latest'}`);
 };
 
-/** `projects/P/secrets/S`, without a version (authorize adds one). */
+/**
+ * `projects/P/secrets/S[/versions/V]` → `projects/P/secrets/S` (authorize adds a new version): a version
+ * path, as TOKEN_SECRET and the re-authorize instructions name it, is the secret it belongs to.
+ */
 export const secretWithoutVersion: ValueParser<string> = (text) => {
   const m = SECRET_VERSION.exec(text);
-  if (m && m[2] === undefined) return ok(text);
-  const hint = /\/versions\//.test(text) ? ' (without /versions/…: a new version is added)' : '';
-  return bad(`projects/PROJECT/secrets/SECRET${hint}`, text);
+  return m ? ok(m[1]) : bad('projects/PROJECT/secrets/SECRET (a /versions/… suffix is allowed: a new version is added)', text);
 };
 
 /** An http(s) URL or `host:port`, as `scheme://host[:port][/path]` without a trailing `/`. */

@@ -3,14 +3,10 @@
  * parses (`severity`, `message`, `logging.googleapis.com/trace`, other keys land in `jsonPayload`).
  * Each log event is a named method of the logger so the events can be found, filtered (`jsonPayload.event`)
  * and tested; the generic `debug/info/warn/error` are for the few one-off lines.
- *
- * Redaction runs on every line (core/log-redaction.ts): registered secrets (refresh/access tokens, client secrets) become
- * `[REDACTED]` wherever they appear, as do values under credential-like keys, `Bearer …` tokens and
- * `token=…` / `"access_token": "…"` fragments inside strings (error messages, response bodies).
+ * Redaction runs on every line (core/log-redaction.ts): what is secret, never what merely looks like it.
  */
-
 import type { FailureKind, ProblemCode, Service } from './failure.js';
-import { createRedactor } from './log-redaction.js';
+import { createRedactor, verbatimStrings } from './log-redaction.js';
 
 export { REDACTED } from './log-redaction.js';
 
@@ -18,9 +14,7 @@ export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
-interface Traced {
-  readonly trace?: string;
-}
+type Traced = { readonly trace?: string };
 interface ObjectId {
   readonly bucket: string;
   readonly name: string;
@@ -87,6 +81,8 @@ export interface Logger {
   objectOutcome(e: ObjectOutcome): void;
   eventIgnored(e: { type: string; id: string } & Traced): void;
   malformedEvent(e: { id?: string; problems: readonly string[] } & Traced): void;
+  /** The one ERROR line of an event for a bucket this deployment does not back up: acknowledged, never copied. */
+  eventBucketRefused(e: ObjectId & { eventType: 'finalized' | 'deleted'; eventId: string; problem: string } & Traced): void;
   configInvalid(e: { variable: string; message: string }): void;
   /** `problem` and `action` default to the sentence the line's message says. */
   reauthorizeRequired(e: Partial<ObjectId> & { secret: string; error?: unknown } & Partial<ProblemFields> & Traced): void;
@@ -94,11 +90,7 @@ export interface Logger {
   permanentFailure(e: ObjectId & ProblemFields & { error?: unknown } & Traced): void;
   retrying(e: { what: string; attempt: number; delayMs: number; reason: string; error?: unknown } & Traced): void;
   uploadCheckpoint(e: ObjectId & { offset: number; total: number } & Traced): void;
-  /**
-   * KEEP_REVISIONS_FOREVER: the object's Drive file keeps the most revisions forever Drive allows (200);
-   * the oldest kept one (`revisionId`) was deleted so the new generation is kept forever too — or, with no
-   * kept revision that may go, the new one goes up without keepForever.
-   */
+  /** KEEP_REVISIONS_FOREVER at Drive's 200: the oldest kept revision was deleted, or the new one is not kept. */
   keptRevisionReleased(
     e: ObjectId & { driveFileId: string; keptForever: number; revisionId?: string; revisionModifiedTime?: string } & Traced,
   ): void;
@@ -116,6 +108,8 @@ export interface Logger {
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
+  /** DISPATCH=tasks: a `POST /backup` with task headers but not the dispatcher's token, run as an ordinary one. */
+  taskHeadersIgnored(e: { task: string; reason: string } & Traced): void;
   httpHandlerFailed(e: { method: string; path: string; error: unknown } & Traced): void;
   debug(message: string, fields?: Fields): void;
   info(message: string, fields?: Fields): void;
@@ -144,11 +138,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const emit = (severity: Severity, event: string | undefined, message: string, fields: object = {}): void => {
     const { trace, ...rest } = fields as Record<string, unknown>;
+    const verbatim = verbatimStrings(rest);
     const entry = {
       severity,
-      message: redactString(message),
+      message: redactString(message, verbatim),
       ...(event !== undefined ? { event } : {}),
-      ...(sanitize(withoutReserved(rest)) as Record<string, unknown>),
+      ...(sanitize(withoutReserved(rest), verbatim) as Record<string, unknown>),
       ...traceFields(typeof trace === 'string' ? trace : undefined, options.project),
     };
     write(redactString.inJson(JSON.stringify(entry)));
@@ -177,11 +172,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const id = e.id !== undefined ? ` ${e.id}` : '';
       emit('ERROR', 'malformedEvent', `malformed event${id} acknowledged without retry: ${e.problems.join('; ')}`, e);
     },
+    eventBucketRefused(e) {
+      const message = `refused ${e.eventType} event ${e.eventId} for ${where(e)}: ${e.problem}; acknowledged, nothing copied. If this bucket should be backed up, deploy the function for it (SOURCE_BUCKET); otherwise find what sends these events`;
+      emit('ERROR', 'eventBucketRefused', message, e);
+    },
     configInvalid(e) {
       emit('ERROR', 'configInvalid', `invalid configuration: ${e.message}`, e);
     },
     reauthorizeRequired(e) {
-      const command = `npx gcs-drive-backup authorize --secret ${e.secret}`;
+      const command = `npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret ${e.secret.replace(/\/versions\/[^/]+$/, '')}`;
       const problem = `The Drive authorization stored in ${e.secret} was revoked or expired`;
       const action = `run \`${command}\` (with the options used the first time) again`;
       const message = `${problem}: ${action}; events will be retried and nothing is lost.`;
@@ -251,6 +250,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);
+    },
+    taskHeadersIgnored(e) {
+      emit('WARNING', 'taskHeadersIgnored', `task headers ignored (${e.reason}): an ordinary POST /backup`, e);
     },
     httpHandlerFailed(e) {
       emit('ERROR', 'httpHandlerFailed', `${e.method} ${e.path} failed unexpectedly (500)`, e);

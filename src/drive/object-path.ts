@@ -78,10 +78,16 @@ export function planObjectPath(objectName: string, maxFolders = DEFAULT_FOLDER_L
   return { folders: segments.slice(0, folders), fileName: segments.slice(folders).join('/') };
 }
 
-/** The Drive `mimeType` for an object's contentType: never a Workspace type, which Drive would convert. */
+/**
+ * The Drive `mimeType` for an object's contentType: never a Workspace type, which Drive would convert, and
+ * never one that cannot travel in an HTTP header (a resumable upload's `X-Upload-Content-Type`, a multipart
+ * upload's media part): only printable ASCII. CR, LF or NUL would split the header or be refused before
+ * sending, on every retry. Such an object goes up as `application/octet-stream`; its contentType as it was
+ * stays in the file's `gdb.contentType` appProperty.
+ */
 export function driveMimeType(contentType: string | undefined): string {
   if (!contentType || contentType.toLowerCase().startsWith(WORKSPACE_MIME_PREFIX)) return 'application/octet-stream';
-  return contentType;
+  return /^[\x20-\x7e]+$/.test(contentType) ? contentType : 'application/octet-stream';
 }
 
 function driveNameForSegment(segment: string): string {

@@ -2,11 +2,14 @@
  * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (parse-event.ts), log
  * that it arrived, then back the object up (src/backup/backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
  * backup (src/tasks/enqueue.ts) — or mirror its deletion (mirror-delete.ts), and either return (acknowledge)
- * or throw (Eventarc retries), as the failure table says. Malformed events are acknowledged with one
- * ERROR line — never an endless retry.
+ * or throw (Eventarc retries), as the failure table says. Malformed events, and events for a bucket this
+ * deployment does not back up (config/source-bucket.ts), are acknowledged with one ERROR line — never an
+ * endless retry, never a copy. Without SOURCE_BUCKET the function cannot tell its trigger's events from
+ * forged ones: that is a configuration error, and events are retried until it is set.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config/config.js';
+import { bucketScopeProblem } from '../config/source-bucket.js';
 import { classifyFailure } from '../core/classify.js';
 import { FAILURE_TABLE } from '../core/failure-table.js';
 import { describeRef, type ObjectRef } from '../core/object-ref.js';
@@ -43,8 +46,20 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   if (runtime instanceof ConfigError) throw new RetryLaterError(`invalid configuration: ${runtime.variable}`);
   const deadline = createDeadline(runtime.config.deadlineMs);
 
-  if (ref.bucket === runtime.config.stateBucket) {
+  const { sourceBucket, stateBucket } = runtime.config;
+  if (ref.bucket === stateBucket) {
     logger.eventIgnored({ type: `${event.kind} in the state bucket`, id: event.id });
+    return;
+  }
+  if (sourceBucket === undefined) {
+    const message =
+      'SOURCE_BUCKET is not set: the event function backs up only the bucket its trigger watches, named there; events are retried until it is set';
+    logger.configInvalid({ variable: 'SOURCE_BUCKET', message });
+    throw new RetryLaterError('invalid configuration: SOURCE_BUCKET');
+  }
+  const refused = bucketScopeProblem(ref.bucket, { sourceBucket, stateBucket });
+  if (refused !== undefined) {
+    logger.eventBucketRefused({ ...base, eventType: event.kind, eventId: event.id, problem: refused });
     return;
   }
   if (event.kind === 'deleted') {

@@ -1,7 +1,9 @@
 /**
  * `POST /backup {"bucket", "name", "generation"?, "restoreMissing"?}`: back up one object generation now
  * (the live one when no generation is given) and answer with the outcome — or 404 when the bucket or
- * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (src/tasks/worker.ts).
+ * object does not exist. A Cloud Tasks dispatch (DISPATCH=tasks) is answered for its task (src/tasks/worker.ts),
+ * once its token proves it comes from the queue's dispatcher; the `X-CloudTasks-*` headers alone are
+ * ignored (direct mode: silently; tasks mode: with a WARNING line).
  */
 import { randomUUID } from 'node:crypto';
 import { backupAndLog } from '../backup/backup-and-log.js';
@@ -15,9 +17,18 @@ import { badRequest, failureReply, type HttpReply } from '../core/failure-status
 import { parseBackupBody, validationContext } from './validate.js';
 import { describeRef } from '../core/object-ref.js';
 
-export async function backupRoute(runtime: Runtime, body: unknown, trace?: string, task?: TaskDispatch): Promise<HttpReply> {
+/** What a request claims to be: a dispatch of `task` (its `X-CloudTasks-TaskName`), with its `Authorization`. */
+export interface ClaimedTask extends TaskDispatch {
+  authorization?: string;
+}
+
+export async function backupRoute(runtime: Runtime, body: unknown, trace?: string, claimed?: ClaimedTask): Promise<HttpReply> {
   const parsed = parseBackupBody(body, validationContext(runtime.config));
-  if (task !== undefined) return backupTask(runtime, parsed, task, trace);
+  if (claimed !== undefined && runtime.dispatch !== undefined) {
+    const verdict = await runtime.dispatch.verifyDispatcher(claimed.authorization);
+    if (verdict.ok) return backupTask(runtime, parsed, { task: claimed.task }, trace);
+    runtime.logger.taskHeadersIgnored({ task: claimed.task, reason: verdict.reason, trace });
+  }
   if (!parsed.ok) return badRequest(parsed.problems);
   const { bucket, name, generation, restoreMissing } = parsed.value;
   const deadline = createDeadline(runtime.config.deadlineMs);

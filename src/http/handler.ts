@@ -5,13 +5,14 @@
  *   GET  /healthz    liveness and version (also /health: on Cloud Run's own URLs, paths ending in `z`
  *                    are reserved by the platform and never reach the container)
  * Unknown path → 404, wrong method → 405, bad body → 400 listing every problem; bad input never gets a
- * 500. Authentication is Cloud Run IAM (roles/run.invoker); the function adds no scheme of its own.
+ * 500. Authentication is Cloud Run IAM (roles/run.invoker); in tasks mode the code also checks that a
+ * request claiming to be a task carries the queue's own OIDC token (src/tasks/dispatcher-identity.ts).
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { runtimeOrConfigError, type Runtime, type RuntimeSource } from '../tasks/dispatch.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
-import type { TaskDispatch } from '../tasks/worker.js';
+import type { ClaimedTask } from './backup-route.js';
 import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
@@ -41,17 +42,17 @@ const health = (): Promise<HttpReply> => Promise.resolve({ status: 200, body: { 
 const ROUTES: Record<string, Route> = {
   '/backup': {
     method: 'POST',
-    handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'), taskDispatch(req))),
+    handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'), claimedTask(req))),
   },
   '/reconcile': { method: 'POST', handle: withRuntime((runtime, body) => reconcileRoute(runtime, body)) },
   '/healthz': { method: 'GET', handle: health },
   '/health': { method: 'GET', handle: health },
 };
 
-/** The Cloud Tasks dispatch a request is (its `X-CloudTasks-TaskName`), if it is one. */
-function taskDispatch(req: Request): TaskDispatch | undefined {
+/** The Cloud Tasks dispatch a request says it is (its `X-CloudTasks-TaskName`), with its credentials. */
+function claimedTask(req: Request): ClaimedTask | undefined {
   const task = req.get('x-cloudtasks-taskname');
-  return task ? { task } : undefined;
+  return task ? { task, authorization: req.get('authorization') } : undefined;
 }
 
 export async function handleHttp(source: RuntimeSource, req: Request, res: Response): Promise<void> {

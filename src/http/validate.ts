@@ -3,9 +3,10 @@
  * needs from the config (`validationContext`: the settings' values and limits), and returns the typed
  * request or EVERY problem found, each naming its field — never just the first. Names follow the same
  * rules as everywhere (src/core/names.ts). Unknown fields are problems too, so a typo (`dry_run`) is not
- * silently ignored.
+ * silently ignored. A bucket is accepted only when this deployment backs it up (config/source-bucket.ts).
  */
 import type { Config } from '../config/config.js';
+import { bucketScopeProblem, type BucketScope } from '../config/source-bucket.js';
 import { bucketNameProblems, objectNameProblems, type Parsed } from '../core/names.js';
 import { normaliseInt64 } from '../core/object-ref.js';
 import { describeValue as describe, isRecord } from '../core/text.js';
@@ -30,9 +31,7 @@ export interface ReconcileRequestBody {
 }
 
 /** What validation needs from the configuration. */
-export interface ValidationContext {
-  sourceBucket?: string;
-  stateBucket: string;
+export interface ValidationContext extends BucketScope {
   /** Default of `maxSeconds` (RECONCILE_MAX_SECONDS). */
   defaultMaxSeconds: number;
   /** Largest accepted `maxSeconds`: the invocation's work budget. */
@@ -53,7 +52,7 @@ export function parseBackupBody(body: unknown, ctx: ValidationContext): Parsed<B
   if (!isRecord(body)) return { ok: false, problems: [`body must be a JSON object, got ${describe(body)}`] };
   const problems = unknownFields(body, ['bucket', 'name', 'generation', 'restoreMissing']);
   if (body.bucket === undefined) problems.push('bucket is required');
-  else problems.push(...bucketNameProblems(body.bucket), ...notStateBucket(body.bucket, ctx));
+  else problems.push(...bucketProblems(body.bucket, ctx));
   if (body.name === undefined) problems.push('name is required');
   else problems.push(...objectNameProblems(body.name));
   let generation: string | undefined;
@@ -78,7 +77,7 @@ export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parse
   const queueOnly = body.queueOnly ?? false;
   if (typeof queueOnly !== 'boolean') problems.push(`queueOnly must be true or false, got ${describe(queueOnly)}`);
   const bucket = body.bucket ?? ctx.sourceBucket;
-  if (bucket !== undefined) problems.push(...bucketNameProblems(bucket), ...notStateBucket(bucket, ctx));
+  if (bucket !== undefined) problems.push(...bucketProblems(bucket, ctx));
   else if (queueOnly !== true) problems.push('bucket is required (SOURCE_BUCKET is not configured)');
   const prefix = body.prefix ?? '';
   problems.push(...objectNameProblems(prefix, 'prefix', true));
@@ -101,10 +100,12 @@ export function parseReconcileBody(body: unknown, ctx: ValidationContext): Parse
   };
 }
 
-function notStateBucket(bucket: unknown, ctx: ValidationContext): string[] {
-  return bucket === ctx.stateBucket
-    ? [`bucket ${JSON.stringify(bucket)} is the state bucket (STATE_BUCKET), which is never backed up`]
-    : [];
+/** A well-formed bucket name this deployment backs up (SOURCE_BUCKET), or the problems. */
+function bucketProblems(bucket: unknown, scope: BucketScope): string[] {
+  const named = bucketNameProblems(bucket);
+  if (named.length > 0) return named;
+  const problem = bucketScopeProblem(bucket as string, scope);
+  return problem !== undefined ? [problem] : [];
 }
 
 function unknownFields(body: Record<string, unknown>, known: readonly string[]): string[] {

@@ -23,6 +23,7 @@ import { createStorageGateway } from '../gcs/gateway.js';
 import { QueuePause } from '../tasks/queue-pause.js';
 import { StateStore } from '../state/store.js';
 import { createTasksClient, type TasksClient } from '../tasks/client.js';
+import { createDispatcherVerifier } from '../tasks/dispatcher-identity.js';
 import { BackupQueue, createTasksGateway } from '../tasks/backup-queue.js';
 
 export type { Runtime };
@@ -96,7 +97,8 @@ function buildDispatch(config: Config, target: TasksTarget, store: StateStore, o
     createTasksGateway(() => (client ??= createTasksClient(config)), { onRetry }),
     target,
   );
-  return { queue, pause: new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs }) };
+  const pause = new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs });
+  return { queue, pause, verifyDispatcher: createDispatcherVerifier(config, target) };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */

@@ -8,12 +8,15 @@ import { ConfigError } from '../config/config.js';
 import type { Logger } from '../core/logs.js';
 import type { BackupDeps } from '../backup/deps.js';
 import type { BackupQueue } from './backup-queue.js';
+import type { DispatcherVerifier } from './dispatcher-identity.js';
 import type { QueuePause } from './queue-pause.js';
 
 /** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
 export interface Dispatch {
   queue: BackupQueue;
   pause: QueuePause;
+  /** Whether a request's `Authorization` is the queue's own OIDC token (dispatcher-identity.ts). */
+  verifyDispatcher: DispatcherVerifier;
 }
 
 export interface Runtime extends BackupDeps {

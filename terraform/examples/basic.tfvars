@@ -1,7 +1,7 @@
 # Minimal deployment: back up an existing bucket into a Drive folder.
 #
 # Steps (see terraform/README.md): apply -target=google_secret_manager_secret.token, then
-#   npx gcs-drive-backup authorize --client-secrets ../credentials.json --secret "$(terraform output -raw token_secret_id)"
+#   npx --no gcs-drive-backup authorize --client-secrets ../credentials.json --secret "$(terraform output -raw token_secret_id)"
 # which prints DRIVE_FOLDER_ID: put it below, then apply everything.
 
 project_id      = "my-backup-project"

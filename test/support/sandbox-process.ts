@@ -74,7 +74,11 @@ export async function driveFiles(vars: Record<string, string>): Promise<DriveFil
 
 /** Switches the sandbox's event bridge (its Eventarc) off or on; resolves to its state. */
 export async function switchBridge(vars: Record<string, string>, on: boolean): Promise<string> {
-  const res = await fetch(`${vars.SANDBOX_PAGE_URL}bridge/${on ? 'start' : 'stop'}`, { method: 'POST' });
+  // The page server changes state only for its own page: a same-origin Origin.
+  const res = await fetch(`${vars.SANDBOX_PAGE_URL}bridge/${on ? 'start' : 'stop'}`, {
+    method: 'POST',
+    headers: { origin: new URL(vars.SANDBOX_PAGE_URL).origin },
+  });
   return ((await res.json()) as { bridge: string }).bridge;
 }
 

@@ -80,6 +80,6 @@ output "tasks_queue" {
 }
 
 output "token_secret_id" {
-  description = "Secret to pass to `npx gcs-drive-backup authorize`."
+  description = "Secret to pass to `npx --no gcs-drive-backup authorize`."
   value       = module.backup.token_secret_id
 }

@@ -136,7 +136,7 @@ describe('verify and check against npm start', () => {
         stale.stderr,
         new RegExp(`check: STALE: the newest object, gs://${vars.SOURCE_BUCKET}/${name}#\\d+ \\(written .*\\), has no backup in Drive`),
       );
-      assert.match(stale.stderr, /npx gcs-drive-backup verify/);
+      assert.match(stale.stderr, /npx --no gcs-drive-backup verify/);
       const pending = await cli('check', '--stale-after', '3600');
       assert.equal(pending.code, 0, `${pending.stdout}\n${pending.stderr}`);
       assert.match(

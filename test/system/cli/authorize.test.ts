@@ -230,7 +230,7 @@ describe('authorize: usage', () => {
   const cases = [
     { argv: ['--secret', SECRET], message: /--client-secrets is required/ },
     { argv: ['--client-secrets', 'c.json'], message: /--secret is required/ },
-    { argv: ['--client-secrets', 'c.json', '--secret', `${SECRET}/versions/3`], message: /without \/versions/ },
+    { argv: ['--client-secrets', 'c.json', '--secret', `${SECRET}/versions/`], message: /a \/versions\/… suffix is allowed/ },
     {
       argv: ['--client-secrets', 'c.json', '--secret', SECRET, '--scope', 'drive.readonly'],
       message: /--scope must be drive\.file or drive/,

@@ -46,6 +46,19 @@ test('a missing object exits 1 with a message', async () => {
   assert.equal(io.err.join(''), 'gs://source-bucket/cli/none.txt not found\n');
 });
 
+test('without SOURCE_BUCKET, the named bucket is the source: a --state-bucket equal to it is refused, nothing written', async () => {
+  const { SOURCE_BUCKET: _source, ...env } = world.env;
+  world.emulators.hub.resetCounters();
+  const io = recordingIO(['backup', 'gs://source-bucket/cli/a.bin', '--state-bucket', 'source-bucket'], env);
+  assert.equal(await runCli(io), 2);
+  assert.match(io.err.join(''), /bucket "source-bucket" is the state bucket \(STATE_BUCKET\)/);
+  assert.equal(world.emulators.hub.total('gcs.upload.'), 0, 'no state record written into the watched bucket');
+
+  await world.storage.bucket(world.sourceBucket).file('cli/unset.txt').save('unset', { resumable: false });
+  const named = recordingIO(['gs://source-bucket/cli/unset.txt'], env);
+  assert.equal(await backupCommand(named), 0, named.err.join(''));
+});
+
 describe('bad command lines exit 2 with the reason', () => {
   const rows: [argv: string[], message: RegExp][] = [
     [['backup'], /expected one gs:\/\/BUCKET\/NAME/],
@@ -55,6 +68,15 @@ describe('bad command lines exit 2 with the reason', () => {
     [['backup', 'gs://source-bucket/x', '--generation', 'abc'], /--generation must be a positive integer/],
     [['backup', 'gs://source-bucket/x', '--generation'], /--generation needs a value/],
     [['backup', 'gs://source-bucket/x', '--nope'], /unknown option --nope/],
+    [
+      ['backup', 'gs://other-bucket/x'],
+      /gs:\/\/other-bucket: bucket "other-bucket" is not backed up by this deployment, which backs up SOURCE_BUCKET \("source-bucket"\) only; give --source-bucket other-bucket/,
+    ],
+    [
+      ['backup', 'gs://state-bucket/gcs-drive-backup/x'],
+      /gs:\/\/state-bucket: bucket "state-bucket" is the state bucket \(STATE_BUCKET\), which is never backed up\n/,
+    ],
+    [['backup', 'gs://state-bucket/x', '--source-bucket', 'state-bucket'], /is the state bucket/],
   ];
   for (const [argv, message] of rows) {
     test(argv.join(' '), async () => {

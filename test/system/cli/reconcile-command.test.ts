@@ -73,10 +73,22 @@ test('a failed object makes the exit code 1 and is listed', async () => {
 });
 
 test('an unknown bucket exits 1; a bad --max-seconds exits 2', async () => {
-  const missing = recordingIO(['gs://no-such-bucket'], world.env);
+  const { SOURCE_BUCKET: _source, ...unset } = world.env; // without SOURCE_BUCKET the named bucket is the source
+  const missing = recordingIO(['gs://no-such-bucket'], unset);
   assert.equal(await reconcileCommand(missing), 1);
   assert.equal(missing.err.join(''), 'bucket no-such-bucket not found\n');
   const bad = recordingIO(['reconcile', 'gs://source-bucket', '--max-seconds', '0'], world.env);
   assert.equal(await runCli(bad), 2);
   assert.match(bad.err.join(''), /--max-seconds must be a number above 0/);
+});
+
+test('another bucket, or the state bucket, is a usage error', async () => {
+  for (const [url, message] of [
+    ['gs://other-bucket/', /bucket "other-bucket" is not backed up by this deployment/],
+    ['gs://state-bucket', /bucket "state-bucket" is the state bucket/],
+  ] as const) {
+    const io = recordingIO(['reconcile', url], world.env);
+    assert.equal(await runCli(io), 2, io.err.join(''));
+    assert.match(io.err.join(''), message);
+  }
 });

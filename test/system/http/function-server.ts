@@ -10,6 +10,9 @@ import { createWorld, type World } from '../../support/world.js';
 
 export interface FunctionServer {
   world: World;
+  /** The HTTP function's and the event function's base URLs. */
+  httpUrl: string;
+  eventsUrl: string;
   /** JSON log lines the product wrote. */
   logs: Record<string, unknown>[];
   request(
@@ -47,6 +50,8 @@ export async function startFunctionServer(extraEnv: Record<string, string> = {})
   };
   return {
     world,
+    httpUrl: http.url,
+    eventsUrl: events.url,
     logs: logs.lines,
     request,
     post: (path, body) => request('POST', path, JSON.stringify(body), { 'content-type': 'application/json' }),

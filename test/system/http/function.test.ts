@@ -13,6 +13,10 @@ import { md5Hex, testBytes } from '../../support/world.js';
 let fx: FunctionServer;
 before(async () => {
   fx = await startFunctionServer();
+  // A bucket the runtime account can read but this deployment does not back up.
+  const other = fx.world.storage.bucket('other-bucket');
+  await other.create();
+  await other.file('secret.txt').save('not yours', { resumable: false });
 });
 after(async () => {
   await fx?.close();
@@ -68,13 +72,13 @@ describe('bad requests get the documented 4xx and message', () => {
     ],
     ['the state bucket', 'POST', '/reconcile', '{"bucket":"state-bucket"}', 'application/json', 400, /is the state bucket/],
     [
-      'unknown bucket (backup)',
+      'another bucket (backup): refused, though the runtime account can read it',
       'POST',
       '/backup',
-      '{"bucket":"no-such-bucket","name":"x"}',
+      '{"bucket":"other-bucket","name":"secret.txt"}',
       'application/json',
-      404,
-      /^bucket no-such-bucket not found$/,
+      400,
+      /^invalid request: bucket "other-bucket" is not backed up by this deployment, which backs up SOURCE_BUCKET \("source-bucket"\) only$/,
     ],
     [
       'unknown object',
@@ -86,13 +90,13 @@ describe('bad requests get the documented 4xx and message', () => {
       /^object gs:\/\/source-bucket\/missing\.txt not found$/,
     ],
     [
-      'unknown bucket (reconcile)',
+      'another bucket (reconcile)',
       'POST',
       '/reconcile',
-      '{"bucket":"no-such-bucket"}',
+      '{"bucket":"other-bucket"}',
       'application/json',
-      404,
-      /^bucket no-such-bucket not found$/,
+      400,
+      /^invalid request: bucket "other-bucket" is not backed up by this deployment/,
     ],
   ];
   for (const [title, method, path, body, contentType, status, message] of rows) {
@@ -100,6 +104,7 @@ describe('bad requests get the documented 4xx and message', () => {
       const res = await fx.request(method, path, body, contentType ? { 'content-type': contentType } : {});
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.match(String(res.body.error), message);
+      assert.equal(fx.world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === 'secret.txt').length, 0);
     });
   }
 
@@ -198,4 +203,18 @@ test('POST /reconcile whose Drive listing fails still ends with its one reconcil
   assert.deepEqual([finished[0].prefix, finished[0].scanned, finished[0].uploaded, finished[0].done], ['listing-fails/', 0, 0, false]);
   assert.match(JSON.stringify(finished[0].error), /insufficient authentication scopes/);
   assert.equal(finished[0].severity, 'WARNING');
+});
+
+test('direct mode ignores X-CloudTasks-* headers: a malformed body is a 400, not an acknowledged task', async () => {
+  const res = await fx.request('POST', '/backup', JSON.stringify({ bucket: 'Not A Bucket', name: '' }), {
+    'content-type': 'application/json',
+    'x-cloudtasks-taskname': 'forged',
+    'x-cloudtasks-queuename': 'backup',
+  });
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.equal(res.body.acknowledged, undefined);
+  assert.deepEqual(
+    fx.logs.filter((l) => l.event === 'malformedEvent'),
+    [],
+  );
 });

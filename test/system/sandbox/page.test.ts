@@ -12,6 +12,7 @@ import { Storage } from '@google-cloud/storage';
 import { createSandboxLog } from '../../../sandbox/logs.js';
 import { parseSandboxOptions } from '../../../sandbox/options.js';
 import { downloadHref, escapeHtml, formatBytes, renderPage, type PageModel } from '../../../sandbox/page.js';
+import { startPageServer } from '../../../sandbox/page-server.js';
 import { startSandbox } from '../../../sandbox/sandbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -82,19 +83,26 @@ describe('renderPage', () => {
     {
       name: 'a file name in the tree',
       model: model({ drive: [{ ...file, id: 'dir', name: `dir <"1">`, folder: true, revisions: 0, children: [file] }] }),
-      contains: [escapeHtml(HOSTILE), `dir &#60;&#34;1&#34;&#62;/`, 'href="/files/id%22%3C1%3E"', '2.0 KiB', '2 revisions', 'abc'],
+      contains: [
+        `<bdi>${escapeHtml(HOSTILE)}</bdi>`,
+        `<bdi>dir &#60;&#34;1&#34;&#62;</bdi>/`,
+        'href="/files/id%22%3C1%3E"',
+        '2.0 KiB',
+        '2 revisions',
+        'abc',
+      ],
     },
     {
       name: 'a bucket object',
       model: model({ bucket: { name: `b<`, objects: [{ name: HOSTILE, size: 5, generation: '1', updated: 'u' }], truncated: false } }),
-      contains: [escapeHtml(HOSTILE), 'gs://b&#60;', '5 B'],
+      contains: [`<td class="name"><bdi>${escapeHtml(HOSTILE)}</bdi></td>`, 'gs://<bdi>b&#60;</bdi>', '5 B'],
     },
     {
       name: 'an outcome',
       model: model({
         outcomes: [{ at: 'now', source: 'event', outcome: 'failed', bucket: 'b', name: HOSTILE, generation: '7', reason: `<why>` }],
       }),
-      contains: [escapeHtml(HOSTILE), '&#60;why&#62;', 'class="bad">failed'],
+      contains: [`<td class="name"><bdi>${escapeHtml(HOSTILE)}</bdi></td>`, '&#60;why&#62;', 'class="bad">failed'],
     },
     {
       name: 'a bucket listing error',
@@ -141,7 +149,8 @@ describe('renderPage', () => {
       const html = renderPage(c.model);
       for (const fragment of c.contains) assert.ok(html.includes(fragment), `missing ${fragment}`);
       assert.ok(!html.includes(`<script>alert`), 'no markup from a name');
-      assert.equal(html.match(/<script>/g)?.length, 1, 'only the refresh script');
+      assert.equal(html.match(/<script\b/g)?.length, 1, 'only the refresh script');
+      assert.match(html, /<script src="\/page\.js" defer><\/script>/, 'served as a file, not inline');
     });
   }
 
@@ -245,4 +254,58 @@ describe('the page in headless Chromium', () => {
       await sandbox.stop();
     }
   });
+});
+
+describe('hostile names in headless Chromium', () => {
+  const evil = 'evil\u202etxt.exe';
+  const long = `${'a'.repeat(4500)}/${'b'.repeat(4499)}`;
+  const leaf = (id: string, name: string) => ({
+    id,
+    name,
+    folder: false,
+    trashed: false,
+    size: 2048,
+    md5Checksum: 'abc',
+    revisions: 1,
+    modifiedTime: 't',
+    children: [],
+  });
+  const hostile = model({
+    drive: [leaf('evil', evil), leaf('long', long), leaf('plain', 'plain.txt')],
+    bucket: { name: 'b', objects: [{ name: long, size: 5, generation: '1', updated: 'u' }], truncated: false },
+    outcomes: [{ at: 'now', source: 'event', outcome: 'uploaded', bucket: 'b', name: long, generation: '7' }],
+  });
+
+  test(
+    'a right-to-left override stays inside its name; a 9,000-character name wraps instead of widening the page',
+    { skip: NO_CHROMIUM },
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const server = await startPageServer({ port: 0, fallbackToFreePort: false, model: async () => hostile, download: () => undefined });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+        const violations: string[] = [];
+        page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && violations.push(m.text())));
+        await page.goto(server.url);
+        // The page's own script runs under its CSP: it fetches the page again (waits on that, not a clock).
+        await page.waitForRequest((r) => new URL(r.url()).pathname === '/' && r.resourceType() === 'fetch', { timeout: 0 });
+        assert.deepEqual(violations, [], 'nothing the page itself uses is blocked');
+
+        const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+        assert.ok(widths.page <= widths.viewport, `the page is ${widths.page} px wide in a ${widths.viewport} px viewport`);
+
+        // What follows the overridden name (its size) is still laid out after it, left to right.
+        const evilItem = page.locator('li.file[data-id="evil"]');
+        const name = await evilItem.locator('a.name').boundingBox();
+        const size = await evilItem.locator('.size').boundingBox();
+        assert.ok(name && size);
+        assert.ok(size.x >= name.x + name.width - 1, `the size (x=${size.x}) comes after the name (ends at ${name.x + name.width})`);
+        assert.equal(await evilItem.locator('a.name').textContent(), evil, 'the name itself is shown as it is');
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    },
+  );
 });

@@ -107,6 +107,15 @@ describe('npm start (sandbox/main.ts as a child process)', () => {
         assert.ok(Buffer.from(await download.arrayBuffer()).equals(u.content), `${u.name} downloads byte-exact`);
       }
 
+      // A name that would retitle the terminal and erase a line: the sandbox's stderr shows it as data.
+      const hostile = 'hostile/\u001b]0;pwned\u0007\u001b[1A\u001b[2KOK\u202etxt.exe';
+      await bucket.file(hostile).save('hostile name\n');
+      await waitFor("the hostile object in the functions' lines", () =>
+        Promise.resolve(running.stderr().includes('\\u001b]0;pwned\\u0007') || undefined),
+      );
+      // eslint-disable-next-line no-control-regex -- what must never reach the terminal
+      assert.doesNotMatch(running.stderr(), /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+
       const overwrite = Buffer.from('hello again, a second generation\n');
       await bucket.file('hello.txt').save(overwrite);
       const revised = await waitFor('a second revision of hello.txt', async () => {

@@ -41,6 +41,12 @@ export interface TasksHarness {
   dispatches(): DispatchLogEntry[];
   /** Live Drive backups of an object. */
   backups(name: string): ReturnType<World['emulators']['drive']['listAll']>;
+  /**
+   * Creates task `id` with `body` as the product's queue does (POST to its target, the dispatcher's OIDC
+   * token unless `oidc` says otherwise), lets the emulator dispatch it once, deletes it, and answers that
+   * dispatch's log entry.
+   */
+  dispatch(id: string, body: unknown, oidc?: { serviceAccountEmail?: string; audience?: string }): Promise<DispatchLogEntry>;
   /** Log lines of one event. */
   lines(event: string): Record<string, unknown>[];
   close(): Promise<void>;
@@ -121,6 +127,33 @@ export async function startTasksHarness(options: HarnessOptions = {}): Promise<T
     stats: () => world.emulators.tasks.stats().find((q) => q.name === queue) as QueueSummary,
     dispatches: () => world.emulators.tasks.dispatches({ queue }),
     backups: (name) => drive.listAll().filter((f) => f.appProperties['gdb.object'] === name && !f.trashed),
+    async dispatch(id, body, oidc = {}) {
+      const name = `${queue}/tasks/${id}`;
+      const before = world.emulators.tasks.dispatches({ queue }).length;
+      await client.createTask({
+        parent: queue,
+        task: {
+          name,
+          httpRequest: {
+            httpMethod: 'POST',
+            url: target,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(body), 'utf8'),
+            oidcToken: { serviceAccountEmail: DISPATCHER, audience: new URL(target).origin, ...oidc },
+          },
+        },
+      });
+      const sent = () =>
+        world.emulators.tasks
+          .dispatches({ queue })
+          .slice(before)
+          .find((d) => d.task.split('/').pop() === id);
+      while (sent() === undefined) await clock.advance(200);
+      // Waits on progress: the dispatch is answered (its status or error recorded).
+      while (sent()?.status === undefined && sent()?.error === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      await client.deleteTask({ name }).catch(() => undefined);
+      return sent() as DispatchLogEntry;
+    },
     lines: (event) => logs.lines.filter((l) => l.event === event),
     async close() {
       await client.close();

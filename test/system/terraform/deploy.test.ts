@@ -36,10 +36,10 @@ test('the build account gets exactly the documented build roles, the source read
   assert.equal(build.body['account_id'], '${var.name}-build');
   const grants = root.resources
     .filter((r) => isIamResource(r.type) && r.body['member'] === BUILD)
-    .map((r) => `${r.type} ${r.body['role']} ${str(r.body, 'bucket') ?? str(r.body, 'project')}`)
+    .map((r) => `${r.type} ${r.body['role']} ${str(r.body, 'repository') ?? str(r.body, 'bucket') ?? str(r.body, 'project')}`)
     .sort();
   assert.deepEqual(grants, [
-    'google_project_iam_member roles/artifactregistry.writer ${var.project_id}',
+    'google_artifact_registry_repository_iam_member roles/artifactregistry.writer ${google_artifact_registry_repository.functions.name}',
     'google_project_iam_member roles/logging.logWriter ${var.project_id}',
     'google_project_iam_member roles/storage.objectViewer ${var.project_id}',
     'google_storage_bucket_iam_member roles/storage.objectViewer ${local.source_archive_bucket_name}',
@@ -49,7 +49,16 @@ test('the build account gets exactly the documented build roles, the source read
   assert.equal(block(sources.body, 'condition')['expression'], 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-")');
   for (const fn of findResource(root, 'google_cloudfunctions2_function')) {
     assert.equal(block(fn.body, 'build_config')['service_account'], '${google_service_account.build.id}', fn.name);
+    // The images go to the module's own repository, the only one the build account may write to.
+    assert.equal(block(fn.body, 'build_config')['docker_repository'], '${google_artifact_registry_repository.functions.id}', fn.name);
   }
+  const repo = only(findResource(root, 'google_artifact_registry_repository', 'functions'), 'the functions\' repository');
+  assert.deepEqual([repo.body['project'], repo.body['location'], repo.body['format']], ['${var.project_id}', '${var.region}', 'DOCKER']);
+  const writer = only(findResource(root, 'google_artifact_registry_repository_iam_member', 'build_artifact_writer'), 'writer grant');
+  assert.equal(writer.body['location'], '${google_artifact_registry_repository.functions.location}');
+  // No Artifact Registry role anywhere above one repository (project, folder or organization).
+  for (const r of root.resources.filter((x) => /^google_(project|folder|organization)_iam_/.test(x.type)))
+    assert.ok(!String(r.body['role']).startsWith('roles/artifactregistry.'), `${r.type}.${r.name}: ${String(r.body['role'])}`);
   assert.equal(
     root.variables.find((v) => v.name === 'build_service_account_email'),
     undefined,
@@ -82,7 +91,7 @@ test('service agents exist and are granted before a bounded wait that the functi
   const identities = findResource(root, 'google_project_service_identity');
   assert.deepEqual(identities.map((i) => i.body['service']).sort(), ['cloudtasks.googleapis.com', 'eventarc.googleapis.com', 'pubsub.googleapis.com']);
   for (const i of identities) assert.equal(i.body['provider'], '${google-beta}', i.name);
-  assert.equal(only(findResource(root, 'google_project_service_identity', 'cloudtasks'), 'tasks agent').body['count'], '${local.tasks ? 1 : 0}');
+  assert.equal(only(findResource(root, 'google_project_service_identity', 'cloudtasks'), 'tasks agent').body['count'], undefined, 'the queue exists in every dispatch mode');
   const agents = root.locals;
   for (const [local, service] of [
     ['eventarc_agent', 'eventarc'],
@@ -107,7 +116,7 @@ test('service agents exist and are granted before a bounded wait that the functi
     'google_service_account_iam_member.pubsub_agent_mints_trigger_tokens',
     'google_project_iam_member.trigger_event_receiver',
     'google_project_iam_member.build_log_writer',
-    'google_project_iam_member.build_artifact_writer',
+    'google_artifact_registry_repository_iam_member.build_artifact_writer',
     'google_storage_bucket_iam_member.build_source_reader',
     'google_project_iam_member.build_function_sources_reader',
   ]) {

@@ -179,6 +179,18 @@ const LINES: { what: string; service: string; line: Record<string, unknown>; cou
     line: { severity: 'INFO', message: 'dry-run reconcile …', event: 'reconcileFinished', bucket: 'photos', prefix: '', dryRun: true, scanned: 1, uploaded: 0, revised: 0, skipped: 1, failed: 0, done: true, durationMs: 5 },
     counted: [],
   },
+  {
+    what: 'a restore drill that passed',
+    service: HTTP,
+    line: { severity: 'INFO', message: 'restore drill passed: 3 objects restored byte-exact', event: 'restoreDrill', passed: true, objects: 3, durationMs: 1200 },
+    counted: ['restore_drills'],
+  },
+  {
+    what: 'a restore drill that failed, naming the object and why',
+    service: HTTP,
+    line: { severity: 'ERROR', message: 'restore drill failed: gs://photos/a/b.jpg …', event: 'restoreDrill', passed: false, ...object, reason: 'md5 differs' },
+    counted: ['restore_drills'],
+  },
   { what: 'a retry notice', service: EVENT, line: { severity: 'INFO', message: 'retrying …', event: 'retrying', what: 'upload', attempt: 1, delayMs: 100, reason: '503' }, counted: [] },
   { what: 'a line without an event', service: EVENT, line: { severity: 'INFO', message: 'hello' }, counted: [] },
   {
@@ -191,7 +203,7 @@ const LINES: { what: string; service: string; line: Record<string, unknown>; cou
 
 test('each filter counts exactly the contract lines it is meant for', async () => {
   const filters = moduleLogFilters(await rootModule());
-  assert.deepEqual([...filters.keys()].sort(), ['backups', 'bytes', 'events_received', 'operator_errors', 'reconcile_runs']);
+  assert.deepEqual([...filters.keys()].sort(), ['backups', 'bytes', 'events_received', 'operator_errors', 'reconcile_runs', 'restore_drills']);
   for (const { what, service, line, counted } of LINES) assert.deepEqual(countedBy(filters, line, service).sort(), counted, what);
   // Every filter counts something and refuses something in the table, so none of these checks is vacuous.
   for (const name of filters.keys()) {

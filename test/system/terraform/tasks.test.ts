@@ -1,8 +1,8 @@
 /**
- * Static checks of dispatch = "tasks": the queue and its pacing inputs, the dispatcher
- * account and its one grant, the runtime account's queue-scoped enqueuer and pause/resume roles and actAs on
- * the dispatcher, the Cloud Tasks API, the environment the functions get (tasks mode only), and the queue's
- * tick.
+ * Static checks of the backup queue, deployed in every dispatch mode ("auto", the default, "direct" and
+ * "tasks"): the queue and its pacing inputs, the dispatcher account and its one grant, the runtime account's
+ * queue-scoped enqueuer and pause/resume roles and actAs on the dispatcher, the Cloud Tasks API, the
+ * environment the functions get (every mode), and the queue's tick (every mode but "direct").
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,20 +10,23 @@ import { type HclBody, block, blocks, findResource, isIamResource, str } from '.
 import { assertValidations, inputsWorkspace, only, rootModule, terraformAvailable } from './module';
 
 const RUNTIME = 'serviceAccount:${google_service_account.runtime.email}';
-const DISPATCHER = 'serviceAccount:${google_service_account.dispatcher[0].email}';
+const DISPATCHER = 'serviceAccount:${google_service_account.dispatcher.email}';
 
-test('dispatch: "direct" (default) or "tasks"; every tasks-mode resource exists only in tasks mode', async () => {
+test('dispatch: "auto" (default), "direct" or "tasks"; the queue and its accounts exist in every mode, the tick unless direct', async () => {
   const root = await rootModule();
   const dispatch = only(
     root.variables.filter((v) => v.name === 'dispatch'),
     'variable dispatch',
   );
-  assert.equal(dispatch.body['default'], 'direct');
-  assert.equal(block(dispatch.body, 'validation')['condition'], '${contains(["direct", "tasks"], var.dispatch)}');
-  assert.equal(String(root.locals.get('tasks')), '${var.dispatch == "tasks"}');
+  assert.equal(dispatch.body['default'], 'auto');
+  assert.equal(block(dispatch.body, 'validation')['condition'], '${contains(["auto", "direct", "tasks"], var.dispatch)}');
+  assert.equal(String(root.locals.get('tasks')), '${var.dispatch != "direct"}');
   const inTasksFile = root.resources.filter((r) => r.file === 'tasks.tf');
   assert.ok(inTasksFile.length >= 8);
-  for (const r of inTasksFile) assert.equal(r.body['count'], '${local.tasks ? 1 : 0}', `${r.type}.${r.name}`);
+  for (const r of inTasksFile) {
+    const count = r.type === 'google_cloud_scheduler_job' ? '${local.tasks ? 1 : 0}' : undefined;
+    assert.equal(r.body['count'], count, `${r.type}.${r.name}`);
+  }
 });
 
 test('the queue lives in the functions\' region, paced and retried from variables, under Drive\'s ~2 creates/s by default', async () => {
@@ -65,9 +68,9 @@ test('the runtime account enqueues into and pauses/resumes this queue only, and 
   const root = await rootModule();
   const onQueue = findResource(root, 'google_cloud_tasks_queue_iam_member').filter((r) => r.body['member'] === RUNTIME);
   const byRole = Object.fromEntries(onQueue.map((r) => [String(r.body['role']), r.body]));
-  assert.deepEqual(Object.keys(byRole).sort(), ['${google_project_iam_custom_role.queue_pauser[0].id}', 'roles/cloudtasks.enqueuer']);
+  assert.deepEqual(Object.keys(byRole).sort(), ['${google_project_iam_custom_role.queue_pauser.id}', 'roles/cloudtasks.enqueuer']);
   for (const body of Object.values(byRole)) {
-    assert.equal((body as HclBody)['name'], '${google_cloud_tasks_queue.backup[0].name}');
+    assert.equal((body as HclBody)['name'], '${google_cloud_tasks_queue.backup.name}');
     assert.equal((body as HclBody)['location'], '${var.region}');
   }
   // Not project-wide: no Cloud Tasks role is granted on the project, and no predefined queue-admin role at all.
@@ -80,27 +83,25 @@ test('the runtime account enqueues into and pauses/resumes this queue only, and 
   assert.deepEqual(pauser.body['permissions'], ['cloudtasks.queues.get', 'cloudtasks.queues.pause', 'cloudtasks.queues.resume']);
   assert.match(String(pauser.body['role_id']), /^\$\{replace\(var\.name, "-", "_"\)\}_queuePauser$/);
   const actAs = only(findResource(root, 'google_service_account_iam_member', 'runtime_acts_as_dispatcher'), 'actAs');
-  assert.equal(actAs.body['service_account_id'], '${google_service_account.dispatcher[0].name}');
+  assert.equal(actAs.body['service_account_id'], '${google_service_account.dispatcher.name}');
   assert.equal(actAs.body['role'], 'roles/iam.serviceAccountUser');
   assert.equal(actAs.body['member'], RUNTIME);
   // Cloud Tasks' own agent mints the dispatcher's tokens, on that account only.
   const agent = only(findResource(root, 'google_service_account_iam_member', 'tasks_agent_mints_dispatcher_tokens'), 'tasks agent');
-  assert.equal(agent.body['service_account_id'], '${google_service_account.dispatcher[0].name}');
+  assert.equal(agent.body['service_account_id'], '${google_service_account.dispatcher.name}');
   assert.equal(agent.body['role'], 'roles/iam.serviceAccountTokenCreator');
 });
 
-test('tasks mode enables the Cloud Tasks API and passes the four variables to both functions; direct mode none', async () => {
+test('every mode enables the Cloud Tasks API and passes DISPATCH and the three queue variables to both functions', async () => {
   const root = await rootModule();
-  assert.deepEqual(root.locals.get('tasks_apis'), ['cloudtasks.googleapis.com']);
-  const env = String(root.locals.get('tasks_environment'));
-  assert.match(env, /^\$\{local\.tasks \? \{/);
-  assert.match(env, /\} : \{\}\}$/, 'nothing in direct mode');
-  const entries = Object.fromEntries([...env.matchAll(/^\s*(\w+)\s*=\s*(.+)$/gm)].map((m) => [m[1]!, m[2]!.trim()]));
-  assert.deepEqual(entries, {
-    DISPATCH: '"tasks"',
-    TASKS_QUEUE: '"projects/${var.project_id}/locations/${var.region}/queues/${google_cloud_tasks_queue.backup[0].name}"',
-    TASKS_TARGET_URL: '"${local.http_function_url}/backup"',
-    TASKS_SERVICE_ACCOUNT: 'google_service_account.dispatcher[0].email',
+  assert.ok((root.locals.get('required_apis') as string[]).includes('cloudtasks.googleapis.com'));
+  assert.equal(root.locals.get('apis'), '${local.required_apis}');
+  // A plain object, not `local.tasks ? {...} : {}`: every mode gets the four variables.
+  assert.deepEqual(root.locals.get('tasks_environment'), {
+    DISPATCH: '${var.dispatch}',
+    TASKS_QUEUE: 'projects/${var.project_id}/locations/${var.region}/queues/${google_cloud_tasks_queue.backup.name}',
+    TASKS_TARGET_URL: '${local.http_function_url}/backup',
+    TASKS_SERVICE_ACCOUNT: '${google_service_account.dispatcher.email}',
   });
   // The HTTP function's deterministic run.app URL: known before the function exists, so the HTTP function
   // can be given its own URL without a cycle, and it names the same service as the function resource.
@@ -113,10 +114,10 @@ test('tasks mode enables the Cloud Tasks API and passes the four variables to bo
   for (const fn of ['event', 'http']) assert.match(String(root.locals.get(`${fn}_environment`)), /local\.environment/);
   const outputs = root.outputs.map((o) => o.name);
   for (const o of ['tasks_queue', 'tasks_target_url', 'dispatcher_service_account_email']) assert.ok(outputs.includes(o), o);
-  assert.equal(str(only(root.outputs.filter((o) => o.name === 'tasks_target_url'), 'output').body, 'value'), '${local.tasks ? local.tasks_environment.TASKS_TARGET_URL : null}');
+  assert.equal(str(only(root.outputs.filter((o) => o.name === 'tasks_target_url'), 'output').body, 'value'), '${local.tasks_environment.TASKS_TARGET_URL}');
 });
 
-test("tasks mode: a queue tick every 10 minutes, POST /reconcile {\"queueOnly\": true} as the scheduler's account", async () => {
+test("auto and tasks modes: a queue tick every 10 minutes, POST /reconcile {\"queueOnly\": true} as the scheduler's account", async () => {
   const root = await rootModule();
   const tick = only(findResource(root, 'google_cloud_scheduler_job', 'queue_tick'), 'queue tick job');
   assert.equal(tick.file, 'tasks.tf');
@@ -149,6 +150,7 @@ test('validations of the dispatch inputs (terraform plan)', async (t) => {
   const ws = await inputsWorkspace();
   t.after(() => ws.dispose());
   const good = [
+    'dispatch=auto',
     'dispatch=tasks',
     'dispatch=direct',
     'tasks_queue_name=photos-queue',
@@ -166,6 +168,7 @@ test('validations of the dispatch inputs (terraform plan)', async (t) => {
   const bad = [
     'dispatch=queue',
     'dispatch=Tasks',
+    'dispatch=Auto',
     'tasks_queue_name=has_underscore',
     'tasks_max_dispatches_per_second=0',
     'tasks_max_dispatches_per_second=501',

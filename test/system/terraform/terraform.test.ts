@@ -313,7 +313,6 @@ test('project-level grants are exactly the ones the design needs', async () => {
     (r) => `${r.body['role']} -> ${r.body['member']}${blocks(r.body, 'condition').length > 0 ? ' (conditional)' : ''}`,
   );
   assert.deepEqual(grants.sort(), [
-    'roles/artifactregistry.writer -> serviceAccount:${google_service_account.build.email}',
     'roles/eventarc.eventReceiver -> serviceAccount:${google_service_account.trigger.email}',
     'roles/eventarc.serviceAgent -> serviceAccount:${local.eventarc_agent}',
     'roles/logging.logWriter -> serviceAccount:${google_service_account.build.email}',
@@ -325,7 +324,7 @@ test('project-level grants are exactly the ones the design needs', async () => {
   assert.equal(root.data.filter((d) => d.type === 'google_storage_project_service_account').length, 1);
 });
 
-test('the runtime service account is scoped to the secret, the source bucket and the state bucket', async () => {
+test('the runtime service account is scoped to the secret, the source bucket, the state bucket and the restore buckets', async () => {
   const root = await rootModule();
   const runtime = 'serviceAccount:${google_service_account.runtime.email}';
   const secret = only(findResource(root, 'google_secret_manager_secret_iam_member'), 'secret grant');
@@ -335,20 +334,25 @@ test('the runtime service account is scoped to the secret, the source bucket and
   const buckets = findResource(root, 'google_storage_bucket_iam_member')
     .filter((r) => r.body['member'] === runtime)
     .map((r) => `${r.body['bucket']} ${r.body['role']}`);
-  assert.deepEqual(buckets.sort(), ['${local.source_bucket_name} roles/storage.objectViewer', '${local.state_bucket_name} roles/storage.objectUser']);
-  // Everything else the runtime account holds: project-level log and metric writing, and (tasks mode) this
-  // queue's enqueuer and pauser roles and actAs on the dispatcher account, nothing more.
+  assert.deepEqual(buckets.sort(), [
+    '${each.value} roles/storage.objectCreator',
+    '${local.source_bucket_name} roles/storage.objectViewer',
+    '${local.state_bucket_name} roles/storage.objectUser',
+  ]);
+  // Everything else the runtime account holds: project-level log and metric writing, and this queue's
+  // enqueuer and pauser roles and actAs on the dispatcher account, nothing more.
   const held = root.resources
     .filter((r) => isIamResource(r.type) && r.body['member'] === runtime)
     .map((r) => `${r.type} ${r.body['role']}`)
     .sort();
   assert.deepEqual(held, [
-    'google_cloud_tasks_queue_iam_member ${google_project_iam_custom_role.queue_pauser[0].id}',
+    'google_cloud_tasks_queue_iam_member ${google_project_iam_custom_role.queue_pauser.id}',
     'google_cloud_tasks_queue_iam_member roles/cloudtasks.enqueuer',
     'google_project_iam_member roles/logging.logWriter',
     'google_project_iam_member roles/monitoring.metricWriter',
     'google_secret_manager_secret_iam_member roles/secretmanager.secretAccessor',
     'google_service_account_iam_member roles/iam.serviceAccountUser',
+    'google_storage_bucket_iam_member roles/storage.objectCreator',
     'google_storage_bucket_iam_member roles/storage.objectUser',
     'google_storage_bucket_iam_member roles/storage.objectViewer',
   ]);
@@ -369,10 +373,10 @@ test('roles/run.invoker is granted on Cloud Run services only, never project-wid
   assert.ok(byTarget('http', 'serviceAccount:${google_service_account.scheduler.email}'), 'scheduler SA invokes the HTTP function');
 });
 
-test('the service accounts are runtime, trigger, scheduler, build and (tasks mode) dispatcher', async () => {
+test('the service accounts are runtime, trigger, scheduler, build and dispatcher (every dispatch mode)', async () => {
   const root = await rootModule();
   assert.deepEqual(findResource(root, 'google_service_account').map((r) => r.name).sort(), ['build', 'dispatcher', 'runtime', 'scheduler', 'trigger']);
-  assert.equal(only(findResource(root, 'google_service_account', 'dispatcher'), 'dispatcher').body['count'], '${local.tasks ? 1 : 0}');
+  assert.equal(only(findResource(root, 'google_service_account', 'dispatcher'), 'dispatcher').body['count'], undefined);
 });
 
 test('only the secret container is managed: no secret version, token never in state', async () => {
@@ -437,12 +441,11 @@ test('the required APIs are enabled and never disabled on destroy', async () => 
   assert.equal(apis.body['disable_on_destroy'], false);
   const list = root.locals.get('required_apis');
   assert.ok(Array.isArray(list), 'local.required_apis is a literal list');
-  for (const api of ['cloudfunctions', 'run', 'eventarc', 'pubsub', 'cloudbuild', 'artifactregistry', 'secretmanager', 'cloudscheduler', 'storage', 'iam', 'drive']) {
+  for (const api of ['cloudfunctions', 'run', 'eventarc', 'pubsub', 'cloudbuild', 'artifactregistry', 'secretmanager', 'cloudscheduler', 'cloudtasks', 'storage', 'iam', 'drive']) {
     assert.ok(list.includes(`${api}.googleapis.com`), `${api}.googleapis.com is not enabled`);
   }
   assert.match(String(apis.body['for_each']), /local\.apis/);
-  assert.match(String(root.locals.get('apis')), /var\.dispatch == "tasks" \? concat\(local\.required_apis, local\.tasks_apis\) : local\.required_apis/);
-  assert.deepEqual(root.locals.get('tasks_apis'), ['cloudtasks.googleapis.com']);
+  assert.equal(root.locals.get('apis'), '${local.required_apis}', 'the same APIs in every dispatch mode (the queue always exists)');
   for (const api of ['monitoring', 'logging']) assert.ok(list.includes(`${api}.googleapis.com`), `${api}.googleapis.com is not enabled`);
   for (const fn of findResource(root, 'google_cloudfunctions2_function')) {
     const deps = dependsOn(fn);

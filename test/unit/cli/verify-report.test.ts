@@ -40,7 +40,7 @@ describe('timeoutReport', () => {
       [
         /state record: {3}claimed by evt-1\/x \(uploading, lease until 2026-11-29T12:00:30\.000Z\)/,
         /Drive file: {5}missing \(F1\)/,
-        /npx gcs-drive-backup check/,
+        /npx --no gcs-drive-backup check/,
         /3\. It may still be uploading/,
       ],
       [/The trigger/],

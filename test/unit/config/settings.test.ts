@@ -82,7 +82,8 @@ describe('value parsers', () => {
     ['secret, numbered version', secretVersion, 'projects/p/secrets/s/versions/3', 'projects/p/secrets/s/versions/3'],
     ['secret, version 0', secretVersion, 'projects/p/secrets/s/versions/0', PROBLEM],
     ['secret without a version', secretWithoutVersion, 'projects/p/secrets/s', 'projects/p/secrets/s'],
-    ['secret without a version, given one', secretWithoutVersion, 'projects/p/secrets/s/versions/1', PROBLEM],
+    ['secret without a version, given one: the secret', secretWithoutVersion, 'projects/p/secrets/s/versions/1', 'projects/p/secrets/s'],
+    ['secret without a version, given latest', secretWithoutVersion, 'projects/p/secrets/s/versions/latest', 'projects/p/secrets/s'],
     ['emulator host:port', emulatorHost, 'localhost:9199', 'http://localhost:9199'],
     ['emulator URL with a path', emulatorHost, 'https://x.test/base//', 'https://x.test/base'],
     ['emulator ftp', emulatorHost, 'ftp://x:21', PROBLEM],
@@ -98,8 +99,8 @@ describe('value parsers', () => {
     });
   }
 
-  test('a refused secret with a version says why', () => {
-    const result = secretWithoutVersion('projects/p/secrets/s/versions/1');
-    assert.ok(!result.ok && /without \/versions/.test(result.problem));
+  test('a refused secret says a version suffix is allowed', () => {
+    const result = secretWithoutVersion('projects/p/secrets/s/versions/');
+    assert.ok(!result.ok && /a \/versions\/… suffix is allowed/.test(result.problem));
   });
 });

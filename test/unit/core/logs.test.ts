@@ -103,14 +103,15 @@ describe('named events', () => {
     ],
     [
       'reauthorizeRequired',
-      (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok' }),
+      (l) => l.reauthorizeRequired({ secret: 'projects/p/secrets/tok/versions/latest' }),
       'ERROR',
       'reauthorizeRequired',
-      /^The Drive authorization stored in projects\/p\/secrets\/tok was revoked or expired: run `npx gcs-drive-backup authorize --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
+      /^The Drive authorization stored in projects\/p\/secrets\/tok\/versions\/latest was revoked or expired: run `npx --no gcs-drive-backup authorize --client-secrets credentials\.json --secret projects\/p\/secrets\/tok`.* again; events will be retried and nothing is lost\.$/,
       {
-        secret: 'projects/p/secrets/tok',
-        problem: 'The Drive authorization stored in projects/p/secrets/tok was revoked or expired',
-        action: 'run `npx gcs-drive-backup authorize --secret projects/p/secrets/tok` (with the options used the first time) again',
+        secret: 'projects/p/secrets/tok/versions/latest',
+        problem: 'The Drive authorization stored in projects/p/secrets/tok/versions/latest was revoked or expired',
+        action:
+          'run `npx --no gcs-drive-backup authorize --client-secrets credentials.json --secret projects/p/secrets/tok` (with the options used the first time) again',
         problemCode: 'reauthorize',
         outcome: 'failed',
         failureClass: 'reauthorize',
@@ -369,6 +370,16 @@ describe('redaction', () => {
       assert.ok(lines[0].includes('[REDACTED]'), lines[0]);
     });
   }
+
+  test('object names that look like credentials are logged as they are, #generation included', () => {
+    const { logger, entries } = capture();
+    for (const name of ['reports/token=abc123456789.txt', 'ya29.notatoken-really.txt', 'a/access_token=x/Bearer y.txt']) {
+      logger.objectOutcome({ outcome: 'uploaded', bucket: 'src', name, generation: '17', durationMs: 1, attempts: 1 });
+      const entry = entries().at(-1) as Record<string, unknown>;
+      assert.equal(entry.name, name);
+      assert.equal(entry.message, `uploaded gs://src/${name}#17 (1 ms)`);
+    }
+  });
 
   test('ordinary fields are left alone', () => {
     const { logger, entries } = capture();

@@ -99,9 +99,15 @@ describe('driveMimeType', () => {
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     ],
+    ['text/plain; charset=utf-8', 'text/plain; charset=utf-8'],
+    ['text/plain\r\nX-Injected: 1', 'application/octet-stream'],
+    ['text/plain\n', 'application/octet-stream'],
+    ['text/plain\u0000', 'application/octet-stream'],
+    ['text/plain\tx', 'application/octet-stream'],
+    ['text/plän', 'application/octet-stream'],
   ];
   for (const [contentType, expected] of rows)
-    test(`${contentType} → ${expected}`, () => assert.equal(driveMimeType(contentType), expected));
+    test(`${JSON.stringify(contentType)} → ${expected}`, () => assert.equal(driveMimeType(contentType), expected));
 });
 
 describe('sourceKey', () => {

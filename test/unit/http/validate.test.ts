@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseBackupBody, parseReconcileBody, type ValidationContext } from '../../../src/http/validate.js';
 
-const ctx: ValidationContext = { sourceBucket: 'src-bucket', stateBucket: 'state-bucket', defaultMaxSeconds: 300, maxSecondsLimit: 510 };
+const ctx: ValidationContext = { sourceBucket: 'b-1', stateBucket: 'state-bucket', defaultMaxSeconds: 300, maxSecondsLimit: 510 };
 
 describe('parseBackupBody', () => {
   type Row = [title: string, body: unknown, expected: { value: unknown } | { problems: RegExp[] }];
@@ -29,6 +29,11 @@ describe('parseBackupBody', () => {
     ],
     ['gs:// bucket', { bucket: 'gs://b', name: 'x' }, { problems: [/^bucket must be a bucket name/] }],
     ['state bucket', { bucket: 'state-bucket', name: 'x' }, { problems: [/state bucket/] }],
+    [
+      'another bucket',
+      { bucket: 'other-bucket', name: 'x' },
+      { problems: [/^bucket "other-bucket" is not backed up by this deployment, which backs up SOURCE_BUCKET \("b-1"\) only$/] },
+    ],
     ['.. segment', { bucket: 'b-1', name: 'a/../etc/passwd' }, { problems: [/"\." or "\.\." path segments/] }],
     ['. segment', { bucket: 'b-1', name: './a' }, { problems: [/"\." or "\.\." path segments/] }],
     ['NUL', { bucket: 'b-1', name: 'a\u0000b' }, { problems: [/control characters/] }],
@@ -70,11 +75,11 @@ describe('parseBackupBody', () => {
 describe('parseReconcileBody', () => {
   type Row = [title: string, body: unknown, expected: { value: unknown } | { problems: RegExp[] }, context?: Partial<ValidationContext>];
   const rows: Row[] = [
-    ['{} takes the defaults', {}, { value: { bucket: 'src-bucket', prefix: '', dryRun: false, maxSeconds: 300, queueOnly: false } }],
+    ['{} takes the defaults', {}, { value: { bucket: 'b-1', prefix: '', dryRun: false, maxSeconds: 300, queueOnly: false } }],
     [
       'everything given',
-      { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false },
-      { value: { bucket: 'other', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false } },
+      { bucket: 'b-1', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false },
+      { value: { bucket: 'b-1', prefix: 'logs/', dryRun: true, maxSeconds: 2.5, queueOnly: false } },
     ],
     [
       'the queue tick alone needs no bucket',
@@ -100,6 +105,13 @@ describe('parseReconcileBody', () => {
     ['prefix with ..', { prefix: '../x' }, { problems: [/^prefix must not contain "\." or "\.\."/] }],
     ['prefix not a string', { prefix: 3 }, { problems: [/^prefix must be a string/] }],
     ['state bucket', { bucket: 'state-bucket' }, { problems: [/state bucket/] }],
+    ['another bucket', { bucket: 'other' }, { problems: [/^bucket "other" is not backed up by this deployment/] }],
+    [
+      'no SOURCE_BUCKET: a named bucket is refused',
+      { bucket: 'b-1' },
+      { problems: [/^bucket "b-1" is not backed up by this deployment: SOURCE_BUCKET is not set$/] },
+      { sourceBucket: undefined },
+    ],
     [
       'all problems',
       { bucket: 'A', dryRun: 1, maxSeconds: -1, dry_run: true },
