@@ -15,7 +15,7 @@ import type * as Tasks from '@google-cloud/tasks' with { 'resolution-mode': 'imp
 import { OAuth2Client } from 'google-auth-library';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
-export type Mode = 'direct' | 'tasks';
+export type Mode = 'direct' | 'tasks' | 'auto';
 
 export interface BurstLimits {
   /** Drive creates per second per user (and as many at once). */
@@ -94,7 +94,8 @@ export async function startBurstWorld(mode: Mode, limits: BurstLimits): Promise<
     let worker: RecordingProxy | undefined;
     let tasks: RecordingProxy | undefined;
     let queue: string | undefined;
-    if (mode === 'tasks') {
+    if (mode === 'direct') env.DISPATCH = 'direct';
+    else {
       queue = await createQueue(emulators, limits.queueRate);
       tasks = await startRecordingProxy(emulators.env.CLOUD_TASKS_EMULATOR_HOST);
       stops.push(() => tasks!.close());
@@ -103,7 +104,7 @@ export async function startBurstWorld(mode: Mode, limits: BurstLimits): Promise<
       stops.push(() => worker!.close());
       Object.assign(env, {
         CLOUD_TASKS_EMULATOR_HOST: tasks.url,
-        DISPATCH: 'tasks',
+        DISPATCH: mode,
         TASKS_QUEUE: queue,
         TASKS_TARGET_URL: `${worker.url}/backup`,
         TASKS_SERVICE_ACCOUNT: 'burst-dispatch@burst.iam.gserviceaccount.com',

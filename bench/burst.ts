@@ -73,7 +73,7 @@ export function idealDrainMs(objects: number, perSecond: number, dailyObjects: n
 
 export const burstBenchmark: Benchmark = {
   name: 'burst',
-  description: '2,000 objects at once against a Drive capped at 10 creates/s with a daily limit: direct mode against tasks mode',
+  description: '2,000 objects at once against a Drive capped at 10 creates/s with a daily limit: direct, tasks and auto modes',
   async run(options, progress): Promise<BenchmarkResult> {
     const n = options.burstObjects;
     const dailyObjects = Math.round(n * DAILY_SHARE);
@@ -90,8 +90,9 @@ export const burstBenchmark: Benchmark = {
     progress(
       `${n} objects of ${OBJECT_BYTES} B; Drive: ${CREATES_PER_SECOND} creates/s, ${dailyObjects} objects per ${windowMs / 1000} s window`,
     );
-    progress(`ideal drain ${(ideal / 1000).toFixed(1)} s; tasks mode first, then direct mode`);
+    progress(`ideal drain ${(ideal / 1000).toFixed(1)} s; tasks mode first, then auto, then direct mode`);
     const tasks = await runMode('tasks', n, limits, progress);
+    const auto = await runMode('auto', n, limits, progress);
     const direct = await runMode('direct', n, limits, progress);
 
     const ratio = tasks.drainMs / ideal;
@@ -102,10 +103,15 @@ export const burstBenchmark: Benchmark = {
       { label: 'tasks: Drive 403/429 per object', value: (tasks.driveRefusals / n) * 100, unit: '%', limit: 1, comparison: 'atMost' },
       { label: 'tasks: non-2xx answers per object', value: (tasks.non2xx / n) * 100, unit: '%', limit: 2, comparison: 'atMost' },
       { label: 'tasks: dispatches while paused', value: tasks.dispatchesWhilePaused, unit: '', limit: 0, comparison: 'atMost' },
+      { label: 'auto: drain / ideal', value: auto.drainMs / ideal, unit: '×', limit: 1.25, comparison: 'atMost' },
+      { label: 'auto: objects lost', value: auto.lost, unit: '', limit: 0, comparison: 'atMost' },
+      { label: 'auto: duplicates', value: auto.duplicates, unit: '', limit: 0, comparison: 'atMost' },
+      { label: 'auto: Drive 403/429 per object', value: (auto.driveRefusals / n) * 100, unit: '%', limit: 3, comparison: 'atMost' },
+      { label: 'auto: non-2xx answers per object', value: (auto.non2xx / n) * 100, unit: '%', limit: 3, comparison: 'atMost' },
     ];
     const figures: Figure[] = [figure('objects', n, ''), figure('ideal drain (Drive limits)', ideal / 1000, 's')];
-    for (const r of [direct, tasks]) figures.push(...modeFigures(r, ideal));
-    return { benchmark: 'burst', figures, goal, details: { limits, idealMs: ideal, direct, tasks } };
+    for (const r of [direct, tasks, auto]) figures.push(...modeFigures(r, ideal));
+    return { benchmark: 'burst', figures, goal, details: { limits, idealMs: ideal, direct, tasks, auto } };
   },
 };
 

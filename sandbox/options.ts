@@ -3,7 +3,7 @@
  *
  *   npm start -- [--port N] [--data-dir DIR] [--reconcile-every SECONDS] [--first-reconcile-after SECONDS]
  *                [--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N]
- *                [--dispatch direct|tasks] [--queue-tick-every SECONDS]
+ *                [--dispatch direct|tasks|auto] [--queue-tick-every SECONDS]
  *
  * `--port` is the page's port (default 8080, falling back to a free port when taken; `0` for any free
  * port). `--dispatch tasks` runs the pipeline with a Cloud Tasks queue (the retry flags then set its
@@ -30,7 +30,7 @@ export interface SandboxOptions {
   firstReconcileAfterMs: number;
   retry: RetryPolicy;
   /** `tasks`: the event function enqueues, a Cloud Tasks queue dispatches to `POST /backup`. */
-  dispatch: 'direct' | 'tasks';
+  dispatch: 'direct' | 'tasks' | 'auto';
   /** How often the queue's tick (`POST /reconcile {"queueOnly": true}`) runs in tasks mode. */
   queueTickEveryMs: number;
 }
@@ -43,7 +43,7 @@ export class SandboxUsageError extends Error {
 
 export const USAGE =
   'usage: npm start -- [--port N] [--data-dir DIR] [--reconcile-every SECONDS] [--first-reconcile-after SECONDS] ' +
-  '[--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N] [--dispatch direct|tasks] [--queue-tick-every SECONDS]';
+  '[--retry-initial SECONDS] [--retry-max SECONDS] [--max-attempts N] [--dispatch direct|tasks|auto] [--queue-tick-every SECONDS]';
 
 export function parseSandboxOptions(argv: readonly string[], env: Record<string, string | undefined>): SandboxOptions {
   let values: Record<string, string | boolean | undefined>;
@@ -84,8 +84,9 @@ export function parseSandboxOptions(argv: readonly string[], env: Record<string,
   if (reconcileEveryMs < 1000) throw new SandboxUsageError('--reconcile-every must be at least 1 second');
   const dataDir = text('data-dir') ?? nonEmpty(env.SANDBOX_DATA_DIR);
   if (dataDir === '') throw new SandboxUsageError('--data-dir must not be empty');
-  const dispatch = text('dispatch') ?? nonEmpty(env.SANDBOX_DISPATCH) ?? 'direct';
-  if (dispatch !== 'direct' && dispatch !== 'tasks') throw new SandboxUsageError(`--dispatch must be direct or tasks, not "${dispatch}"`);
+  const dispatch = text('dispatch') ?? nonEmpty(env.SANDBOX_DISPATCH) ?? 'auto';
+  if (dispatch !== 'direct' && dispatch !== 'tasks' && dispatch !== 'auto')
+    throw new SandboxUsageError(`--dispatch must be direct, tasks or auto, not "${dispatch}"`);
   const queueTickEveryMs = seconds('--queue-tick-every', text('queue-tick-every') ?? '10');
   if (queueTickEveryMs < 1000) throw new SandboxUsageError('--queue-tick-every must be at least 1 second');
 

@@ -28,7 +28,7 @@ export interface PageModel {
   outcomes: Outcome[];
   /** A command that uploads a file into the bucket. */
   uploadCommand: string;
-  /** `--dispatch tasks`: the backup queue. */
+  /** `--dispatch tasks` or `auto`: the backup queue (and auto's back-pressure). */
   queue?: QueuePanel;
   /** The event bridge: `stopped` delivers no change (POST /bridge/start). */
   bridge?: 'running' | 'stopped';
@@ -109,7 +109,14 @@ function renderQueue(q: QueuePanel): string {
       ? `<span class="state bad">paused</span> until <time class="resume-at">${h(q.resumeAt)}</time>${q.pauseReason !== undefined ? ` <span class="muted">(${h(q.pauseReason)})</span>` : ''}`
       : '<span class="state bad">paused</span> <span class="muted">(by hand: resume it with gcloud tasks queues resume)</span>';
   const oldest = q.depth > 0 ? ` · oldest ${Math.round(q.oldestTaskAgeMs / 1000)} s` : '';
+  const pressure =
+    q.mode !== 'auto'
+      ? ''
+      : q.pressureUntil !== undefined
+        ? ` · <span class="pressure state bad">back-pressure</span> until <time class="pressure-until">${h(q.pressureUntil)}</time>${q.pressureReason !== undefined ? ` <span class="muted">(${h(q.pressureReason)})</span>` : ''}: events are enqueued`
+        : ' · <span class="pressure state good">no back-pressure</span>: events go direct';
   return `<section id="queue"><h2>Queue ${h(q.name)}</h2>
+<p>mode <span class="mode">${h(q.mode)}</span>${pressure}</p>
 <p>${state} · <span class="depth">${q.depth}</span> task${q.depth === 1 ? '' : 's'} (${q.inFlight} in flight${oldest}) · dispatch rate <span class="rate">${rate(q.effectiveRate)}</span> of ${rate(q.maxRate)} · ${q.executedLastMinute} executed in the last minute</p>
 </section>
 `;

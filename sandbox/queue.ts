@@ -8,6 +8,7 @@
 import type { Emulators } from '../emulators/index.js';
 import type { PauseRecord } from '../src/tasks/queue-pause.js';
 import { pauseRecordKey } from '../src/tasks/queue-pause.js';
+import { pressureRecordKey, type PressureRecord } from '../src/tasks/back-pressure.js';
 import { createTasksClient } from '../src/tasks/client.js';
 import type { RetryPolicy } from './options.js';
 
@@ -32,6 +33,11 @@ export interface QueuePanel {
   /** While the product's pause is in force: when it ends (ISO 8601), and why. */
   resumeAt?: string;
   pauseReason?: string;
+  /** DISPATCH: `tasks` or `auto`. */
+  mode: 'tasks' | 'auto';
+  /** auto: the back-pressure record while in force (events go to the queue): until when (ISO 8601), and why. */
+  pressureUntil?: string;
+  pressureReason?: string;
 }
 
 /** Creates the queue unless it exists (a restart with --data-dir keeps it); its full name. */
@@ -63,9 +69,9 @@ export async function ensureQueue(tasksHost: string, retry: RetryPolicy): Promis
 const duration = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 
 /** The product's environment for tasks mode, the HTTP function's `/backup` as the target. */
-export function tasksEnvironment(queue: string, httpFunctionUrl: string): Record<string, string> {
+export function tasksEnvironment(queue: string, httpFunctionUrl: string, dispatch: 'tasks' | 'auto' = 'tasks'): Record<string, string> {
   return {
-    DISPATCH: 'tasks',
+    DISPATCH: dispatch,
     TASKS_QUEUE: queue,
     TASKS_TARGET_URL: `${httpFunctionUrl}/backup`,
     TASKS_SERVICE_ACCOUNT: SANDBOX_QUEUE.serviceAccount,
@@ -73,7 +79,13 @@ export function tasksEnvironment(queue: string, httpFunctionUrl: string): Record
 }
 
 /** The panel: the emulator's statistics of the queue, and the product's pause record. */
-export async function queuePanel(emulators: Emulators, queue: string, stateBucket: string, statePrefix: string): Promise<QueuePanel> {
+export async function queuePanel(
+  emulators: Emulators,
+  queue: string,
+  stateBucket: string,
+  statePrefix: string,
+  mode: 'tasks' | 'auto' = 'tasks',
+): Promise<QueuePanel> {
   const stats = emulators.tasks.stats().find((q) => q.name === queue);
   const panel: QueuePanel = {
     name: SANDBOX_QUEUE.id,
@@ -84,8 +96,9 @@ export async function queuePanel(emulators: Emulators, queue: string, stateBucke
     executedLastMinute: stats?.executedLastMinuteCount ?? 0,
     oldestTaskAgeMs: stats?.oldestTaskAgeMs ?? 0,
     paused: stats?.paused ?? false,
+    mode,
   };
-  const record = await readPauseRecord(
+  const record = await readRecord<PauseRecord>(
     emulators.env.STORAGE_EMULATOR_HOST,
     stateBucket,
     `${statePrefix}${pauseRecordKey(SANDBOX_QUEUE.id)}`,
@@ -94,11 +107,19 @@ export async function queuePanel(emulators: Emulators, queue: string, stateBucke
     panel.resumeAt = new Date(record.resumeAtMs).toISOString();
     panel.pauseReason = record.reason;
   }
+  if (mode === 'auto') {
+    const key = `${statePrefix}${pressureRecordKey(SANDBOX_QUEUE.id)}`;
+    const pressure = await readRecord<PressureRecord>(emulators.env.STORAGE_EMULATOR_HOST, stateBucket, key);
+    if (pressure !== undefined && pressure.untilMs > Date.now()) {
+      panel.pressureUntil = new Date(pressure.untilMs).toISOString();
+      panel.pressureReason = pressure.reason;
+    }
+  }
   return panel;
 }
 
-/** The pause record as the product keeps it (src/state/store.ts: JSON in the object's custom metadata). */
-async function readPauseRecord(storageHost: string, bucket: string, name: string): Promise<PauseRecord | undefined> {
+/** A record as the product keeps it (src/state/store.ts: JSON in the object's custom metadata). */
+async function readRecord<T>(storageHost: string, bucket: string, name: string): Promise<T | undefined> {
   try {
     const res = await fetch(`${storageHost}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(name)}`);
     if (!res.ok) {
@@ -106,7 +127,7 @@ async function readPauseRecord(storageHost: string, bucket: string, name: string
       return undefined;
     }
     const body = (await res.json()) as { metadata?: { record?: string } };
-    return body.metadata?.record === undefined ? undefined : (JSON.parse(body.metadata.record) as PauseRecord);
+    return body.metadata?.record === undefined ? undefined : (JSON.parse(body.metadata.record) as T);
   } catch {
     return undefined;
   }

@@ -80,9 +80,12 @@ async function start(
   const outcomes = new RecentOutcomes();
   const functions = {} as Record<FunctionSource, FunctionProcess>;
   // Tasks mode: the queue first, and the HTTP function's URL known before both start (it is the tasks' target).
-  const queue = options.dispatch === 'tasks' ? await ensureQueue(emulators.env.CLOUD_TASKS_EMULATOR_HOST, options.retry) : undefined;
+  const queue = options.dispatch !== 'direct' ? await ensureQueue(emulators.env.CLOUD_TASKS_EMULATOR_HOST, options.retry) : undefined;
   const httpPort = await freePort();
-  const env = queue !== undefined ? { ...seeded.env, ...tasksEnvironment(queue, `http://127.0.0.1:${httpPort}`) } : seeded.env;
+  const env =
+    queue !== undefined && options.dispatch !== 'direct'
+      ? { ...seeded.env, ...tasksEnvironment(queue, `http://127.0.0.1:${httpPort}`, options.dispatch) }
+      : { ...seeded.env, DISPATCH: 'direct' };
   for (const source of ['http', 'event'] as const) {
     const child = await startFunctionProcess({
       ...TARGETS[source],
@@ -113,7 +116,10 @@ async function start(
   const page = await startPageServer({
     port: options.port,
     fallbackToFreePort: options.portIsDefault,
-    model: async () => ({ ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue)), ...bridgeState(bridge) }),
+    model: async () => ({
+      ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue, options.dispatch)),
+      ...bridgeState(bridge),
+    }),
     download: (id) => driveDownload(emulators, id),
     bridge,
   });
@@ -167,11 +173,14 @@ async function pageModel(
   outcomes: RecentOutcomes,
   upload: string,
   queue: string | undefined,
+  mode: 'direct' | 'tasks' | 'auto',
 ): Promise<PageModel> {
   const files = emulators.drive.listAll();
   const root = files.find((f) => f.id === rootFolderId);
   return {
-    ...(queue !== undefined ? { queue: await queuePanel(emulators, queue, SANDBOX_NAMES.stateBucket, SANDBOX_STATE_PREFIX) } : {}),
+    ...(queue !== undefined && mode !== 'direct'
+      ? { queue: await queuePanel(emulators, queue, SANDBOX_NAMES.stateBucket, SANDBOX_STATE_PREFIX, mode) }
+      : {}),
     generatedAt: new Date().toISOString(),
     rootFolder: { id: rootFolderId, name: root?.name ?? SANDBOX_NAMES.rootFolderName },
     drive: buildDriveTree(files, rootFolderId),

@@ -132,14 +132,14 @@ resource "google_cloudfunctions2_function" "http" {
   ]
 }
 
-# DELETE_MODE=trash: the same Cloud Run service also receives object deletions. A 2nd-gen function's
-# event_trigger holds exactly one event type, so the second type is a plain Eventarc trigger that targets
-# the event function's service (same entry point; the handler dispatches on the CloudEvent type). Eventarc
-# retries failed deliveries through its Pub/Sub subscription; the retry_policy knob exists only on the
-# function's own trigger.
+# The same Cloud Run service also receives object deletions: each is recorded (a tombstone in the object's
+# record and `gdb.deletedAt` on its Drive file) so a restore as of a time leaves out what was deleted
+# before it; with DELETE_MODE=trash the Drive file is also trashed. A 2nd-gen function's event_trigger
+# holds exactly one event type, so the second type is a plain Eventarc trigger that targets the event
+# function's service (same entry point; the handler dispatches on the CloudEvent type). Eventarc retries
+# failed deliveries through its Pub/Sub subscription; the retry_policy knob exists only on the function's
+# own trigger.
 resource "google_eventarc_trigger" "deleted" {
-  count = var.delete_mode == "trash" ? 1 : 0
-
   project                 = var.project_id
   name                    = "${var.name}-on-delete"
   location                = local.source_bucket_location

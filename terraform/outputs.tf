@@ -49,8 +49,8 @@ output "scheduler_job_name" {
 }
 
 output "delete_trigger_name" {
-  description = "Name of the Eventarc trigger for object deletions, or null unless delete_mode is \"trash\"."
-  value       = one(google_eventarc_trigger.deleted[*].name)
+  description = "Name of the Eventarc trigger for object deletions (recorded for restore; with delete_mode = \"trash\" the backup is also trashed)."
+  value       = google_eventarc_trigger.deleted.name
 }
 
 output "source_bucket" {

@@ -253,7 +253,7 @@ variable "on_new_generation" {
 
 variable "delete_mode" {
   type        = string
-  description = "What to do in Drive when a source object is deleted (DELETE_MODE): \"keep\" does nothing, \"trash\" moves the Drive file to the trash. \"trash\" also creates an Eventarc trigger for google.cloud.storage.object.v1.deleted."
+  description = "What to do in Drive when a source object is deleted (DELETE_MODE): \"keep\" leaves the backup in Drive, \"trash\" moves the Drive file to the trash. Either way the deletion is recorded (an Eventarc trigger for google.cloud.storage.object.v1.deleted always exists), so a restore as of a time leaves out what was deleted before it."
   default     = "keep"
 
   validation {

@@ -15,9 +15,11 @@ import { driveLimitOf } from '../core/drive-reasons.js';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { CallScope } from '../core/gateway.js';
-import { describeRef } from '../core/object-ref.js';
+import { describeRef, generationFacts } from '../core/object-ref.js';
 import { probeFile, BackupFileGoneError, type DriveProbe, type UploadMetadata } from '../drive/files.js';
 import { APP_PROPERTY, driveMimeType, sourceAppProperties } from '../drive/object-path.js';
+import { driveFacts } from '../drive/source-facts.js';
+import { recordedSource } from '../state/history.js';
 import type { Versioned } from '../state/store.js';
 import { selectObject } from './select.js';
 import { usable, type ObjectRecord, type RecordChange } from './claim/plan.js';
@@ -83,7 +85,10 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   const probe = (fileId: string) =>
     deps.drive.call('files.get (probe)', ({ api }) => probeFile(api, fileId, APP_PROPERTY.generation), scope);
   const newFileId = () => deps.ids.next(scope);
+  const facts = generationFacts(ref);
   const claim = await claimObject({
+    source: recordedSource(ref.bucket, ref.name),
+    facts,
     store: deps.store,
     key,
     generation: ref.generation,
@@ -104,14 +109,18 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
   let placement: Placement | undefined;
   try {
     placement = await deps.folders.place(ref.name, scope);
+    // What Drive alone keeps of the generation (src/drive/source-facts.ts): its facts, the revision's name.
+    const identity = sourceAppProperties(ref);
+    const kept = driveFacts(ref.bucket, facts, identity, describeRef(ref));
     const meta: UploadMetadata = {
       name: placement.fileName,
       // Never a Workspace type: Drive would convert the bytes into a document (no MD5, not the object).
       mimeType: driveMimeType(ref.contentType),
       parents: [placement.parentId],
-      description: describeRef(ref),
-      modifiedTime: ref.updated,
-      appProperties: sourceAppProperties(ref),
+      description: kept.description,
+      modifiedTime: kept.modifiedTime ?? ref.updated,
+      originalFilename: kept.originalFilename,
+      appProperties: { ...identity, ...kept.appProperties },
     };
     const job: BackupJob = { deps, request, ref, size, key, meta, scope, recordScope };
     ({ uploaded, owned } = await transferFindingWayOn(job, owned, placement, { probe, newFileId }));
@@ -123,7 +132,8 @@ async function backupOnce(deps: BackupDeps, request: BackupRequest): Promise<Bac
       throw err;
     }
     if (uploaded.resumable) {
-      await changeRecord(deps.store, key, uploaded.resumable, [{ kind: 'done', fileId }], recordScope).catch(() => undefined);
+      const revisionId = uploaded.file.headRevisionId ?? undefined;
+      await changeRecord(deps.store, key, uploaded.resumable, [{ kind: 'done', fileId, revisionId }], recordScope).catch(() => undefined);
     }
     return { outcome: uploaded.revised ? 'revised' : 'uploaded', driveFileId: fileId, bytes: size };
   } catch (err) {

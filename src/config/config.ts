@@ -43,10 +43,12 @@ export interface Config extends SettingValues {
   readonly ioIdleTimeoutMs: number;
   /** How long an upload claim is held without renewal; a crashed instance's claim frees up after it. */
   readonly leaseMs: number;
-  /** DISPATCH=tasks: the queue, its tasks' target and identity (all three required in that mode). */
+  /** DISPATCH=tasks (or auto): the queue, its tasks' target and identity (all three required then). */
   readonly tasks?: TasksTarget;
   /** How long the queue stays paused after Drive's daily upload limit. */
   readonly uploadLimitPauseMs: number;
+  /** DISPATCH=auto: how long events are enqueued after Drive refused a direct backup for rate. */
+  readonly backPressureMs: number;
   readonly emulators: EmulatorHosts;
 }
 
@@ -128,9 +130,11 @@ export function parseConfig(env: Env): Config {
     fail('DEADLINE_MARGIN_SEC', problem, String(Math.floor(functionTimeoutSec / 10)));
   }
   let tasks: TasksTarget | undefined;
-  if (values.dispatch === 'tasks') {
+  // auto without any of the queue's settings is direct (a local run, the CLI); with some, it needs all.
+  const queueSet = values.tasksQueue !== undefined || values.tasksTargetUrl !== undefined || values.tasksServiceAccount !== undefined;
+  if (values.dispatch === 'tasks' || (values.dispatch === 'auto' && queueSet)) {
     const need = (key: 'tasksQueue' | 'tasksTargetUrl' | 'tasksServiceAccount'): string =>
-      values[key] ?? fail(SETTINGS[key].env, 'is required with DISPATCH=tasks', SETTINGS[key].example);
+      values[key] ?? fail(SETTINGS[key].env, `is required with DISPATCH=${values.dispatch}`, SETTINGS[key].example);
     tasks = Object.freeze({ queue: need('tasksQueue'), targetUrl: need('tasksTargetUrl'), serviceAccount: need('tasksServiceAccount') });
   }
   const budgetSec = functionTimeoutSec - deadlineMarginSec;
@@ -146,6 +150,7 @@ export function parseConfig(env: Env): Config {
     leaseMs: values.leaseSec * 1000,
     ...(tasks !== undefined ? { tasks } : {}),
     uploadLimitPauseMs: values.uploadLimitPauseSec * 1000,
+    backPressureMs: values.backPressureSec * 1000,
     emulators: Object.freeze(readEmulatorHosts(env)),
   });
 }

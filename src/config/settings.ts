@@ -25,7 +25,7 @@ import {
 
 export type OnNewGeneration = 'revision' | 'copy' | 'skip';
 export type DeleteMode = 'keep' | 'trash';
-export type Dispatch = 'direct' | 'tasks';
+export type Dispatch = 'direct' | 'tasks' | 'auto';
 
 /** A function setting: an option that always has an environment variable. */
 export type Setting<T> = Option<T> & { readonly env: string };
@@ -162,26 +162,32 @@ export const SETTINGS = {
     placeholder: 'SECONDS',
     help: "how long an upload claim lasts without renewal (how soon a crashed instance's upload is taken over)",
   }),
-  dispatch: setting('DISPATCH', oneOf<Dispatch>(['direct', 'tasks']), {
-    default: 'direct',
-    example: 'tasks',
-    placeholder: 'direct|tasks',
-    help: "direct: the event function backs the object up itself; tasks: it enqueues a Cloud Tasks task and POST /backup does the work at the queue's pace",
+  dispatch: setting('DISPATCH', oneOf<Dispatch>(['direct', 'tasks', 'auto']), {
+    default: 'auto',
+    example: 'auto',
+    placeholder: 'direct|tasks|auto',
+    help: "direct: the event function backs the object up itself; tasks: it enqueues a Cloud Tasks task and POST /backup does the work at the queue's pace; auto: direct while Drive accepts writes, the queue while it refuses them (direct without the TASKS_* settings)",
+  }),
+  backPressureSec: setting('BACK_PRESSURE_SEC', wholeNumber(1, 24 * 3600), {
+    default: 60,
+    example: '60',
+    placeholder: 'SECONDS',
+    help: 'DISPATCH=auto: how long every instance enqueues after Drive refused a direct backup for rate (its daily limit: UPLOAD_LIMIT_PAUSE_SEC)',
   }),
   tasksQueue: setting('TASKS_QUEUE', queueName, {
     example: 'projects/my-project/locations/europe-west1/queues/gcs-drive-backup-backup',
     placeholder: 'projects/P/locations/L/queues/Q',
-    help: 'DISPATCH=tasks: the Cloud Tasks queue backups go through',
+    help: 'DISPATCH=tasks or auto: the Cloud Tasks queue backups go through',
   }),
   tasksTargetUrl: setting('TASKS_TARGET_URL', httpUrl, {
     example: 'https://gcs-drive-backup-http-123456789.europe-west1.run.app/backup',
     placeholder: 'URL',
-    help: "DISPATCH=tasks: the HTTP function's POST /backup URL the tasks call",
+    help: "DISPATCH=tasks or auto: the HTTP function's POST /backup URL the tasks call",
   }),
   tasksServiceAccount: setting('TASKS_SERVICE_ACCOUNT', serviceAccountEmail, {
     example: 'gcs-drive-backup-dispatch@my-project.iam.gserviceaccount.com',
     placeholder: 'EMAIL',
-    help: "DISPATCH=tasks: the account in the tasks' OIDC tokens (roles/run.invoker on the HTTP function)",
+    help: "DISPATCH=tasks or auto: the account in the tasks' OIDC tokens (roles/run.invoker on the HTTP function)",
   }),
   uploadLimitPauseSec: setting('UPLOAD_LIMIT_PAUSE_SEC', wholeNumber(1, 7 * 24 * 3600), {
     default: 3600,
@@ -196,7 +202,7 @@ export const SETTINGS = {
       default: 0,
       example: '2',
       placeholder: 'N',
-      help: 'per instance, start at most this many Drive writes (file and folder creates, uploads) per second; 0: unpaced',
+      help: "per instance, the ceiling of the adaptive pacer of Drive writes (file and folder creates, uploads) per second; 0: no ceiling (the pacer still slows down on Drive's rate refusals)",
     },
   ),
   storageEmulatorHost: setting('STORAGE_EMULATOR_HOST', emulatorHost, emulator('Cloud Storage', '9199')),

@@ -7,7 +7,6 @@
  */
 import type { FailureKind, ProblemCode, Service } from './failure.js';
 import { createRedactor, verbatimStrings } from './log-redaction.js';
-
 export { REDACTED } from './log-redaction.js';
 
 export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
@@ -15,11 +14,7 @@ export type Fields = Readonly<Record<string, unknown>>;
 
 /** `trace` is a W3C traceparent (needs `project`) or a ready `projects/P/traces/T`. */
 type Traced = { readonly trace?: string };
-interface ObjectId {
-  readonly bucket: string;
-  readonly name: string;
-  readonly generation: string;
-}
+type ObjectId = { readonly bucket: string; readonly name: string; readonly generation: string };
 
 /** What a failed line carries so metrics and alerts can group it: the failure's kind and service. */
 export interface FailureFields {
@@ -97,7 +92,7 @@ export interface Logger {
   /** A Drive folder holds Drive's maximum of items: new items of its path go to the overflow folder beside it. */
   folderOverflowed(e: { folder: string; fullFolderId: string; overflowFolderId: string; overflowFolderName: string } & Traced): void;
   /** DELETE_MODE=trash: what a `deleted` event did to the object's backup. */
-  deleteMirrored(e: ObjectId & { result: 'trashed' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
+  deleteMirrored(e: ObjectId & { result: 'trashed' | 'recorded' | 'overwritten' | 'not-backed-up'; durationMs: number } & Traced): void;
   reconcileFinished(e: ReconcileSummary & Traced): void;
   /** DISPATCH=tasks: the object's backup is a task (`created: false`: that task was there already). */
   backupEnqueued(e: ObjectId & { queue: string; task: string; created: boolean; restoreMissing?: boolean } & Traced): void;
@@ -107,6 +102,7 @@ export interface Logger {
   queueResumed(e: QueueFields & { pausedAt: string }): void;
   /** A task met the pause (or Drive's limit while another worker paused): it is retried after the resume. */
   taskDeferred(e: ObjectId & QueueFields & { reason: string } & Traced): void;
+  backPressureRaised(e: ObjectId & { queue: string; until: string; reason: string } & Traced): void;
   httpRequestRejected(e: { method: string; path: string; status: number; error: string } & Traced): void;
   /** DISPATCH=tasks: a `POST /backup` with task headers but not the dispatcher's token, run as an ordinary one. */
   taskHeadersIgnored(e: { task: string; reason: string } & Traced): void;
@@ -218,12 +214,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       emit('NOTICE', 'folderOverflowed', message, e);
     },
     deleteMirrored(e) {
-      const what = {
-        trashed: 'its Drive backup moved to the trash',
-        overwritten: 'a newer generation is live, backup kept',
-        'not-backed-up': 'no backup to trash',
-      }[e.result];
-      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${what}`, e);
+      const what = { trashed: 'its Drive backup moved to the trash', recorded: 'the deletion recorded, its Drive backup kept' };
+      const rest = { overwritten: 'a newer generation is live, backup kept', 'not-backed-up': 'no backup to trash' };
+      emit('INFO', 'deleteMirrored', `deleted ${where(e)}: ${{ ...what, ...rest }[e.result]}`, e);
     },
     reconcileFinished(e) {
       const what = `${e.dryRun ? 'dry-run ' : ''}reconcile of gs://${e.bucket}/${e.prefix}`;
@@ -247,6 +240,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     taskDeferred(e) {
       emit('INFO', 'taskDeferred', `${where(e)}: deferred while the queue ${e.queue} is paused until ${e.resumeAt} (${e.reason})`, e);
+    },
+    backPressureRaised(e) {
+      const message = `${where(e)}: Drive refused a direct backup (${e.reason}); events go to the queue ${e.queue} until ${e.until}, then direct again once it is empty`;
+      emit('WARNING', 'backPressureRaised', message, e);
     },
     httpRequestRejected(e) {
       emit('WARNING', 'httpRequestRejected', `${e.method} ${e.path} answered ${e.status}: ${e.error}`, e);

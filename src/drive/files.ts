@@ -7,9 +7,13 @@ import type { drive_v3 } from '@googleapis/drive';
 import type { Readable } from 'node:stream';
 import { isNotFound } from '../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../core/failure.js';
+import { FACT_PROPERTY, revisionAppProperties } from './source-facts.js';
 
-/** What Drive says about a file id: absent, or which source generation it holds, trashed or not. */
-export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean; md5Hex?: string };
+/**
+ * What Drive says about a file id: absent, or which source generation it holds, trashed or not, and its
+ * head revision (the one holding that generation, for the object's history).
+ */
+export type DriveProbe = 'absent' | { generation?: string; trashed?: boolean; md5Hex?: string; headRevisionId?: string };
 
 export const FILE_FIELDS = 'id,name,md5Checksum,size,parents,appProperties,headRevisionId';
 
@@ -19,7 +23,21 @@ export interface UploadMetadata {
   parents: string[];
   description: string;
   modifiedTime?: string;
+  /** Names the generation in the revision the upload makes (src/drive/source-facts.ts). */
+  originalFilename?: string;
   appProperties: Record<string, string>;
+}
+
+/**
+ * The metadata of an update that adds a revision: no parents (not writable there), and appProperties as a
+ * patch that also clears the previous generation's keys this one does not set.
+ */
+export function revisionMetadata(meta: UploadMetadata): Omit<UploadMetadata, 'parents' | 'appProperties'> & {
+  appProperties: Record<string, string>;
+} {
+  const { parents: _parents, appProperties, ...changes } = meta;
+  // Drive deletes a key patched to null; the client's type has no room for it.
+  return { ...changes, appProperties: revisionAppProperties(appProperties) as Record<string, string> };
 }
 
 export type DriveFile = drive_v3.Schema$File;
@@ -41,11 +59,12 @@ export async function generateIds(drive: drive_v3.Drive, count: number): Promise
 /** Whether a file exists, and which source generation it holds (`gdb.generation`). */
 export async function probeFile(drive: drive_v3.Drive, fileId: string, generationKey: string): Promise<DriveProbe> {
   try {
-    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed,md5Checksum', supportsAllDrives: true });
+    const res = await drive.files.get({ fileId, fields: 'id,appProperties,trashed,md5Checksum,headRevisionId', supportsAllDrives: true });
     return {
       generation: res.data.appProperties?.[generationKey] ?? undefined,
       trashed: res.data.trashed ?? false,
       md5Hex: res.data.md5Checksum ?? undefined,
+      ...(res.data.headRevisionId ? { headRevisionId: res.data.headRevisionId } : {}),
     };
   } catch (err) {
     if (isNotFound(err)) return 'absent';
@@ -89,12 +108,11 @@ export async function reviseWithContent(
   body: Readable,
   keepRevisionForever: boolean,
 ): Promise<DriveFile> {
-  const { parents: _parents, ...changes } = meta;
   try {
     const res = await drive.files.update(
       {
         fileId,
-        requestBody: changes,
+        requestBody: revisionMetadata(meta),
         media: { mimeType: meta.mimeType, body },
         fields: FILE_FIELDS,
         supportsAllDrives: true,
@@ -117,6 +135,14 @@ export async function deleteFile(drive: drive_v3.Drive, fileId: string): Promise
   await drive.files.delete({ fileId, supportsAllDrives: true });
 }
 
-export async function trashFile(drive: drive_v3.Drive, fileId: string): Promise<void> {
-  await drive.files.update({ fileId, requestBody: { trashed: true }, supportsAllDrives: true });
+/**
+ * Marks a backup's object deleted at `deletedAt` (`gdb.deletedAt`, so that Drive alone knows it), and with
+ * `trash` moves the file to the trash, in one request.
+ */
+export async function markDeleted(drive: drive_v3.Drive, fileId: string, deletedAt: string, trash: boolean): Promise<void> {
+  await drive.files.update({
+    fileId,
+    requestBody: { appProperties: { [FACT_PROPERTY.deletedAt]: deletedAt }, ...(trash ? { trashed: true } : {}) },
+    supportsAllDrives: true,
+  });
 }

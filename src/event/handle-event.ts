@@ -1,7 +1,8 @@
 /**
  * Step 1 of the event path, the CloudEvent function body: parse the Eventarc event (parse-event.ts), log
  * that it arrived, then back the object up (src/backup/backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
- * backup (src/tasks/enqueue.ts) — or mirror its deletion (mirror-delete.ts), and either return (acknowledge)
+ * backup (src/tasks/enqueue.ts), or with DISPATCH=auto either, as back-pressure says (src/tasks/auto-dispatch.ts)
+ * — or record its deletion (mirror-delete.ts), and either return (acknowledge)
  * or throw (Eventarc retries), as the failure table says. Malformed events, and events for a bucket this
  * deployment does not back up (config/source-bucket.ts), are acknowledged with one ERROR line — never an
  * endless retry, never a copy. Without SOURCE_BUCKET the function cannot tell its trigger's events from
@@ -18,6 +19,7 @@ import { MalformedEventError, parseStorageEvent } from './parse-event.js';
 import { enqueueBackup } from '../tasks/enqueue.js';
 import { mirrorDelete } from './mirror-delete.js';
 import { backupAndLog } from '../backup/backup-and-log.js';
+import { autoBackup, autoDispatch } from '../tasks/auto-dispatch.js';
 import { runtimeOrConfigError, type RuntimeSource } from '../tasks/dispatch.js';
 
 /** The error thrown back to Eventarc: a short sentence, no stack of ours, no secrets. */
@@ -63,13 +65,12 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
     return;
   }
   if (event.kind === 'deleted') {
-    if (runtime.config.deleteMode !== 'trash') return logger.eventIgnored({ type: 'deleted (DELETE_MODE=keep)', id: event.id });
     try {
-      const result = await mirrorDelete(runtime, ref, { deadline });
+      const result = await mirrorDelete(runtime, ref, event.time ?? new Date(started).toISOString(), { deadline });
       logger.deleteMirrored({ ...base, result, durationMs: Date.now() - started });
     } catch (err) {
       const failure = classifyFailure(err, 'drive');
-      const reason = `trashing the backup: ${failure.reason}`;
+      const reason = `recording the deletion: ${failure.reason}`;
       const durationMs = Date.now() - started;
       logger.objectOutcome({
         ...base,
@@ -81,12 +82,21 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
         attempts: 1,
       });
       if (FAILURE_TABLE[failure.kind].event === 'retry') {
-        throw new RetryLaterError(`trashing the backup of gs://${ref.bucket}/${ref.name} will be retried: ${failure.reason}`);
+        throw new RetryLaterError(`recording the deletion of gs://${ref.bucket}/${ref.name} will be retried: ${failure.reason}`);
       }
     }
     return;
   }
 
+  const auto = autoDispatch(runtime.dispatch);
+  if (auto) {
+    const invocationId = `${event.id}/${randomUUID()}`;
+    const result = await autoBackup(runtime, auto, ref, { deadline, invocationId, trace: event.traceparent });
+    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
+      throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${result.failure.reason}`);
+    }
+    return;
+  }
   if (runtime.dispatch) {
     const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
     if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {

@@ -7,7 +7,7 @@
  * problem is collected before throwing.
  */
 
-import { customMetadata, normaliseInt64, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, normaliseInt64, OBJECT_TEXT_FIELDS, type ObjectRef } from '../core/object-ref.js';
 import { describeValue, isRecord } from '../core/text.js';
 
 export const FINALIZED_TYPE = 'google.cloud.storage.object.v1.finalized';
@@ -18,6 +18,8 @@ export type StorageEvent =
       readonly kind: 'finalized' | 'deleted';
       readonly id: string;
       readonly object: ObjectRef;
+      /** The CloudEvent's `time` (when the change happened), when it is a valid timestamp: a deletion's time. */
+      readonly time?: string;
       readonly traceparent?: string;
     }
   | { readonly kind: 'ignored'; readonly type: string; readonly id: string };
@@ -51,10 +53,12 @@ export function parseStorageEvent(event: unknown): StorageEvent {
   const object = data === undefined ? undefined : parseObjectRef(data, problems);
   if (problems.length > 0 || object === undefined) throw new MalformedEventError(problems, id);
   const traceparent = typeof event.traceparent === 'string' ? event.traceparent.trim().toLowerCase() : '';
+  const time = typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : undefined;
   return {
     kind: type === FINALIZED_TYPE ? 'finalized' : 'deleted',
     id: id as string,
     object,
+    ...(time !== undefined ? { time } : {}),
     ...(TRACEPARENT.test(traceparent) ? { traceparent } : {}),
   };
 }
@@ -101,7 +105,7 @@ function parseObjectRef(data: Record<string, unknown>, problems: string[]): Obje
     const value = int64Field(data, field, false, problems);
     if (value !== undefined) optional[field] = value;
   }
-  for (const field of ['md5Hash', 'crc32c', 'contentType', 'updated', 'timeCreated'] as const) {
+  for (const field of OBJECT_TEXT_FIELDS) {
     const value = data[field];
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') optional[field] = value;

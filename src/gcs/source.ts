@@ -148,6 +148,10 @@ export async function objectMetadata(
     contentType: m.contentType ?? undefined,
     updated: m.updated ?? undefined,
     timeCreated: m.timeCreated ?? undefined,
+    contentEncoding: m.contentEncoding ?? undefined,
+    contentDisposition: m.contentDisposition ?? undefined,
+    contentLanguage: m.contentLanguage ?? undefined,
+    cacheControl: m.cacheControl ?? undefined,
     metadata: customMetadata(m.metadata),
   };
 }

@@ -5,10 +5,10 @@
  */
 import type { Storage } from '@google-cloud/storage';
 import type { Retry } from '../core/gateway.js';
-import { customMetadata, type ObjectRef } from '../core/object-ref.js';
+import { customMetadata, OBJECT_TEXT_FIELDS, type ObjectRef } from '../core/object-ref.js';
 
 export const LIST_PAGE_SIZE = 1000;
-const OBJECT_FIELDS = 'name,generation,metageneration,size,md5Hash,crc32c,contentType,updated,timeCreated,metadata';
+const OBJECT_FIELDS = `name,generation,metageneration,size,${OBJECT_TEXT_FIELDS.join(',')},metadata`;
 
 export interface ListingOptions {
   prefix: string;
@@ -41,7 +41,7 @@ export async function* listObjectPages(source: Retry<Storage>, bucket: string, o
 }
 
 type ListedMetadata = { name: string; metadata?: unknown } & Partial<Record<'generation' | 'metageneration' | 'size', string | number>> &
-  Partial<Record<'md5Hash' | 'crc32c' | 'contentType' | 'updated' | 'timeCreated', string>>;
+  Partial<Record<(typeof OBJECT_TEXT_FIELDS)[number], string>>;
 
 function toObjectRef(bucket: string, m: ListedMetadata): ObjectRef {
   const text = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
@@ -56,6 +56,10 @@ function toObjectRef(bucket: string, m: ListedMetadata): ObjectRef {
     contentType: m.contentType,
     updated: m.updated,
     timeCreated: m.timeCreated,
+    contentEncoding: m.contentEncoding,
+    contentDisposition: m.contentDisposition,
+    contentLanguage: m.contentLanguage,
+    cacheControl: m.cacheControl,
     metadata: customMetadata(m.metadata),
   };
 }

@@ -13,7 +13,9 @@
  *
  * With DISPATCH=tasks the run enqueues what needs a backup instead of copying it (one task per object
  * generation, the same name its event's task has, so an object already queued is not queued twice): a
- * run is bounded by listing speed, not upload speed; the cursor and the time budget stay.
+ * run is bounded by listing speed, not upload speed; the cursor and the time budget stay. With
+ * DISPATCH=auto it copies (its writes waiting on the Drive pacer) until its copy budget is spent and
+ * enqueues the rest, or enqueues everything while back-pressure is on.
  *
  * Dry runs read nothing from and write nothing to the cursor: they report the plan from the start.
  */
@@ -23,12 +25,13 @@ import { createDeadline, type Deadline } from '../core/time-budget.js';
 import { enqueueBackup } from '../tasks/enqueue.js';
 import { backupAndLog } from '../backup/backup-and-log.js';
 import type { Runtime } from '../tasks/dispatch.js';
+import type { ObjectRef } from '../core/object-ref.js';
 import { ReconcileCursorStore } from './cursor-store.js';
 import { BACKUP_UNITS, heapCollector } from './heap-collector.js';
 import { ReportTally } from './report.js';
 import { listingCorpus, loadDriveIndex } from './drive-listing.js';
 import { listObjectPages } from './gcs-listing.js';
-import { runReconcile, type Progress, type RunResult } from './run-loop.js';
+import { runReconcile, type Handled, type Progress, type RunResult } from './run-loop.js';
 
 export interface ReconcileRequest {
   bucket: string;
@@ -70,6 +73,20 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
     const resumeAfter = request.dryRun ? undefined : await cursors.read();
     let backups = 0;
     const collect = heapCollector();
+    const queue = runtime.dispatch;
+    // DISPATCH=tasks enqueues every object; auto copies while Drive accepts writes (waiting on the pacer)
+    // and enqueues what the copy budget leaves, or everything while back-pressure is on.
+    const pressured = queue?.mode === 'auto' && (await queue.pressure?.route(scope()).catch(() => 'direct' as const)) === 'enqueue';
+    const enqueuesAll = queue !== undefined && (queue.mode === 'tasks' || pressured);
+    const enqueue =
+      queue && ((ref: ObjectRef) => enqueueBackup(runtime, queue, ref, { deadline: hooks.objectDeadline(), restoreMissing: true }));
+    const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } finally {
+        collect(BACKUP_UNITS);
+      }
+    };
     report = await runReconcile(
       {
         loadIndex: async () =>
@@ -80,28 +97,26 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
           ),
         listObjects: (startAfter) =>
           collectingPages(listObjectPages(each(runtime.source), request.bucket, { prefix: request.prefix, startAfter }), collect),
-        backup: async (ref) => {
-          try {
-            return runtime.dispatch
-              ? await enqueueBackup(runtime, runtime.dispatch, ref, { deadline: hooks.objectDeadline(), restoreMissing: true })
-              : await backupAndLog(runtime, ref, {
+        backup: (ref) =>
+          counted<Handled>(() =>
+            enqueuesAll && enqueue
+              ? enqueue(ref)
+              : backupAndLog(runtime, ref, {
                   deadline: hooks.objectDeadline(),
                   invocationId: `reconcile-${runId}/${backups++}`,
                   restoreMissing: true,
-                });
-          } finally {
-            collect(BACKUP_UNITS);
-          }
-        },
+                }),
+          ),
+        ...(queue?.mode === 'auto' && enqueue ? { handOver: (ref: ObjectRef) => counted(() => enqueue(ref)) } : {}),
       },
       {
         bucket: request.bucket,
         prefix: request.prefix,
         dryRun: request.dryRun,
         settings: config,
-        enqueues: runtime.dispatch !== undefined,
+        enqueues: queue !== undefined,
         parallelism: hooks.parallelism ?? config.reconcileParallelism,
-        budget: createDeadline(Number.isFinite(request.maxSeconds) ? request.maxSeconds * 1000 : UNLIMITED_MS),
+        ...budgets(request.maxSeconds, enqueuesAll),
         resumeAfter,
         onProgress: hooks.onProgress,
       },
@@ -121,6 +136,20 @@ export async function reconcileBucket(runtime: Runtime, request: ReconcileReques
   if (thrown !== undefined) throw thrown.error;
   return report;
 }
+
+/**
+ * The run's budget, and the part of it copies may start in: the rest (a fifth, at most a minute) is kept
+ * to diff the remaining listing, so the report can say what is left (or, dispatch `auto`, enqueue it).
+ * A run that enqueues everything (DISPATCH=tasks) copies nothing: all of its budget is for enqueueing.
+ */
+function budgets(maxSeconds: number, enqueuesAll: boolean): { budget: Deadline; copyBudget: Deadline } {
+  const budget = createDeadline(Number.isFinite(maxSeconds) ? maxSeconds * 1000 : UNLIMITED_MS);
+  if (!Number.isFinite(maxSeconds) || enqueuesAll) return { budget, copyBudget: budget };
+  const ms = maxSeconds * 1000;
+  return { budget, copyBudget: createDeadline(ms - Math.min(COPY_RESERVE_MS, ms / 5)) };
+}
+
+const COPY_RESERVE_MS = 60_000;
 
 /** The listing's pages, counting each page's objects as work done once the run has handled them. */
 async function* collectingPages<T>(pages: AsyncIterable<T[]>, collect: (units: number) => void): AsyncGenerator<T[]> {

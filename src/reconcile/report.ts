@@ -27,6 +27,13 @@ export interface ReconcileReport {
   failed: number;
   /** DISPATCH=tasks: objects handed to the queue (a task created, or one already there). */
   enqueued?: number;
+  /**
+   * Objects that need a backup, found after this run stopped copying for time (its copy budget spent):
+   * the next run copies them (the cursor is before the first). Counted as far as the listing got.
+   */
+  remaining?: number;
+  /** How long `remaining` would take at this run's copy rate, in seconds. */
+  estimatedSeconds?: number;
   /** Bytes sent to Drive. */
   bytes: number;
   /** With dryRun: what a real run would do. */
@@ -66,6 +73,10 @@ export class ReportTally {
 
   enqueued(): void {
     this.report.enqueued = (this.report.enqueued ?? 0) + 1;
+  }
+
+  remaining(): void {
+    this.report.remaining = (this.report.remaining ?? 0) + 1;
   }
 
   scanned(): void {

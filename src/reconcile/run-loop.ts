@@ -8,6 +8,10 @@
  * Time: before each object the run asks `budget`; once it is spent no new work starts, the backups in
  * flight finish (they carry the invocation's own deadline) and the run returns `done: false` with the
  * cursor (progress-cursor.ts). At least one object is handled per run, so consecutive runs always advance.
+ * A backlog larger than one run can copy at Drive's rate: once `copyBudget` is spent no new copy starts,
+ * and the rest of the listing is still diffed within `budget` — handed to the queue (`handOver`, dispatch
+ * `auto`), or counted as `remaining` with the time it would take at this run's copy rate (direct), the
+ * cursor staying after the last object copied.
  * The first backup into each new folder goes alone (folder-gate.ts), so a folder is looked up once.
  * Memory: the Drive index, one listing page and the in-flight backups.
  */
@@ -31,6 +35,8 @@ export interface ReconcileIO {
   /** Pages of live objects in name order, strictly after `startAfter`. */
   listObjects(startAfter: string | undefined): AsyncIterable<ObjectRef[]>;
   backup(ref: ObjectRef): Promise<Handled>;
+  /** Where objects go once `copyBudget` is spent (dispatch `auto`: the queue); absent: counted as remaining. */
+  handOver?(ref: ObjectRef): Promise<Handled>;
 }
 
 export interface Progress {
@@ -50,6 +56,8 @@ export interface RunOptions {
   parallelism: number;
   /** When it is spent, no new object is started. */
   budget: Deadline;
+  /** When it is spent, no new copy starts: the rest is handed over or counted (default: `budget`). */
+  copyBudget?: Deadline;
   /** The stored cursor: start after this name. */
   resumeAfter?: string;
   onProgress?: (progress: Progress) => void;
@@ -74,6 +82,15 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
     options.onProgress?.({ scanned, backedUp: uploaded + revised, failed, bytes });
   };
   const outOfTime = () => report.scanned > 0 && options.budget.expired();
+  const copyBudget = options.copyBudget ?? options.budget;
+  /** Set once copying stopped for time. */
+  let copiesStopped = false;
+  const copying = () => {
+    if (!copiesStopped && report.scanned > 0 && copyBudget.expired()) copiesStopped = true;
+    return !copiesStopped;
+  };
+  /** When the last copy ended: the run's copy rate is the copies over the time up to then. */
+  let lastCopyEndMs = started;
 
   let stopped = false;
   try {
@@ -84,6 +101,14 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
           break pages;
         }
         const plan = planObject(ref, sourceKey(ref.bucket, ref.name), index, options.settings);
+        const handOver = !options.dryRun && plan.action !== 'leave' && !copying() ? io.handOver?.bind(io) : undefined;
+        if (copiesStopped && io.handOver === undefined) {
+          // Counted, not copied: the cursor stays after the last object handled, so the next run copies these.
+          tally.scanned();
+          if (plan.action === 'leave' || options.dryRun) tally.skipped();
+          else tally.remaining();
+          continue;
+        }
         if (plan.action === 'leave' || options.dryRun) {
           tally.scanned();
           if (plan.action === 'leave') tally.skipped();
@@ -99,8 +124,7 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
         const leave = await gate.admit(planObjectPath(ref.name).folders);
         tally.scanned();
         const ticket = cursor.begin(ref.name);
-        const work: Promise<void> = io
-          .backup(ref)
+        const work: Promise<void> = (handOver ?? io.backup.bind(io))(ref)
           .then(
             (result) => {
               record(tally, ref, result);
@@ -112,6 +136,7 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
             },
           )
           .then((succeeded) => {
+            if (handOver === undefined) lastCopyEndMs = now();
             leave(succeeded);
             cursor.finish(ticket);
             running.delete(work);
@@ -129,6 +154,11 @@ export async function runReconcile(io: ReconcileIO, options: RunOptions): Promis
     await Promise.all(running);
   }
 
+  if (report.remaining !== undefined && report.remaining > 0) {
+    stopped = true;
+    const perSecond = (report.uploaded + report.revised) / Math.max(1, (lastCopyEndMs - started) / 1000);
+    if (perSecond > 0) report.estimatedSeconds = Math.ceil(report.remaining / perSecond);
+  }
   report.done = !stopped;
   const position = cursor.position;
   if (stopped && position !== undefined) report.cursor = position;

@@ -1,7 +1,7 @@
 /**
  * Everything one function instance builds once and reuses across invocations: config (parsed from the
  * environment on first use, not at import), clients, the gateways every Google call goes through (Drive's
- * paced by DRIVE_WRITES_PER_SECOND), credentials, the state store, caches and, with DISPATCH=tasks, the
+ * writes paced adaptively, under DRIVE_WRITES_PER_SECOND), credentials, the state store, caches and, with DISPATCH=tasks, the
  * backup queue. Built lazily on the first invocation; a bad config fails every
  * invocation with the same clear message. The composition root: the only place that knows every folder.
  */
@@ -23,6 +23,7 @@ import { createStorageGateway } from '../gcs/gateway.js';
 import { QueuePause } from '../tasks/queue-pause.js';
 import { StateStore } from '../state/store.js';
 import { createTasksClient, type TasksClient } from '../tasks/client.js';
+import { BackPressure } from '../tasks/back-pressure.js';
 import { createDispatcherVerifier } from '../tasks/dispatcher-identity.js';
 import { BackupQueue, createTasksGateway } from '../tasks/backup-queue.js';
 
@@ -90,7 +91,7 @@ function assemble(config: Config, logger: Logger): Runtime {
   };
 }
 
-/** DISPATCH=tasks: the queue (its client loaded on first use) and its pause record. */
+/** DISPATCH=tasks or auto: the queue (its client loaded on first use), its pause record, and auto's back-pressure. */
 function buildDispatch(config: Config, target: TasksTarget, store: StateStore, onRetry: (notice: RetryNotice) => void): Dispatch {
   let client: TasksClient | undefined;
   const queue = new BackupQueue(
@@ -98,7 +99,9 @@ function buildDispatch(config: Config, target: TasksTarget, store: StateStore, o
     target,
   );
   const pause = new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs });
-  return { queue, pause, verifyDispatcher: createDispatcherVerifier(config, target) };
+  const verifyDispatcher = createDispatcherVerifier(config, target);
+  if (config.dispatch === 'tasks') return { mode: 'tasks', queue, pause, verifyDispatcher };
+  return { mode: 'auto', queue, pause, verifyDispatcher, pressure: new BackPressure({ store, queue }) };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */

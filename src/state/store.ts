@@ -8,6 +8,10 @@
  * A retried conditional write whose first try landed (its reply lost) answers 412, which alone would read
  * as a lost race. So every write also stores a fresh nonce: after a 412 on a retry, the record is read
  * back, and when it holds this write's nonce the write counts as done.
+ *
+ * Beside records, immutable text objects (`createText`, `readText`): written once under a name derived
+ * from their content, so a retried create that answers 412 found its own (or an identical) copy. `list`
+ * pages through records and texts under a key prefix, with each record's value from the listing itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage } from '@google-cloud/storage';
@@ -21,6 +25,14 @@ export interface Versioned<T> {
   version: string;
 }
 
+/** One page of `list`: each key, with the record's JSON when it is a record (texts have none). */
+export interface ListedKey {
+  key: string;
+  /** The record's value, not yet parsed. */
+  raw?: string;
+}
+
+const LIST_PAGE_SIZE = 1000;
 const FIELD = 'record';
 const NONCE = 'writeNonce';
 
@@ -112,6 +124,63 @@ export class StateStore {
       },
       scope,
     );
+  }
+
+  /** Creates an immutable text object; a 412 means it exists already (same name, so same content). */
+  async createText(key: string, text: string, scope?: CallScope): Promise<void> {
+    await this.state.call(
+      'state create text',
+      async (storage) => {
+        try {
+          await this.file(storage, key).save(text, {
+            resumable: false,
+            contentType: 'application/json',
+            preconditionOpts: { ifGenerationMatch: 0 },
+          });
+        } catch (err) {
+          if (!isPreconditionFailed(err)) throw err;
+        }
+      },
+      scope,
+    );
+  }
+
+  async readText(key: string, scope?: CallScope): Promise<string | undefined> {
+    return this.state.call(
+      'state read text',
+      async (storage) => {
+        try {
+          const [content] = await this.file(storage, key).download();
+          return content.toString('utf8');
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
+      },
+      scope,
+    );
+  }
+
+  /** Every key under `keyPrefix`, in name order, a page at a time; records carry their value. */
+  async *list(keyPrefix: string, scope?: CallScope): AsyncGenerator<ListedKey[]> {
+    let pageToken: string | undefined;
+    do {
+      const query = {
+        prefix: `${this.prefix}${keyPrefix}`,
+        autoPaginate: false,
+        maxResults: LIST_PAGE_SIZE,
+        fields: 'nextPageToken,items(name,metadata)',
+        ...(pageToken !== undefined ? { pageToken } : {}),
+      };
+      const [files, next] = await this.state.call('state list', (storage) => storage.bucket(this.bucket).getFiles(query), scope);
+      // With `fields`, the client hands back the raw resources instead of File objects.
+      const items = files as unknown as Array<{ name: string; metadata?: Record<string, unknown> }>;
+      yield items.map((item) => {
+        const raw = item.metadata?.[FIELD];
+        return { key: item.name.slice(this.prefix.length), ...(typeof raw === 'string' ? { raw } : {}) };
+      });
+      pageToken = (next as { pageToken?: string } | null | undefined)?.pageToken ?? undefined;
+    } while (pageToken);
   }
 
   /** After a 412 on a retried write: the record as written when it holds the write's nonce, else undefined. */

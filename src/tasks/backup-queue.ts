@@ -88,6 +88,18 @@ export class BackupQueue {
     return { task, created };
   }
 
+  /** Whether the queue holds no task (dispatch `auto` goes direct again only then). */
+  async isEmpty(scope?: CallScope): Promise<boolean> {
+    return this.gateway.call(
+      'tasks.list',
+      async (client) => {
+        const [tasks] = await client.listTasks({ parent: this.target.queue, pageSize: 1 }, { autoPaginate: false });
+        return tasks.length === 0;
+      },
+      scope,
+    );
+  }
+
   /** Stops dispatching (a paused queue keeps its tasks and accepts new ones). */
   async pause(scope?: CallScope): Promise<void> {
     await this.gateway.call('queues.pause', (client) => client.pauseQueue({ name: this.target.queue }), scope);

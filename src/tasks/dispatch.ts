@@ -1,26 +1,31 @@
 /**
  * An instance's runtime as the entries see it: what the backup pipeline needs (backup/deps.ts) plus, with
- * DISPATCH=tasks, the backup queue and its pause. It sits in tasks/ because that is the lowest folder
- * that knows both; src/runtime/runtime.ts builds it once per instance. Types, and the one way an entry
- * gets the runtime (`runtimeOrConfigError`).
+ * DISPATCH=tasks or auto, the backup queue and its pause (and auto's back-pressure). It sits in tasks/
+ * because that is the lowest folder that knows both; src/runtime/runtime.ts builds it once per instance.
+ * Types, and the one way an entry gets the runtime (`runtimeOrConfigError`).
  */
 import { ConfigError } from '../config/config.js';
 import type { Logger } from '../core/logs.js';
 import type { BackupDeps } from '../backup/deps.js';
+import type { BackPressure } from './back-pressure.js';
 import type { BackupQueue } from './backup-queue.js';
 import type { DispatcherVerifier } from './dispatcher-identity.js';
 import type { QueuePause } from './queue-pause.js';
 
-/** DISPATCH=tasks: the backup queue, and its pause while Drive refuses uploads. */
+/** DISPATCH=tasks or auto: the backup queue, and its pause while Drive refuses uploads. */
 export interface Dispatch {
+  /** `tasks`: every event is enqueued; `auto`: backed up directly unless `pressure` says enqueue. */
+  mode: 'tasks' | 'auto';
   queue: BackupQueue;
   pause: QueuePause;
+  /** DISPATCH=auto: where the next event goes. */
+  pressure?: BackPressure;
   /** Whether a request's `Authorization` is the queue's own OIDC token (dispatcher-identity.ts). */
   verifyDispatcher: DispatcherVerifier;
 }
 
 export interface Runtime extends BackupDeps {
-  /** Set with DISPATCH=tasks. */
+  /** Set with DISPATCH=tasks, or auto with the queue configured. */
   dispatch?: Dispatch;
 }
 

@@ -6,9 +6,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClassifiedError, Failure } from '../../core/failure.js';
 import type { CallScope } from '../../core/gateway.js';
-import { compareGenerations } from '../../core/object-ref.js';
+import { compareGenerations, type GenerationFacts } from '../../core/object-ref.js';
 import type { DriveProbe } from '../../drive/files.js';
 import { sourceKey } from '../../drive/object-path.js';
+import { advanceHistory, fitRecord, spillKey, type RecordedSource, type SpilledHistory } from '../../state/history.js';
 import type { StateStore, Versioned } from '../../state/store.js';
 import { freshRecord, nextRecord, planClaim, type ObjectRecord, type RecordChange } from './plan.js';
 
@@ -52,6 +53,23 @@ export interface ClaimOptions {
   /** The invocation's deadline and retry counting, for the state bucket's calls. */
   scope?: CallScope;
   now?: () => number;
+  /** The object and the facts of `generation`: the claim writes them into the record's history. */
+  source?: RecordedSource;
+  facts?: GenerationFacts;
+}
+
+/**
+ * The record with its history fitted to the record's budget: what does not fit is first written to a
+ * spill object beside it (src/state/history.ts), so the record write that drops it loses nothing.
+ */
+export async function fitted(store: StateStore, key: string, record: ObjectRecord, scope?: CallScope): Promise<ObjectRecord> {
+  const { record: fit, moved } = fitRecord(record);
+  if (moved) {
+    const spilled: SpilledHistory = { ...(record.source ? { source: record.source } : {}), entries: moved };
+    const text = JSON.stringify(spilled);
+    await store.createText(spillKey(key, text), text, scope);
+  }
+  return fit;
 }
 
 export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
@@ -63,7 +81,9 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
     if (tryCreate) {
       // An id whose create "failed" is never reused: the storage client retries the create itself, so a
       // 412 may hide our own success (the record then holds this very id).
-      const created = await o.store.create(o.key, freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs), o.scope);
+      const history = { ...(o.source ? { source: o.source } : {}), ...(o.facts ? { pending: o.facts } : {}) };
+      const fresh = await fitted(o.store, o.key, freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs, history), o.scope);
+      const created = await o.store.create(o.key, fresh, o.scope);
       if (created) return { kind: 'owned', record: created };
       tryCreate = false;
     }
@@ -80,6 +100,8 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
       me: o.me,
       now: now(),
       leaseUntil: now() + o.leaseMs,
+      source: o.source,
+      facts: o.facts,
     };
     let probe: DriveProbe | undefined;
     if (o.restoreMissing && compareGenerations(current.value.generation, o.generation) <= 0) {
@@ -88,12 +110,9 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
       const free =
         current.value.owner === o.me || current.value.leaseUntil <= now() || current.value.status === 'done' || probe !== 'absent';
       if (lost && free) {
-        const restored = await o.store.replace(
-          o.key,
-          freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs),
-          current.version,
-          o.scope,
-        );
+        const history = advanceHistory({ ...current.value, source: current.value.source ?? o.source }, o.facts, probe);
+        const fresh = freshRecord(o.generation, await o.newFileId(), o.me, now() + o.leaseMs, history);
+        const restored = await o.store.replace(o.key, await fitted(o.store, o.key, fresh, o.scope), current.version, o.scope);
         if (restored) return { kind: 'owned', record: restored };
         continue;
       }
@@ -109,7 +128,7 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
         continue;
       case 'take': {
         const record = plan.newFile ? nextRecord(plan.record, { kind: 'new-file', fileId: await o.newFileId() }) : plan.record;
-        const taken = await o.store.replace(o.key, record, current.version, o.scope);
+        const taken = await o.store.replace(o.key, await fitted(o.store, o.key, record, o.scope), current.version, o.scope);
         if (taken) return { kind: 'owned', record: taken };
         continue;
       }

@@ -10,11 +10,16 @@
  * kept in the record so that the next owner continues where Drive is. Whether a generation landed is
  * read from Drive itself (the file's `gdb.generation` appProperty, and its MD5 when the object has one),
  * so the happy path needs no extra write. `nextRecord` is every other change an owner makes to its record.
+ *
+ * The record also keeps the object's history for restore (src/state/history.ts): the claim writes the new
+ * generation's facts, and a take by a newer generation seals the one before with the revision that holds
+ * it — in the same write.
  */
 import type { DriveProbe } from '../../drive/files.js';
-import { compareGenerations } from '../../core/object-ref.js';
+import { compareGenerations, type GenerationFacts } from '../../core/object-ref.js';
+import { advanceHistory, type HistoryFields, type RecordedSource } from '../../state/history.js';
 
-export interface ObjectRecord {
+export interface ObjectRecord extends HistoryFields {
   v: 1;
   generation: string;
   fileId: string;
@@ -52,6 +57,9 @@ export interface PlanInput {
   leaseUntil: number;
   /** Undefined until a probe was made. */
   drive?: DriveProbe;
+  /** The object and the facts of `generation`, for the history. */
+  source?: RecordedSource;
+  facts?: GenerationFacts;
 }
 
 const exists = (drive: DriveProbe): drive is Exclude<DriveProbe, 'absent'> => drive !== 'absent';
@@ -77,12 +85,12 @@ export function planClaim(input: PlanInput): ClaimPlan {
     // Take over (or resume our own). A file that vanished after being created needs a new id; one never
     // created keeps its id (and session): an earlier create may still complete, and 409 then says so.
     const gone = drive === 'absent' ? record.fileCreated : !usable(drive);
-    if (gone)
-      return { action: 'take', newFile: true, record: { ...record, owner: me, leaseUntil, fileCreated: false, session: undefined } };
+    const known = withFacts(record, input);
+    if (gone) return { action: 'take', newFile: true, record: { ...known, owner: me, leaseUntil, fileCreated: false, session: undefined } };
     return {
       action: 'take',
       newFile: false,
-      record: { ...record, owner: me, leaseUntil, fileCreated: record.fileCreated || exists(drive) },
+      record: { ...known, owner: me, leaseUntil, fileCreated: record.fileCreated || exists(drive) },
     };
   }
 
@@ -95,12 +103,28 @@ export function planClaim(input: PlanInput): ClaimPlan {
   return {
     action: 'take',
     newFile: !fileUsable && (record.fileCreated || previousLanded || exists(drive)),
-    record: { v: 1, generation, fileId: record.fileId, status: 'uploading', owner: me, leaseUntil, fileCreated: fileUsable },
+    record: {
+      v: 1,
+      generation,
+      fileId: record.fileId,
+      status: 'uploading',
+      owner: me,
+      leaseUntil,
+      fileCreated: fileUsable,
+      ...advanceHistory(withFacts(record, { source: input.source, generation: record.generation }), input.facts, drive),
+    },
   };
 }
 
-export function freshRecord(generation: string, fileId: string, me: string, leaseUntil: number): ObjectRecord {
-  return { v: 1, generation, fileId, status: 'uploading', owner: me, leaseUntil, fileCreated: false };
+/** The record with its source and its generation's facts filled in where a record written before histories lacks them. */
+function withFacts(record: ObjectRecord, input: Pick<PlanInput, 'source' | 'facts' | 'generation'>): ObjectRecord {
+  const source = record.source ?? input.source;
+  const pending = record.pending ?? (record.pendingMoved !== true && input.generation === record.generation ? input.facts : undefined);
+  return { ...record, ...(source ? { source } : {}), ...(pending ? { pending } : {}) };
+}
+
+export function freshRecord(generation: string, fileId: string, me: string, leaseUntil: number, history: HistoryFields = {}): ObjectRecord {
+  return { v: 1, generation, fileId, status: 'uploading', owner: me, leaseUntil, fileCreated: false, ...history };
 }
 
 /** What happened to an owned upload, as the owner records it. */
@@ -115,16 +139,18 @@ export type RecordChange =
   | { kind: 'session-dropped' }
   /** The lease runs until then (renewal); 0 releases it so a retry need not wait. */
   | { kind: 'lease'; until: number }
-  /** The generation landed in `fileId`. */
-  | { kind: 'done'; fileId: string };
+  /** The generation landed in `fileId`, as its revision `revisionId` when the upload's reply said. */
+  | { kind: 'done'; fileId: string; revisionId?: string };
 
 /** The record after `change`, pure: the owner writes it with compare-and-swap. */
 export function nextRecord(record: ObjectRecord, change: RecordChange): ObjectRecord {
   switch (change.kind) {
     case 'file-found':
       return { ...record, fileCreated: true, session: undefined };
-    case 'new-file':
-      return { ...record, fileId: change.fileId, fileCreated: false, session: undefined };
+    case 'new-file': {
+      const { revisionId: _revisionId, ...rest } = record;
+      return { ...rest, fileId: change.fileId, fileCreated: false, session: undefined };
+    }
     case 'session-opened':
       return { ...record, session: change.session };
     case 'session-dropped':
@@ -132,6 +158,13 @@ export function nextRecord(record: ObjectRecord, change: RecordChange): ObjectRe
     case 'lease':
       return { ...record, leaseUntil: change.until };
     case 'done':
-      return { ...record, fileId: change.fileId, status: 'done', session: undefined, fileCreated: true };
+      return {
+        ...record,
+        fileId: change.fileId,
+        status: 'done',
+        session: undefined,
+        fileCreated: true,
+        ...(change.revisionId !== undefined ? { revisionId: change.revisionId } : {}),
+      };
   }
 }

@@ -12,7 +12,7 @@ import type { Retry } from '../../core/gateway.js';
 import { isConflict, isNotFound } from '../../core/error-shapes.js';
 import { garbageCollectorFor } from '../../core/memory.js';
 import { describeRef } from '../../core/object-ref.js';
-import { BackupFileGoneError, FILE_FIELDS, type DriveFile } from '../../drive/files.js';
+import { BackupFileGoneError, FILE_FIELDS, revisionMetadata, type DriveFile } from '../../drive/files.js';
 import type { DriveClient } from '../../drive/gateway.js';
 import { openObject } from '../../gcs/source.js';
 import type { Versioned } from '../../state/store.js';
@@ -92,13 +92,14 @@ export class ResumableUpload {
   private async openSession(): Promise<string> {
     const { meta, size } = this.job;
     const { parents, ...changes } = meta;
+    const revision = revisionMetadata(meta);
     return this.drive('start-session', async ({ api, authHeaders, baseUrl }) => {
       const open = (keepForever?: boolean) =>
         startUploadSession({
           baseUrl,
           authHeaders,
           fileId: this.revise ? this.fileId : undefined,
-          metadata: this.revise ? changes : { id: this.fileId, parents, ...changes },
+          metadata: this.revise ? revision : { id: this.fileId, parents, ...changes },
           contentType: meta.mimeType,
           size,
           query: {

@@ -11,7 +11,7 @@ describe('parseSandboxOptions', () => {
       reconcileEveryMs: 300_000,
       firstReconcileAfterMs: 5_000,
       retry: { initialDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 12 },
-      dispatch: 'direct',
+      dispatch: 'auto',
       queueTickEveryMs: 10_000,
     });
   });
@@ -29,6 +29,7 @@ describe('parseSandboxOptions', () => {
       expect: { retry: { initialDelayMs: 100, maxDelayMs: 2_000, maxAttempts: 3 } },
     },
     { argv: ['--dispatch', 'tasks'], expect: { dispatch: 'tasks' } },
+    { argv: ['--dispatch', 'direct'], expect: { dispatch: 'direct' } },
     { argv: [], env: { SANDBOX_DISPATCH: 'tasks' }, expect: { dispatch: 'tasks' } },
     { argv: ['--queue-tick-every', '2'], expect: { queueTickEveryMs: 2_000 } },
   ];
@@ -46,7 +47,7 @@ describe('parseSandboxOptions', () => {
     { argv: ['--retry-initial', '-1'], message: /--retry-initial/ },
     { argv: ['--retry-initial', '10', '--retry-max', '5'], message: /--retry-max must be >= --retry-initial/ },
     { argv: ['--reconcile-every', '0.5'], message: /at least 1 second/ },
-    { argv: ['--dispatch', 'queue'], message: /--dispatch must be direct or tasks/ },
+    { argv: ['--dispatch', 'queue'], message: /--dispatch must be direct, tasks or auto/ },
     { argv: ['--queue-tick-every', '0.5'], message: /--queue-tick-every must be at least 1 second/ },
     { argv: ['--unknown'], message: /usage: npm start/ },
     { argv: ['positional'], message: /usage: npm start/ },

@@ -29,6 +29,7 @@ const queue = {
   executedLastMinute: 0,
   oldestTaskAgeMs: 0,
   paused: false,
+  mode: 'tasks' as const,
 };
 
 function model(overrides: Partial<PageModel> = {}): PageModel {
@@ -129,6 +130,19 @@ describe('renderPage', () => {
         'class="state bad">paused</span> until <time class="resume-at">2026-01-01T01:00:00.000Z</time>',
         '&#60;limit&#62;',
         '>1</span> task (',
+      ],
+    },
+    {
+      name: 'auto mode without back-pressure: events go direct',
+      model: model({ queue: { ...queue, mode: 'auto' } }),
+      contains: ['mode <span class="mode">auto</span>', 'class="pressure state good">no back-pressure'],
+    },
+    {
+      name: 'auto mode under back-pressure: until when, and why',
+      model: model({ queue: { ...queue, mode: 'auto', pressureUntil: '2026-01-01T00:01:00.000Z', pressureReason: '<403>' } }),
+      contains: [
+        'class="pressure state bad">back-pressure</span> until <time class="pressure-until">2026-01-01T00:01:00.000Z</time>',
+        '&#60;403&#62;',
       ],
     },
     {

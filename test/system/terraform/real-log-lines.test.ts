@@ -87,7 +87,7 @@ before(async () => {
   const http = await start('backupHttp', 'http', services.http, world.env);
   const { drive, hub, oauth, seed } = world.emulators;
 
-  // An upload, then its event again (a skip), then a deleted event (DELETE_MODE=keep: received, ignored).
+  // An upload, then its event again (a skip), then a deleted event (the object still live: an overwrite, nothing recorded).
   const uploaded = await write('real/uploaded.txt', 'uploaded');
   assert.equal(await deliverStorageEvent(event.url, uploaded), 204);
   assert.equal(await deliverStorageEvent(event.url, uploaded), 204);

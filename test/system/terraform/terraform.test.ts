@@ -409,10 +409,10 @@ test('the reconcile job POSTs {} to /reconcile with an OIDC token for the HTTP f
   assert.equal(blocks(job.body, 'retry_config').length, 1);
 });
 
-test('the delete trigger exists only for DELETE_MODE=trash and targets the event function', async () => {
+test('the delete trigger exists in every delete mode (deletions are recorded for restore) and targets the event function', async () => {
   const root = await rootModule();
   const trigger = only(findResource(root, 'google_eventarc_trigger', 'deleted'), 'delete trigger');
-  assert.equal(trigger.body['count'], '${var.delete_mode == "trash" ? 1 : 0}');
+  assert.equal(trigger.body['count'], undefined, 'created whatever delete_mode says');
   const criteria = blocks(trigger.body, 'matching_criteria').map((c) => `${c['attribute']}=${c['value']}`);
   assert.ok(criteria.includes('type=google.cloud.storage.object.v1.deleted'), JSON.stringify(criteria));
   assert.ok(criteria.includes('bucket=${local.source_bucket_name}'), JSON.stringify(criteria));

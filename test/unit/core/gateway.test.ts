@@ -120,7 +120,7 @@ describe('Gateway seams for pacing', () => {
     const pacer: Pacer = {
       acquire: (what) => {
         acquired.push(what);
-        return Promise.resolve();
+        return Promise.resolve(undefined);
       },
     };
     const r = await run([httpError(503), httpError(503), 'ok'], { pacer });
@@ -187,4 +187,95 @@ test('Gateway.retry binds the scope into the one Retry type', async () => {
     return attempt === 1 ? Promise.reject(network()) : Promise.resolve(client * attempt);
   });
   assert.deepEqual([value, calls, notices], [14, 2, ['state read']]);
+});
+
+describe('Gateway: a paced call refused for rate waits on the pacer', () => {
+  /** A pacer that paces `upload` only, records what it is told, and says the next turn is `waitMs` away. */
+  function recordingPacer(waitMs = 500) {
+    const told: string[] = [];
+    const pacer: Required<Pacer> = {
+      acquire: (what) => Promise.resolve(what === 'upload' ? { grantedAtMs: told.length } : undefined),
+      settle: (_slot, err, failure) => void told.push(err === undefined ? 'accepted' : (failure?.kind ?? 'unclassified')),
+      waitMs: () => waitMs,
+    };
+    return { pacer, told };
+  }
+  /** Runs `what` through a gateway whose operation follows `script` call by call (not attempt by attempt). */
+  async function paced(what: string, script: Step[], pacer: Pacer, scope: Parameters<Gateway<string>['call']>[2]) {
+    const sleeps: number[] = [];
+    const notices: RetryNotice[] = [];
+    let calls = 0;
+    const gateway = new Gateway<string>({
+      service: 'drive',
+      client: () => Promise.resolve('c'),
+      pacer,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    });
+    const outcome = await gateway
+      .call(
+        what,
+        (_c, attempt) => {
+          const step = script[calls++] ?? new Error('script ran out');
+          return step === 'ok' ? Promise.resolve(`done on attempt ${attempt}`) : Promise.reject(step);
+        },
+        { ...scope, onRetry: (n) => notices.push(n) },
+      )
+      .then(
+        (value) => ({ value, error: undefined as unknown }),
+        (error: unknown) => ({ value: undefined, error }),
+      );
+    return { ...outcome, calls, sleeps, notices };
+  }
+  const refused = () => httpError(403, 'rateLimitExceeded');
+  const deadline = (ms: number) => ({ remainingMs: () => ms });
+
+  test('more refusals than maxAttempts allows: all waited out on the pacer, one attempt', async () => {
+    const { pacer, told } = recordingPacer();
+    const r = await paced('upload', [...Array.from({ length: 9 }, refused), 'ok'], pacer, { deadline: deadline(600_000) });
+    assert.equal(r.value, 'done on attempt 1');
+    assert.equal(r.calls, 10);
+    assert.deepEqual(told, [...Array<string>(9).fill('rate-limited'), 'accepted']);
+    // The pacer's 500 ms, until the call's own backoff (random 0.5 of 250 ms · 2^(n-1), at most 32 s) is longer:
+    // then the gateway sleeps the difference, and the pacer's acquire the rest.
+    const waits = [500, 500, 500, 1000, 2000, 4000, 8000, 16_000, 16_000];
+    assert.deepEqual(
+      r.notices.map((n) => [n.delayMs, n.failure.kind]),
+      waits.map((ms) => [ms, 'rate-limited']),
+    );
+    assert.deepEqual(r.sleeps, [500, 1500, 3500, 7500, 15_500, 15_500]);
+  });
+
+  test("the pacer's next turn past the deadline: given up, stopped by the deadline", async () => {
+    const { pacer } = recordingPacer(5000);
+    const r = await paced('upload', [refused(), 'ok'], pacer, { deadline: deadline(4000) });
+    assert.ok(r.error instanceof RetriesExhaustedError);
+    assert.equal(r.error.stoppedBy, 'deadline');
+    assert.equal(r.calls, 1);
+  });
+
+  test("a scope that gives up on Drive's rate limits rethrows at once, and the pacer still learns", async () => {
+    const { pacer, told } = recordingPacer();
+    const r = await paced('upload', [refused(), 'ok'], pacer, { deadline: deadline(60_000), onRateLimit: { drive: 'give-up' } });
+    assert.equal(classifyFailure(r.error, 'drive').kind, 'rate-limited');
+    assert.deepEqual([r.calls, told], [1, ['rate-limited']]);
+  });
+
+  test('an unpaced call, or one without a deadline, retries a rate limit as before (attempts, backoff)', async () => {
+    const { pacer, told } = recordingPacer();
+    const read = await paced('files.list', [refused(), 'ok'], pacer, { deadline: deadline(60_000) });
+    assert.deepEqual([read.value, read.sleeps.length, told], ['done on attempt 2', 1, []]);
+    const unbounded = await paced('upload', Array.from({ length: 6 }, refused), pacer, {});
+    assert.ok(unbounded.error instanceof RetriesExhaustedError);
+    assert.equal(unbounded.error.stoppedBy, 'attempts');
+  });
+
+  test('other failures of a paced call are retried as attempts, the pacer told of them unchanged', async () => {
+    const { pacer, told } = recordingPacer();
+    const r = await paced('upload', [httpError(503), 'ok'], pacer, { deadline: deadline(60_000) });
+    assert.deepEqual([r.value, told], ['done on attempt 2', ['transient', 'accepted']]);
+  });
 });

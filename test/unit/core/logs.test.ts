@@ -205,6 +205,14 @@ describe('named events', () => {
       /^deleted gs:\/\/src\/a\/b\.txt#17: its Drive backup moved to the trash$/,
       { result: 'trashed', durationMs: 3 },
     ],
+    [
+      'deleteMirrored (DELETE_MODE=keep: recorded)',
+      (l) => l.deleteMirrored({ ...OBJ, result: 'recorded', durationMs: 3 }),
+      'INFO',
+      'deleteMirrored',
+      /^deleted gs:\/\/src\/a\/b\.txt#17: the deletion recorded, its Drive backup kept$/,
+      { result: 'recorded', durationMs: 3 },
+    ],
   ];
   for (const [title, call, severity, event, message, fields] of rows) {
     test(title, () => {

@@ -125,8 +125,10 @@ describe('parseStorageEvent: good events', () => {
       { kind: 'ignored', type: 'google.cloud.storage.object.v1.archived', id: 'x' },
     ],
   ];
+  // Every row's event has the CloudEvent `time` 2024-01-01T00:00:00.000Z: a change's time is carried.
   for (const [title, event, expected] of rows) {
-    test(title, () => assert.deepEqual(parseStorageEvent(event), expected));
+    const withTime = expected.kind === 'ignored' ? expected : { ...expected, time: '2024-01-01T00:00:00.000Z' };
+    test(title, () => assert.deepEqual(parseStorageEvent(event), withTime));
   }
 });
 
@@ -214,4 +216,20 @@ describe('parseStorageEvent: malformed events', () => {
   test('the message carries the event id', () => {
     assert.throws(() => parseStorageEvent(cloudEvent(undefined, { id: 'evt-42' })), /malformed storage event evt-42: data is missing/);
   });
+});
+
+describe('parseStorageEvent: the event time (a deletion is recorded at it)', () => {
+  const rows: [title: string, time: unknown, expected: string | undefined][] = [
+    ['RFC 3339 in UTC kept', '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z'],
+    ['microseconds and an offset normalised to UTC milliseconds', '2026-12-01T11:00:00.123456+01:00', '2026-12-01T10:00:00.123Z'],
+    ['not a time left out', 'yesterday', undefined],
+    ['absent left out', undefined, undefined],
+    ['not a string left out', 1764583200000, undefined],
+  ];
+  for (const [title, time, expected] of rows) {
+    test(title, () => {
+      const event = parseStorageEvent(cloudEvent({ bucket: 'b', name: 'n', generation: '5' }, { type: DELETED_TYPE, time }));
+      assert.equal(event.kind === 'ignored' ? 'ignored' : event.time, expected);
+    });
+  }
 });

@@ -178,3 +178,52 @@ test('a broken listing keeps the work done and reports where to continue', async
   assert.equal(report.uploaded, 6);
   assert.deepEqual([report.done, report.cursor, (report.error as Error).message], [false, 'obj-0005', 'listing broke']);
 });
+
+/** A run whose clock moves a second per copy started; its copy budget is spent after `copies` copies. */
+function copyRun(
+  copies: number,
+  handOver?: (r: ObjectRef) => Promise<OneBackup | { ok: true; outcome: 'enqueued'; task: string; created: boolean; attempts: number }>,
+) {
+  let t = 0;
+  const copied: string[] = [];
+  const all = [...names(7).map((n) => ref(n)), ref('obj-0002b')].sort((a, b) => a.name.localeCompare(b.name));
+  const f = fake(all, {
+    inDrive: [['obj-0005', '7']],
+    backup: (r) => {
+      t += 1000;
+      copied.push(r.name);
+      return Promise.resolve({ ok: true, outcome: 'uploaded', driveFileId: 'x', bytes: 3, attempts: 1 });
+    },
+  });
+  if (handOver) f.io.handOver = handOver;
+  const copyBudget = budget(() => t >= copies * 1000);
+  return { run: runReconcile(f.io, options({ parallelism: 1, copyBudget, now: () => t })), copied };
+}
+
+test("copy budget spent (direct): the rest is counted as remaining with its time at the run's copy rate, the cursor after the last copy", async () => {
+  const { run, copied } = copyRun(2);
+  const report = await run;
+  assert.deepEqual(copied, ['obj-0000', 'obj-0001']);
+  assert.deepEqual(
+    [report.scanned, report.uploaded, report.skipped, report.remaining, report.estimatedSeconds, report.done, report.cursor],
+    [8, 2, 1, 5, 5, false, 'obj-0001'],
+  );
+});
+
+test('copy budget spent (auto): the rest is handed over to the queue, and the run is done', async () => {
+  const enqueued: string[] = [];
+  const { run, copied } = copyRun(2, (r) => {
+    enqueued.push(r.name);
+    return Promise.resolve({ ok: true, outcome: 'enqueued', task: `t-${r.name}`, created: true, attempts: 1 });
+  });
+  const report = await run;
+  assert.deepEqual(copied, ['obj-0000', 'obj-0001']);
+  assert.deepEqual(enqueued, ['obj-0002', 'obj-0002b', 'obj-0003', 'obj-0004', 'obj-0006']);
+  assert.deepEqual([report.uploaded, report.enqueued, report.remaining, report.done, report.cursor], [2, 5, undefined, true, undefined]);
+});
+
+test('copy budget never spent: no remaining, no estimate', async () => {
+  const { run } = copyRun(100);
+  const report = await run;
+  assert.deepEqual([report.uploaded, report.remaining, report.estimatedSeconds, report.done], [7, undefined, undefined, true]);
+});

@@ -1,0 +1,118 @@
+/**
+ * Back-pressure for `DISPATCH=auto`: which way an event goes, straight to Drive or to the queue. An
+ * instance whose direct backup Drive refused for rate (or for its daily upload limit) records so in the
+ * state bucket, one record per queue with an expiry; every instance reads it through a short cache, so
+ * the others enqueue at once instead of meeting the refusal themselves. When the record has expired and
+ * the queue is empty (the backlog drained at the queue's pace), events go direct again.
+ *
+ * States: `direct` (no record, or an expired one and an empty queue) → `pressure` (a record in force:
+ * enqueue) → `draining` (expired, tasks still queued: enqueue) → `direct`. The decision is pure
+ * (`routeDecision`); the record is written with compare-and-swap, so of the instances refused together
+ * one writes it (and the one log line); the clock is injected.
+ */
+import type { CallScope } from '../core/gateway.js';
+import type { StateStore } from '../state/store.js';
+import type { BackupQueue } from './backup-queue.js';
+
+export interface PressureRecord {
+  sinceMs: number;
+  /** Events are enqueued until then (and after, while the queue still holds tasks). */
+  untilMs: number;
+  /** The refusal that raised it (the failure's reason). */
+  reason: string;
+}
+
+/** The record's key under STATE_PREFIX, per queue (its short name). */
+export const pressureRecordKey = (queueShortName: string): string => `back-pressure/${queueShortName}`;
+
+/** How long an instance trusts what it read of the record and of the queue. */
+export const PRESSURE_CACHE_MS = 5000;
+
+export type Route = 'direct' | 'enqueue';
+export type PressureState = 'direct' | 'pressure' | 'draining';
+
+/** Where an event goes, from the record and (once it has expired) whether the queue is empty. */
+export function routeDecision(record: PressureRecord | undefined, nowMs: number, queueEmpty: boolean | undefined): Route | 'ask-queue' {
+  if (record === undefined) return 'direct';
+  if (record.untilMs > nowMs) return 'enqueue';
+  if (queueEmpty === undefined) return 'ask-queue';
+  return queueEmpty ? 'direct' : 'enqueue';
+}
+
+export interface BackPressureOptions {
+  store: StateStore;
+  queue: BackupQueue;
+  now?: () => number;
+}
+
+interface Cached<T> {
+  value: T;
+  atMs: number;
+}
+
+export class BackPressure {
+  private readonly now: () => number;
+  private readonly key: string;
+  private record?: Cached<PressureRecord | undefined>;
+  private queueEmpty?: Cached<boolean>;
+
+  constructor(private readonly options: BackPressureOptions) {
+    this.now = options.now ?? Date.now;
+    this.key = pressureRecordKey(options.queue.shortName);
+  }
+
+  /** Where the next event goes; reads the record and the queue at most once per PRESSURE_CACHE_MS. */
+  async route(scope?: CallScope): Promise<Route> {
+    const record = await this.current(scope);
+    const decision = routeDecision(record, this.now(), this.fresh(this.queueEmpty)?.value);
+    if (decision !== 'ask-queue') return decision;
+    const empty = await this.options.queue.isEmpty(scope);
+    this.queueEmpty = { value: empty, atMs: this.now() };
+    return empty ? 'direct' : 'enqueue';
+  }
+
+  /** What an instance would say now (the sandbox's panel, `POST /reconcile`'s answer): the record and its state. */
+  async status(scope?: CallScope): Promise<{ state: PressureState; record?: PressureRecord }> {
+    const record = await this.current(scope);
+    if (record === undefined) return { state: 'direct' };
+    if (record.untilMs > this.now()) return { state: 'pressure', record };
+    return { state: (await this.route(scope)) === 'enqueue' ? 'draining' : 'direct', record };
+  }
+
+  /**
+   * Drive refused a direct backup: events go to the queue for `forMs` from now, unless back-pressure is in
+   * force already (its expiry stands). `byThisCall`: this instance wrote the record.
+   */
+  async raise(reason: string, forMs: number, scope?: CallScope): Promise<{ byThisCall: boolean; record: PressureRecord }> {
+    const { store } = this.options;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = this.now();
+      const current = await store.read<PressureRecord>(this.key, scope);
+      if (current !== undefined && current.value.untilMs > now) {
+        this.record = { value: current.value, atMs: now };
+        return { byThisCall: false, record: current.value };
+      }
+      const record: PressureRecord = { sinceMs: now, untilMs: now + forMs, reason };
+      const written = current ? await store.replace(this.key, record, current.version, scope) : await store.create(this.key, record, scope);
+      if (!written) continue; // another instance wrote first: read what it wrote
+      this.record = { value: record, atMs: now };
+      this.queueEmpty = undefined;
+      return { byThisCall: true, record };
+    }
+    throw new Error(`could not record back-pressure for ${this.options.queue.shortName} (the record kept changing)`);
+  }
+
+  private async current(scope?: CallScope): Promise<PressureRecord | undefined> {
+    const cached = this.fresh(this.record);
+    if (cached) return cached.value;
+    const value = (await this.options.store.read<PressureRecord>(this.key, scope))?.value;
+    this.record = { value, atMs: this.now() };
+    return value;
+  }
+
+  private fresh<T>(cached: Cached<T> | undefined): Cached<T> | undefined {
+    return cached !== undefined && this.now() - cached.atMs < PRESSURE_CACHE_MS ? cached : undefined;
+  }
+}
+
+const MAX_ROUNDS = 10;
