@@ -9,21 +9,14 @@ import type { Failure } from '../core/failure.js';
 import { FAILURE_TABLE, type AttemptLogEvent } from '../core/failure-table.js';
 import type { Logger } from '../core/logs.js';
 import type { ObjectRef } from '../core/object-ref.js';
-import type { Deadline } from '../core/time-budget.js';
 import { backupObject, type BackupRequest, type BackupResult } from './pipeline.js';
 import type { BackupDeps } from './deps.js';
 
 export type OneBackup = ({ ok: true; attempts: number } & BackupResult) | { ok: false; failure: Failure; error: unknown; attempts: number };
 
-export interface OneBackupOptions {
-  deadline: Deadline;
-  /** Unique per attempt: the owner of the object's claim. */
-  invocationId: string;
+/** The request's own fields (one definition, job.ts's BackupRequest), and what only the line needs. */
+export interface OneBackupOptions extends Omit<BackupRequest, 'object' | 'onRetry'> {
   trace?: string;
-  /** See BackupRequest.restoreMissing. */
-  restoreMissing?: boolean;
-  /** See BackupRequest.onRateLimit. */
-  onRateLimit?: BackupRequest['onRateLimit'];
   /** Failures the caller logs itself instead (the task worker's daily upload limit: one pause line). */
   quiet?: (failure: Failure) => boolean;
 }

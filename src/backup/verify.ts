@@ -11,7 +11,20 @@ import type { ClassifiedError, Failure } from '../core/failure.js';
 import { deleteFile } from '../drive/files.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
 import { openObject } from '../gcs/source.js';
+import type { Config } from '../config/config.js';
+import type { DriveGateway } from '../drive/gateway.js';
+import type { StorageGateway } from '../gcs/gateway.js';
 import type { BackupJob, Uploaded } from './job.js';
+
+/** What verifying reads of the object attempt (a BackupJob is one): Cloud Storage to hash it again. */
+export interface VerifyJob extends Pick<BackupJob, 'ref' | 'scope'> {
+  readonly deps: { readonly config: Pick<Config, 'ioIdleTimeoutMs'>; readonly source: Pick<StorageGateway, 'call'> };
+}
+
+/** What discarding a bad copy reads of the object attempt (a BackupJob is one): Drive. */
+export interface DiscardJob extends Pick<BackupJob, 'scope'> {
+  readonly deps: { readonly drive: Pick<DriveGateway, 'call'> };
+}
 
 /** The bytes Drive stored are not the bytes of the object. Never reported as success. */
 export class IntegrityError extends Error implements ClassifiedError {
@@ -23,7 +36,7 @@ export class IntegrityError extends Error implements ClassifiedError {
 }
 
 /** Throws IntegrityError unless Drive's MD5 matches the bytes sent and Cloud Storage's MD5. */
-export async function verifyMd5(job: BackupJob, uploaded: Uploaded, gcsMd5Hex: string | undefined): Promise<void> {
+export async function verifyMd5(job: VerifyJob, uploaded: Uploaded, gcsMd5Hex: string | undefined): Promise<void> {
   const { deps, ref, scope } = job;
   const driveMd5 = uploaded.file.md5Checksum ?? undefined;
   const expected =
@@ -48,7 +61,7 @@ export async function verifyMd5(job: BackupJob, uploaded: Uploaded, gcsMd5Hex: s
  * removed and the file loses its generation mark so the retry uploads it again. Failures propagate: the
  * record keeps its id, and the retry finds the copy again (its MD5 does not match) and discards it then.
  */
-export async function discardBadUpload(job: BackupJob, fileId: string, uploaded: Uploaded): Promise<void> {
+export async function discardBadUpload(job: DiscardJob, fileId: string, uploaded: Uploaded): Promise<void> {
   await job.deps.drive.call(
     'discard the bad copy',
     async ({ api }) => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { backupAndLog } from '../backup/backup-and-log.js';
 import { isNotFound } from '../core/error-shapes.js';
 import { parseGsUrl } from '../core/names.js';
-import { normaliseInt64 } from '../core/object-ref.js';
+import { describeRef, normaliseInt64 } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { objectMetadata } from '../gcs/source.js';
@@ -55,10 +55,10 @@ export async function backupCommand(io: CliIO): Promise<number> {
     ref = await objectMetadata(runtime.source, { bucket, name, generation });
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    io.stderr(`${shown(`gs://${bucket}/${name}`)}${generation ? `#${generation}` : ''} not found\n`);
+    io.stderr(`${shown(describeRef({ bucket, name, generation: generation || undefined }))} not found\n`);
     return 1;
   }
-  const where = shown(`gs://${bucket}/${name}#${ref.generation}`);
+  const where = shown(describeRef(ref));
   // Each call is one function-sized invocation (its claim's lease is bounded); a large upload that
   // checkpoints at the deadline is simply continued by the next call, from the same Drive session.
   for (;;) {

@@ -8,6 +8,7 @@
 import { formatBytes } from '../core/text.js';
 import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import type { Canary, CanarySighting } from './canary.js';
+import { describeRef } from '../core/object-ref.js';
 
 export interface TimeoutFacts {
   canary: Canary;
@@ -37,8 +38,8 @@ function logsCommand(filter: string, project: string | undefined): string {
 /** The lines saying what was seen: the object, the claim record, the Drive file. */
 export function sightingLines(facts: TimeoutFacts): string[] {
   const { canary, seen, now } = facts;
-  const { bucket, name, generation, size } = canary.ref;
-  const lines = [`  object written: gs://${bucket}/${name}#${generation} (${formatBytes(Number(size))}, MD5 ${canary.md5Hex})`];
+  const { size } = canary.ref;
+  const lines = [`  object written: ${describeRef(canary.ref)} (${formatBytes(Number(size))}, MD5 ${canary.md5Hex})`];
   const record = seen.record;
   if (record === undefined) {
     lines.push('  state record:   none: no invocation of the function claimed the canary');

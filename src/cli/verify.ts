@@ -17,6 +17,7 @@ import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from 
 import { runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 import { timeoutReport } from './verify-report.js';
+import { describeRef } from '../core/object-ref.js';
 
 const TIMEOUT: CommandOption<number> = {
   flag: 'timeout',
@@ -67,7 +68,7 @@ export async function verifyCommand(io: CliIO): Promise<number> {
 
   const canary = await writeCanary(runtime, bucket);
   const written = Date.now();
-  const where = shown(`gs://${bucket}/${canary.ref.name}#${canary.ref.generation}`);
+  const where = shown(describeRef(canary.ref));
   io.stdout(`verify: wrote the canary ${where}; waiting up to ${timeoutMs / 1000} s for its backup in Drive\n`);
 
   let seen: CanarySighting = {};

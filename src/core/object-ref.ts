@@ -90,9 +90,9 @@ export function generationFacts(ref: ObjectRef): GenerationFacts {
 
 const INT64_MAX = 9223372036854775807n;
 
-/** `gs://bucket/name#generation`. */
-export function describeRef(ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>): string {
-  return `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
+/** `gs://bucket/name#generation`, or `gs://bucket/name` when the generation is not known. */
+export function describeRef(ref: { bucket: string; name: string; generation?: string }): string {
+  return `gs://${ref.bucket}/${ref.name}${ref.generation !== undefined ? `#${ref.generation}` : ''}`;
 }
 
 /** Canonical decimal string for a non-negative int64 given as digits or a safe integer; else undefined. */

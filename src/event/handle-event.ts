@@ -13,14 +13,14 @@ import { ConfigError } from '../config/config.js';
 import { bucketScopeProblem } from '../config/source-bucket.js';
 import { classifyFailure } from '../core/classify.js';
 import { FAILURE_TABLE } from '../core/failure-table.js';
-import type { ObjectRef } from '../core/object-ref.js';
+import { describeRef, type ObjectRef } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { MalformedEventError, parseStorageEvent } from './parse-event.js';
 import { enqueueBackup } from '../tasks/enqueue.js';
 import { mirrorDelete } from './mirror-delete.js';
 import { backupAndLog } from '../backup/backup-and-log.js';
 import { autoBackup, autoDispatch } from '../tasks/auto-dispatch.js';
-import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
+import { runtimeOrConfigError, type RuntimeSource } from '../tasks/dispatch.js';
 
 /** The error thrown back to Eventarc: a short sentence, no stack of ours, no secrets. */
 export class RetryLaterError extends Error {}
@@ -44,16 +44,8 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: event.traceparent };
   logger.eventReceived({ ...base, eventType: event.kind, eventId: event.id });
 
-  let runtime: Runtime;
-  try {
-    runtime = await source.get();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      logger.configInvalid({ variable: err.variable, message: err.message });
-      throw new RetryLaterError(`invalid configuration: ${err.variable}`);
-    }
-    throw err;
-  }
+  const runtime = await runtimeOrConfigError(source);
+  if (runtime instanceof ConfigError) throw new RetryLaterError(`invalid configuration: ${runtime.variable}`);
   const deadline = createDeadline(runtime.config.deadlineMs);
 
   const { sourceBucket, stateBucket } = runtime.config;
@@ -108,14 +100,13 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   if (runtime.dispatch) {
     const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
     if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
-      const subject = `gs://${ref.bucket}/${ref.name}#${ref.generation}`;
-      throw new RetryLaterError(`enqueueing the backup of ${subject} will be retried: ${result.failure.reason}`);
+      throw new RetryLaterError(`enqueueing the backup of ${describeRef(ref)} will be retried: ${result.failure.reason}`);
     }
     return;
   }
   const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
   if (!outcome.ok && FAILURE_TABLE[outcome.failure.kind].event === 'retry') {
-    throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${outcome.failure.reason}`);
+    throw new RetryLaterError(`backup of ${describeRef(ref)} will be retried: ${outcome.failure.reason}`);
   }
 }
 

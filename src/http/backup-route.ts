@@ -15,6 +15,7 @@ import { bucketExists, objectMetadata } from '../gcs/source.js';
 import { backupTask, type TaskDispatch } from '../tasks/worker.js';
 import { badRequest, failureReply, type HttpReply } from '../core/failure-status.js';
 import { parseBackupBody, validationContext } from './validate.js';
+import { describeRef } from '../core/object-ref.js';
 
 /** What a request claims to be: a dispatch of `task` (its `X-CloudTasks-TaskName`), with its `Authorization`. */
 export interface ClaimedTask extends TaskDispatch {
@@ -31,7 +32,7 @@ export async function backupRoute(runtime: Runtime, body: unknown, trace?: strin
   if (!parsed.ok) return badRequest(parsed.problems);
   const { bucket, name, generation, restoreMissing } = parsed.value;
   const deadline = createDeadline(runtime.config.deadlineMs);
-  const subject = `gs://${bucket}/${name}${generation !== undefined ? `#${generation}` : ''}`;
+  const subject = describeRef({ bucket, name, generation });
 
   let ref;
   try {
@@ -45,7 +46,7 @@ export async function backupRoute(runtime: Runtime, body: unknown, trace?: strin
   }
 
   const result = await backupAndLog(runtime, ref, { deadline, invocationId: `http-${randomUUID()}`, trace, restoreMissing });
-  if (!result.ok) return failureReply(result.failure, `gs://${bucket}/${name}#${ref.generation}`);
+  if (!result.ok) return failureReply(result.failure, describeRef(ref));
   const { ok: _ok, ...outcome } = result;
   return { status: 200, body: { bucket, name, generation: ref.generation, ...outcome } };
 }

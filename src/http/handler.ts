@@ -10,7 +10,7 @@
  * request claiming to be a task carries the queue's own OIDC token (src/tasks/dispatcher-identity.ts).
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import type { Runtime, RuntimeSource } from '../tasks/dispatch.js';
+import { runtimeOrConfigError, type Runtime, type RuntimeSource } from '../tasks/dispatch.js';
 import { ConfigError } from '../config/config.js';
 import { backupRoute } from './backup-route.js';
 import type { ClaimedTask } from './backup-route.js';
@@ -28,15 +28,11 @@ interface Route {
 const withRuntime =
   (handle: (runtime: Runtime, body: unknown, req: Request) => Promise<HttpReply>) =>
   async (source: RuntimeSource, req: Request, body: unknown): Promise<HttpReply> => {
-    let runtime: Runtime;
-    try {
-      runtime = await source.get();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      source.logger.configInvalid({ variable: err.variable, message: err.message });
+    const runtime = await runtimeOrConfigError(source);
+    if (runtime instanceof ConfigError) {
       return {
         status: 503,
-        body: { error: `invalid configuration: ${err.message}` },
+        body: { error: `invalid configuration: ${runtime.message}` },
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
       };
     }

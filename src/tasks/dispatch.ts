@@ -1,8 +1,10 @@
 /**
  * An instance's runtime as the entries see it: what the backup pipeline needs (backup/deps.ts) plus, with
- * DISPATCH=tasks or auto, the backup queue and its pause (and auto's back-pressure). It sits in tasks/ because that is the lowest folder
- * that knows both; src/runtime/runtime.ts builds it once per instance. Types only.
+ * DISPATCH=tasks or auto, the backup queue and its pause (and auto's back-pressure). It sits in tasks/
+ * because that is the lowest folder that knows both; src/runtime/runtime.ts builds it once per instance.
+ * Types, and the one way an entry gets the runtime (`runtimeOrConfigError`).
  */
+import { ConfigError } from '../config/config.js';
 import type { Logger } from '../core/logs.js';
 import type { BackupDeps } from '../backup/deps.js';
 import type { BackPressure } from './back-pressure.js';
@@ -31,4 +33,18 @@ export interface Runtime extends BackupDeps {
 export interface RuntimeSource {
   logger: Logger;
   get(): Promise<Runtime>;
+}
+
+/**
+ * The instance's runtime or, when the configuration is invalid, the ConfigError after its one
+ * `configInvalid` line; each entry answers it its own way (the event is retried, HTTP says 503).
+ */
+export async function runtimeOrConfigError(source: RuntimeSource): Promise<Runtime | ConfigError> {
+  try {
+    return await source.get();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    source.logger.configInvalid({ variable: err.variable, message: err.message });
+    return err;
+  }
 }

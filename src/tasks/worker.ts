@@ -17,6 +17,7 @@ import { taskFailureReply, type HttpReply } from '../core/failure-status.js';
 import type { Parsed } from '../core/names.js';
 import type { BackupTaskBody } from './backup-queue.js';
 import { isDailyUploadLimit, pauseForDailyLimit } from './pause-route.js';
+import { describeRef } from '../core/object-ref.js';
 
 /** The `X-CloudTasks-*` headers of the dispatch. */
 export interface TaskDispatch {
@@ -47,7 +48,7 @@ export async function backupTask(runtime: Runtime, parsed: ParsedTaskBody, dispa
     const failure = classifyFailure(err, 'gcs-source');
     const secret = config.tokenSecretVersion;
     logFailedAttempt(logger, { object, failure, error: err, durationMs: Date.now() - started, attempts: 1, secret });
-    return taskFailureReply(failure, `gs://${bucket}/${name}#${object.generation}`);
+    return taskFailureReply(failure, describeRef(object));
   }
 
   const dispatching = runtime.dispatch;
@@ -75,5 +76,5 @@ export async function backupTask(runtime: Runtime, parsed: ParsedTaskBody, dispa
     };
     return pauseForDailyLimit(runtime, dispatching, attempt);
   }
-  return taskFailureReply(failure, `gs://${bucket}/${name}#${ref.generation}`);
+  return taskFailureReply(failure, describeRef(ref));
 }

@@ -12,7 +12,7 @@ import { byAppProperty, childFoldersOf, FOLDER_MIME_TYPE, q } from '../../drive/
 export const FOLDER_KEY_PROPERTY = 'gdb.folder';
 
 export class FolderDrive {
-  constructor(private readonly drive: DriveGateway) {}
+  constructor(private readonly drive: Pick<DriveGateway, 'call'>) {}
 
   /** The folder is there and not in the trash. */
   usable(id: string, what: string, scope?: CallScope): Promise<boolean> {

@@ -70,9 +70,9 @@ export class FolderResolver {
 
   constructor(
     private readonly deps: {
-      drive: DriveGateway;
-      store: StateStore;
-      ids: DriveIdPool;
+      drive: Pick<DriveGateway, 'call'>;
+      store: Pick<StateStore, 'read' | 'create' | 'replace'>;
+      ids: Pick<DriveIdPool, 'next' | 'discard'>;
       rootId: string;
       onOverflow?: (notice: OverflowNotice) => void;
     },

@@ -12,14 +12,25 @@ import type { drive_v3 } from '@googleapis/drive';
 import { driveLimitOf } from '../../core/drive-reasons.js';
 import { isNotFound } from '../../core/error-shapes.js';
 import { deleteRevision, KEEP_FOREVER_CAP, keptForever, listRevisions } from '../../drive/revisions.js';
-import type { BackupJob } from '../job.js';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../core/logs.js';
+import type { ObjectRef } from '../../core/object-ref.js';
+
+/** What keeping revisions forever reads of the object attempt (a BackupJob is one). */
+export interface KeepForeverJob {
+  readonly ref: Pick<ObjectRef, 'bucket' | 'name' | 'generation'>;
+  readonly deps: {
+    readonly config: Pick<Config, 'keepRevisionsForever'>;
+    readonly logger: Pick<Logger, 'keptRevisionReleased'>;
+  };
+}
 
 /**
  * Sends a revision of `fileId` with `send(keepForever)`, kept forever when the configuration says so,
  * making room under Drive's cap first and once more after a refusal.
  */
 export async function reviseKeepingForever<T>(
-  job: BackupJob,
+  job: KeepForeverJob,
   api: drive_v3.Drive,
   fileId: string,
   send: (keepForever: boolean) => Promise<T>,
@@ -38,7 +49,7 @@ export async function reviseKeepingForever<T>(
  * Deletes the oldest revision kept forever when the file keeps at least `cap` (0: Drive just refused one
  * more); false when none may go (only the current content is kept), so the new revision is not kept forever.
  */
-async function makeRoom(job: BackupJob, api: drive_v3.Drive, fileId: string, cap: number): Promise<boolean> {
+async function makeRoom(job: KeepForeverJob, api: drive_v3.Drive, fileId: string, cap: number): Promise<boolean> {
   let revisions;
   try {
     revisions = await listRevisions(api, fileId);

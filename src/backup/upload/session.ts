@@ -95,23 +95,12 @@ export async function startUploadSession(options: StartUploadSessionOptions): Pr
   return new URL(location, options.baseUrl).toString();
 }
 
-export interface PutChunkOptions {
+export interface PutStreamedChunkOptions {
   sessionUri: string;
   authHeaders: AuthHeaders;
-  /** The bytes starting at `offset`; empty only for a 0-byte upload. */
-  chunk: Buffer<ArrayBuffer>;
   offset: number;
   total: number;
   signal?: AbortSignal;
-}
-
-/** Sends one chunk from memory; tells how far the session got. */
-export async function putChunk(options: PutChunkOptions): Promise<UploadProgress> {
-  const { chunk } = options;
-  return putStreamedChunk({ ...options, length: chunk.length, body: chunk });
-}
-
-export interface PutStreamedChunkOptions extends Omit<PutChunkOptions, 'chunk'> {
   /** The chunk's length: what `Content-Range` and `Content-Length` declare. */
   length: number;
   /**

@@ -12,10 +12,22 @@ import { createWithContent, getFile, probeFile, reviseWithContent, type DriveFil
 import { APP_PROPERTY } from '../../drive/object-path.js';
 import { smallObjectReader } from '../../gcs/source.js';
 import type { ObjectRecord } from '../claim/plan.js';
-import { reviseKeepingForever } from './keep-forever.js';
+import type { Config } from '../../config/config.js';
+import type { DriveGateway } from '../../drive/gateway.js';
+import type { StorageGateway } from '../../gcs/gateway.js';
+import { reviseKeepingForever, type KeepForeverJob } from './keep-forever.js';
 import type { BackupJob, Uploaded } from '../job.js';
 
-export async function uploadSmall(job: BackupJob, record: ObjectRecord): Promise<Uploaded> {
+/** What the small upload reads of the object attempt (a BackupJob is one): the source and Drive gateways. */
+export interface SmallUploadJob extends Pick<BackupJob, 'ref' | 'meta' | 'scope'> {
+  readonly deps: KeepForeverJob['deps'] & {
+    readonly config: Pick<Config, 'ioIdleTimeoutMs' | 'keepRevisionsForever'>;
+    readonly source: Pick<StorageGateway, 'call'>;
+    readonly drive: Pick<DriveGateway, 'call'>;
+  };
+}
+
+export async function uploadSmall(job: SmallUploadJob, record: Pick<ObjectRecord, 'fileId' | 'fileCreated'>): Promise<Uploaded> {
   const { deps, ref, meta, scope } = job;
   const { ioIdleTimeoutMs } = deps.config;
   // A download cut part-way is retried by the gateway from the next unread byte.

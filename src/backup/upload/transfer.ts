@@ -60,111 +60,151 @@ const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;
 /** Consecutive chunks Drive acknowledges without taking a byte before we give up. */
 const MAX_STALLS = 3;
 
+/** Sends the object into the session from `startOffset`, until Drive has it all or the deadline says stop. */
 export async function sendToSession(options: SendToSessionOptions): Promise<TransferResult> {
-  const { sessionUri, total, chunkBytes, retry, startOffset } = options;
-  assertChunkSize(chunkBytes);
-  if (!Number.isInteger(startOffset) || startOffset < 0 || startOffset > total) {
-    throw new RangeError(`startOffset ${startOffset} is outside the ${total}-byte object`);
-  }
-  if (options.md5 && startOffset !== 0) throw new RangeError('md5 can only be computed over a transfer from byte 0');
-  const now = options.now ?? (() => performance.now());
-  const source = new SourceReader(options.openSource, startOffset, total);
-  const md5 = options.md5 ? new ConfirmedMd5() : undefined;
+  return new SessionTransfer(options).run();
+}
+
+/** One PUT's body as it streams: stopped once the PUT is over, and the source's error if it broke the body. */
+interface PutBody {
+  abandoned: boolean;
+  sourceError?: unknown;
+}
+
+/**
+ * One transfer's state (as rclone's `resumableUpload` struct): where Drive is, how far the source was
+ * handed on, the running MD5 and the chunk time estimate, shared by the loop (`run`), one chunk's PUT
+ * (`sendChunk`, its body streamed by `body`) and the probe that follows a failed PUT.
+ */
+class SessionTransfer {
+  private readonly source: SourceReader;
+  private readonly md5?: ConfirmedMd5;
+  private readonly now: () => number;
   /** Drive holds the object's bytes `[0, confirmed)`. */
-  let confirmed = startOffset;
+  private confirmed: number;
   /** The furthest object offset handed to Drive. */
-  let sentEnd = startOffset;
-  let bytesSent = 0;
-  let estimateMs = chunkBytes / ASSUMED_BYTES_PER_MS;
-  let stalls = 0;
+  private sentEnd: number;
+  private bytesSent = 0;
+  private estimateMs: number;
+  /** Consecutive chunks Drive acknowledged without taking a byte. */
+  private stalls = 0;
+
+  constructor(private readonly options: SendToSessionOptions) {
+    const { total, chunkBytes, startOffset } = options;
+    assertChunkSize(chunkBytes);
+    if (!Number.isInteger(startOffset) || startOffset < 0 || startOffset > total) {
+      throw new RangeError(`startOffset ${startOffset} is outside the ${total}-byte object`);
+    }
+    if (options.md5 && startOffset !== 0) throw new RangeError('md5 can only be computed over a transfer from byte 0');
+    this.now = options.now ?? (() => performance.now());
+    this.source = new SourceReader(options.openSource, startOffset, total);
+    if (options.md5) this.md5 = new ConfirmedMd5();
+    this.confirmed = startOffset;
+    this.sentEnd = startOffset;
+    this.estimateMs = chunkBytes / ASSUMED_BYTES_PER_MS;
+  }
+
+  async run(): Promise<TransferResult> {
+    try {
+      for (;;) {
+        const result = await this.nextChunk();
+        if (result) return result;
+      }
+    } finally {
+      this.source.dispose();
+    }
+  }
+
+  /** Sends the chunk at `confirmed` (through the retry), and moves on to what Drive confirmed; the result when done. */
+  private async nextChunk(): Promise<TransferResult | undefined> {
+    const { total, chunkBytes, retry, deadline, onChunk } = this.options;
+    if (deadline && !deadline.canStart(this.estimateMs)) return { complete: false, offset: this.confirmed, bytesSent: this.bytesSent };
+    const started = this.now();
+    const offset = this.confirmed;
+    const want = Math.min(chunkBytes, total - offset);
+    const progress: UploadProgress = await retry('chunk', async ({ authHeaders }, attempt) => {
+      if (attempt > 1 || (want === 0 && total > 0)) {
+        const status = await this.probe(authHeaders);
+        if (status.complete || status.persisted !== offset || want === 0) return status;
+      }
+      return this.sendChunk(authHeaders, offset, want);
+    });
+    this.estimateMs = (this.estimateMs + (this.now() - started)) / 2;
+
+    if (!progress.complete && want === 0) throw new Error(`Drive holds all ${total} bytes but has not finished the upload`);
+    const persisted = progress.complete ? total : progress.persisted;
+    if (persisted > this.sentEnd) throw new Error(`Drive confirmed bytes up to ${persisted} that this transfer never sent`);
+    if (progress.complete) {
+      await this.hashUpTo(total);
+      onChunk?.({ offset, bytes: total - offset });
+      return { complete: true, file: progress.file, bytesSent: this.bytesSent, ...(this.md5 ? { md5Hex: this.md5.digest() } : {}) };
+    }
+    if (persisted < this.confirmed) throw new Error(`Drive now holds ${persisted} bytes after confirming ${this.confirmed}`);
+    this.stalls = persisted === this.confirmed ? this.stalls + 1 : 0;
+    if (this.stalls >= MAX_STALLS) throw new Error(`Drive took no bytes at offset ${this.confirmed} ${MAX_STALLS} times in a row`);
+    if (persisted > offset) onChunk?.({ offset, bytes: persisted - offset });
+    this.confirmed = persisted;
+    return undefined;
+  }
 
   /** Hashes the source's bytes up to `end` without sending them (what Drive holds past the MD5's last state). */
-  const hashUpTo = async (end: number): Promise<void> => {
+  private async hashUpTo(end: number): Promise<void> {
+    const { md5, source } = this;
     if (!md5) return;
     await source.settled();
     md5.rewind(end);
     source.seek(md5.position);
     while (md5.position < end) md5.update(await source.next(end - md5.position));
-  };
+  }
 
   /** One PUT of `[offset, offset + length)`, its body read from the source as the request sends it. */
-  const sendChunk = async (authHeaders: AuthHeaders, offset: number, length: number): Promise<UploadProgress> => {
-    await source.settled();
-    await hashUpTo(offset);
-    source.seek(offset);
-    const idle = idleAbort(options.idleTimeoutMs);
-    let abandoned = false;
-    let sourceError: unknown;
-    async function* body(): AsyncGenerator<Uint8Array> {
-      for (let left = length; left > 0;) {
-        let piece: Buffer;
-        try {
-          piece = await source.next(left);
-        } catch (err) {
-          sourceError = err;
-          throw err;
-        }
-        if (abandoned) return;
-        md5?.update(piece);
-        left -= piece.length;
-        bytesSent += piece.length;
-        sentEnd = Math.max(sentEnd, source.position);
-        idle.touch();
-        options.onSent?.(piece.length);
-        yield piece;
-      }
-    }
+  private async sendChunk(authHeaders: AuthHeaders, offset: number, length: number): Promise<UploadProgress> {
+    const { sessionUri, total } = this.options;
+    await this.source.settled();
+    await this.hashUpTo(offset);
+    this.source.seek(offset);
+    const idle = idleAbort(this.options.idleTimeoutMs);
+    const put: PutBody = { abandoned: false };
     try {
-      const stream = length === 0 ? Buffer.alloc(0) : body();
-      return await putStreamedChunk({ sessionUri, authHeaders, offset, length, total, body: stream, signal: idle.signal });
+      const body = length === 0 ? Buffer.alloc(0) : this.body(length, put, idle);
+      return await putStreamedChunk({ sessionUri, authHeaders, offset, length, total, body, signal: idle.signal });
     } catch (err) {
-      throw sourceError ?? err;
+      throw put.sourceError ?? err;
     } finally {
-      abandoned = true;
+      put.abandoned = true;
       idle.clear();
     }
-  };
+  }
 
-  const probe = async (authHeaders: AuthHeaders): Promise<UploadProgress> => {
-    const idle = idleAbort(options.idleTimeoutMs);
-    try {
-      return await querySessionStatus({ sessionUri, authHeaders, total, signal: idle.signal });
-    } finally {
-      idle.clear();
-    }
-  };
-
-  try {
-    for (;;) {
-      if (options.deadline && !options.deadline.canStart(estimateMs)) return { complete: false, offset: confirmed, bytesSent };
-      const started = now();
-      const offset = confirmed;
-      const want = Math.min(chunkBytes, total - offset);
-      const progress: UploadProgress = await retry('chunk', async ({ authHeaders }, attempt) => {
-        if (attempt > 1 || (want === 0 && total > 0)) {
-          const status = await probe(authHeaders);
-          if (status.complete || status.persisted !== offset || want === 0) return status;
-        }
-        return sendChunk(authHeaders, offset, want);
-      });
-      estimateMs = (estimateMs + (now() - started)) / 2;
-
-      if (!progress.complete && want === 0) throw new Error(`Drive holds all ${total} bytes but has not finished the upload`);
-      const persisted = progress.complete ? total : progress.persisted;
-      if (persisted > sentEnd) throw new Error(`Drive confirmed bytes up to ${persisted} that this transfer never sent`);
-      if (progress.complete) {
-        await hashUpTo(total);
-        options.onChunk?.({ offset, bytes: total - offset });
-        return { complete: true, file: progress.file, bytesSent, ...(md5 ? { md5Hex: md5.digest() } : {}) };
+  /** The PUT's body: `length` bytes from the source, hashed and counted as they go. */
+  private async *body(length: number, put: PutBody, idle: { touch(): void }): AsyncGenerator<Uint8Array> {
+    for (let left = length; left > 0;) {
+      let piece: Buffer;
+      try {
+        piece = await this.source.next(left);
+      } catch (err) {
+        put.sourceError = err;
+        throw err;
       }
-      if (persisted < confirmed) throw new Error(`Drive now holds ${persisted} bytes after confirming ${confirmed}`);
-      stalls = persisted === confirmed ? stalls + 1 : 0;
-      if (stalls >= MAX_STALLS) throw new Error(`Drive took no bytes at offset ${confirmed} ${MAX_STALLS} times in a row`);
-      if (persisted > offset) options.onChunk?.({ offset, bytes: persisted - offset });
-      confirmed = persisted;
+      if (put.abandoned) return;
+      this.md5?.update(piece);
+      left -= piece.length;
+      this.bytesSent += piece.length;
+      this.sentEnd = Math.max(this.sentEnd, this.source.position);
+      idle.touch();
+      this.options.onSent?.(piece.length);
+      yield piece;
     }
-  } finally {
-    source.dispose();
+  }
+
+  /** Asks the session what Drive holds (after a failed PUT, or to finish an empty last chunk). */
+  private async probe(authHeaders: AuthHeaders): Promise<UploadProgress> {
+    const idle = idleAbort(this.options.idleTimeoutMs);
+    try {
+      return await querySessionStatus({ sessionUri: this.options.sessionUri, authHeaders, total: this.options.total, signal: idle.signal });
+    } finally {
+      idle.clear();
+    }
   }
 }
 

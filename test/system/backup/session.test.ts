@@ -13,7 +13,7 @@ import {
   DriveHttpError,
   contentRange,
   parsePersistedBytes,
-  putChunk,
+  putStreamedChunk,
   querySessionStatus,
   SessionGoneError,
   startUploadSession,
@@ -21,6 +21,8 @@ import {
 } from '../../../src/backup/upload/session.js';
 import { driveClient } from '../../emulators/drive/helpers.js';
 
+/** A chunk from memory, as putStreamedChunk takes its body and length. */
+const bytes = (chunk: Buffer<ArrayBuffer>) => ({ body: chunk, length: chunk.length });
 const KiB = 1024;
 
 describe('contentRange', () => {
@@ -101,10 +103,10 @@ describe('resumable upload protocol against the Drive emulator', () => {
     const content = randomBytes(CHUNK_GRANULARITY + 1000);
     const sessionUri = await open(content.length);
     assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), { complete: false, persisted: 0 });
-    const first = await putChunk({
+    const first = await putStreamedChunk({
       sessionUri,
       authHeaders,
-      chunk: content.subarray(0, CHUNK_GRANULARITY),
+      ...bytes(content.subarray(0, CHUNK_GRANULARITY)),
       offset: 0,
       total: content.length,
     });
@@ -113,10 +115,10 @@ describe('resumable upload protocol against the Drive emulator', () => {
       complete: false,
       persisted: CHUNK_GRANULARITY,
     });
-    const last = await putChunk({
+    const last = await putStreamedChunk({
       sessionUri,
       authHeaders,
-      chunk: content.subarray(CHUNK_GRANULARITY),
+      ...bytes(content.subarray(CHUNK_GRANULARITY)),
       offset: CHUNK_GRANULARITY,
       total: content.length,
     });
@@ -130,7 +132,7 @@ describe('resumable upload protocol against the Drive emulator', () => {
 
   test('a 0-byte upload finishes with one PUT of Content-Range bytes */0', async () => {
     const sessionUri = await open(0, { name: 'empty' });
-    const done = await putChunk({ sessionUri, authHeaders, chunk: Buffer.alloc(0), offset: 0, total: 0 });
+    const done = await putStreamedChunk({ sessionUri, authHeaders, ...bytes(Buffer.alloc(0)), offset: 0, total: 0 });
     assert.ok(done.complete);
     assert.equal(done.file.size, '0');
     assert.equal(emulators.drive.readContent(done.file.id!)?.size, 0);
@@ -138,13 +140,13 @@ describe('resumable upload protocol against the Drive emulator', () => {
 
   test('fileId revises an existing file through PATCH', async () => {
     const v1 = Buffer.from('first version');
-    const created = await putChunk({ sessionUri: await open(v1.length), authHeaders, chunk: v1, offset: 0, total: v1.length });
+    const created = await putStreamedChunk({ sessionUri: await open(v1.length), authHeaders, ...bytes(v1), offset: 0, total: v1.length });
     assert.ok(created.complete);
     const v2 = Buffer.from('second version, longer');
-    const revised = await putChunk({
+    const revised = await putStreamedChunk({
       sessionUri: await open(v2.length, { fileId: created.file.id! }),
       authHeaders,
-      chunk: v2,
+      ...bytes(v2),
       offset: 0,
       total: v2.length,
     });
@@ -157,7 +159,7 @@ describe('resumable upload protocol against the Drive emulator', () => {
     const sessionUri = await open(CHUNK_GRANULARITY * 2);
     emulators.drive.expireUploadSessions();
     await assert.rejects(
-      putChunk({ sessionUri, authHeaders, chunk: randomBytes(CHUNK_GRANULARITY), offset: 0, total: CHUNK_GRANULARITY * 2 }),
+      putStreamedChunk({ sessionUri, authHeaders, ...bytes(randomBytes(CHUNK_GRANULARITY)), offset: 0, total: CHUNK_GRANULARITY * 2 }),
       (err: unknown) => err instanceof SessionGoneError && err.status === 404,
     );
     await assert.rejects(querySessionStatus({ sessionUri, authHeaders, total: CHUNK_GRANULARITY * 2 }), SessionGoneError);
@@ -175,7 +177,9 @@ describe('resumable upload protocol against the Drive emulator', () => {
         body: { error: { code: 503, message: 'x', errors: [{ reason: 'backendError' }] } },
       },
     });
-    const err = await putChunk({ sessionUri, authHeaders, chunk: Buffer.alloc(10), offset: 0, total: 10 }).catch((e: unknown) => e);
+    const err = await putStreamedChunk({ sessionUri, authHeaders, ...bytes(Buffer.alloc(10)), offset: 0, total: 10 }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof DriveHttpError);
     assert.deepEqual([err.status, err.reason, err.retryAfterMs], [503, 'backendError', 3000]);
   });
@@ -206,7 +210,7 @@ describe('resumable upload protocol against the Drive emulator', () => {
       action: { kind: 'reset', direction: 'request', afterBytes: CHUNK_GRANULARITY * 1.5 },
     });
     await assert.rejects(
-      putChunk({ sessionUri, authHeaders, chunk: content.subarray(0, CHUNK_GRANULARITY * 2), offset: 0, total: content.length }),
+      putStreamedChunk({ sessionUri, authHeaders, ...bytes(content.subarray(0, CHUNK_GRANULARITY * 2)), offset: 0, total: content.length }),
     );
     assert.deepEqual(await querySessionStatus({ sessionUri, authHeaders, total: content.length }), {
       complete: false,
@@ -216,7 +220,7 @@ describe('resumable upload protocol against the Drive emulator', () => {
 
   test('chunks outside the upload are refused before anything is sent', async () => {
     const sessionUri = 'http://127.0.0.1:1/never';
-    await assert.rejects(putChunk({ sessionUri, authHeaders, chunk: Buffer.alloc(10), offset: 5, total: 10 }), RangeError);
-    await assert.rejects(putChunk({ sessionUri, authHeaders, chunk: Buffer.alloc(0), offset: 0, total: 10 }), RangeError);
+    await assert.rejects(putStreamedChunk({ sessionUri, authHeaders, ...bytes(Buffer.alloc(10)), offset: 5, total: 10 }), RangeError);
+    await assert.rejects(putStreamedChunk({ sessionUri, authHeaders, ...bytes(Buffer.alloc(0)), offset: 0, total: 10 }), RangeError);
   });
 });

@@ -13,15 +13,9 @@ import { storageEventHeaders } from '../../../sandbox/cloud-event.js';
 import { LOCATION, queueName, tasksClient, type TasksClient } from '../../emulators/tasks/support.js';
 import { captureLogs, listen } from '../../support/in-process.js';
 import { createWorld, type World } from '../../support/world.js';
+import type { ObjectResource } from '../../support/instance-pool.js';
 
 export const DISPATCHER = 'backup-dispatch@test.iam.gserviceaccount.com';
-
-export interface ObjectResource {
-  bucket: string;
-  name: string;
-  generation: string;
-  [field: string]: unknown;
-}
 
 export interface TasksHarness {
   world: World;

@@ -8,6 +8,7 @@ import { compareGenerations, describeRef, normaliseInt64 } from '../../../src/co
 
 describe('describeRef', () => {
   const rows: [Parameters<typeof describeRef>[0], string][] = [
+    [{ bucket: 'b', name: 'a/c.txt' }, 'gs://b/a/c.txt'],
     [{ bucket: 'b', name: 'a/c.txt', generation: '12' }, 'gs://b/a/c.txt#12'],
     [{ bucket: 'b', name: 'dir/#hash?.txt', generation: '3' }, 'gs://b/dir/#hash?.txt#3'],
     [{ bucket: 'b', name: 'ü 😀', generation: '3' }, 'gs://b/ü 😀#3'],
