@@ -1,8 +1,9 @@
 /**
  * What an operator handles beside the module: the files the README has them create in the checkout stay
  * out of git, an emulator host can never reach a deployment's environment (it would send the refresh
- * token and client secret in clear text to that address), and every command the product prints or
- * documents runs this checkout's CLI (`npx --no`), never a package of that name from the public registry.
+ * token and client secret in clear text to that address), and every command the product prints or its
+ * documentation (README.md, docs/*.md, terraform/README.md) shows runs this checkout's CLI (`npx --no`),
+ * never a package of that name from the public registry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,8 +76,18 @@ function printedFiles(dir: string): string[] {
   });
 }
 
-test('every gcs-drive-backup command the product prints runs this checkout (npx --no), never the registry', () => {
-  const files = ['src', 'sandbox', 'bin', 'terraform', 'scripts'].flatMap((d) => printedFiles(join(repoRoot, d)));
+/** The documentation an operator copies commands from: the README, docs/*.md and the module's README. */
+function documentationFiles(): string[] {
+  const docs = readdirSync(join(repoRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(repoRoot, 'docs', name));
+  return [join(repoRoot, 'README.md'), join(repoRoot, 'terraform', 'README.md'), ...docs];
+}
+
+test('every gcs-drive-backup command the product prints or documents runs this checkout (npx --no), never the registry', () => {
+  const docs = documentationFiles();
+  assert.ok(docs.length >= 3, `scanned ${docs.length} documentation files`);
+  const files = [...['src', 'sandbox', 'bin', 'terraform', 'scripts'].flatMap((d) => printedFiles(join(repoRoot, d))), ...docs];
   assert.ok(files.length > 50, `scanned ${files.length} files`);
   // `npx gcs-drive-backup`, `npx -y gcs-drive-backup`, `npm exec gcs-drive-backup`: all may install from the registry.
   const unsafe = /\b(?:npx|npm exec)\s+(?!--no\b)(?:-{1,2}[\w-]+\s+)*(?:--\s+)?gcs-drive-backup\b/;
