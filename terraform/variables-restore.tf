@@ -3,7 +3,7 @@
 
 variable "restore_buckets" {
   type        = list(string)
-  description = "Buckets the functions may restore into (RESTORE_BUCKETS, comma-separated): POST /restore and restore --remote write only there, and the runtime account gets roles/storage.objectCreator on exactly these. Default none: no deployment writes anywhere it was not told to. The source or state bucket is a target only when listed here."
+  description = "Buckets a restore may write into (RESTORE_BUCKETS, comma-separated): the restore command obeys the list when it is set, and the runtime account gets roles/storage.objectCreator on exactly these (for restores run by the functions). Default none: no deployment writes anywhere it was not told to. The source or state bucket is a target only when listed here."
   default     = []
 
   validation {
