@@ -3,23 +3,12 @@
  * bucket's history (the fast path) or from Drive alone (the files' appProperties and revisions). Both
  * readers produce these same entries; the restore planner decides from them alone. Pure types.
  */
+import type { GenerationFacts } from '../core/object-ref.js';
 
 /** One backed-up (object, generation): enough to restore its name, bytes and metadata exactly. */
-export interface BackedUpGeneration {
+export interface BackedUpGeneration extends GenerationFacts {
   bucket: string;
   name: string;
-  /** Cloud Storage int64 fields stay decimal strings. */
-  generation: string;
-  timeCreated: string;
-  size: string;
-  md5Hash?: string;
-  crc32c?: string;
-  contentType?: string;
-  contentEncoding?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  cacheControl?: string;
-  metadata?: Record<string, string>;
   /** The Drive file that holds this generation, and the revision of it that does (absent: its head revision). */
   driveFileId: string;
   driveRevisionId?: string;
