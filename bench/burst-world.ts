@@ -6,7 +6,7 @@
  * Tasks, so that the benchmark counts what the wire saw. Tasks mode adds the queue (created through
  * `@google-cloud/tasks`), DISPATCH=tasks and a tick every two seconds. Nothing of the product is mocked.
  */
-import { startEmulators, type Emulators } from '../emulators/index.js';
+import { startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { startEventBridge, type EventBridge } from '../sandbox/event-bridge.js';
 import { freePort, startFunctionProcess, type FunctionProcess } from '../sandbox/function-process.js';
 import { startScheduler, type Scheduler } from '../sandbox/scheduler.js';

@@ -6,11 +6,11 @@
  * objects in seconds, or give each repetition a new object generation that shares one 1 GiB content.
  */
 import { randomBytes } from 'node:crypto';
-import { Blob } from '../emulators/harness/blob.js';
-import type { DriveSnapshot } from '../emulators/drive/snapshot.js';
-import type { GcsSnapshot } from '../emulators/gcs/snapshot.js';
-import type { Emulators } from '../emulators/index.js';
-import type { BlobLookup, BlobRef, BlobRefs } from '../emulators/persistence/persistable.js';
+import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
+import type { DriveSnapshot } from '@gcs-drive-backup/emulators/drive/snapshot.js';
+import type { GcsSnapshot } from '@gcs-drive-backup/emulators/gcs/snapshot.js';
+import type { Emulators } from '@gcs-drive-backup/emulators';
+import type { BlobLookup, BlobRef, BlobRefs } from '@gcs-drive-backup/emulators/persistence/persistable.js';
 import type { SourceObject } from './objects.js';
 
 /** Blobs by reference number, for one snapshot → restore round trip. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
-import { pseudoRandomBytes, startGcsEmulatorOnly } from '../test/emulators/gcs/support.js';
+import { pseudoRandomBytes, startGcsEmulatorOnly } from '@gcs-drive-backup/emulators/test/gcs/support.js';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 256);

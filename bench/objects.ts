@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Blob } from '../emulators/harness/blob.js';
+import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
 import { testBytes, type World } from '../test/support/world.js';
 import { addObjects } from './emulator-seed.js';
 

@@ -7,7 +7,7 @@
  * description the product's own functions give a file (src/drive/object-path.ts, src/core/object-ref.ts),
  * its name and its parent, checked against the product's own files before use.
  */
-import { Blob } from '../emulators/harness/blob.js';
+import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
 import { describeRef } from '../src/core/object-ref.js';
 import { sourceAppProperties } from '../src/drive/object-path.js';
 import type { World } from '../test/support/world.js';

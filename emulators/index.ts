@@ -20,7 +20,7 @@ export interface StartOptions {
   ports?: Partial<Record<'gcs' | 'drive' | 'oauth' | 'secrets' | 'tasks', number>>;
   oauth?: OAuthEmulatorOptions;
   drive?: DriveEmulatorOptions;
-  /** Cloud Tasks: an injected clock (tests), randomness. */
+  /** Cloud Tasks: randomness. */
   tasks?: TasksEmulatorOptions;
   /**
    * Keep all state in this directory (created if missing): loaded at start, saved shortly after every
@@ -33,7 +33,10 @@ export interface StartOptions {
   onSaveError?: (err: Error) => void;
   /** Changes to Google's limits from the start (and after every reset), e.g. RATE_LIMITS_OFF or `{ drive: { folderChildren: 50 } }`. */
   limits?: EmulatorLimits;
-  /** The time rate limits read (default: the system clock); a ManualClock makes rate-limit tests independent of speed. */
+  /**
+   * The time every emulator reads, the Cloud Tasks emulator's timers included (default: `systemClock`); a
+   * `ManualClock` makes tests independent of the machine's speed (harness/clock.ts says how it moves).
+   */
   clock?: Clock;
 }
 

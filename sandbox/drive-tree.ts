@@ -2,7 +2,7 @@
  * The Drive folder tree under the backup root, built from the Drive emulator's flat file list (pure):
  * folders first, then files, each by name; trashed items kept (the page marks them).
  */
-import type { DriveFileView } from '../emulators/drive/index.js';
+import type { DriveFileView } from '@gcs-drive-backup/emulators/drive/index.js';
 
 /** What the tree needs of a Drive file (a subset of the emulator's `DriveFileView`). */
 export type DriveFileFacts = Pick<

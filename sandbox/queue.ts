@@ -5,7 +5,7 @@
  * the page shows of the queue: its depth, dispatch rate, and whether it is paused and until when (the
  * product's pause record in the state bucket).
  */
-import type { Emulators } from '../emulators/index.js';
+import type { Emulators } from '@gcs-drive-backup/emulators';
 import type { PauseRecord } from '../src/tasks/queue-pause.js';
 import { pauseRecordKey } from '../src/tasks/queue-pause.js';
 import { pressureRecordKey, type PressureRecord } from '../src/tasks/back-pressure.js';

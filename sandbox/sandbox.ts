@@ -6,7 +6,7 @@
  * the queue's tick, and the queue on the page. `stop()` takes it all down in reverse order: children
  * killed and awaited, servers closed, ports freed.
  */
-import { startEmulators, type Emulators } from '../emulators/index.js';
+import { startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { SETTINGS } from '../src/config/settings.js';
 import { uploadCommand, type BannerFacts } from './banner.js';
 import { buildDriveTree } from './drive-tree.js';

@@ -7,7 +7,7 @@
  */
 import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
-import type { Emulators } from '../emulators/index.js';
+import type { Emulators } from '@gcs-drive-backup/emulators';
 
 export interface SeedOptions {
   sourceBucket: string;

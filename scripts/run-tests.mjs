@@ -3,7 +3,7 @@
 // the `node` devDependency (the npm registry's Node binaries) that `npm run` puts first on PATH. A run on
 // another major (the machine's own Node, say) stops at once with a hint instead of testing the wrong thing.
 // Usage: node scripts/run-tests.mjs [--one-process] [folder ...] [substring filter ...]
-// Folders (test/unit, test/system, test/emulators …) say where to look, test/ by default; any other
+// Folders (test/unit, test/system, emulators/test …) say where to look, test/ and emulators/test/ by default; any other
 // argument keeps only the files whose path contains it. --one-process runs every file in one process
 // (the runner's --test-isolation=none): for test/unit, whose tests start nothing and share no state, it
 // saves loading tsx and the sources once per file, most of the unit run's time.
@@ -34,7 +34,7 @@ function walk(dir) {
   });
 }
 
-const files = (folders.length > 0 ? folders : ['test'])
+const files = (folders.length > 0 ? folders : ['test', 'emulators/test'])
   .flatMap((folder) => walk(join(root, folder)))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => relative(root, f))

@@ -22,7 +22,7 @@ export interface ControlRoute {
 export interface ControlHubOptions {
   /** Overrides of Google's limits, per section (`{ drive: {...}, gcs: {...} }`). */
   limits?: LimitsPatch;
-  /** The time rate limits read; a ManualClock makes them independent of the machine's speed. */
+  /** The time every emulator reads (clock.ts); a ManualClock makes tests independent of the machine's speed. */
   clock?: Clock;
 }
 
@@ -52,11 +52,11 @@ export class ControlHub {
     this.addControl({
       method: 'POST',
       path: 'clock',
-      handle: (body) => {
+      handle: async (body) => {
         if (!(this.clock instanceof ManualClock))
           throw new Error('the clock is the system clock; start the emulators with a ManualClock to move it');
-        if (typeof body.advanceMs === 'number') this.clock.advance(body.advanceMs);
-        else if (typeof body.nowMs === 'number') this.clock.set(body.nowMs);
+        if (typeof body.advanceMs === 'number') await this.clock.advance(body.advanceMs);
+        else if (typeof body.nowMs === 'number') await this.clock.advanceTo(body.nowMs);
         else throw new Error('body must be {"advanceMs": n} or {"nowMs": n}');
         return { nowMs: this.clock.now() };
       },

@@ -1,7 +1,7 @@
 /**
  * Pure helpers of the OAuth 2.0 emulator: request-body and HTTP Basic client-authentication parsing,
  * PKCE (RFC 7636) challenge/verifier checks, loopback redirect URI validation and scope lists.
- * No state, no I/O: table-tested in test/emulators/oauth/wire.test.ts.
+ * No state, no I/O: table-tested in emulators/test/oauth/wire.test.ts.
  */
 import { createHash } from 'node:crypto';
 

@@ -2,7 +2,7 @@
  * Pure helpers of the Secret Manager emulator: resource-name patterns of the v1 REST surface (global
  * `projects/P/secrets/S` and regional `projects/P/locations/L/secrets/S`), canonical google.rpc codes and
  * their HTTP statuses, CRC32C (int64-as-string) checks, page tokens and deny-prefix matching.
- * Table-tested in test/emulators/secrets/names.test.ts.
+ * Table-tested in emulators/test/secrets/names.test.ts.
  */
 import { CRC32C } from '@google-cloud/storage';
 

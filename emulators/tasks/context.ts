@@ -5,7 +5,7 @@
  * `Invalid JSON payload received. Unknown name "x": Cannot bind query parameter.`).
  */
 import type { RequestContext } from '../harness/http.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../harness/clock.js';
 import type { Dispatcher } from './dispatcher.js';
 import { unknownQueryParameter, type ApiVersion } from './names.js';
 import { rpcError } from './rpc.js';

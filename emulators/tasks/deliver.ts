@@ -32,7 +32,6 @@ export function dispatchHeaders(
   task: TaskRecord,
   attempt: { retryCount: number; executionCount: number; previousResponse?: number },
   signer: OidcSigner,
-  nowMs: number,
 ): Record<string, string> {
   const headers: Record<string, string> = { ...task.http.headers };
   for (const key of Object.keys(headers)) {
@@ -40,7 +39,7 @@ export function dispatchHeaders(
   }
   if (task.http.oidcToken) {
     const { serviceAccountEmail, audience } = task.http.oidcToken;
-    headers.Authorization = `Bearer ${signer.token(serviceAccountEmail, audience || task.http.url, nowMs)}`;
+    headers.Authorization = `Bearer ${signer.token(serviceAccountEmail, audience || task.http.url)}`;
   } else if (task.http.oauthToken) {
     const { serviceAccountEmail, scope } = task.http.oauthToken;
     headers.Authorization = `Bearer ${oauthAccessToken(serviceAccountEmail, scope || 'https://www.googleapis.com/auth/cloud-platform')}`;

@@ -8,7 +8,7 @@
  * once' semantic, [but] in rare cases multiple task executions are possible":
  * https://cloud.google.com/tasks/docs/common-pitfalls#duplicate_execution). Every attempt is logged.
  */
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from '../harness/clock.js';
 import { Deliverer, dispatchHeaders, type DeliveryOutcome } from './deliver.js';
 import type { OidcSigner } from './oidc.js';
 import { isThrottleStatus, mayRetry, retryAfterMs, retryDelayMs, throttledRate } from './pacing.js';
@@ -138,7 +138,7 @@ export class Dispatcher {
     task.firstAttemptMs ??= now;
     task.lastAttempt = { scheduleTimeMs: task.scheduleTimeMs, dispatchTimeMs: now };
     queue.counters.dispatched++;
-    const headers = dispatchHeaders(task, attempt, this.signer, now);
+    const headers = dispatchHeaders(task, attempt, this.signer);
     const generation = this.generation;
     const duplicate = this.duplicates.probability > 0 && this.random() < this.duplicates.probability ? this.duplicates.mode : undefined;
 

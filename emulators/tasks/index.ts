@@ -3,14 +3,14 @@
  * speaks in fallback mode (`fallback: true`), errors as google.rpc.Status that google-gax turns into gRPC
  * codes, and a dispatcher that sends HTTP target tasks to their URLs at the queue's rate with its retry
  * policy, OIDC tokens and `X-CloudTasks-*` headers. Any `Authorization: Bearer …` is accepted (as with
- * Secret Manager: no emulator can check a service account); none gets 401 UNAUTHENTICATED. Time comes from
- * an injectable clock (clock.ts). `hub.reset()` forgets every queue, task, tombstone and the dispatch log.
+ * Secret Manager: no emulator can check a service account); none gets 401 UNAUTHENTICATED. Time is the
+ * hub's clock (harness/clock.ts), shared with the other emulators. `hub.reset()` forgets every queue, task, tombstone and the dispatch log.
  * Routes are listed in routes-queues.ts, routes-tasks.ts; control routes in control.ts.
  */
 import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
 import type { Persistable } from '../persistence/persistable.js';
-import { SystemClock, type Clock } from './clock.js';
+import type { Clock } from '../harness/clock.js';
 import type { TasksContext } from './context.js';
 import { addTasksControl, queueSummary, type QueueSummary } from './control.js';
 import { Dispatcher, type DispatchLogEntry, type DuplicateSettings } from './dispatcher.js';
@@ -21,13 +21,10 @@ import { taskRoutes } from './routes-tasks.js';
 import { restoreTasks, snapshotTasks } from './snapshot.js';
 import { TaskStore } from './store.js';
 
-export { ManualClock, SystemClock, type Clock } from './clock.js';
 export type { DispatchLogEntry, DuplicateSettings } from './dispatcher.js';
 export type { QueueSummary } from './control.js';
 
 export interface TasksEmulatorOptions {
-  /** Default: wall time. Tests pass a `ManualClock` and move it with `advance(ms)`. */
-  clock?: Clock;
   /** Randomness for duplicate dispatches and generated task IDs. Default `Math.random`. */
   random?: () => number;
 }
@@ -49,7 +46,7 @@ export interface TasksEmulator extends Persistable {
 }
 
 export function createTasksEmulator(hub: ControlHub, options: TasksEmulatorOptions = {}): TasksEmulator {
-  const clock = options.clock ?? new SystemClock();
+  const clock = hub.clock;
   const random = options.random ?? Math.random;
   const store = new TaskStore(clock);
   const signer = new OidcSigner();

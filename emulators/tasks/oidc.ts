@@ -4,12 +4,14 @@
  * (https://cloud.google.com/tasks/docs/creating-http-target-tasks#token, claims as in
  * https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload): `iss`
  * https://accounts.google.com, `aud` (the task's audience, else its URL), `email` and `email_verified`,
- * a numeric `sub`/`azp` derived from the email, `iat`/`exp` one hour apart. They are signed with an RSA
+ * a numeric `sub`/`azp` derived from the email, `iat`/`exp` one hour apart, on wall time: the target
+ * checks them against its own clock, which a test's ManualClock does not move (harness/clock.ts). They are signed with an RSA
  * key made when first needed (one per emulator, never persisted); its public half is served at
  * `GET /_emulator/tasks/oidc/certs` in the `{kid: PEM}` format of https://www.googleapis.com/oauth2/v1/certs,
  * so `OAuth2Client.verifyIdToken` verifies them when pointed there. Google's own keys cannot be used.
  */
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { systemClock, type Clock } from '../harness/clock.js';
 
 export const OIDC_ISSUER = 'https://accounts.google.com';
 const LIFETIME_SECONDS = 3600;
@@ -32,10 +34,13 @@ export function numericSubject(email: string): string {
 export class OidcSigner {
   private key?: { kid: string; privateKey: KeyObject; publicPem: string };
 
-  /** A signed ID token for `email`, audience `audience`, issued at `nowMs` (the emulator's clock). */
-  token(email: string, audience: string, nowMs: number): string {
+  /** `issuing`: the clock tokens are issued on, the one their verifier reads (wall time by default). */
+  constructor(private readonly issuing: Clock = systemClock) {}
+
+  /** A signed ID token for `email`, audience `audience`, issued now on the issuing clock. */
+  token(email: string, audience: string): string {
     const { kid, privateKey } = this.ensureKey();
-    const iat = Math.floor(nowMs / 1000);
+    const iat = Math.floor(this.issuing.now() / 1000);
     const sub = numericSubject(email);
     const header = { alg: 'RS256', kid, typ: 'JWT' };
     const payload = { aud: audience, azp: sub, email, email_verified: true, exp: iat + LIFETIME_SECONDS, iat, iss: OIDC_ISSUER, sub };

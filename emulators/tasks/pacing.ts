@@ -6,7 +6,7 @@
  * Sources: RateLimits and RetryConfig in
  * https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues and HttpRequest in
  * https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks#HttpRequest.
- * Table-tested in test/emulators/tasks/pacing.test.ts.
+ * Table-tested in emulators/test/tasks/pacing.test.ts.
  */
 import type { QueueConfig } from './queue-config.js';
 

@@ -8,7 +8,7 @@
  * (conformance/golden/realcloud.json). Dispatch state (token bucket, in-flight count, counters) lives on
  * the queue record and is driven by dispatcher.ts.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../harness/clock.js';
 import type { QueueConfig } from './queue-config.js';
 import { rpcError } from './rpc.js';
 import { ScheduleHeap, type Scheduled } from './schedule-heap.js';

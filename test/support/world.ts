@@ -9,8 +9,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import type { drive_v3 } from '@googleapis/drive';
-import { RATE_LIMITS_OFF, startEmulators, type Clock, type EmulatorLimits, type Emulators } from '../../emulators/index.js';
-import type { TasksEmulatorOptions } from '../../emulators/tasks/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Clock, type EmulatorLimits, type Emulators } from '@gcs-drive-backup/emulators';
+import type { TasksEmulatorOptions } from '@gcs-drive-backup/emulators/tasks/index.js';
 import { seedEmulators } from '../../sandbox/seed.js';
 
 export interface World {
@@ -29,9 +29,9 @@ export interface World {
 export interface WorldOptions {
   /** Limits on top of RATE_LIMITS_OFF (they also survive `hub.reset()`), e.g. `{ drive: { folderChildren: 50 } }`. */
   limits?: EmulatorLimits;
-  /** The clock the emulators' rate limits read (a ManualClock for tests of a rate limit). */
+  /** The clock every emulator reads, Cloud Tasks' dispatches included (a ManualClock: time moves when a test moves it). */
   clock?: Clock;
-  /** The Cloud Tasks emulator's clock (a tasks ManualClock: dispatches happen when a test moves it). */
+  /** The Cloud Tasks emulator's randomness. */
   tasks?: TasksEmulatorOptions;
 }
 

@@ -2,7 +2,9 @@
  * The layout of src/, as docs/architecture.md's table (between `<!-- src-layout -->` markers) states it:
  * the table lists exactly what `ls src` shows, every import points down the table (a file imports from
  * its own folder and from folders of a higher layer, never up or sideways), and every file opens with a
- * comment saying why it exists and stays small enough to hold in one's head.
+ * comment saying why it exists and stays small enough to hold in one's head. And the emulators are a package
+ * of their own (`@gcs-drive-backup/emulators`, the workspace emulators/): everything else imports them by
+ * that name, never by a relative path; they import nothing of the product's folders; src/ not them at all.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,5 +105,68 @@ describe('src/ layout', () => {
       if (lines > MAX_LINES) wrong.push(`${relative(ROOT, file)} has ${lines} lines`);
     }
     assert.deepEqual(wrong, []);
+  });
+});
+
+const EMULATORS = join(ROOT, 'emulators');
+const EMULATORS_PACKAGE = '@gcs-drive-backup/emulators';
+/** Folders of the repository that hold no code of ours (or are the package's installed link). */
+const NOT_OURS = new Set(['node_modules', 'dist', 'coverage', 'terraform', 'test-results']);
+
+/** Every script of ours: TypeScript and JavaScript, outside dot folders and NOT_OURS. */
+function codeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name.startsWith('.') || NOT_OURS.has(name) ? [] : codeFiles(path);
+    return /\.(ts|mts|cts|js|mjs|cjs)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every specifier of static, side-effect and dynamic imports, `export … from` and `require()`, relative or not. */
+const specifiersOf = (text: string): string[] =>
+  [...text.matchAll(/(?:\bfrom|\bimport\s*\(?|\brequire\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+
+const inside = (dir: string, path: string): boolean => path === dir || path.startsWith(dir + sep);
+
+/** Why `file` may not import `specifier` under the package rule, or undefined when it may. */
+export function packageProblemOf(file: string, specifier: string): string | undefined {
+  const where = relative(ROOT, file);
+  if (specifier.startsWith('.')) {
+    const target = resolve(dirname(file), specifier);
+    if (inside(EMULATORS, file) && !inside(EMULATORS, target)) return `${where} imports ${specifier}, outside emulators/`;
+    if (!inside(EMULATORS, file) && inside(EMULATORS, target)) return `${where} imports ${specifier}: use ${EMULATORS_PACKAGE}`;
+    return undefined;
+  }
+  const isPackage = specifier === EMULATORS_PACKAGE || specifier.startsWith(`${EMULATORS_PACKAGE}/`);
+  if (isPackage && inside(SRC, file)) return `${where} imports ${specifier}: the deployed code never uses the emulators`;
+  return undefined;
+}
+
+describe('the emulators package', () => {
+  test('nothing outside emulators/ imports it by a relative path; it imports nothing outside itself; src/ not it', () => {
+    const wrong = codeFiles(ROOT).flatMap((file) =>
+      specifiersOf(readFileSync(file, 'utf8')).flatMap((specifier) => packageProblemOf(file, specifier) ?? []),
+    );
+    assert.deepEqual(wrong, []);
+  });
+
+  test('the rule can fail: relative paths into or out of emulators/ and the package in src/ are caught', () => {
+    const rows: [file: string, specifier: string, caught: boolean][] = [
+      ['test/system/tasks/harness.ts', '../../../emulators/index.js', true],
+      ['bench/emulators-memory.ts', '../emulators/test/gcs/support.js', true],
+      ['sandbox/main.ts', '../emulators/index.js', true],
+      ['emulators/drive/store.ts', '../../src/core/logs.js', true],
+      ['emulators/test/gcs.test.ts', '../../test/support/world.js', true],
+      ['emulators/index.ts', '../sandbox/seed.js', true],
+      ['src/backup/pipeline.ts', '@gcs-drive-backup/emulators', true],
+      ['src/core/logs.ts', '@gcs-drive-backup/emulators/drive/query.js', true],
+      ['test/system/tasks/harness.ts', '@gcs-drive-backup/emulators', false],
+      ['sandbox/main.ts', '@gcs-drive-backup/emulators/tasks/index.js', false],
+      ['emulators/test/gcs.test.ts', '../index.js', false],
+      ['emulators/drive/store.ts', '../harness/clock.js', false],
+      ['test/system/tasks/harness.ts', '../../support/world.js', false],
+    ];
+    for (const [file, specifier, caught] of rows)
+      assert.equal(packageProblemOf(join(ROOT, file), specifier) !== undefined, caught, `${file} → ${specifier}`);
   });
 });

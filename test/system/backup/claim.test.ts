@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { freshRecord, type ObjectRecord } from '../../../src/backup/claim/plan.js';
 import { claimObject, ObjectBusyError, releaseClaim, type ClaimResult } from '../../../src/backup/claim/claim.js';
 import type { DriveProbe } from '../../../src/drive/files.js';

@@ -5,7 +5,7 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { classifyFailure } from '../../../src/core/classify.js';
 import {
   assertChunkSize,
@@ -19,7 +19,7 @@ import {
   startUploadSession,
   type AuthHeaders,
 } from '../../../src/backup/upload/session.js';
-import { driveClient } from '../../emulators/drive/helpers.js';
+import { driveClient } from '@gcs-drive-backup/emulators/test/drive/helpers.js';
 
 /** A chunk from memory, as putStreamedChunk takes its body and length. */
 const bytes = (chunk: Buffer<ArrayBuffer>) => ({ body: chunk, length: chunk.length });

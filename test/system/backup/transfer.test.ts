@@ -9,13 +9,13 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { Gateway, type Retry } from '../../../src/core/gateway.js';
 import { RETRY_DEFAULTS, RetriesExhaustedError } from '../../../src/core/retry.js';
 import { querySessionStatus, SessionGoneError, startUploadSession, type AuthHeaders } from '../../../src/backup/upload/session.js';
 import { sendToSession, type SendToSessionOptions } from '../../../src/backup/upload/transfer.js';
 import { startStallingProxy } from '../../support/stalling-proxy.js';
-import { driveClient } from '../../emulators/drive/helpers.js';
+import { driveClient } from '@gcs-drive-backup/emulators/test/drive/helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

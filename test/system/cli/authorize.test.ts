@@ -12,7 +12,7 @@ import { authorizeCommand } from '../../../src/cli/authorize.js';
 import { UsageError } from '../../../src/cli/io.js';
 import { parseAuthorizedUser } from '../../../src/auth/credentials.js';
 import { FOLDER_MIME_TYPE } from '../../../src/drive/query.js';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { captureIO, driveAs, installedClientJson, secretsClient, TempDir, urlOrExit, versionsOf, type CapturedIO } from './support.js';
 
 const SECRET = 'projects/p/secrets/s';

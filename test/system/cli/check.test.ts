@@ -9,7 +9,7 @@ import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { checkCommand } from '../../../src/cli/check.js';
 import { UsageError } from '../../../src/cli/io.js';
 import { FOLDER_MIME_TYPE } from '../../../src/drive/query.js';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { captureIO, driveAs, secretsClient, type CapturedIO } from './support.js';
 
 const SECRET = 'projects/p/secrets/s';

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../emulators/index.js';
+import { ManualClock } from '@gcs-drive-backup/emulators';
 import { makeRestoreCommand } from '../../../src/cli/restore-command.js';
 import type { BackedUpGeneration } from '../../../src/restore/catalog.js';
 import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
@@ -160,7 +160,7 @@ describe('problems are reported per object and the run goes on', () => {
   test('--dry-run writes nothing and names a purged revision; the coverage report ends it', async () => {
     const target = await emptyBucket();
     // Drive purges a revision not kept forever 30 days after a newer one came.
-    clock.advance(31 * 86_400_000);
+    await clock.advance(31 * 86_400_000);
     world.emulators.hub.resetCounters();
     const io = recordingIO(['--to', `gs://${target}`, '--at', firstMoment, '--dry-run'], world.env);
     assert.equal(await restore(io), 1);

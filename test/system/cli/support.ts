@@ -10,7 +10,7 @@ import { OAuth2Client } from 'google-auth-library';
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import type { CliIO } from '../../../src/cli/io.js';
 import { createSecretManager } from '../../../src/auth/clients.js';
-import type { Emulators } from '../../../emulators/index.js';
+import type { Emulators } from '@gcs-drive-backup/emulators';
 
 /** A command's IO whose output is kept, with helpers to read it while the command runs. */
 export interface CapturedIO {

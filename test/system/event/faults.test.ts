@@ -10,7 +10,7 @@ import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/
 import type { LogCapture } from '../../support/log-capture.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from '../../support/function-server.js';
-import type { FaultRule } from '../../../emulators/harness/faults.js';
+import type { FaultRule } from '@gcs-drive-backup/emulators/harness/faults.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 64 * MiB;

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Storage } from '@google-cloud/storage';
 import { createStorage } from '../../../src/gcs/client.js';
 import { openObject, ReadStalledError, smallObjectReader } from '../../../src/gcs/source.js';
-import { pseudoRandomBytes, startGcsEmulatorOnly } from '../../emulators/gcs/support.js';
+import { pseudoRandomBytes, startGcsEmulatorOnly } from '@gcs-drive-backup/emulators/test/gcs/support.js';
 
 const BUCKET = 'source-test-bucket';
 const KiB = 1024;

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../emulators/index.js';
+import { ManualClock } from '@gcs-drive-backup/emulators';
 import { LimitsHarness } from './support.js';
 
 const clock = new ManualClock();
@@ -17,7 +17,7 @@ before(async () => {
   h = await LimitsHarness.start({}, { clock, limits: { drive: { createRate: { perSecond: 5, burst: 5 } } } });
   h.onLog((line) => {
     const refused = /rateLimitExceeded/.test(line.reason ?? '');
-    if (refused && (line.event === 'retrying' || line.event === 'objectOutcome')) clock.advance(200);
+    if (refused && (line.event === 'retrying' || line.event === 'objectOutcome')) void clock.advance(200);
   });
 });
 after(() => h?.stop());

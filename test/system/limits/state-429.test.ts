@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../emulators/index.js';
+import { ManualClock } from '@gcs-drive-backup/emulators';
 import { testBytes } from '../../support/world.js';
 import { LimitsHarness, type LogLine } from './support.js';
 
@@ -22,7 +22,7 @@ const stateRateLimited = (line: LogLine) => /state bucket\) replied 429/.test(li
 before(async () => {
   h = await LimitsHarness.start({}, { clock, limits: { gcs: { objectMutationRate: { perSecond: 1, burst: 1 } } } });
   h.onLog((line) => {
-    if (line.event === 'retrying' && stateRateLimited(line)) clock.advance(1000);
+    if (line.event === 'retrying' && stateRateLimited(line)) void clock.advance(1000);
   });
 });
 after(() => h?.stop());

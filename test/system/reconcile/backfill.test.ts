@@ -10,8 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRecordingProxy, type RecordingProxy } from '../../../bench/recording-proxy.js';
-import { GOOGLE_DRIVE_LIMITS } from '../../../emulators/drive/limits.js';
-import { GOOGLE_GCS_LIMITS } from '../../../emulators/gcs/limits.js';
+import { GOOGLE_DRIVE_LIMITS } from '@gcs-drive-backup/emulators/drive/limits.js';
+import { GOOGLE_GCS_LIMITS } from '@gcs-drive-backup/emulators/gcs/limits.js';
 import { captureLogs, listen } from '../../support/in-process.js';
 import { createWorld, type World } from '../../support/world.js';
 

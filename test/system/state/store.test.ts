@@ -8,7 +8,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import type { RetryNotice } from '../../../src/core/gateway.js';
 import { createStorage } from '../../../src/gcs/client.js';
 import { createStorageGateway } from '../../../src/gcs/gateway.js';

@@ -7,10 +7,10 @@
  * reads process.env on its first invocation.
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorLimits } from '../../../emulators/index.js';
-import { ManualClock, type DispatchLogEntry, type QueueSummary } from '../../../emulators/tasks/index.js';
+import { ManualClock, type EmulatorLimits } from '@gcs-drive-backup/emulators';
+import type { DispatchLogEntry, QueueSummary } from '@gcs-drive-backup/emulators/tasks/index.js';
 import { storageEventHeaders } from '../../../sandbox/cloud-event.js';
-import { LOCATION, queueName, tasksClient, type TasksClient } from '../../emulators/tasks/support.js';
+import { LOCATION, queueName, tasksClient, type TasksClient } from '@gcs-drive-backup/emulators/test/tasks/support.js';
 import { captureLogs, listen } from '../../support/in-process.js';
 import { createWorld, type World } from '../../support/world.js';
 import type { ObjectResource } from '../../support/instance-pool.js';
@@ -59,7 +59,7 @@ export interface HarnessOptions {
 
 export async function startTasksHarness(options: HarnessOptions = {}): Promise<TasksHarness> {
   const clock = new ManualClock();
-  const world = await createWorld({}, { clock, limits: options.limits, tasks: { clock } });
+  const world = await createWorld({}, { clock, limits: options.limits });
   const client = tasksClient(world.emulators.env.CLOUD_TASKS_EMULATOR_HOST);
   const queue = queueName('backup');
   await client.createQueue({

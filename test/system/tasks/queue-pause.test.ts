@@ -8,14 +8,14 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Storage } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../../emulators/index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { createStorage } from '../../../src/gcs/client.js';
 import { createStorageGateway } from '../../../src/gcs/gateway.js';
 import { pauseDecision, QueuePause, tickDecision, type PauseRecord } from '../../../src/tasks/queue-pause.js';
 import { StateStore } from '../../../src/state/store.js';
 import { createTasksClient } from '../../../src/tasks/client.js';
 import { BackupQueue, createTasksGateway } from '../../../src/tasks/backup-queue.js';
-import { LOCATION, queueName, tasksClient, type TasksClient } from '../../emulators/tasks/support.js';
+import { LOCATION, queueName, tasksClient, type TasksClient } from '@gcs-drive-backup/emulators/test/tasks/support.js';
 
 describe('pauseDecision and tickDecision', () => {
   const at = (resumeAtMs: number, resumedAtMs?: number): PauseRecord => ({ pausedAtMs: 0, resumeAtMs, reason: 'r', resumedAtMs });

@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FOLDER_MIME_TYPE, byAppProperty, childFoldersOf, childrenNamed, escapeQueryString, q } from '../../../src/drive/query.js';
-import { matchesDriveQuery, parseDriveQuery, type QueryableFile } from '../../../emulators/drive/query.js';
+import { matchesDriveQuery, parseDriveQuery, type QueryableFile } from '@gcs-drive-backup/emulators/drive/query.js';
 
 function file(overrides: Partial<QueryableFile> = {}): QueryableFile {
   return {
