@@ -30,6 +30,17 @@ export function readCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * CPU seconds of the process and of its children that have exited and been waited for (`/proc/<pid>/stat`
+ * fields 14 to 17: utime, stime, cutime, cstime). Children still running are not in it: read them too.
+ */
+export function readCpuSecondsWithChildren(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const CLOCK_TICKS_PER_SECOND = 100;
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Sets the process's VmHWM back to its current VmRSS; false where the kernel or permissions refuse. */
 export function resetPeak(pid: number): boolean {
   try {
