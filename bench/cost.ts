@@ -30,7 +30,7 @@ import {
   type FunctionSize,
   type Usage,
 } from './cost-model.js';
-import { functionProcesses, measurePhase, tasksCallKinds, type PhaseWire } from './cost-phase.js';
+import { functionProcesses, measurePhase, tasksCallKinds, treeCpuSeconds, type PhaseWire } from './cost-phase.js';
 import { GiB, MiB } from './objects.js';
 import { postJson } from './post-json.js';
 import { figure, type Benchmark, type BenchmarkResult, type Figure, type GoalCheck } from './report.js';
@@ -46,6 +46,7 @@ const LIMITS: BurstLimits = {
   queueRate: 9.5,
 };
 const PHASE_TIMEOUT_MS = 6 * 60_000;
+const IDLE_MS = 4000;
 
 interface Sizes {
   event: FunctionSize;
@@ -113,6 +114,8 @@ interface ModeCost {
   large: PhaseCost;
   perThousand: Usage;
   perGiB: Usage;
+  /** CPU seconds per second the function processes used while idle (included in the phases' CPU). */
+  idleCpuPerSecond: number;
 }
 
 async function runMode(
@@ -139,6 +142,10 @@ async function runMode(
     ]);
     await measurePhase(world, pids, [warm!], PHASE_TIMEOUT_MS, progress);
     if (world.worker) await postJson(`${world.worker.url}/backup`, { bucket: world.bucket, name: warm!.name });
+    // What the processes use with nothing to do (timers; in tasks and auto the queue's tick every 2 s).
+    const idleFrom = await treeCpuSeconds(pids);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const idleCpuPerSecond = ((await treeCpuSeconds(pids)) - idleFrom) / (IDLE_MS / 1000);
     const [large] = addObjects(world.emulators, world.bucket, [{ name: `cost/large-${mode}.bin`, content: Blob.fromChunks(chunks) }]);
     progress(`${mode}: one object of ${largeBytes / MiB} MiB`);
     const largeWire = await measurePhase(world, pids, [large!], PHASE_TIMEOUT_MS, progress);
@@ -159,6 +166,7 @@ async function runMode(
       large: phaseCost(largeWire, sizes),
       perThousand: ZERO_USAGE,
       perGiB: ZERO_USAGE,
+      idleCpuPerSecond,
     };
     result.perThousand = scaleUsage(result.small.usage, smallObjects, 1000);
     result.perGiB = scaleUsage(result.large.usage, largeBytes, GiB);
