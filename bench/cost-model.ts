@@ -87,6 +87,7 @@ export interface FunctionSize {
   memoryGiB: number;
   vcpu: number;
   concurrency: number;
+  maxInstances: number;
 }
 
 /** Cloud Run's memory quantity: `Mi`/`Gi` binary, `M`/`G` decimal (Kubernetes' units), in GiB. */
@@ -105,14 +106,19 @@ export function terraformDefault(source: string, name: string): string | undefin
   return value.replace(/^"(.*)"$/, '$1');
 }
 
-/** The function's size from Terraform's defaults (`PREFIX_memory`, `PREFIX_cpu`, `PREFIX_concurrency`). */
+/** The function's size from Terraform's defaults (`PREFIX_memory`, `_cpu`, `_concurrency`, `_max_instances`). */
 export function functionSizeOf(variablesTf: string, prefix: 'event' | 'http'): FunctionSize {
   const get = (name: string): string => {
     const value = terraformDefault(variablesTf, `${prefix}_${name}`);
     if (value === undefined) throw new Error(`terraform: no default for ${prefix}_${name}`);
     return value;
   };
-  return { memoryGiB: memoryGiB(get('memory')), vcpu: Number(get('cpu')), concurrency: Number(get('concurrency')) };
+  return {
+    memoryGiB: memoryGiB(get('memory')),
+    vcpu: Number(get('cpu')),
+    concurrency: Number(get('concurrency')),
+    maxInstances: Number(get('max_instances')),
+  };
 }
 
 /** What a number of objects used: the figures the benchmark measures, in one unit. */

@@ -18,7 +18,13 @@ export interface PhaseWire {
   events: Exchange[];
   dispatches: Exchange[];
   tasksApi: Exchange[];
+  /** What went through the Drive proxy: the API calls and session opens (the refusals are among them). */
   drive: Exchange[];
+  /**
+   * Requests the emulators counted, per route (`drive.files.create`, `gcs.objects.get` …): every Drive call,
+   * the PUTs to a resumable session's URL included (they go to the emulator's own address, past the proxy).
+   */
+  routes: Record<string, number>;
   cpuSeconds: number;
   drainMs: number;
   /** Objects with a live Drive file of their generation and MD5; extra files or revisions. */
@@ -63,6 +69,7 @@ export async function measurePhase(
   objects: readonly SourceObject[],
   timeoutMs: number,
   progress: (line: string) => void,
+  maxInFlight = Infinity,
 ): Promise<PhaseWire> {
   const from = {
     events: world.events.exchanges.length,
@@ -71,14 +78,27 @@ export async function measurePhase(
     drive: world.drive.exchanges.length,
     abandoned: world.abandoned,
   };
+  const countersBefore = world.emulators.hub.counters();
   const cpuBefore = await treeCpuSeconds(pids);
   const started = Date.now();
-  world.arrive(objects as unknown as Record<string, unknown>[]);
+  // Events arrive at once, but no more are outstanding (handed over, not yet acknowledged or abandoned) than
+  // the deployment can take at a time (max instances × concurrency): Cloud Run refuses the rest until then.
+  let arrived = 0;
+  const acknowledged = () =>
+    world.events.exchanges.slice(from.events).filter((e) => ok(e.status)).length + world.abandoned - from.abandoned;
+  const topUp = () => {
+    const room = Math.min(objects.length - arrived, maxInFlight - (arrived - acknowledged()));
+    if (room <= 0) return;
+    world.arrive(objects.slice(arrived, arrived + room) as unknown as Record<string, unknown>[]);
+    arrived += room;
+  };
+  topUp();
   let lastReport = started;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    topUp();
     const { verified } = copies(world, objects);
-    const acked = world.events.exchanges.slice(from.events).filter((e) => ok(e.status)).length + world.abandoned - from.abandoned;
+    const acked = acknowledged();
     const queueEmpty = world.emulators.tasks.stats().every((q) => q.tasksCount === 0);
     if (verified >= objects.length && acked >= objects.length && queueEmpty) break;
     if (Date.now() - started > timeoutMs) {
@@ -91,12 +111,18 @@ export async function measurePhase(
   }
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuSeconds = (await treeCpuSeconds(pids)) - cpuBefore;
+  const routes: Record<string, number> = {};
+  for (const [route, n] of Object.entries(world.emulators.hub.counters())) {
+    const delta = n - (countersBefore[route] ?? 0);
+    if (delta > 0) routes[route] = delta;
+  }
   const result = copies(world, objects);
   return {
     events: world.events.exchanges.slice(from.events),
     dispatches: world.worker?.exchanges.slice(from.dispatches) ?? [],
     tasksApi: world.tasks?.exchanges.slice(from.tasks) ?? [],
     drive: world.drive.exchanges.slice(from.drive),
+    routes,
     cpuSeconds,
     drainMs: result.lastCreatedMs - started,
     verified: result.verified,

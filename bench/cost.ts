@@ -59,6 +59,9 @@ export interface PhaseCost {
   instances: { event: number; http: number };
   busyMs: { event: number; http: number };
   billableMs: { event: number; http: number };
+  /** Requests the emulators counted per route, and those to Cloud Storage (not priced here). */
+  routes: Record<string, number>;
+  cloudStorageCalls: number;
   tasksCalls: Record<string, number>;
   /** OIDC certs the worker fetched from the emulator's host (not Cloud Tasks calls against Google). */
   certsFetches: number;
@@ -87,12 +90,14 @@ export function phaseCost(wire: PhaseWire, sizes: Sizes): PhaseCost {
     invocations: wire.events.length + wire.dispatches.length,
     cpuSeconds: wire.cpuSeconds,
     tasksOperations: tasksOperations([...tasksApi, ...wire.dispatches].map(bytes)),
-    driveCalls: wire.drive.length,
+    driveCalls: routeTotal(wire.routes, 'drive.'),
   });
   usage = addUsage(usage, billedResources(event.billableMs, sizes.event));
   usage = addUsage(usage, billedResources(http.billableMs, sizes.http));
   const invocations = [...wire.events, ...wire.dispatches];
   return {
+    routes: wire.routes,
+    cloudStorageCalls: routeTotal(wire.routes, 'gcs.'),
     usage,
     instances: { event: event.instances, http: http.instances },
     busyMs: { event: event.busyMs, http: http.busyMs },
@@ -107,6 +112,9 @@ export function phaseCost(wire: PhaseWire, sizes: Sizes): PhaseCost {
     duplicates: wire.duplicates,
   };
 }
+
+const routeTotal = (routes: Record<string, number>, prefix: string): number =>
+  Object.entries(routes).reduce((sum, [route, n]) => sum + (route.startsWith(prefix) ? n : 0), 0);
 
 interface ModeCost {
   mode: Mode;
@@ -158,8 +166,17 @@ async function runMode(
         return { name, content: Blob.fromBuffer(Buffer.alloc(SMALL_BYTES, `${name} `)) };
       }),
     );
-    progress(`${mode}: ${smallObjects} objects of ${SMALL_BYTES} B at once`);
-    const smallWire = await measurePhase(world, pids, small, PHASE_TIMEOUT_MS, progress);
+    progress(
+      `${mode}: ${smallObjects} objects of ${SMALL_BYTES} B at once (${sizes.event.maxInstances * sizes.event.concurrency} in flight at most)`,
+    );
+    const smallWire = await measurePhase(
+      world,
+      pids,
+      small,
+      PHASE_TIMEOUT_MS,
+      progress,
+      sizes.event.maxInstances * sizes.event.concurrency,
+    );
     const result: ModeCost = {
       mode,
       small: phaseCost(smallWire, sizes),
@@ -200,8 +217,8 @@ export const costBenchmark: Benchmark = {
     const n = options.costObjects;
     const largeBytes = options.costLargeBytes;
     progress(
-      `event function ${sizes.event.memoryGiB} GiB, ${sizes.event.vcpu} vCPU, concurrency ${sizes.event.concurrency}; ` +
-        `HTTP function ${sizes.http.memoryGiB} GiB, ${sizes.http.vcpu} vCPU, concurrency ${sizes.http.concurrency} (terraform/variables.tf)`,
+      `event function ${sizes.event.memoryGiB} GiB, ${sizes.event.vcpu} vCPU, concurrency ${sizes.event.concurrency}, ${sizes.event.maxInstances} instances; ` +
+        `HTTP function ${sizes.http.memoryGiB} GiB, ${sizes.http.vcpu} vCPU, concurrency ${sizes.http.concurrency}, ${sizes.http.maxInstances} instances (terraform/variables.tf)`,
     );
     const results: ModeCost[] = [];
     const failures: Partial<Record<Mode, string>> = {};

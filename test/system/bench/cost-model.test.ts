@@ -81,6 +81,7 @@ describe('the deployment from Terraform', () => {
     'variable "event_memory" {\n  type    = string\n  default = "1Gi"\n}',
     'variable "event_cpu" {\n  default = "2"\n\n  validation {\n    condition = true\n  }\n}',
     'variable "event_concurrency" {\n  default = 8\n}',
+    'variable "event_max_instances" {\n  default = 3\n}',
     'variable "unset" {\n  default = null\n}',
   ].join('\n\n');
   test('defaults are read from their own variable block', () => {
@@ -88,13 +89,14 @@ describe('the deployment from Terraform', () => {
     assert.equal(terraformDefault(source, 'event_concurrency'), '8');
     assert.equal(terraformDefault(source, 'unset'), undefined);
     assert.equal(terraformDefault(source, 'missing'), undefined);
-    assert.deepEqual(functionSizeOf(source, 'event'), { memoryGiB: 1, vcpu: 2, concurrency: 8 });
+    assert.deepEqual(functionSizeOf(source, 'event'), { memoryGiB: 1, vcpu: 2, concurrency: 8, maxInstances: 3 });
   });
   test("the module's own variables.tf gives both functions a size", () => {
     const tf = readFileSync(join(__dirname, '..', '..', '..', 'terraform', 'variables.tf'), 'utf8');
     for (const prefix of ['event', 'http'] as const) {
       const size = functionSizeOf(tf, prefix);
-      assert.ok(size.memoryGiB > 0 && size.vcpu > 0 && Number.isInteger(size.concurrency), `${prefix}: ${JSON.stringify(size)}`);
+      const whole = Number.isInteger(size.concurrency) && Number.isInteger(size.maxInstances);
+      assert.ok(size.memoryGiB > 0 && size.vcpu > 0 && whole, `${prefix}: ${JSON.stringify(size)}`);
     }
   });
 });
