@@ -9,6 +9,8 @@
  *   BENCH_RECONCILE_OBJECTS    bucket size of `reconcile-scale`'s large case; the small case is a tenth (default 100000)
  *   BENCH_BURST_OBJECTS        objects of the `burst` (default 2000; the daily limit lets 60% through)
  *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
+ *   BENCH_COST_OBJECTS         small objects per mode of `cost`, scaled to 1,000 (default 300)
+ *   BENCH_COST_LARGE_MIB       the large object of `cost`, scaled to per GiB (default 512)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -20,6 +22,8 @@ export interface BenchOptions {
   reconcileObjects: number;
   burstObjects: number;
   burstPauseSec: number;
+  costObjects: number;
+  costLargeBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -44,5 +48,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     reconcileObjects,
     burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
     burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
+    costObjects: integer('BENCH_COST_OBJECTS', 300, 10, 10_000),
+    costLargeBytes: integer('BENCH_COST_LARGE_MIB', 512, 1, 4096) * MiB,
   };
 }

@@ -21,13 +21,28 @@ export function readMemory(pid: number): MemorySample {
   return { rssBytes: field(status, 'VmRSS'), peakRssBytes: field(status, 'VmHWM') };
 }
 
-/** CPU seconds (user + system) the process has used so far (`/proc/<pid>/stat` fields 14 and 15). */
-export function readCpuSeconds(pid: number): number {
+/** Fields 14 to 17 of `/proc/<pid>/stat` (utime, stime, cutime, cstime), in seconds. */
+function cpuFields(pid: number): [number, number, number, number] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  const at = (i: number) => Number(fields[i]) / CLOCK_TICKS_PER_SECOND;
+  return [at(11), at(12), at(13), at(14)];
+}
+
+/** CPU seconds (user + system) the process has used so far (`/proc/<pid>/stat` fields 14 and 15). */
+export function readCpuSeconds(pid: number): number {
+  const [utime, stime] = cpuFields(pid);
+  return utime + stime;
+}
+
+/**
+ * CPU seconds of the process and of its children that have exited and been waited for (`/proc/<pid>/stat`
+ * fields 14 to 17: utime, stime, cutime, cstime). Children still running are not in it: read them too.
+ */
+export function readCpuSecondsWithChildren(pid: number): number {
+  return cpuFields(pid).reduce((sum, s) => sum + s, 0);
 }
 
 /** Sets the process's VmHWM back to its current VmRSS; false where the kernel or permissions refuse. */

@@ -17,6 +17,9 @@ export interface Exchange {
   /** `error.errors[0].reason` of an error body, with its message. */
   reason?: string;
   message?: string;
+  /** Body bytes of the request and of the answer (what Cloud Tasks' 32 KB billing chunks count). */
+  requestBytes?: number;
+  responseBytes?: number;
 }
 
 export interface RecordingProxy {
@@ -30,15 +33,28 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const server: Server = createServer((req, res) => {
     const sentAtMs = Date.now();
+    let requestBytes = 0;
+    let responseBytes = 0;
+    req.on('data', (chunk: Buffer) => void (requestBytes += chunk.length));
     const out = request(new URL(req.url ?? '/', upstream), { method: req.method, headers: req.headers, agent }, (answer) => {
       const status = answer.statusCode ?? 502;
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => {
+        responseBytes += chunk.length;
         if (status >= 400) chunks.push(chunk);
         res.write(chunk);
       });
       answer.on('end', () => {
-        exchanges.push({ method: req.method ?? '', path: req.url ?? '', status, sentAtMs, answeredAtMs: Date.now(), ...reasonOf(chunks) });
+        exchanges.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status,
+          sentAtMs,
+          answeredAtMs: Date.now(),
+          requestBytes,
+          responseBytes,
+          ...reasonOf(chunks),
+        });
         res.end();
       });
       res.writeHead(status, withoutHopByHop(answer.headers));

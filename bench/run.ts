@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { burstBenchmark } from './burst.js';
 import { coldstartBenchmark } from './coldstart.js';
 import { concurrencyBenchmark } from './concurrency.js';
+import { costBenchmark } from './cost.js';
 import { memoryBenchmark } from './memory.js';
 import { parseBenchOptions } from './options.js';
 import { peerBenchmark } from './peer.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   coldstartBenchmark,
   requestsBenchmark,
   burstBenchmark,
+  costBenchmark,
 ];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 
