@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Blob } from '../emulators/harness/blob.js';
+import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
 import { startBurstWorld, type BurstLimits, type Mode } from './burst-world.js';
 import { addObjects } from './emulator-seed.js';
 import {
