@@ -11,6 +11,7 @@
  * histories were kept hold no facts: they are counted in `unrecorded` and left to the Drive catalog.
  */
 import type { CallScope } from '../core/gateway.js';
+import { sourceKey } from '../drive/object-path.js';
 import type { ObjectRecord } from '../backup/claim/plan.js';
 import {
   isDeletion,
@@ -33,6 +34,8 @@ export interface StateCatalogOptions {
   /** The source bucket the backups came from. */
   bucket: string;
   scope?: CallScope;
+  /** Only this object's records (one short listing): a restore task's one object. */
+  objectName?: string;
 }
 
 export class StateCatalog implements Catalog {
@@ -44,7 +47,9 @@ export class StateCatalog implements Catalog {
   async *entries(prefix: string): AsyncIterable<CatalogEntry[]> {
     let group: ListedKey[] = [];
     let groupId: string | undefined;
-    for await (const page of this.options.store.list(RECORDS, this.options.scope)) {
+    const { objectName } = this.options;
+    const keys = objectName === undefined ? RECORDS : `${RECORDS}${sourceKey(this.options.bucket, objectName)}`;
+    for await (const page of this.options.store.list(keys, this.options.scope)) {
       for (const item of page) {
         const id = OBJECT_ID.exec(item.key)?.[1];
         if (id === undefined) continue;
