@@ -3,7 +3,8 @@
  * or a local directory (src/restore/run.ts does the work; src/cli/restore-options.ts reads the options and
  * says where a restore may write). Every object gets a line as soon as it is known (problems on stderr),
  * and every run, dry or real, ends with the coverage report and one summary line. Exit codes: 0 when
- * everything asked for was restored and verified or already there, 1 otherwise, 2 usage.
+ * everything asked for was restored and verified or already there, 1 otherwise, 2 usage. With `--remote URL`
+ * the deployed function restores instead, and this command follows it (src/cli/restore-remote.ts).
  */
 import { bucketExists } from '../gcs/source.js';
 import { isProblem } from '../restore/outcome.js';
@@ -15,12 +16,15 @@ import { runtimeForCommand } from './command-runtime.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
+import { remoteRestore } from './restore-remote.js';
 
 /** The restore command reading its catalog with `openCatalog`. */
 export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
   return async (io: CliIO): Promise<number> => {
     const options = parseRestoreOptions(io);
     if (!options) return 0;
+    if (options.remote !== undefined)
+      return remoteRestore(io, options, options.remote, () => runtimeForCommand(io, options.settings, options.verbose));
     const runtime = await runtimeForCommand(io, options.settings, options.verbose);
     const { config } = runtime;
     const sourceBucket = config.sourceBucket;

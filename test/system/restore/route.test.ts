@@ -6,6 +6,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCli } from '../../../src/cli/main.js';
+import { recordingIO } from '../cli/support.js';
 import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
 import { testBytes } from '../../support/world.js';
 
@@ -149,4 +151,28 @@ describe('a target the deployment does not list is refused, and nothing is writt
       );
     });
   }
+});
+
+describe('restore --remote posts the request to the function and follows it', () => {
+  test('into a listed bucket: progress lines, then exit 0', async () => {
+    const io = recordingIO(['restore', '--to', 'gs://again/remote/', '--prefix', 'docs/1', '--remote', fx.httpUrl], fx.world.env);
+    assert.equal(await runCli(io), 0, io.err.join('') + io.out.join(''));
+    const out = io.out.join('');
+    assert.match(out, /^restore [0-9a-f]{32} of the backup into gs:\/\/again\/remote\/ runs in http:\/\/127\.0\.0\.1:\d+ \(direct\)$/m);
+    assert.match(out, /^progress: 1 restored; done$/m);
+    assert.match(out, /^restore [0-9a-f]{32}: 1 object\(s\) handled, 0 problem\(s\)$/m);
+    assert.deepEqual([...(await contents('again')).keys()], ['remote/docs/1/ünï 1.bin']);
+  });
+
+  test('into a bucket the deployment does not list: the refusal, exit 1', async () => {
+    const io = recordingIO(['restore', '--to', 'gs://not-listed', '--remote', `${fx.httpUrl}/restore`], fx.world.env);
+    assert.equal(await runCli(io), 1);
+    assert.match(io.err.join(''), /answered 403: gs:\/\/not-listed is not a restore target of this deployment/);
+  });
+
+  test('--remote with --to-dir is a usage error', async () => {
+    const io = recordingIO(['restore', '--to-dir', '/tmp/x', '--remote', fx.httpUrl], fx.world.env);
+    assert.equal(await runCli(io), 2);
+    assert.match(io.err.join(''), /--remote restores into a bucket/);
+  });
 });
