@@ -12,6 +12,8 @@ import { escapeForTerminal } from '../core/terminal-text.js';
 import { closingLines, objectLine, RestoreTally } from '../restore/report.js';
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
+import { StateCatalog } from '../restore/state-catalog.js';
+import { unrecordedLines } from '../restore/unrecorded.js';
 import { runtimeForCommand } from './command-runtime.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
@@ -64,6 +66,14 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
         `${options.fromDrive ? ' (from Drive alone)' : ''}\n`,
     );
 
+    const selection = {
+      prefix: options.prefix,
+      include: options.include,
+      exclude: options.exclude,
+      atMs,
+      targetPrefix,
+      ...(options.generation !== undefined ? { generation: options.generation } : {}),
+    };
     const tally = new RestoreTally();
     const started = Date.now();
     let stopped: unknown;
@@ -72,14 +82,7 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
         { catalog, gcs: runtime.source, drive: runtime.drive, idleMs: config.ioIdleTimeoutMs },
         {
           sourceBucket,
-          selection: {
-            prefix: options.prefix,
-            include: options.include,
-            exclude: options.exclude,
-            atMs,
-            targetPrefix,
-            ...(options.generation !== undefined ? { generation: options.generation } : {}),
-          },
+          selection,
           target,
           dryRun: options.dryRun,
           overwrite: options.overwrite,
@@ -94,6 +97,16 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
           else io.stdout(line);
         },
       );
+      if (catalog instanceof StateCatalog && catalog.unrecordedFiles.length > 0) {
+        const lines = await unrecordedLines(runtime.drive, catalog.unrecordedFiles, selection);
+        for (const line of lines) io.stderr(`${line}\n`);
+        const more = catalog.unrecorded - catalog.unrecordedFiles.length;
+        if (more > 0) io.stderr(`… and up to ${more} more backed up before histories were kept: run with --from-drive\n`);
+        if (lines.length > 0) {
+          tally.counts.set('not-in-history', lines.length);
+          tally.problems += lines.length;
+        }
+      }
     } catch (err) {
       stopped = err;
     }

@@ -26,6 +26,8 @@ import type { ListedKey, StateStore } from '../state/store.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 
 const RECORDS = 'objects/';
+/** How many files without a history are kept to be named. */
+const UNRECORDED_FILES = 100;
 /** `objects/<40 hex>`: the part of a record's or spill's key shared by everything of one object. */
 const OBJECT_ID = /^objects\/([0-9a-f]{40})/;
 
@@ -41,6 +43,8 @@ export interface StateCatalogOptions {
 export class StateCatalog implements Catalog {
   /** Records seen without a history (backed up before histories were kept). */
   unrecorded = 0;
+  /** The Drive files of the first of those records (src/restore/unrecorded.ts names them). */
+  readonly unrecordedFiles: string[] = [];
 
   constructor(private readonly options: StateCatalogOptions) {}
 
@@ -78,6 +82,7 @@ export class StateCatalog implements Catalog {
     const known = records.find((r) => r.source)?.source;
     if (known === undefined && spillKeys.length === 0) {
       this.unrecorded += records.length;
+      for (const r of records) if (this.unrecordedFiles.length < UNRECORDED_FILES && r.fileId) this.unrecordedFiles.push(r.fileId);
       return [];
     }
     if (known !== undefined && !this.wanted(known, prefix)) return [];
