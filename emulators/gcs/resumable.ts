@@ -22,6 +22,8 @@ export interface UploadSession {
   /** The object's size once known: `X-Upload-Content-Length` of the initiating POST, or a chunk's total. */
   total?: number;
   data: BlobBuilder;
+  /** The hashes the initiating POST's metadata claims (`md5Hash`, `crc32c`), checked at finalization. */
+  claimed?: { crc32c?: unknown; md5?: unknown };
   /** The object resource once the upload has finalized (later PUTs get it again). */
   result?: StorageObjectData;
 }

@@ -77,6 +77,11 @@ async function startResumable(g: GcsContext, ctx: RequestContext): Promise<void>
     metadata: meta,
     preconditions,
     total: sizeHeader ? parseGenerationNumber(sizeHeader, 'X-Upload-Content-Length') : undefined,
+    // The object resource's `md5Hash` and `crc32c` are writable on insert, and Cloud Storage checks the
+    // stored bytes against them when the upload completes, refusing the object with 400 on a mismatch
+    // (https://cloud.google.com/storage/docs/data-validation, "Checksums for data writes";
+    // https://cloud.google.com/storage/docs/json_api/v1/objects/insert).
+    claimed: { crc32c: body.crc32c, md5: body.md5Hash },
   });
   const location = new URL(`${g.baseUrl()}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o`);
   location.searchParams.set('uploadType', 'resumable');
@@ -89,6 +94,7 @@ async function startResumable(g: GcsContext, ctx: RequestContext): Promise<void>
 function finalize(g: GcsContext, ctx: RequestContext, session: UploadSession): void {
   const content = session.data.build();
   verifyClaimedHashes(content, parseGoogHash(ctx.req.headers['x-goog-hash']));
+  if (session.claimed) verifyClaimedHashes(content, session.claimed);
   const obj = g.store.insert(session.bucket, session.name, content, session.metadata, session.preconditions);
   session.result = toResource(obj, g.baseUrl());
   sendJson(ctx.res, 200, session.result);

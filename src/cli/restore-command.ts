@@ -3,7 +3,8 @@
  * or a local directory (src/restore/run.ts does the work; src/cli/restore-options.ts reads the options and
  * says where a restore may write). Every object gets a line as soon as it is known (problems on stderr),
  * and every run, dry or real, ends with the coverage report and one summary line. Exit codes: 0 when
- * everything asked for was restored and verified or already there, 1 otherwise, 2 usage.
+ * everything asked for was restored and verified or already there, 1 otherwise, 2 usage. With `--remote URL`
+ * the deployed function restores instead, and this command follows it (src/cli/restore-remote.ts).
  */
 import { bucketExists } from '../gcs/source.js';
 import { isProblem } from '../restore/outcome.js';
@@ -11,16 +12,21 @@ import { escapeForTerminal } from '../core/terminal-text.js';
 import { closingLines, objectLine, RestoreTally } from '../restore/report.js';
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
+import { StateCatalog } from '../restore/state-catalog.js';
+import { unrecordedLines } from '../restore/unrecorded.js';
 import { runtimeForCommand } from './command-runtime.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
+import { remoteRestore } from './restore-remote.js';
 
 /** The restore command reading its catalog with `openCatalog`. */
 export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
   return async (io: CliIO): Promise<number> => {
     const options = parseRestoreOptions(io);
     if (!options) return 0;
+    if (options.remote !== undefined)
+      return remoteRestore(io, options, options.remote, () => runtimeForCommand(io, options.settings, options.verbose));
     const runtime = await runtimeForCommand(io, options.settings, options.verbose);
     const { config } = runtime;
     const sourceBucket = config.sourceBucket;
@@ -60,6 +66,14 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
         `${options.fromDrive ? ' (from Drive alone)' : ''}\n`,
     );
 
+    const selection = {
+      prefix: options.prefix,
+      include: options.include,
+      exclude: options.exclude,
+      atMs,
+      targetPrefix,
+      ...(options.generation !== undefined ? { generation: options.generation } : {}),
+    };
     const tally = new RestoreTally();
     const started = Date.now();
     let stopped: unknown;
@@ -68,14 +82,7 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
         { catalog, gcs: runtime.source, drive: runtime.drive, idleMs: config.ioIdleTimeoutMs },
         {
           sourceBucket,
-          selection: {
-            prefix: options.prefix,
-            include: options.include,
-            exclude: options.exclude,
-            atMs,
-            targetPrefix,
-            ...(options.generation !== undefined ? { generation: options.generation } : {}),
-          },
+          selection,
           target,
           dryRun: options.dryRun,
           overwrite: options.overwrite,
@@ -90,6 +97,16 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
           else io.stdout(line);
         },
       );
+      if (catalog instanceof StateCatalog && catalog.unrecordedFiles.length > 0) {
+        const lines = await unrecordedLines(runtime.drive, catalog.unrecordedFiles, selection);
+        for (const line of lines) io.stderr(`${line}\n`);
+        const more = catalog.unrecorded - catalog.unrecordedFiles.length;
+        if (more > 0) io.stderr(`… and up to ${more} more backed up before histories were kept: run with --from-drive\n`);
+        if (lines.length > 0) {
+          tally.counts.set('not-in-history', lines.length);
+          tally.problems += lines.length;
+        }
+      }
     } catch (err) {
       stopped = err;
     }

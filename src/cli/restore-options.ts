@@ -6,6 +6,7 @@
  */
 import { anyText, commaList, ok, wholeNumber, type ValueParser } from '../config/option.js';
 import { parseGsUrl } from '../core/names.js';
+import { generationNumber as generation, instant } from '../restore/request.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
 import { VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
@@ -18,17 +19,6 @@ const gsTarget: ValueParser<{ bucket: string; prefix: string }> = (text) => {
   const parsed = parseGsUrl(text, false);
   return parsed.ok ? ok({ bucket: parsed.value.bucket, prefix: parsed.value.name }) : { ok: false, problem: parsed.problems.join('; ') };
 };
-
-/** An instant with its time zone (`2026-12-01T10:00:00Z`, `…+01:00`): a local time would mean a different instant on each machine. */
-const instant: ValueParser<number> = (text) => {
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(ms)
-    ? { ok: false, problem: `must be an ISO 8601 time with its zone, like 2026-12-01T10:00:00Z, got "${text}"` }
-    : ok(ms);
-};
-
-const generation: ValueParser<string> = (text) =>
-  /^[1-9][0-9]{0,18}$/.test(text) ? ok(text) : { ok: false, problem: `must be a generation number, got "${text}"` };
 
 const OPTIONS = {
   to: option({
@@ -97,13 +87,20 @@ const OPTIONS = {
     placeholder: 'N',
     help: 'objects restored at once',
   }),
+  remote: option({
+    flag: 'remote',
+    parse: anyText,
+    example: 'https://gcs-drive-backup-http-123456789.europe-west1.run.app',
+    placeholder: 'URL',
+    help: 'run the restore in the deployed HTTP function at URL (POST /restore, with your ID token) and follow it here',
+  }),
   verbose: VERBOSE,
 };
 
 export const RESTORE_SPEC: CommandSpec<typeof OPTIONS> = {
   name: 'restore',
   synopsis:
-    '--to gs://TARGET[/PREFIX] | --to-dir DIR [--prefix P] [--include GLOB] [--exclude GLOB] [--at ISO-TIME | --generation N] [--dry-run] [--overwrite] [--acknowledge-abuse] [--from-drive] [settings]',
+    '--to gs://TARGET[/PREFIX] | --to-dir DIR [--prefix P] [--include GLOB] [--exclude GLOB] [--at ISO-TIME | --generation N] [--dry-run] [--overwrite] [--acknowledge-abuse] [--from-drive] [--remote URL] [settings]',
   about:
     'Restores the backup of SOURCE_BUCKET (--source-bucket) as it was at --at (default: now): every object under its exact name,\n' +
     'bytes and metadata, verified. Never overwrites unless --overwrite. Exit codes: 0 everything asked for was restored and\n' +
@@ -126,6 +123,8 @@ export interface RestoreOptions {
   intoSource: boolean;
   customTime: boolean;
   parallel: number;
+  /** `--remote URL`: the deployed HTTP function runs the restore (src/cli/restore-remote.ts). */
+  remote?: string;
   verbose: boolean;
   settings: Record<string, string>;
 }
@@ -160,6 +159,7 @@ export function parseRestoreOptions(io: CliIO): RestoreOptions | undefined {
     intoSource: v.intoSource === true,
     customTime: v.noCustomTime !== true,
     parallel: v.parallel ?? 4,
+    ...(v.remote !== undefined ? { remote: v.remote } : {}),
     verbose: v.verbose === true,
     settings,
   };

@@ -3,6 +3,7 @@
  *   POST /backup     back up one object now            (backup-route.ts)
  *   POST /reconcile  back up whatever events missed     (reconcile-route.ts)
  *   POST /restore-drill  restore a few objects into memory and compare (restore-drill-route.ts)
+ *   POST /restore    restore the backup into a bucket RESTORE_BUCKETS lists, in budgeted calls or tasks (restore-route.ts)
  *   GET  /healthz    liveness and version (also /health: on Cloud Run's own URLs, paths ending in `z`
  *                    are reserved by the platform and never reach the container)
  * Unknown path → 404, wrong method → 405, bad body → 400 listing every problem; bad input never gets a
@@ -18,6 +19,7 @@ import { badRequest, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure
 import { readJsonBody } from './json-body.js';
 import { reconcileRoute } from './reconcile-route.js';
 import { restoreDrillRoute } from './restore-drill-route.js';
+import { restoreRoute } from './restore-route.js';
 import { productVersion } from './version.js';
 
 interface Route {
@@ -47,6 +49,10 @@ const ROUTES: Record<string, Route> = {
     handle: withRuntime((runtime, body, req) => backupRoute(runtime, body, req.get('traceparent'), claimedTask(req))),
   },
   '/reconcile': { method: 'POST', handle: withRuntime((runtime, body) => reconcileRoute(runtime, body)) },
+  '/restore': {
+    method: 'POST',
+    handle: withRuntime((runtime, body, req) => restoreRoute(runtime, body, claimedTask(req))),
+  },
   '/restore-drill': { method: 'POST', handle: withRuntime((runtime, body) => restoreDrillRoute(runtime, body)) },
   '/healthz': { method: 'GET', handle: health },
   '/health': { method: 'GET', handle: health },

@@ -1,9 +1,10 @@
 /**
  * The facts the planner (src/restore/plan.ts) decides from, read now: whether the target bucket already
  * has an object under the target name (and its hashes), and which revisions Drive still lists for a file.
- * Each is one gateway call; a 404 is an answer here (nothing there), not a failure to retry.
+ * Each is one gateway call; a 404 is an answer here (nothing there), not a failure to retry, and so is a
+ * 403 on the target (an account that may only create there: the write's precondition tells).
  */
-import { isNotFound } from '../core/error-shapes.js';
+import { httpStatusOf, isNotFound } from '../core/error-shapes.js';
 import type { CallScope } from '../core/gateway.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { listRevisions } from '../drive/revisions.js';
@@ -11,6 +12,7 @@ import type { StorageGateway } from '../gcs/gateway.js';
 import type { DriveFact, TargetFact } from './plan.js';
 
 const ABSENT = Symbol('absent');
+const UNREADABLE = Symbol('unreadable');
 
 /** What the target bucket holds under `name` now. */
 export async function targetFact(gcs: StorageGateway, bucket: string, name: string, scope?: CallScope): Promise<TargetFact> {
@@ -22,12 +24,16 @@ export async function targetFact(gcs: StorageGateway, bucket: string, name: stri
         return m;
       } catch (err) {
         if (isNotFound(err)) return ABSENT;
+        // The deployed function may create objects in a restore bucket but not read them
+        // (roles/storage.objectCreator, terraform/restore.tf): cannot tell, so the write's
+        // ifGenerationMatch=0 decides (412: `exists`).
+        if (httpStatusOf(err) === 403) return UNREADABLE;
         throw err;
       }
     },
     scope,
   );
-  if (found === ABSENT) return { exists: false };
+  if (found === ABSENT || found === UNREADABLE) return { exists: false };
   return { exists: true, md5Hash: found.md5Hash ?? undefined, crc32c: found.crc32c ?? undefined };
 }
 

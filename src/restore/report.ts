@@ -57,6 +57,7 @@ const ORDER = [
   'missing-in-drive',
   'revision-purged',
   'not-in-backup',
+  'not-in-history',
   'target-invalid',
   'refused',
   'drive-limit',

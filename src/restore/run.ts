@@ -67,7 +67,8 @@ async function planOne(deps: RestoreDeps, request: RestoreRequest, entries: Cata
   return decide(wanted, { target, drive, overwrite: request.overwrite, targetPrefix });
 }
 
-async function restoreOne(deps: RestoreDeps, request: RestoreRequest, entries: CatalogEntry[]): Promise<ObjectReport | undefined> {
+/** Plans and restores one object (its catalog entries, all of one name); undefined when the request leaves it out. */
+export async function restoreOne(deps: RestoreDeps, request: RestoreRequest, entries: CatalogEntry[]): Promise<ObjectReport | undefined> {
   let decision: Decision | undefined;
   try {
     decision = await planOne(deps, request, entries);

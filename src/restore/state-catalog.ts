@@ -11,6 +11,7 @@
  * histories were kept hold no facts: they are counted in `unrecorded` and left to the Drive catalog.
  */
 import type { CallScope } from '../core/gateway.js';
+import { sourceKey } from '../drive/object-path.js';
 import type { ObjectRecord } from '../backup/claim/plan.js';
 import {
   isDeletion,
@@ -25,6 +26,8 @@ import type { ListedKey, StateStore } from '../state/store.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 
 const RECORDS = 'objects/';
+/** How many files without a history are kept to be named. */
+const UNRECORDED_FILES = 100;
 /** `objects/<40 hex>`: the part of a record's or spill's key shared by everything of one object. */
 const OBJECT_ID = /^objects\/([0-9a-f]{40})/;
 
@@ -33,18 +36,24 @@ export interface StateCatalogOptions {
   /** The source bucket the backups came from. */
   bucket: string;
   scope?: CallScope;
+  /** Only this object's records (one short listing): a restore task's one object. */
+  objectName?: string;
 }
 
 export class StateCatalog implements Catalog {
   /** Records seen without a history (backed up before histories were kept). */
   unrecorded = 0;
+  /** The Drive files of the first of those records (src/restore/unrecorded.ts names them). */
+  readonly unrecordedFiles: string[] = [];
 
   constructor(private readonly options: StateCatalogOptions) {}
 
   async *entries(prefix: string): AsyncIterable<CatalogEntry[]> {
     let group: ListedKey[] = [];
     let groupId: string | undefined;
-    for await (const page of this.options.store.list(RECORDS, this.options.scope)) {
+    const { objectName } = this.options;
+    const keys = objectName === undefined ? RECORDS : `${RECORDS}${sourceKey(this.options.bucket, objectName)}`;
+    for await (const page of this.options.store.list(keys, this.options.scope)) {
       for (const item of page) {
         const id = OBJECT_ID.exec(item.key)?.[1];
         if (id === undefined) continue;
@@ -73,6 +82,7 @@ export class StateCatalog implements Catalog {
     const known = records.find((r) => r.source)?.source;
     if (known === undefined && spillKeys.length === 0) {
       this.unrecorded += records.length;
+      for (const r of records) if (this.unrecordedFiles.length < UNRECORDED_FILES && r.fileId) this.unrecordedFiles.push(r.fileId);
       return [];
     }
     if (known !== undefined && !this.wanted(known, prefix)) return [];

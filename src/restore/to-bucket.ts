@@ -71,7 +71,9 @@ async function upload(storage: Storage, deps: WriterDeps, decision: RestoreDecis
     resumable: true,
     // The hashes are checked below, against the backup's and Drive's too.
     validation: false,
-    metadata: restoredMetadata(source, options.customTime),
+    // The recorded hashes ride on the upload: Cloud Storage refuses a copy that does not match them
+    // (https://cloud.google.com/storage/docs/data-validation), so no corrupt copy ever exists.
+    metadata: { ...restoredMetadata(source, options.customTime), ...expectedHashes(source) },
     ...(options.overwrite ? {} : { preconditionOpts: { ifGenerationMatch: 0 } }),
   });
   await pipeline(Readable.from(content.pieces()), sink);
@@ -120,9 +122,26 @@ export function failedWrite(err: unknown): WriteResult {
   if (refusal) return refusal;
   const status = markedService(err) === 'drive' ? undefined : httpStatusOf(err);
   if (status === 412) return { kind: 'exists' };
+  const refusedHash = status === 400 ? hashRefusal(err) : undefined;
+  if (refusedHash !== undefined) return { kind: 'mismatch', reason: refusedHash };
   if (status === 403 || status === 409) {
     const message = apiMessageOf(err) ?? (err instanceof Error ? err.message : String(err));
     return { kind: 'refused', reason: `Cloud Storage replied ${status}: ${message}` };
   }
   return { kind: 'failed', reason: classifyFailure(err, 'gcs-source').reason };
+}
+
+/** The hashes a restored copy must have: the recorded ones (a composite object has a CRC32C alone). */
+export function expectedHashes(source: BackedUpGeneration): { md5Hash?: string; crc32c?: string } {
+  return {
+    ...(source.md5Hash !== undefined ? { md5Hash: source.md5Hash } : {}),
+    ...(source.crc32c !== undefined ? { crc32c: source.crc32c } : {}),
+  };
+}
+
+/** Cloud Storage's 400 for bytes that do not match the hashes sent with the upload, as a report reason. */
+function hashRefusal(err: unknown): string | undefined {
+  const message = apiMessageOf(err) ?? (err instanceof Error ? err.message : '');
+  if (!/doesn't match calculated/.test(message)) return undefined;
+  return `the bytes from Drive differ from the recorded hash: Cloud Storage refused the copy (${message}); nothing was kept`;
 }

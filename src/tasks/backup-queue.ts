@@ -59,7 +59,16 @@ export class BackupQueue {
     const task = backupTaskId(ref);
     const body: BackupTaskBody = { bucket: ref.bucket, name: ref.name, generation: ref.generation };
     if (options.restoreMissing) body.restoreMissing = true;
-    const created = await this.gateway.call(
+    const created = await this.createTask(task, this.target.targetUrl, body, scope);
+    return { task, created };
+  }
+
+  /**
+   * Creates task `task` POSTing `body` as JSON to `url` (the function's `/backup`, or a route beside it)
+   * with the dispatcher's OIDC token; false when a task of that name exists or ran recently.
+   */
+  async createTask(task: string, url: string, body: unknown, scope?: CallScope): Promise<boolean> {
+    return this.gateway.call(
       'tasks.create',
       async (client) => {
         try {
@@ -70,7 +79,7 @@ export class BackupQueue {
               dispatchDeadline: { seconds: DISPATCH_DEADLINE_SECONDS },
               httpRequest: {
                 httpMethod: 'POST',
-                url: this.target.targetUrl,
+                url,
                 headers: { 'Content-Type': 'application/json' },
                 body: Buffer.from(JSON.stringify(body), 'utf8'),
                 oidcToken: { serviceAccountEmail: this.target.serviceAccount, audience: new URL(this.target.targetUrl).origin },
@@ -85,7 +94,11 @@ export class BackupQueue {
       },
       scope,
     );
-    return { task, created };
+  }
+
+  /** The URL of the function's route `route` (`restore`), beside the `/backup` the tasks target. */
+  routeUrl(route: string): string {
+    return new URL(route, this.target.targetUrl).toString();
   }
 
   /** Whether the queue holds no task (dispatch `auto` goes direct again only then). */

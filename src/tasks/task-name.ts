@@ -20,3 +20,13 @@ export function backupTaskId(ref: GenerationRef): string {
     .update(JSON.stringify([ref.bucket, ref.name, ref.generation]), 'utf8')
     .digest('hex');
 }
+
+/**
+ * The task ID of one object of one restore (`POST /restore` in tasks mode): a repeated request (the same
+ * restore id) or a repeated fan-out names the same task, so Cloud Tasks keeps one.
+ */
+export function restoreTaskId(restoreId: string, ref: { readonly name: string; readonly generation: string }): string {
+  return `restore-${createHash('sha256')
+    .update(JSON.stringify([restoreId, ref.name, ref.generation]), 'utf8')
+    .digest('hex')}`;
+}

@@ -140,7 +140,7 @@ describe('problems are reported per object and the run goes on', () => {
       assert.match(err, /^drive-limit limits\/quota\.bin: .*downloadQuotaExceeded.*run the same command again/m);
       assert.match(err, /^drive-limit limits\/abuse\.bin: .*cannotDownloadAbusiveFile.*--acknowledge-abuse/m);
       assert.match(err, /^missing-in-drive gone\/file\.bin: generation \d+; Drive file \S+ is gone/m);
-      assert.match(err, /^mismatch bad\/md5\.bin: .*differs from the recorded.*the copy was deleted/m);
+      assert.match(err, /^mismatch bad\/md5\.bin: .*differ from the recorded hash: Cloud Storage refused the copy.*nothing was kept/m);
       const out = io.out.join('');
       assert.match(out, /^to resume: run the same command again/m);
       assert.match(out, /4 problem\(s\)/);

@@ -40,7 +40,7 @@ describe('bad requests get the documented 4xx and message', () => {
       '{}',
       'application/json',
       404,
-      /^no route \/nope; routes: POST \/backup, POST \/reconcile, POST \/restore-drill, GET \/healthz, GET \/health$/,
+      /^no route \/nope; routes: POST \/backup, POST \/reconcile, POST \/restore, POST \/restore-drill, GET \/healthz, GET \/health$/,
     ],
     ['GET /backup', 'GET', '/backup', undefined, undefined, 405, /^\/backup accepts POST, not GET$/],
     ['PUT /reconcile', 'PUT', '/reconcile', '{}', 'application/json', 405, /^\/reconcile accepts POST, not PUT$/],

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backupTaskId } from '../../../src/tasks/task-name.js';
+import { backupTaskId, restoreTaskId } from '../../../src/tasks/task-name.js';
 
 const base = { bucket: 'photos', name: 'a/b.jpg', generation: '1700000000000001' };
 
@@ -32,4 +32,20 @@ test('a valid task ID whatever the name', () => {
   for (const name of ['x', 'é/日本/😀 "quoted" & <tag>', 'a'.repeat(1024), 'folder/', '../..//\\']) {
     assert.match(backupTaskId({ ...base, name }), /^[A-Za-z0-9_-]{1,500}$/);
   }
+});
+
+test('a restore task: one ID per (restore, name, generation), a valid task ID, never a backup task ID', () => {
+  const id = 'a'.repeat(32);
+  const one = { name: 'a/b.jpg', generation: '17' };
+  const rows: [other: { restore: string; name: string; generation: string }, same: boolean][] = [
+    [{ restore: id, ...one }, true],
+    [{ restore: 'b'.repeat(32), ...one }, false],
+    [{ restore: id, name: 'a/b.jpg ', generation: '17' }, false],
+    [{ restore: id, name: 'a/b.jpg', generation: '18' }, false],
+  ];
+  for (const [other, same] of rows)
+    assert.equal(restoreTaskId(other.restore, other) === restoreTaskId(id, one), same, JSON.stringify(other));
+  const long = restoreTaskId(id, { name: 'é/'.repeat(600), generation: '1' });
+  assert.match(long, /^restore-[0-9a-f]{64}$/);
+  assert.notEqual(restoreTaskId(id, one), backupTaskId({ bucket: id, ...one }));
 });
