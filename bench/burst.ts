@@ -202,16 +202,6 @@ export async function runMode(mode: Mode, n: number, limits: BurstLimits, progre
     progress(`${mode}: drained in ${(result.drainMs / 1000).toFixed(1)} s, ${result.lost} lost`);
     return result;
   } finally {
-    (await import('node:fs')).writeFileSync(
-      `${process.env.BENCH_BURST_DUMP}-${mode}.json`,
-      JSON.stringify({
-        drive: world.drive.exchanges,
-        events: world.events.exchanges,
-        worker: world.worker?.exchanges,
-        tasks: world.tasks?.exchanges,
-        lines: world.lines,
-      }),
-    );
     await world.stop();
   }
 }
