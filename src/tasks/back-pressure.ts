@@ -12,7 +12,9 @@
  *
  * Caching: a record in force is trusted until it expires (nothing shortens one); the absence of a record,
  * and the queue's emptiness, for PRESSURE_CACHE_MS, so another instance's record reaches this one within
- * a second. Concurrent events share one read, and once a record is known in force `raise` costs nothing.
+ * a second (the event that finds "no record" older than that still goes direct, and the read it starts
+ * answers the next ones: a quiet bucket never waits on the state bucket). Concurrent events share one
+ * read, and once a record is known in force `raise` costs nothing.
  */
 import type { CallScope } from '../core/gateway.js';
 import type { StateStore } from '../state/store.js';
@@ -31,6 +33,8 @@ export const pressureRecordKey = (queueShortName: string): string => `back-press
 
 /** How long an instance trusts that there is no record in force, and what it read of the queue. */
 export const PRESSURE_CACHE_MS = 1000;
+/** Past PRESSURE_CACHE_MS and up to this, "no record" still routes direct while a read refreshes it. */
+export const PRESSURE_STALE_MS = 30_000;
 
 export type Route = 'direct' | 'enqueue';
 export type PressureState = 'direct' | 'pressure' | 'draining';
@@ -121,6 +125,19 @@ export class BackPressure {
     const cached = this.record;
     if (cached !== undefined && (cached.value?.untilMs ?? -Infinity) > this.now()) return cached.value;
     if (this.fresh(cached)) return cached!.value;
+    const read = this.read(scope);
+    // No record a moment ago: this event goes direct at once while the read finds out for the next ones,
+    // so a quiet bucket's events never wait for the state bucket (after a long idle, they do).
+    if (cached !== undefined && cached.value === undefined && this.now() - cached.atMs < PRESSURE_STALE_MS) return undefined;
+    return read;
+  }
+
+  /** Resolves once no read of the record is under way (what `route` learnt in the background is in). */
+  async settled(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+  }
+
+  private read(scope?: CallScope): Promise<PressureRecord | undefined> {
     this.reading ??= this.options.store
       .read<PressureRecord>(this.key, scope)
       .then((read) => {

@@ -128,6 +128,8 @@ test('back-pressure across instances on an injected clock', async () => {
   assert.equal(await a.pressure.route(), 'enqueue');
   assert.equal(await b.pressure.route(), 'direct', "b's cache is still fresh");
   now += PRESSURE_CACHE_MS;
+  assert.equal(await b.pressure.route(), 'direct', "b's cache is stale: this event goes direct while b reads the record");
+  await b.pressure.settled();
   assert.equal(await b.pressure.route(), 'enqueue', 'b read the record: it enqueues without meeting Drive');
   const again = await b.pressure.raise('Drive replied 429', 60_000);
   assert.deepEqual([again.byThisCall, again.record.untilMs], [false, raised.record.untilMs], 'the record in force stands');
