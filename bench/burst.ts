@@ -9,6 +9,9 @@
  * objects lost, duplicates. Goals for tasks mode: nothing lost or duplicated, Drive's refusals ≤ 1% and
  * non-2xx answers ≤ 2% of the objects, no dispatch while the queue is paused, and a drain within 1.2× of
  * the ideal the Drive limits allow (`idealDrainMs`). Counts come from recording proxies on the wire.
+ * Auto mode (DISPATCH=auto, the same queue) runs between them, with goals of its own (≤ 3% refusals and
+ * non-2xx, drain ≤ 1.25× ideal); then the calm row (calm.ts): 50 objects one every 2 s in each mode, and
+ * auto's median time to a verified Drive file within 1.1× direct's.
  */
 import { Storage } from '@google-cloud/storage';
 import { startBurstWorld, type BurstLimits, type BurstWorld, type Mode } from './burst-world.js';
