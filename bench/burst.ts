@@ -9,10 +9,14 @@
  * objects lost, duplicates. Goals for tasks mode: nothing lost or duplicated, Drive's refusals ≤ 1% and
  * non-2xx answers ≤ 2% of the objects, no dispatch while the queue is paused, and a drain within 1.2× of
  * the ideal the Drive limits allow (`idealDrainMs`). Counts come from recording proxies on the wire.
+ * Auto mode (DISPATCH=auto, the same queue) runs between them, with goals of its own (≤ 3% refusals and
+ * non-2xx, drain ≤ 1.25× ideal); then the calm row (calm.ts): 50 objects one every 2 s in each mode, and
+ * auto's median time to a verified Drive file within 1.1× direct's.
  */
 import { Storage } from '@google-cloud/storage';
 import { startBurstWorld, type BurstLimits, type BurstWorld, type Mode } from './burst-world.js';
 import { figure, type Benchmark, type BenchmarkResult, type Figure, type GoalCheck } from './report.js';
+import { calmLimits, runCalm, type CalmResult } from './calm.js';
 
 const CREATES_PER_SECOND = 10;
 const OBJECT_BYTES = 1024;
@@ -21,6 +25,8 @@ const DAILY_SHARE = 0.6;
 /** What the operator sets for a 10/s Drive: just under it (one create per small object, one folder). */
 const QUEUE_RATE = 9.5;
 const MODE_TIMEOUT_MS = 20 * 60_000;
+/** The calm row: one object every so often, each mode in turn. */
+const CALM_EVERY_MS = 2000;
 
 export interface ModeResult {
   mode: Mode;
@@ -73,7 +79,8 @@ export function idealDrainMs(objects: number, perSecond: number, dailyObjects: n
 
 export const burstBenchmark: Benchmark = {
   name: 'burst',
-  description: '2,000 objects at once against a Drive capped at 10 creates/s with a daily limit: direct, tasks and auto modes',
+  description:
+    '2,000 objects at once against a Drive capped at 10 creates/s with a daily limit: direct, tasks and auto modes; then 50 objects one every 2 s in each (calm)',
   async run(options, progress): Promise<BenchmarkResult> {
     const n = options.burstObjects;
     const dailyObjects = Math.round(n * DAILY_SHARE);
@@ -94,6 +101,13 @@ export const burstBenchmark: Benchmark = {
     const tasks = await runMode('tasks', n, limits, progress);
     const auto = await runMode('auto', n, limits, progress);
     const direct = await runMode('direct', n, limits, progress);
+    const calmObjects = options.calmObjects;
+    progress(`calm: ${calmObjects} objects, one every ${CALM_EVERY_MS / 1000} s, per mode (direct, tasks, auto)`);
+    const calm: Record<Mode, CalmResult> = {
+      direct: await runCalm('direct', calmObjects, CALM_EVERY_MS, calmLimits(limits, calmObjects), progress),
+      tasks: await runCalm('tasks', calmObjects, CALM_EVERY_MS, calmLimits(limits, calmObjects), progress),
+      auto: await runCalm('auto', calmObjects, CALM_EVERY_MS, calmLimits(limits, calmObjects), progress),
+    };
 
     const ratio = tasks.drainMs / ideal;
     const goal: GoalCheck[] = [
@@ -108,10 +122,30 @@ export const burstBenchmark: Benchmark = {
       { label: 'auto: duplicates', value: auto.duplicates, unit: '', limit: 0, comparison: 'atMost' },
       { label: 'auto: Drive 403/429 per object', value: (auto.driveRefusals / n) * 100, unit: '%', limit: 3, comparison: 'atMost' },
       { label: 'auto: non-2xx answers per object', value: (auto.non2xx / n) * 100, unit: '%', limit: 3, comparison: 'atMost' },
+      {
+        label: 'calm: auto median / direct median',
+        value: calm.auto.latency.median / calm.direct.latency.median,
+        unit: '×',
+        limit: 1.1,
+        comparison: 'atMost',
+      },
+      {
+        label: 'calm: objects missing (all modes)',
+        value: calm.direct.missing + calm.tasks.missing + calm.auto.missing,
+        unit: '',
+        limit: 0,
+        comparison: 'atMost',
+      },
     ];
     const figures: Figure[] = [figure('objects', n, ''), figure('ideal drain (Drive limits)', ideal / 1000, 's')];
     for (const r of [direct, tasks, auto]) figures.push(...modeFigures(r, ideal));
-    return { benchmark: 'burst', figures, goal, details: { limits, idealMs: ideal, direct, tasks, auto } };
+    for (const r of [calm.direct, calm.tasks, calm.auto]) {
+      figures.push(figure(`calm ${r.mode}: median upload → verified Drive file`, r.latency.median, 'ms'));
+      figures.push(figure(`calm ${r.mode}: slowest`, r.latency.max, 'ms'));
+    }
+    figures.push(figure('calm: auto median / direct median', calm.auto.latency.median / calm.direct.latency.median, '×'));
+    figures.push(figure('calm: tasks median / direct median', calm.tasks.latency.median / calm.direct.latency.median, '×'));
+    return { benchmark: 'burst', figures, goal, details: { limits, idealMs: ideal, direct, tasks, auto, calm } };
   },
 };
 
@@ -135,7 +169,7 @@ function modeFigures(r: ModeResult, ideal: number): Figure[] {
   return out;
 }
 
-async function runMode(mode: Mode, n: number, limits: BurstLimits, progress: (line: string) => void): Promise<ModeResult> {
+export async function runMode(mode: Mode, n: number, limits: BurstLimits, progress: (line: string) => void): Promise<ModeResult> {
   const world = await startBurstWorld(mode, limits);
   try {
     const storage = new Storage({ apiEndpoint: world.emulators.env.STORAGE_EMULATOR_HOST, projectId: 'burst' });

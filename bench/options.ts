@@ -11,6 +11,7 @@
  *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
  *   BENCH_COST_OBJECTS         small objects per mode of `cost`, scaled to 1,000 (default 300)
  *   BENCH_COST_LARGE_MIB       the large object of `cost`, scaled to per GiB (default 512)
+ *   BENCH_CALM_OBJECTS         objects of `burst`'s calm row, one every 2 s per mode (default 50)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -24,6 +25,7 @@ export interface BenchOptions {
   burstPauseSec: number;
   costObjects: number;
   costLargeBytes: number;
+  calmObjects: number;
 }
 
 const MiB = 1024 * 1024;
@@ -50,5 +52,6 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
     costObjects: integer('BENCH_COST_OBJECTS', 300, 10, 10_000),
     costLargeBytes: integer('BENCH_COST_LARGE_MIB', 512, 1, 4096) * MiB,
+    calmObjects: integer('BENCH_CALM_OBJECTS', 50, 3, 1000),
   };
 }

@@ -18,6 +18,7 @@ import { generateIds } from '../drive/files.js';
 import { createDriveGateway, type DriveClient } from '../drive/gateway.js';
 import { DriveIdPool } from '../drive/id-pool.js';
 import { createDrivePacer } from '../drive/pacer.js';
+import { DirectLane } from '../tasks/direct-lane.js';
 import { createStorage } from '../gcs/client.js';
 import { createStorageGateway } from '../gcs/gateway.js';
 import { QueuePause } from '../tasks/queue-pause.js';
@@ -62,10 +63,11 @@ function assemble(config: Config, logger: Logger): Runtime {
     if (cached?.auth !== auth) cached = { auth, client: driveClientFor(config, auth) };
     return cached.client;
   };
+  const pacer = createDrivePacer(config.driveWritesPerSecond);
   const drive = createDriveGateway({
     connect,
     invalidateAccessToken: () => credentials.invalidateAccessToken(),
-    pacer: createDrivePacer(config.driveWritesPerSecond),
+    pacer,
     onRetry,
   });
   const store = new StateStore(createStorageGateway('state', storage, { onRetry }), config.stateBucket, config.statePrefix);
@@ -87,12 +89,18 @@ function assemble(config: Config, logger: Logger): Runtime {
     }),
     logger,
     withCredentials: (operation) => credentials.withClient(() => operation()),
-    ...(config.tasks !== undefined ? { dispatch: buildDispatch(config, config.tasks, store, onRetry) } : {}),
+    ...(config.tasks !== undefined ? { dispatch: buildDispatch(config, config.tasks, store, onRetry, () => pacer.rate) } : {}),
   };
 }
 
 /** DISPATCH=tasks or auto: the queue (its client loaded on first use), its pause record, and auto's back-pressure. */
-function buildDispatch(config: Config, target: TasksTarget, store: StateStore, onRetry: (notice: RetryNotice) => void): Dispatch {
+function buildDispatch(
+  config: Config,
+  target: TasksTarget,
+  store: StateStore,
+  onRetry: (notice: RetryNotice) => void,
+  driveWritesPerSecond: () => number,
+): Dispatch {
   let client: TasksClient | undefined;
   const queue = new BackupQueue(
     createTasksGateway(() => (client ??= createTasksClient(config)), { onRetry }),
@@ -101,7 +109,8 @@ function buildDispatch(config: Config, target: TasksTarget, store: StateStore, o
   const pause = new QueuePause({ store, queue, pauseMs: config.uploadLimitPauseMs });
   const verifyDispatcher = createDispatcherVerifier(config, target);
   if (config.dispatch === 'tasks') return { mode: 'tasks', queue, pause, verifyDispatcher };
-  return { mode: 'auto', queue, pause, verifyDispatcher, pressure: new BackPressure({ store, queue }) };
+  const lane = new DirectLane(driveWritesPerSecond);
+  return { mode: 'auto', queue, pause, verifyDispatcher, pressure: new BackPressure({ store, queue }), lane };
 }
 
 /** One runtime per instance, created on first use; a failed build is retried on the next invocation. */

@@ -6,6 +6,8 @@
  * name (so an object both tried directly and queued still makes one task, and its claim one file), the
  * event is acknowledged, and back-pressure is recorded so every instance enqueues for a while. The
  * refused attempt writes no failed line: the enqueue's line, and the one `backPressureRaised`, say it.
+ * Before Drive refuses anything, the instance's own direct lane (direct-lane.ts) does the same when its
+ * direct backups in flight would wait on its pacer longer than the queue would take: enqueue, raise.
  */
 import { backupAndLog, type OneBackup } from '../backup/backup-and-log.js';
 import type { Dispatch, Runtime } from './dispatch.js';
@@ -41,21 +43,42 @@ export async function autoBackup(
   // A state read that fails goes direct: the backup needs the state bucket too, and says what is wrong.
   const route = await dispatch.pressure.route({ deadline }).catch(() => 'direct' as const);
   if (route === 'enqueue') return enqueue();
+  const { lane } = dispatch;
+  if (lane !== undefined && !lane.tryEnter()) {
+    await raisePressure(runtime, dispatch, ref, { reason: lane.fullReason(), forMs: runtime.config.backPressureMs, deadline, trace });
+    return enqueue();
+  }
 
-  const result = await backupAndLog(runtime, ref, {
-    deadline,
-    invocationId: options.invocationId,
-    trace,
-    restoreMissing,
-    onRateLimit: { drive: 'give-up' },
-    quiet: drivePushesBack,
-  });
+  let result: OneBackup;
+  try {
+    result = await backupAndLog(runtime, ref, {
+      deadline,
+      invocationId: options.invocationId,
+      trace,
+      restoreMissing,
+      onRateLimit: { drive: 'give-up' },
+      quiet: drivePushesBack,
+    });
+  } finally {
+    lane?.leave();
+  }
   if (result.ok || !drivePushesBack(result.failure)) return result;
 
   const { failure } = result;
   const forMs = isDailyUploadLimit(failure) ? runtime.config.uploadLimitPauseMs : runtime.config.backPressureMs;
+  await raisePressure(runtime, dispatch, ref, { reason: failure.reason, forMs, deadline, trace });
+  return enqueue();
+}
+
+/** Records back-pressure for `forMs` (one `backPressureRaised` line from the instance that wrote it). */
+async function raisePressure(
+  runtime: Runtime,
+  dispatch: Dispatch & { pressure: BackPressure },
+  ref: ObjectRef,
+  { reason, forMs, deadline, trace }: { reason: string; forMs: number; deadline: Deadline; trace?: string },
+): Promise<void> {
   try {
-    const raised = await dispatch.pressure.raise(failure.reason, forMs, { deadline });
+    const raised = await dispatch.pressure.raise(reason, forMs, { deadline });
     if (raised.byThisCall) {
       const { bucket, name, generation } = ref;
       const until = new Date(raised.record.untilMs).toISOString();
@@ -66,13 +89,12 @@ export async function autoBackup(
         trace,
         queue: dispatch.queue.shortName,
         until,
-        reason: failure.reason,
+        reason,
       });
     }
   } catch {
     // Not recorded: this object is enqueued all the same, and the next refused instance records it.
   }
-  return enqueue();
 }
 
 /** The dispatch, when it is `auto` with its back-pressure. */

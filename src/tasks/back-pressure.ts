@@ -9,6 +9,12 @@
  * enqueue) → `draining` (expired, tasks still queued: enqueue) → `direct`. The decision is pure
  * (`routeDecision`); the record is written with compare-and-swap, so of the instances refused together
  * one writes it (and the one log line); the clock is injected.
+ *
+ * Caching: a record in force is trusted until it expires (nothing shortens one); the absence of a record,
+ * and the queue's emptiness, for PRESSURE_CACHE_MS, so another instance's record reaches this one within
+ * a second (the event that finds "no record" older than that still goes direct, and the read it starts
+ * answers the next ones: a quiet bucket never waits on the state bucket). Concurrent events share one
+ * read, and once a record is known in force `raise` costs nothing.
  */
 import type { CallScope } from '../core/gateway.js';
 import type { StateStore } from '../state/store.js';
@@ -25,8 +31,10 @@ export interface PressureRecord {
 /** The record's key under STATE_PREFIX, per queue (its short name). */
 export const pressureRecordKey = (queueShortName: string): string => `back-pressure/${queueShortName}`;
 
-/** How long an instance trusts what it read of the record and of the queue. */
-export const PRESSURE_CACHE_MS = 5000;
+/** How long an instance trusts that there is no record in force, and what it read of the queue. */
+export const PRESSURE_CACHE_MS = 1000;
+/** Past PRESSURE_CACHE_MS and up to this, "no record" still routes direct while a read refreshes it. */
+export const PRESSURE_STALE_MS = 30_000;
 
 export type Route = 'direct' | 'enqueue';
 export type PressureState = 'direct' | 'pressure' | 'draining';
@@ -55,6 +63,8 @@ export class BackPressure {
   private readonly key: string;
   private record?: Cached<PressureRecord | undefined>;
   private queueEmpty?: Cached<boolean>;
+  private reading?: Promise<PressureRecord | undefined>;
+  private raising?: Promise<{ byThisCall: boolean; record: PressureRecord }>;
 
   constructor(private readonly options: BackPressureOptions) {
     this.now = options.now ?? Date.now;
@@ -84,6 +94,15 @@ export class BackPressure {
    * force already (its expiry stands). `byThisCall`: this instance wrote the record.
    */
   async raise(reason: string, forMs: number, scope?: CallScope): Promise<{ byThisCall: boolean; record: PressureRecord }> {
+    const known = this.record?.value;
+    if (known !== undefined && known.untilMs > this.now()) return { byThisCall: false, record: known };
+    // Events refused together raise it once per instance: the others wait for that one's answer.
+    if (this.raising !== undefined) return { byThisCall: false, record: (await this.raising).record };
+    this.raising = this.write(reason, forMs, scope).finally(() => (this.raising = undefined));
+    return this.raising;
+  }
+
+  private async write(reason: string, forMs: number, scope?: CallScope): Promise<{ byThisCall: boolean; record: PressureRecord }> {
     const { store } = this.options;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.now();
@@ -103,11 +122,30 @@ export class BackPressure {
   }
 
   private async current(scope?: CallScope): Promise<PressureRecord | undefined> {
-    const cached = this.fresh(this.record);
-    if (cached) return cached.value;
-    const value = (await this.options.store.read<PressureRecord>(this.key, scope))?.value;
-    this.record = { value, atMs: this.now() };
-    return value;
+    const cached = this.record;
+    if (cached !== undefined && (cached.value?.untilMs ?? -Infinity) > this.now()) return cached.value;
+    if (this.fresh(cached)) return cached!.value;
+    const read = this.read(scope);
+    // No record a moment ago: this event goes direct at once while the read finds out for the next ones,
+    // so a quiet bucket's events never wait for the state bucket (after a long idle, they do).
+    if (cached !== undefined && cached.value === undefined && this.now() - cached.atMs < PRESSURE_STALE_MS) return undefined;
+    return read;
+  }
+
+  /** Resolves once no read of the record is under way (what `route` learnt in the background is in). */
+  async settled(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+  }
+
+  private read(scope?: CallScope): Promise<PressureRecord | undefined> {
+    this.reading ??= this.options.store
+      .read<PressureRecord>(this.key, scope)
+      .then((read) => {
+        this.record = { value: read?.value, atMs: this.now() };
+        return read?.value;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   private fresh<T>(cached: Cached<T> | undefined): Cached<T> | undefined {

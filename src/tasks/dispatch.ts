@@ -9,6 +9,7 @@ import type { Logger } from '../core/logs.js';
 import type { BackupDeps } from '../backup/deps.js';
 import type { BackPressure } from './back-pressure.js';
 import type { BackupQueue } from './backup-queue.js';
+import type { DirectLane } from './direct-lane.js';
 import type { DispatcherVerifier } from './dispatcher-identity.js';
 import type { QueuePause } from './queue-pause.js';
 
@@ -20,6 +21,8 @@ export interface Dispatch {
   pause: QueuePause;
   /** DISPATCH=auto: where the next event goes. */
   pressure?: BackPressure;
+  /** DISPATCH=auto: the instance's direct backups in flight against its Drive pace (direct-lane.ts). */
+  lane?: DirectLane;
   /** Whether a request's `Authorization` is the queue's own OIDC token (dispatcher-identity.ts). */
   verifyDispatcher: DispatcherVerifier;
 }
