@@ -9,6 +9,7 @@
  *   BENCH_RECONCILE_OBJECTS    bucket size of `reconcile-scale`'s large case; the small case is a tenth (default 100000)
  *   BENCH_BURST_OBJECTS        objects of the `burst` (default 2000; the daily limit lets 60% through)
  *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
+ *   BENCH_RESTORE_OBJECTS      small objects restored per pass of `restore` (default 2000)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -20,6 +21,7 @@ export interface BenchOptions {
   reconcileObjects: number;
   burstObjects: number;
   burstPauseSec: number;
+  restoreObjects: number;
 }
 
 const MiB = 1024 * 1024;
@@ -44,5 +46,6 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     reconcileObjects,
     burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
     burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
+    restoreObjects: integer('BENCH_RESTORE_OBJECTS', 2000, 16, 20_000),
   };
 }

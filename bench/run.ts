@@ -16,6 +16,7 @@ import { peerBenchmark } from './peer.js';
 import { reconcileScaleBenchmark } from './reconcile-scale.js';
 import { renderTable, writeResults, type Benchmark, type BenchmarkResult, type RunContext } from './report.js';
 import { requestsBenchmark } from './requests.js';
+import { restoreBenchmark } from './restore.js';
 import { throughputBenchmark } from './throughput.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -27,6 +28,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   coldstartBenchmark,
   requestsBenchmark,
   burstBenchmark,
+  restoreBenchmark,
 ];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 

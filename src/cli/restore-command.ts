@@ -12,6 +12,7 @@ import { closingLines, objectLine, RestoreTally } from '../restore/report.js';
 import { runRestore, type RestoreTarget } from '../restore/run.js';
 import { DirectoryTarget } from '../restore/to-dir.js';
 import { runtimeForCommand } from './command-runtime.js';
+import { exposeGc } from './expose-gc.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
@@ -60,6 +61,7 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
         `${options.fromDrive ? ' (from Drive alone)' : ''}\n`,
     );
 
+    exposeGc();
     const tally = new RestoreTally();
     const started = Date.now();
     let stopped: unknown;

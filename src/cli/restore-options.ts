@@ -7,6 +7,7 @@
 import { anyText, commaList, ok, wholeNumber, type ValueParser } from '../config/option.js';
 import { parseGsUrl } from '../core/names.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { DEFAULT_PARALLEL } from '../restore/run.js';
 import { VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -92,10 +93,10 @@ const OPTIONS = {
   parallel: option({
     flag: 'parallel',
     parse: wholeNumber(1, 64),
-    default: 4,
-    example: '4',
+    default: DEFAULT_PARALLEL,
+    example: String(DEFAULT_PARALLEL),
     placeholder: 'N',
-    help: 'objects restored at once',
+    help: `objects restored at once (default ${DEFAULT_PARALLEL}); the report keeps the backup's order`,
   }),
   verbose: VERBOSE,
 };
@@ -159,7 +160,7 @@ export function parseRestoreOptions(io: CliIO): RestoreOptions | undefined {
     fromDrive: v.fromDrive === true,
     intoSource: v.intoSource === true,
     customTime: v.noCustomTime !== true,
-    parallel: v.parallel ?? 4,
+    parallel: v.parallel ?? DEFAULT_PARALLEL,
     verbose: v.verbose === true,
     settings,
   };

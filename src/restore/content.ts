@@ -7,11 +7,19 @@ import { CRC32C } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
 import { SourceReader } from '../backup/upload/source-reader.js';
 import type { CallScope } from '../core/gateway.js';
+import { garbageCollectorFor } from '../core/memory.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { openDownload, type DownloadSource } from './drive-download.js';
 
 /** The largest piece handed on at once. */
 export const PIECE_BYTES = 1 << 20;
+
+let collector: ((bytes: number) => void) | undefined;
+/**
+ * Frees read buffers as they die, where `gc` is exposed (src/core/memory.ts): one collector for every
+ * download of the process, made at the first byte (not per object: it reads the process's memory).
+ */
+const collect = (bytes: number): void => (collector ??= garbageCollectorFor())(bytes);
 
 /** The hashes of the bytes read, as Cloud Storage writes them (base64) and Drive (MD5 in hex). */
 export interface ContentHashes {
@@ -46,6 +54,7 @@ export class RestoredContent {
         this.md5.update(piece);
         this.crc.update(piece);
         this.read += piece.length;
+        collect(piece.length);
         yield piece;
       }
     } finally {
