@@ -71,6 +71,9 @@ async function upload(storage: Storage, deps: WriterDeps, decision: RestoreDecis
     { fileId: source.driveFileId, revisionId: decision.revisionId, head: decision.head, acknowledgeAbuse: options.acknowledgeAbuse },
     Number(source.size),
     deps.scope,
+    deps.idleMs,
+    // CRC32C only where MD5 cannot prove the copy: an object that had none (a composite one).
+    source.md5Hash === undefined,
   );
   const file = storage.bucket(options.bucket).file(decision.target);
   const sink = file.createWriteStream({
