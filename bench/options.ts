@@ -12,6 +12,7 @@
  *   BENCH_COST_OBJECTS         small objects per mode of `cost`, scaled to 1,000 (default 300)
  *   BENCH_COST_LARGE_MIB       the large object of `cost`, scaled to per GiB (default 512)
  *   BENCH_CALM_OBJECTS         objects of `burst`'s calm row, one every 2 s per mode (default 50)
+ *   BENCH_RESTORE_OBJECTS      small objects restored per pass of `restore` (default 2000)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -26,6 +27,7 @@ export interface BenchOptions {
   costObjects: number;
   costLargeBytes: number;
   calmObjects: number;
+  restoreObjects: number;
 }
 
 const MiB = 1024 * 1024;
@@ -53,5 +55,6 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     costObjects: integer('BENCH_COST_OBJECTS', 300, 10, 10_000),
     costLargeBytes: integer('BENCH_COST_LARGE_MIB', 512, 1, 4096) * MiB,
     calmObjects: integer('BENCH_CALM_OBJECTS', 50, 3, 1000),
+    restoreObjects: integer('BENCH_RESTORE_OBJECTS', 2000, 16, 20_000),
   };
 }

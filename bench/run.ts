@@ -17,6 +17,7 @@ import { peerBenchmark } from './peer.js';
 import { reconcileScaleBenchmark } from './reconcile-scale.js';
 import { renderTable, writeResults, type Benchmark, type BenchmarkResult, type RunContext } from './report.js';
 import { requestsBenchmark } from './requests.js';
+import { restoreBenchmark } from './restore.js';
 import { throughputBenchmark } from './throughput.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -29,6 +30,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   requestsBenchmark,
   burstBenchmark,
   costBenchmark,
+  restoreBenchmark,
 ];
 const RESULTS_FILE = join(__dirname, 'results', 'latest.json');
 

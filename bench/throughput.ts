@@ -7,12 +7,11 @@
  * both alike. Goal: our median ≥ 0.9× the raw pipe's median and ≥ 0.9× the peer's median
  * (from `peer` in the same run), and our min ≥ 0.8× the peer's median.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createWorld } from '../test/support/world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
 import { deleteDriveCopy, driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
+import { rawPipeInOwnProcess } from './own-process.js';
 import type { RawPipeOptions, RawPipeResult } from './raw-pipe.js';
 import { figure, relativeCheck, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
@@ -20,27 +19,6 @@ import { repeat, summarize } from './stats.js';
 const GOAL_RAW_RATIO = 0.9;
 const GOAL_PEER_MEDIAN_RATIO = 0.9;
 const GOAL_PEER_MIN_RATIO = 0.8;
-const ROOT = join(__dirname, '..');
-
-/** Runs the baseline in a child process (see raw-pipe-process.ts). */
-function rawPipeInOwnProcess(options: RawPipeOptions): Promise<RawPipeResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'raw-pipe-process.ts'), JSON.stringify(options)], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the raw pipe exited with ${code}: ${stderr.trim()}`));
-      resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as RawPipeResult);
-    });
-  });
-}
 
 export const throughputBenchmark: Benchmark = {
   name: 'throughput',
@@ -59,7 +37,7 @@ export const throughputBenchmark: Benchmark = {
       // Each copy is checked, then deleted, so that every run meets the emulators in the same state.
       const runBaseline = async (): Promise<number> => {
         progress(`raw pipe: ${large.name}`);
-        const result = await rawPipeInOwnProcess({
+        const pipe: RawPipeOptions = {
           storageUrl: emulators.env.STORAGE_EMULATOR_HOST,
           driveUrl: emulators.env.DRIVE_EMULATOR_HOST,
           oauthUrl: emulators.env.OAUTH_EMULATOR_HOST,
@@ -72,7 +50,8 @@ export const throughputBenchmark: Benchmark = {
           parentId: world.rootFolderId,
           name: 'raw-pipe-copy.bin',
           chunkBytes: options.chunkMib * MiB,
-        });
+        };
+        const result = await rawPipeInOwnProcess<RawPipeResult>([JSON.stringify(pipe)]);
         if (result.md5Checksum !== md5HexOf(large))
           throw new Error(`the raw pipe's copy has MD5 ${result.md5Checksum}, the object ${md5HexOf(large)}`);
         await deleteDriveCopy(world, result.fileId);

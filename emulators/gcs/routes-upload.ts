@@ -97,6 +97,8 @@ function finalize(g: GcsContext, ctx: RequestContext, session: UploadSession): v
   if (session.claimed) verifyClaimedHashes(content, session.claimed);
   const obj = g.store.insert(session.bucket, session.name, content, session.metadata, session.preconditions);
   session.result = toResource(obj, g.baseUrl());
+  // A finalized session answers later PUTs with its result alone: its bytes (now the object's) are let go.
+  session.data = new BlobBuilder();
   sendJson(ctx.res, 200, session.result);
 }
 

@@ -15,6 +15,7 @@ import { DirectoryTarget } from '../restore/to-dir.js';
 import { StateCatalog } from '../restore/state-catalog.js';
 import { unrecordedLines } from '../restore/unrecorded.js';
 import { runtimeForCommand } from './command-runtime.js';
+import { exposeGc } from './expose-gc.js';
 import { openProductCatalog, type CatalogOpener } from '../restore/open-catalog.js';
 import { UsageError, type CliCommand, type CliIO } from './io.js';
 import { parseRestoreOptions, targetRefusal } from './restore-options.js';
@@ -74,6 +75,7 @@ export function makeRestoreCommand(openCatalog: CatalogOpener): CliCommand {
       targetPrefix,
       ...(options.generation !== undefined ? { generation: options.generation } : {}),
     };
+    exposeGc();
     const tally = new RestoreTally();
     const started = Date.now();
     let stopped: unknown;

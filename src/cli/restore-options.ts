@@ -8,6 +8,7 @@ import { anyText, commaList, ok, wholeNumber, type ValueParser } from '../config
 import { parseGsUrl } from '../core/names.js';
 import { generationNumber as generation, instant } from '../restore/request.js';
 import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { DEFAULT_PARALLEL } from '../restore/run.js';
 import { VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -82,10 +83,10 @@ const OPTIONS = {
   parallel: option({
     flag: 'parallel',
     parse: wholeNumber(1, 64),
-    default: 4,
-    example: '4',
+    default: DEFAULT_PARALLEL,
+    example: String(DEFAULT_PARALLEL),
     placeholder: 'N',
-    help: 'objects restored at once',
+    help: `objects restored at once (default ${DEFAULT_PARALLEL}); the report keeps the backup's order`,
   }),
   remote: option({
     flag: 'remote',
@@ -158,8 +159,8 @@ export function parseRestoreOptions(io: CliIO): RestoreOptions | undefined {
     fromDrive: v.fromDrive === true,
     intoSource: v.intoSource === true,
     customTime: v.noCustomTime !== true,
-    parallel: v.parallel ?? 4,
     ...(v.remote !== undefined ? { remote: v.remote } : {}),
+    parallel: v.parallel ?? DEFAULT_PARALLEL,
     verbose: v.verbose === true,
     settings,
   };

@@ -1,29 +1,39 @@
 /**
- * One backed-up generation's bytes, read from Drive in order and hashed as they pass (MD5 and CRC32C, for
- * the verification), in pieces of at most `PIECE_BYTES`: memory stays constant at any size. A read cut
+ * One backed-up generation's bytes, read from Drive in order and hashed as they pass (MD5, and CRC32C
+ * unless the caller does without: computed in JavaScript it costs about five times MD5's CPU, and a copy
+ * whose MD5 equals the recorded one, Drive's and Cloud Storage's is proven without it), in pieces of at most `PIECE_BYTES`: memory stays constant at any size. A read cut
  * mid-body continues at its next byte (src/backup/upload/source-reader.ts, over src/restore/drive-download.ts).
  */
 import { CRC32C } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
 import { SourceReader } from '../backup/upload/source-reader.js';
 import type { CallScope } from '../core/gateway.js';
+import { garbageCollectorFor } from '../core/memory.js';
 import type { DriveGateway } from '../drive/gateway.js';
 import { openDownload, type DownloadSource } from './drive-download.js';
 
 /** The largest piece handed on at once. */
 export const PIECE_BYTES = 1 << 20;
 
+let collector: ((bytes: number) => void) | undefined;
+/**
+ * Frees read buffers as they die, where `gc` is exposed (src/core/memory.ts): one collector for every
+ * download of the process, made at the first byte (not per object: it reads the process's memory).
+ */
+const collect = (bytes: number): void => (collector ??= garbageCollectorFor())(bytes);
+
 /** The hashes of the bytes read, as Cloud Storage writes them (base64) and Drive (MD5 in hex). */
 export interface ContentHashes {
   readonly md5Base64: string;
   readonly md5Hex: string;
-  readonly crc32c: string;
+  /** Absent when not computed. */
+  readonly crc32c?: string;
   readonly bytes: number;
 }
 
 export class RestoredContent {
   private readonly md5 = createHash('md5');
-  private readonly crc = new CRC32C();
+  private readonly crc: CRC32C | undefined;
   private read = 0;
   private readonly reader: SourceReader | undefined;
 
@@ -33,7 +43,9 @@ export class RestoredContent {
     private readonly size: number,
     scope: CallScope = {},
     idleMs?: number,
+    hashCrc32c = true,
   ) {
+    this.crc = hashCrc32c ? new CRC32C() : undefined;
     // An empty object has nothing to download: Drive would answer a Range past its end 416.
     this.reader = size > 0 ? new SourceReader((offset) => openDownload(drive, source, offset, scope, idleMs), 0, size) : undefined;
   }
@@ -44,8 +56,9 @@ export class RestoredContent {
       while (this.reader && this.read < this.size) {
         const piece = await this.reader.next(Math.min(PIECE_BYTES, this.size - this.read));
         this.md5.update(piece);
-        this.crc.update(piece);
+        this.crc?.update(piece);
         this.read += piece.length;
+        collect(piece.length);
         yield piece;
       }
     } finally {
@@ -64,7 +77,13 @@ export class RestoredContent {
   hashes(): ContentHashes {
     if (!this.done) {
       const digest = this.md5.digest();
-      this.done = { md5Base64: digest.toString('base64'), md5Hex: digest.toString('hex'), crc32c: this.crc.toString(), bytes: this.read };
+      const crc32c = this.crc?.toString();
+      this.done = {
+        md5Base64: digest.toString('base64'),
+        md5Hex: digest.toString('hex'),
+        ...(crc32c !== undefined ? { crc32c } : {}),
+        bytes: this.read,
+      };
     }
     return this.done;
   }

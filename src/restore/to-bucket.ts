@@ -1,6 +1,9 @@
 /**
- * Writes one planned generation back into a bucket: the Drive download streamed into a resumable Cloud
- * Storage upload (constant memory at any size) under the target name, with the recorded metadata and the
+ * Writes one planned generation back into a bucket: the Drive download streamed into a Cloud Storage upload
+ * (constant memory at any size) under the target name — resumable, or for an object of at most
+ * `SINGLE_REQUEST_MAX_BYTES` a single-request upload, which saves the request that opens a session
+ * (https://cloud.google.com/storage/docs/uploads: resumable uploads work for small files "at the cost of
+ * one additional HTTP request per upload"; a failed one is simply restored again by the next run), with the recorded metadata and the
  * original `timeCreated` as `customTime`. Never over an existing object unless asked: the upload carries
  * `ifGenerationMatch=0` (https://cloud.google.com/storage/docs/request-preconditions), and a 412 is reported
  * `exists`. A refusal (a hold or a retention lock on the object being replaced, permissions) is reported
@@ -24,6 +27,9 @@ import type { Decision } from './plan.js';
 import { verificationProblems } from './verify.js';
 
 export type RestoreDecision = Extract<Decision, { kind: 'restore' }>;
+
+/** The largest object written in a single request: one piece of the download (src/restore/content.ts). */
+export const SINGLE_REQUEST_MAX_BYTES = 1 << 20;
 
 export interface WriterDeps {
   readonly gcs: StorageGateway;
@@ -65,10 +71,13 @@ async function upload(storage: Storage, deps: WriterDeps, decision: RestoreDecis
     { fileId: source.driveFileId, revisionId: decision.revisionId, head: decision.head, acknowledgeAbuse: options.acknowledgeAbuse },
     Number(source.size),
     deps.scope,
+    deps.idleMs,
+    // CRC32C only where MD5 cannot prove the copy: an object that had none (a composite one).
+    source.md5Hash === undefined,
   );
   const file = storage.bucket(options.bucket).file(decision.target);
   const sink = file.createWriteStream({
-    resumable: true,
+    resumable: Number(source.size) > SINGLE_REQUEST_MAX_BYTES,
     // The hashes are checked below, against the backup's and Drive's too.
     validation: false,
     // The recorded hashes ride on the upload: Cloud Storage refuses a copy that does not match them

@@ -24,7 +24,9 @@ export function verificationProblems(
   if (String(read.bytes) !== source.size) problems.push(`read ${read.bytes} bytes, the backup recorded ${source.size}`);
   if (source.md5Hash !== undefined && read.md5Base64 !== source.md5Hash)
     problems.push(`MD5 ${read.md5Base64} differs from the recorded ${source.md5Hash}`);
-  if (source.crc32c !== undefined && read.crc32c !== source.crc32c)
+  if (source.md5Hash === undefined && read.crc32c === undefined)
+    problems.push('the backup recorded no MD5 and the bytes read had no CRC32C');
+  if (source.crc32c !== undefined && read.crc32c !== undefined && read.crc32c !== source.crc32c)
     problems.push(`CRC32C ${read.crc32c} differs from the recorded ${source.crc32c}`);
   if (driveMd5Hex !== undefined && read.md5Hex !== driveMd5Hex) problems.push(`MD5 ${read.md5Hex} differs from Drive's ${driveMd5Hex}`);
   if (source.md5Hash === undefined && source.crc32c === undefined && driveMd5Hex === undefined)
@@ -33,7 +35,7 @@ export function verificationProblems(
     if (written.md5Hash === undefined && written.crc32c === undefined) problems.push('Cloud Storage reported no hash of the copy');
     if (written.md5Hash !== undefined && written.md5Hash !== read.md5Base64)
       problems.push(`Cloud Storage's MD5 ${written.md5Hash} differs from the bytes read from Drive (${read.md5Base64})`);
-    if (written.crc32c !== undefined && written.crc32c !== read.crc32c)
+    if (written.crc32c !== undefined && read.crc32c !== undefined && written.crc32c !== read.crc32c)
       problems.push(`Cloud Storage's CRC32C ${written.crc32c} differs from the bytes read from Drive (${read.crc32c})`);
   }
   return problems;
