@@ -9,6 +9,8 @@
  *   BENCH_RECONCILE_OBJECTS    bucket size of `reconcile-scale`'s large case; the small case is a tenth (default 100000)
  *   BENCH_BURST_OBJECTS        objects of the `burst` (default 2000; the daily limit lets 60% through)
  *   BENCH_BURST_PAUSE_SEC      how long the daily window outlasts a client at the cap, and the queue's pause (default 60)
+ *   BENCH_DISTANCE_MIB         the object of `distance` (default 512, or BENCH_LARGE_MIB when that is smaller)
+ *   BENCH_DISTANCE_CHUNK_MIB   UPLOAD_CHUNK_MIB of `distance`'s function (default: unset, the product's default)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -20,6 +22,9 @@ export interface BenchOptions {
   reconcileObjects: number;
   burstObjects: number;
   burstPauseSec: number;
+  distanceBytes: number;
+  /** undefined: the product's default chunk. */
+  distanceChunkMib?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -34,8 +39,10 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
   };
   const reconcileObjects = integer('BENCH_RECONCILE_OBJECTS', 100_000, 10_000, 1_000_000);
   if (reconcileObjects % 10_000 !== 0) throw new Error(`BENCH_RECONCILE_OBJECTS must be a multiple of 10000, got ${reconcileObjects}`);
+  const largeMib = integer('BENCH_LARGE_MIB', 1024, 1, 4096);
+  const distanceChunkMib = integer('BENCH_DISTANCE_CHUNK_MIB', 0, 0, 1024);
   return {
-    largeBytes: integer('BENCH_LARGE_MIB', 1024, 1, 4096) * MiB,
+    largeBytes: largeMib * MiB,
     chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
     repetitions: integer('BENCH_REPETITIONS', 3, 1, 15),
     coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
@@ -44,5 +51,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     reconcileObjects,
     burstObjects: integer('BENCH_BURST_OBJECTS', 2000, 10, 10_000),
     burstPauseSec: integer('BENCH_BURST_PAUSE_SEC', 60, 5, 3600),
+    distanceBytes: integer('BENCH_DISTANCE_MIB', Math.min(512, largeMib), 1, 4096) * MiB,
+    ...(distanceChunkMib === 0 ? {} : { distanceChunkMib }),
   };
 }

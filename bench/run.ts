@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { burstBenchmark } from './burst.js';
 import { coldstartBenchmark } from './coldstart.js';
+import { distanceBenchmark } from './distance.js';
 import { concurrencyBenchmark } from './concurrency.js';
 import { memoryBenchmark } from './memory.js';
 import { parseBenchOptions } from './options.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   peerBenchmark,
   memoryBenchmark,
   throughputBenchmark,
+  distanceBenchmark,
   concurrencyBenchmark,
   reconcileScaleBenchmark,
   coldstartBenchmark,

@@ -1,0 +1,177 @@
+/**
+ * `distance`: the copy of one large object (512 MiB by default) when Drive is not on loopback. On the
+ * benchmarks' loopback a round trip is free; a function reaches Drive over tens of milliseconds, and every
+ * request that waits for its answer before the next starts (each chunk's PUT waits for its 308) pays them.
+ * Measured in the deployed shape, from outside: the HTTP function (`backupHttp`) compiled to dist/ and
+ * served by functions-framework in a plain `node` with Terraform's NODE_OPTIONS, warmed, asked
+ * `POST /backup`; against the peer (peer-process.ts: a GCS read stream piped into one googleapis
+ * `files.create` media upload, its own warm process); both between the same emulators, first as they are,
+ * then with the fault rule `latency` adding 30 ms to every request of Drive's routes. Each repetition
+ * runs both, the order alternating. The function uses the product's default chunk size unless
+ * BENCH_DISTANCE_CHUNK_MIB sets one (to compare sizes).
+ * Goals: our median at 30 ms ≥ 0.97× ours at 0 ms; ours ≥ 1.1× the peer's at both.
+ */
+import { createWorld, type World } from '../test/support/world.js';
+import { DEPLOYED_NODE_OPTIONS, HTTP_TARGET } from './child-instance.js';
+import { ensureBuilt, startDeployedInstance, type DeployedInstance } from './deployed.js';
+import { cloneObject } from './emulator-seed.js';
+import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
+import { peerCopyOf } from './peer-cut.js';
+import { startPeer, type PeerInstance } from './peer-instance.js';
+import { postJson } from './post-json.js';
+import { watchPeak } from './process-memory.js';
+import { figure, statFigure, type Benchmark, type BenchmarkResult, type GoalCheck } from './report.js';
+import { repeat, summarize, type Stats } from './stats.js';
+
+/** Added to every request of Drive's routes in the far case: a function's round trip to Drive, about. */
+export const DRIVE_LATENCY_MS = 30;
+const GOAL_KEPT_AT_DISTANCE = 0.97;
+const GOAL_OVER_PEER = 1.1;
+const PEER_FILE = 'distance-peer-copy.bin';
+const LOG_TAIL = 20;
+
+interface Copy {
+  ms: number;
+  growthBytes: number;
+}
+
+/** The deployed HTTP function, warm, with a tail of its log lines for a failure's message. */
+async function startDeployedHttp(env: Record<string, string>): Promise<{ instance: DeployedInstance; logTail: () => string }> {
+  const built = ensureBuilt();
+  if (built.warnings) console.warn(`npm run build complained (measuring what it emitted):\n${built.warnings}`);
+  const tail: string[] = [];
+  const instance = await startDeployedInstance(HTTP_TARGET, { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS, ...env }, (line) => {
+    tail.push(line);
+    if (tail.length > LOG_TAIL) tail.shift();
+  });
+  return { instance, logTail: () => tail.join('\n') };
+}
+
+/** Runs `work` with `ms` of latency on every Drive request (none for 0). */
+async function withDriveLatency<T>(world: World, ms: number, work: () => Promise<T>): Promise<T> {
+  if (ms === 0) return work();
+  const { faults } = world.emulators.hub;
+  const id = faults.add({ service: 'drive', times: 0, action: { kind: 'latency', ms } });
+  try {
+    return await work();
+  } finally {
+    faults.remove(id);
+  }
+}
+
+export const distanceBenchmark: Benchmark = {
+  name: 'distance',
+  description: `deployed backupHttp (POST /backup) vs the naive copy, with 0 and ${DRIVE_LATENCY_MS} ms on every Drive request`,
+  async run(options, progress): Promise<BenchmarkResult> {
+    const sizeBytes = options.distanceBytes;
+    const sizeMib = sizeBytes / MiB;
+    const chunkEnv: Record<string, string> =
+      options.distanceChunkMib === undefined ? {} : { UPLOAD_CHUNK_MIB: String(options.distanceChunkMib) };
+    const world = await createWorld(chunkEnv);
+    let fn: Awaited<ReturnType<typeof startDeployedHttp>> | undefined;
+    let peer: PeerInstance | undefined;
+    try {
+      fn = await startDeployedHttp(world.env);
+      peer = await startPeer(world);
+      const warmUp = await putObject(world, 'bench-distance/warm-up.txt', KiB);
+      const backUp = async (object: SourceObject): Promise<number> => {
+        const started = performance.now();
+        const reply = await postJson(`${fn!.instance.url}/backup`, { bucket: object.bucket, name: object.name });
+        if (reply.status < 200 || reply.status >= 300) {
+          throw new Error(`POST /backup ${object.name} answered ${reply.status} ${JSON.stringify(reply.json)}; log:\n${fn!.logTail()}`);
+        }
+        return performance.now() - started;
+      };
+      await backUp(warmUp);
+      const warmPeer = await peer.copy({ ...warmUp, parentId: world.rootFolderId, fileName: 'distance-peer-warm-up.txt', maxAttempts: 1 });
+      if (!warmPeer.ok) throw new Error(`the peer's warm-up failed: ${warmPeer.errors.join('; ')}`);
+      progress(`putting the ${sizeMib} MiB object in the GCS emulator`);
+      const large = seedObject(world, 'bench-distance/large.bin', sizeBytes);
+
+      const ourCopy = async (object: SourceObject): Promise<Copy> => {
+        const watched = await watchPeak(fn!.instance.pid, () => backUp(object));
+        await deleteDriveCopy(world, driveCopyOf(world, object).id);
+        return { ms: watched.result, growthBytes: watched.growthBytes };
+      };
+      const peerCopy = async (): Promise<Copy> => {
+        const watched = await watchPeak(peer!.pid, async () => {
+          const result = await peer!.copy({ ...large, parentId: world.rootFolderId, fileName: PEER_FILE, maxAttempts: 1 });
+          if (!result.ok) throw new Error(`the peer's copy failed: ${result.errors.join('; ')}`);
+          return result.ms;
+        });
+        await deleteDriveCopy(world, peerCopyOf(world, PEER_FILE, large));
+        return { ms: watched.result, growthBytes: watched.growthBytes };
+      };
+
+      const measure = (latencyMs: number) =>
+        repeat(options.repetitions, async (rep) => {
+          const object = cloneObject(world.emulators, world.sourceBucket, large.name, `bench-distance/${latencyMs}ms-${rep}.bin`);
+          progress(`${latencyMs} ms on Drive: ${rep % 2 === 0 ? 'peer, then function' : 'function, then peer'}`);
+          return withDriveLatency(world, latencyMs, async () => {
+            if (rep % 2 === 1) {
+              const ours = await ourCopy(object);
+              return { ours, peer: await peerCopy() };
+            }
+            const theirs = await peerCopy();
+            return { peer: theirs, ours: await ourCopy(object) };
+          });
+        });
+      const near = await measure(0);
+      const far = await measure(DRIVE_LATENCY_MS);
+
+      const mibps = (copy: Copy) => sizeMib / (copy.ms / 1000);
+      const speeds = (reps: Array<{ ours: Copy; peer: Copy }>) => ({
+        ours: summarize(reps.map((r) => mibps(r.ours))),
+        peer: summarize(reps.map((r) => mibps(r.peer))),
+        oursGrowth: summarize(reps.map((r) => r.ours.growthBytes / MiB)),
+        peerGrowth: summarize(reps.map((r) => r.peer.growthBytes / MiB)),
+      });
+      const at0 = speeds(near);
+      const at30 = speeds(far);
+      const ratio = (a: Stats, b: Stats) => a.median / b.median;
+      const check = (label: string, value: number, limit: number): GoalCheck => ({ label, value, unit: '×', limit, comparison: 'atLeast' });
+      const far_ = `${DRIVE_LATENCY_MS} ms`;
+
+      return {
+        benchmark: 'distance',
+        figures: [
+          figure('object size', sizeMib, 'MiB'),
+          figure('function chunk size (0: the product default)', options.distanceChunkMib ?? 0, 'MiB'),
+          statFigure('0 ms: function throughput', at0.ours, 'MiB/s'),
+          statFigure('0 ms: peer throughput', at0.peer, 'MiB/s'),
+          statFigure(`${far_}: function throughput`, at30.ours, 'MiB/s'),
+          statFigure(`${far_}: peer throughput`, at30.peer, 'MiB/s'),
+          figure('0 ms: function / peer (medians)', ratio(at0.ours, at0.peer), '×'),
+          figure(`${far_}: function / peer (medians)`, ratio(at30.ours, at30.peer), '×'),
+          figure(`function: ${far_} / 0 ms (medians)`, ratio(at30.ours, at0.ours), '×'),
+          figure(`peer: ${far_} / 0 ms (medians)`, ratio(at30.peer, at0.peer), '×'),
+          statFigure(
+            'function: peak RSS growth (both latencies)',
+            summarize([...near, ...far].map((r) => r.ours.growthBytes / MiB)),
+            'MiB',
+          ),
+          statFigure('peer: peak RSS growth (both latencies)', summarize([...near, ...far].map((r) => r.peer.growthBytes / MiB)), 'MiB'),
+        ],
+        goal: [
+          check(`function at ${far_} / at 0 ms (medians)`, ratio(at30.ours, at0.ours), GOAL_KEPT_AT_DISTANCE),
+          check('0 ms: function / peer (medians)', ratio(at0.ours, at0.peer), GOAL_OVER_PEER),
+          check(`${far_}: function / peer (medians)`, ratio(at30.ours, at30.peer), GOAL_OVER_PEER),
+        ],
+        details: {
+          sizeBytes,
+          chunkMib: options.distanceChunkMib ?? 'product default',
+          driveLatencyMs: DRIVE_LATENCY_MS,
+          function: `functions-framework on dist/index.js, target ${HTTP_TARGET}, NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", POST /backup`,
+          peerNodeOptions: 'none (defaults)',
+          order: 'alternating: peer first in even repetitions, function first in odd ones',
+          near: near.map((r) => ({ ours: r.ours, peer: r.peer })),
+          far: far.map((r) => ({ ours: r.ours, peer: r.peer })),
+        },
+      };
+    } finally {
+      await peer?.stop();
+      await fn?.instance.stop();
+      await world.stop();
+    }
+  },
+};
