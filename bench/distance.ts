@@ -19,7 +19,7 @@ import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type Sou
 import { peerCopyOf } from './peer-cut.js';
 import { startPeer, type PeerInstance } from './peer-instance.js';
 import { postJson } from './post-json.js';
-import { watchPeak } from './process-memory.js';
+import { readCpuSeconds, watchPeak } from './process-memory.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult, type GoalCheck } from './report.js';
 import { repeat, summarize, type Stats } from './stats.js';
 
@@ -33,6 +33,23 @@ const LOG_TAIL = 20;
 interface Copy {
   ms: number;
   growthBytes: number;
+  /** CPU seconds of the copying process, and of this process (the emulators, in-process), during the copy. */
+  cpuSeconds: number;
+  emulatorCpuSeconds: number;
+}
+
+/** `work`'s peak RSS growth in process `pid`, and the CPU seconds it and this process (the emulators) spent. */
+async function watched(pid: number, work: () => Promise<number>): Promise<Copy> {
+  const cpuBefore = readCpuSeconds(pid);
+  const ownBefore = process.cpuUsage();
+  const peak = await watchPeak(pid, work);
+  const own = process.cpuUsage(ownBefore);
+  return {
+    ms: peak.result,
+    growthBytes: peak.growthBytes,
+    cpuSeconds: readCpuSeconds(pid) - cpuBefore,
+    emulatorCpuSeconds: (own.user + own.system) / 1e6,
+  };
 }
 
 /** The deployed HTTP function, warm, with a tail of its log lines for a failure's message. */
@@ -89,18 +106,18 @@ export const distanceBenchmark: Benchmark = {
       const large = seedObject(world, 'bench-distance/large.bin', sizeBytes);
 
       const ourCopy = async (object: SourceObject): Promise<Copy> => {
-        const watched = await watchPeak(fn!.instance.pid, () => backUp(object));
+        const copy = await watched(fn!.instance.pid, () => backUp(object));
         await deleteDriveCopy(world, driveCopyOf(world, object).id);
-        return { ms: watched.result, growthBytes: watched.growthBytes };
+        return copy;
       };
       const peerCopy = async (): Promise<Copy> => {
-        const watched = await watchPeak(peer!.pid, async () => {
+        const copy = await watched(peer!.pid, async () => {
           const result = await peer!.copy({ ...large, parentId: world.rootFolderId, fileName: PEER_FILE, maxAttempts: 1 });
           if (!result.ok) throw new Error(`the peer's copy failed: ${result.errors.join('; ')}`);
           return result.ms;
         });
         await deleteDriveCopy(world, peerCopyOf(world, PEER_FILE, large));
-        return { ms: watched.result, growthBytes: watched.growthBytes };
+        return copy;
       };
 
       const measure = (latencyMs: number) =>
@@ -126,6 +143,8 @@ export const distanceBenchmark: Benchmark = {
         oursGrowth: summarize(reps.map((r) => r.ours.growthBytes / MiB)),
         peerGrowth: summarize(reps.map((r) => r.peer.growthBytes / MiB)),
       });
+      const all = [...near, ...far];
+      const sizeGib = sizeBytes / (1024 * MiB);
       const at0 = speeds(near);
       const at30 = speeds(far);
       const ratio = (a: Stats, b: Stats) => a.median / b.median;
@@ -151,6 +170,10 @@ export const distanceBenchmark: Benchmark = {
             'MiB',
           ),
           statFigure('peer: peak RSS growth (both latencies)', summarize([...near, ...far].map((r) => r.peer.growthBytes / MiB)), 'MiB'),
+          statFigure('function: CPU seconds per GiB', summarize(all.map((r) => r.ours.cpuSeconds / sizeGib)), 's'),
+          statFigure('peer: CPU seconds per GiB', summarize(all.map((r) => r.peer.cpuSeconds / sizeGib)), 's'),
+          statFigure('emulators, during the function: CPU s per GiB', summarize(all.map((r) => r.ours.emulatorCpuSeconds / sizeGib)), 's'),
+          statFigure('emulators, during the peer: CPU s per GiB', summarize(all.map((r) => r.peer.emulatorCpuSeconds / sizeGib)), 's'),
         ],
         goal: [
           check(`function at ${far_} / at 0 ms (medians)`, ratio(at30.ours, at0.ours), GOAL_KEPT_AT_DISTANCE),

@@ -1,7 +1,7 @@
 /**
  * The benchmarks' knobs, parsed from the environment by a pure function (nothing read at import):
  *   BENCH_LARGE_MIB            size of the large object of `memory`, `throughput` and `peer` (default 1024)
- *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 8)
+ *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 256, the product's)
  *   BENCH_REPETITIONS          repetitions of each repeated measurement (default 3)
  *   BENCH_COLDSTART_RUNS       fresh processes per module in `coldstart`, at least 5 (default 7)
  *   BENCH_SMALL_OBJECTS        new objects backed up by `requests` (default 20)
@@ -43,7 +43,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
   const distanceChunkMib = integer('BENCH_DISTANCE_CHUNK_MIB', 0, 0, 1024);
   return {
     largeBytes: largeMib * MiB,
-    chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
+    chunkMib: integer('BENCH_CHUNK_MIB', 256, 1, 1024),
     repetitions: integer('BENCH_REPETITIONS', 3, 1, 15),
     coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
     smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
