@@ -36,10 +36,14 @@ interface Copy {
   /** CPU seconds of the copying process, and of this process (the emulators, in-process), during the copy. */
   cpuSeconds: number;
   emulatorCpuSeconds: number;
+  /** Requests the Drive emulator counted during the copy: each one waits for its answer, so each pays the latency. */
+  driveRequests: number;
 }
 
-/** `work`'s peak RSS growth in process `pid`, and the CPU seconds it and this process (the emulators) spent. */
-async function watched(pid: number, work: () => Promise<number>): Promise<Copy> {
+/** `work`'s peak RSS growth in process `pid`, the CPU seconds it and this process (the emulators) spent, Drive's requests. */
+async function watched(world: World, pid: number, work: () => Promise<number>): Promise<Copy> {
+  const { hub } = world.emulators;
+  hub.resetCounters();
   const cpuBefore = readCpuSeconds(pid);
   const ownBefore = process.cpuUsage();
   const peak = await watchPeak(pid, work);
@@ -49,6 +53,9 @@ async function watched(pid: number, work: () => Promise<number>): Promise<Copy> 
     growthBytes: peak.growthBytes,
     cpuSeconds: readCpuSeconds(pid) - cpuBefore,
     emulatorCpuSeconds: (own.user + own.system) / 1e6,
+    driveRequests: Object.entries(hub.counters())
+      .filter(([route]) => route.startsWith('drive.'))
+      .reduce((sum, [, n]) => sum + n, 0),
   };
 }
 
@@ -106,12 +113,12 @@ export const distanceBenchmark: Benchmark = {
       const large = seedObject(world, 'bench-distance/large.bin', sizeBytes);
 
       const ourCopy = async (object: SourceObject): Promise<Copy> => {
-        const copy = await watched(fn!.instance.pid, () => backUp(object));
+        const copy = await watched(world, fn!.instance.pid, () => backUp(object));
         await deleteDriveCopy(world, driveCopyOf(world, object).id);
         return copy;
       };
       const peerCopy = async (): Promise<Copy> => {
-        const copy = await watched(peer!.pid, async () => {
+        const copy = await watched(world, peer!.pid, async () => {
           const result = await peer!.copy({ ...large, parentId: world.rootFolderId, fileName: PEER_FILE, maxAttempts: 1 });
           if (!result.ok) throw new Error(`the peer's copy failed: ${result.errors.join('; ')}`);
           return result.ms;
@@ -170,6 +177,8 @@ export const distanceBenchmark: Benchmark = {
             'MiB',
           ),
           statFigure('peer: peak RSS growth (both latencies)', summarize([...near, ...far].map((r) => r.peer.growthBytes / MiB)), 'MiB'),
+          statFigure('function: Drive requests per copy', summarize(all.map((r) => r.ours.driveRequests)), ''),
+          statFigure('peer: Drive requests per copy', summarize(all.map((r) => r.peer.driveRequests)), ''),
           statFigure('function: CPU seconds per GiB', summarize(all.map((r) => r.ours.cpuSeconds / sizeGib)), 's'),
           statFigure('peer: CPU seconds per GiB', summarize(all.map((r) => r.peer.cpuSeconds / sizeGib)), 's'),
           statFigure('emulators, during the function: CPU s per GiB', summarize(all.map((r) => r.ours.emulatorCpuSeconds / sizeGib)), 's'),
