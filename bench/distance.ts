@@ -5,10 +5,10 @@
  * Measured in the deployed shape, from outside: the HTTP function (`backupHttp`) compiled to dist/ and
  * served by functions-framework in a plain `node` with Terraform's NODE_OPTIONS, warmed, asked
  * `POST /backup`; against the peer (peer-process.ts: a GCS read stream piped into one googleapis
- * `files.create` media upload, its own warm process); both between the same emulators, first as they are,
- * then with the fault rule `latency` adding 30 ms to every request of Drive's routes. Each repetition
- * runs both, the order alternating. The function uses the product's default chunk size unless
- * BENCH_DISTANCE_CHUNK_MIB sets one (to compare sizes).
+ * `files.create` media upload, its own warm process); both between the same emulators, as they are and
+ * with the fault rule `latency` adding 30 ms to every request of Drive's routes. Each repetition runs both
+ * copies at both distances, the orders alternating. The function uses the product's default chunk size
+ * unless BENCH_DISTANCE_CHUNK_MIB sets one (to compare sizes).
  * Goals: our median at 30 ms ≥ 0.97× ours at 0 ms; ours ≥ 1.1× the peer's at both.
  */
 import { createWorld, type World } from '../test/support/world.js';
@@ -22,6 +22,8 @@ import { postJson } from './post-json.js';
 import { readCpuSeconds, watchPeak } from './process-memory.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult, type GoalCheck } from './report.js';
 import { repeat, summarize, type Stats } from './stats.js';
+
+const median = (values: readonly number[]): number => summarize(values).median;
 
 /** Added to every request of Drive's routes in the far case: a function's round trip to Drive, about. */
 export const DRIVE_LATENCY_MS = 30;
@@ -127,21 +129,29 @@ export const distanceBenchmark: Benchmark = {
         return copy;
       };
 
-      const measure = (latencyMs: number) =>
-        repeat(options.repetitions, async (rep) => {
-          const object = cloneObject(world.emulators, world.sourceBucket, large.name, `bench-distance/${latencyMs}ms-${rep}.bin`);
-          progress(`${latencyMs} ms on Drive: ${rep % 2 === 0 ? 'peer, then function' : 'function, then peer'}`);
-          return withDriveLatency(world, latencyMs, async () => {
-            if (rep % 2 === 1) {
-              const ours = await ourCopy(object);
-              return { ours, peer: await peerCopy() };
-            }
-            const theirs = await peerCopy();
-            return { peer: theirs, ours: await ourCopy(object) };
-          });
+      const pair = (latencyMs: number, rep: number) => {
+        const object = cloneObject(world.emulators, world.sourceBucket, large.name, `bench-distance/${latencyMs}ms-${rep}.bin`);
+        progress(`${latencyMs} ms on Drive: ${rep % 2 === 0 ? 'peer, then function' : 'function, then peer'}`);
+        return withDriveLatency(world, latencyMs, async () => {
+          if (rep % 2 === 1) {
+            const ours = await ourCopy(object);
+            return { ours, peer: await peerCopy() };
+          }
+          const theirs = await peerCopy();
+          return { peer: theirs, ours: await ourCopy(object) };
         });
-      const near = await measure(0);
-      const far = await measure(DRIVE_LATENCY_MS);
+      };
+      // Both distances in every repetition, their order alternating, so a load that drifts weighs on both.
+      const reps = await repeat(options.repetitions, async (rep) => {
+        if (rep % 2 === 1) {
+          const far = await pair(DRIVE_LATENCY_MS, rep);
+          return { far, near: await pair(0, rep) };
+        }
+        const near = await pair(0, rep);
+        return { near, far: await pair(DRIVE_LATENCY_MS, rep) };
+      });
+      const near = reps.map((r) => r.near);
+      const far = reps.map((r) => r.far);
 
       const mibps = (copy: Copy) => sizeMib / (copy.ms / 1000);
       const speeds = (reps: Array<{ ours: Copy; peer: Copy }>) => ({
@@ -171,6 +181,13 @@ export const distanceBenchmark: Benchmark = {
           figure(`${far_}: function / peer (medians)`, ratio(at30.ours, at30.peer), '×'),
           figure(`function: ${far_} / 0 ms (medians)`, ratio(at30.ours, at0.ours), '×'),
           figure(`peer: ${far_} / 0 ms (medians)`, ratio(at30.peer, at0.peer), '×'),
+          // What the latency alone takes, whatever the load: its requests × the latency, against the 0 ms time.
+          figure(
+            `function: speed kept at ${far_} by its requests alone (t₀ / (t₀ + requests × ${far_}))`,
+            median(near.map((r) => r.ours.ms)) /
+              (median(near.map((r) => r.ours.ms)) + median(far.map((r) => r.ours.driveRequests)) * DRIVE_LATENCY_MS),
+            '×',
+          ),
           statFigure(
             'function: peak RSS growth (both latencies)',
             summarize([...near, ...far].map((r) => r.ours.growthBytes / MiB)),
@@ -195,7 +212,7 @@ export const distanceBenchmark: Benchmark = {
           driveLatencyMs: DRIVE_LATENCY_MS,
           function: `functions-framework on dist/index.js, target ${HTTP_TARGET}, NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", POST /backup`,
           peerNodeOptions: 'none (defaults)',
-          order: 'alternating: peer first in even repetitions, function first in odd ones',
+          order: 'even repetitions: 0 ms then 30 ms, peer then function; odd ones: 30 ms then 0 ms, function then peer',
           near: near.map((r) => ({ ours: r.ours, peer: r.peer })),
           far: far.map((r) => ({ ours: r.ours, peer: r.peer })),
         },
