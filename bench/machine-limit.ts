@@ -63,6 +63,7 @@ export async function uploadAlone(world: World, size: number): Promise<number> {
   });
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as UploadAloneResult;
   await world.drive.files.delete({ fileId: result.fileId });
+  await world.drive.files.delete({ fileId: result.warmUpFileId });
   world.emulators.drive.expireUploadSessions();
   return result.ms;
 }
