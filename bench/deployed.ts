@@ -42,6 +42,7 @@ async function freePort(): Promise<number> {
 
 export interface DeployedInstance {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -78,7 +79,7 @@ export async function startDeployedInstance(
     if (child.exitCode !== null) throw new Error(`the deployed function exited with ${child.exitCode}`);
     try {
       await (await fetch(url)).arrayBuffer();
-      return { url, stop };
+      return { url, pid: child.pid!, stop };
     } catch {
       await sleep(50); // Not listening yet.
     }

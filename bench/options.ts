@@ -1,7 +1,7 @@
 /**
  * The benchmarks' knobs, parsed from the environment by a pure function (nothing read at import):
  *   BENCH_LARGE_MIB            size of the large object of `memory`, `throughput` and `peer` (default 1024)
- *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 8)
+ *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 256, the product's)
  *   BENCH_REPETITIONS          repetitions of each repeated measurement (default 3)
  *   BENCH_COLDSTART_RUNS       fresh processes per module in `coldstart`, at least 5 (default 7)
  *   BENCH_SMALL_OBJECTS        new objects backed up by `requests` (default 20)
@@ -13,6 +13,8 @@
  *   BENCH_COST_LARGE_MIB       the large object of `cost`, scaled to per GiB (default 512)
  *   BENCH_CALM_OBJECTS         objects of `burst`'s calm row, one every 2 s per mode (default 50)
  *   BENCH_RESTORE_OBJECTS      small objects restored per pass of `restore` (default 2000)
+ *   BENCH_DISTANCE_MIB         the object of `distance` (default 512, or BENCH_LARGE_MIB when that is smaller)
+ *   BENCH_DISTANCE_CHUNK_MIB   UPLOAD_CHUNK_MIB of `distance`'s function (default: unset, the product's default)
  */
 export interface BenchOptions {
   largeBytes: number;
@@ -28,6 +30,9 @@ export interface BenchOptions {
   costLargeBytes: number;
   calmObjects: number;
   restoreObjects: number;
+  distanceBytes: number;
+  /** undefined: the product's default chunk. */
+  distanceChunkMib?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -42,9 +47,11 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
   };
   const reconcileObjects = integer('BENCH_RECONCILE_OBJECTS', 100_000, 10_000, 1_000_000);
   if (reconcileObjects % 10_000 !== 0) throw new Error(`BENCH_RECONCILE_OBJECTS must be a multiple of 10000, got ${reconcileObjects}`);
+  const largeMib = integer('BENCH_LARGE_MIB', 1024, 1, 4096);
+  const distanceChunkMib = integer('BENCH_DISTANCE_CHUNK_MIB', 0, 0, 1024);
   return {
-    largeBytes: integer('BENCH_LARGE_MIB', 1024, 1, 4096) * MiB,
-    chunkMib: integer('BENCH_CHUNK_MIB', 8, 1, 64),
+    largeBytes: largeMib * MiB,
+    chunkMib: integer('BENCH_CHUNK_MIB', 256, 1, 1024),
     repetitions: integer('BENCH_REPETITIONS', 3, 1, 15),
     coldstartRuns: integer('BENCH_COLDSTART_RUNS', 7, 5, 51),
     smallObjects: integer('BENCH_SMALL_OBJECTS', 20, 1, 500),
@@ -56,5 +63,7 @@ export function parseBenchOptions(env: Record<string, string | undefined>): Benc
     costLargeBytes: integer('BENCH_COST_LARGE_MIB', 512, 1, 4096) * MiB,
     calmObjects: integer('BENCH_CALM_OBJECTS', 50, 3, 1000),
     restoreObjects: integer('BENCH_RESTORE_OBJECTS', 2000, 16, 20_000),
+    distanceBytes: integer('BENCH_DISTANCE_MIB', Math.min(512, largeMib), 1, 4096) * MiB,
+    ...(distanceChunkMib === 0 ? {} : { distanceChunkMib }),
   };
 }

@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { burstBenchmark } from './burst.js';
 import { coldstartBenchmark } from './coldstart.js';
+import { distanceBenchmark } from './distance.js';
 import { concurrencyBenchmark } from './concurrency.js';
 import { costBenchmark } from './cost.js';
 import { memoryBenchmark } from './memory.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   peerBenchmark,
   memoryBenchmark,
   throughputBenchmark,
+  distanceBenchmark,
   concurrencyBenchmark,
   reconcileScaleBenchmark,
   coldstartBenchmark,

@@ -154,7 +154,11 @@ export class ResumableUpload {
         deadline: { canStart: (ms: number) => renewalFailure === undefined && request.deadline.canStart(ms) },
         idleTimeoutMs: config.ioIdleTimeoutMs,
         onChunk: renewIfDue,
-        onSent: collect,
+        // Also while a chunk's body flows: a chunk of hundreds of MiB can outlast half a lease.
+        onSent: (bytes) => {
+          collect(bytes);
+          renewIfDue();
+        },
         retry: this.drive,
       });
     } finally {

@@ -55,7 +55,7 @@ export interface SendToSessionOptions {
 export type TransferResult =
   { complete: true; file: DriveFile; bytesSent: number; md5Hex?: string } | { complete: false; offset: number; bytesSent: number };
 
-/** First guess of the upload speed, before a chunk has been timed. */
+/** First guess of the upload speed (8 MiB/s), before a chunk has been timed. */
 const ASSUMED_BYTES_PER_MS = (8 * 1024 * 1024) / 1000;
 /** Consecutive chunks Drive acknowledges without taking a byte before we give up. */
 const MAX_STALLS = 3;
@@ -85,7 +85,8 @@ class SessionTransfer {
   /** The furthest object offset handed to Drive. */
   private sentEnd: number;
   private bytesSent = 0;
-  private estimateMs: number;
+  /** The upload speed measured so far (a running average over chunks), for the deadline's estimate. */
+  private bytesPerMs = ASSUMED_BYTES_PER_MS;
   /** Consecutive chunks Drive acknowledged without taking a byte. */
   private stalls = 0;
 
@@ -101,7 +102,6 @@ class SessionTransfer {
     if (options.md5) this.md5 = new ConfirmedMd5();
     this.confirmed = startOffset;
     this.sentEnd = startOffset;
-    this.estimateMs = chunkBytes / ASSUMED_BYTES_PER_MS;
   }
 
   async run(): Promise<TransferResult> {
@@ -118,10 +118,13 @@ class SessionTransfer {
   /** Sends the chunk at `confirmed` (through the retry), and moves on to what Drive confirmed; the result when done. */
   private async nextChunk(): Promise<TransferResult | undefined> {
     const { total, chunkBytes, retry, deadline, onChunk } = this.options;
-    if (deadline && !deadline.canStart(this.estimateMs)) return { complete: false, offset: this.confirmed, bytesSent: this.bytesSent };
-    const started = this.now();
     const offset = this.confirmed;
     const want = Math.min(chunkBytes, total - offset);
+    // The estimate is for this chunk's bytes: a small object or a short last chunk is not a whole chunk's time.
+    if (deadline && !deadline.canStart(Math.max(1, want) / this.bytesPerMs)) {
+      return { complete: false, offset: this.confirmed, bytesSent: this.bytesSent };
+    }
+    const started = this.now();
     const progress: UploadProgress = await retry('chunk', async ({ authHeaders }, attempt) => {
       if (attempt > 1 || (want === 0 && total > 0)) {
         const status = await this.probe(authHeaders);
@@ -129,7 +132,8 @@ class SessionTransfer {
       }
       return this.sendChunk(authHeaders, offset, want);
     });
-    this.estimateMs = (this.estimateMs + (this.now() - started)) / 2;
+    const tookMs = this.now() - started;
+    if (want > 0 && tookMs > 0) this.bytesPerMs = (this.bytesPerMs + want / tookMs) / 2;
 
     if (!progress.complete && want === 0) throw new Error(`Drive holds all ${total} bytes but has not finished the upload`);
     const persisted = progress.complete ? total : progress.persisted;

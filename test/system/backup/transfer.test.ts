@@ -300,6 +300,16 @@ describe('sendToSession against the Drive emulator', () => {
     assert.equal(emulators.drive.readContent(second.file.id!)?.md5Hex, md5Hex(content));
   });
 
+  test("the deadline is asked for the chunk's own bytes: an object far smaller than the chunk is not estimated at a whole chunk's time", async () => {
+    const content = randomBytes(300 * KiB);
+    const asked: number[] = [];
+    const { result } = await transfer(content, 256 * MiB, { md5: false, deadline: { canStart: (ms) => (asked.push(ms), true) } });
+    assert.ok(result.complete);
+    assert.equal(asked.length, 1);
+    // Before any chunk is timed the speed is assumed (8 MiB/s): 300 KiB is about 37 ms of it, 256 MiB 32 s.
+    assert.ok(asked[0] > 0 && asked[0] < 100, `estimated ${asked[0]} ms`);
+  });
+
   test('onChunk reports each confirmed range in order', async () => {
     const content = randomBytes(600 * KiB);
     const seen: [number, number][] = [];

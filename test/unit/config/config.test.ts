@@ -33,7 +33,7 @@ describe('parseConfig: defaults', () => {
       onNewGeneration: 'revision',
       deleteMode: 'keep',
       keepRevisionsForever: false,
-      uploadChunkBytes: 8 * MIB,
+      uploadChunkBytes: 256 * MIB,
       multipartMaxBytes: 5 * MIB,
       functionTimeoutSec: 540,
       deadlineMarginSec: 30,
@@ -45,7 +45,7 @@ describe('parseConfig: defaults', () => {
       emulators: {},
       // Each setting's own value, under its key, next to what is derived from it.
       sourceBucket: undefined,
-      uploadChunkMib: 8,
+      uploadChunkMib: 256,
       multipartMaxMib: 5,
       ioIdleTimeoutSec: 60,
       leaseSec: 60,
