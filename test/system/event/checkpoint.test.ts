@@ -155,6 +155,8 @@ describe('checkpoint and resume of a large upload', () => {
     } finally {
       world.emulators.hub.faults.remove(latency);
       await survivor?.stop();
+      // Killed above unless an assertion failed first: then it would keep this file's process alive.
+      await doomed.stop();
     }
 
     assertOneByteExactBackup(name, content);
