@@ -2,18 +2,29 @@
 // Runs every test/**/*.test.ts with Node's built-in test runner through tsx, on the deploy runtime's Node:
 // the `node` devDependency (the npm registry's Node binaries) that `npm run` puts first on PATH. A run on
 // another major (the machine's own Node, say) stops at once with a hint instead of testing the wrong thing.
-// Usage: node scripts/run-tests.mjs [--one-process] [folder ...] [substring filter ...]
+// Usage: node scripts/run-tests.mjs [--one-process] [--concurrency N] [--write-durations] [folder ...] [substring filter ...]
 // Folders (test/unit, test/system, emulators/test …) say where to look, test/ and emulators/test/ by default; any other
 // argument keeps only the files whose path contains it. --one-process runs every file in one process
 // (the runner's --test-isolation=none): for test/unit, whose tests start nothing and share no state, it
 // saves loading tsx and the sources once per file, most of the unit run's time.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+//
+// Without --one-process the files under test/unit/ still run that way, first, in one process (about ten
+// seconds); every other file runs in its own process, --concurrency at a time (the cores plus one by
+// default: many files spend much of their time waiting on child processes, sockets and timers, so one more
+// than the cores keeps both busy), longest first (scripts/test-durations.json, the seconds each file took
+// in a recorded run; a file not listed goes first, as it may be long). Longest first keeps one long file
+// from starting last and running alone at the end. --write-durations records this run's seconds there.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
 
 const root = new URL('..', import.meta.url).pathname;
-const oneProcess = process.argv.includes('--one-process');
-const args = process.argv.slice(2).filter((arg) => arg !== '--one-process');
+const DURATIONS = join(root, 'scripts', 'test-durations.json');
+const options = parseOptions(process.argv.slice(2));
+const args = options.rest;
 const isFolder = (arg) => existsSync(join(root, arg)) && statSync(join(root, arg)).isDirectory();
 const folders = args.filter(isFolder);
 const filters = args.filter((arg) => !isFolder(arg));
@@ -46,21 +57,78 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    ...(oneProcess ? ['--test-isolation=none'] : []),
-    '--test-concurrency=2',
-    '--test-timeout=300000',
-    ...files,
-  ],
-  {
+process.env.NODE_NO_WARNINGS = '1';
+const together = options.oneProcess ? files : files.filter((f) => f.startsWith('test/unit/'));
+const apart = options.oneProcess ? [] : files.filter((f) => !f.startsWith('test/unit/'));
+let failed = false;
+
+if (together.length > 0) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-isolation=none', '--test-timeout=300000', ...together], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  },
-);
-process.exit(result.status ?? 1);
+  });
+  failed ||= result.status !== 0;
+}
+if (apart.length > 0) failed = (await runApart(apart)) || failed;
+process.exit(failed ? 1 : 0);
+
+/** Runs `list` one process per file, longest first; resolves to whether any test failed. */
+async function runApart(list) {
+  const known = readDurations();
+  const secondsOf = (file) => known.get(file) ?? Infinity;
+  const ordered = [...list].sort((a, b) => secondsOf(b) - secondsOf(a) || a.localeCompare(b));
+  const seconds = new Map();
+  let anyFailed = false;
+  const stream = run({
+    files: ordered.map((f) => join(root, f)),
+    cwd: root,
+    concurrency: options.concurrency,
+    timeout: 300_000,
+    execArgv: ['--import', 'tsx'],
+  });
+  const record = (data) => {
+    if (data.nesting !== 0 || data.file === undefined) return;
+    const file = relative(root, data.file);
+    seconds.set(file, (seconds.get(file) ?? 0) + data.details.duration_ms / 1000);
+  };
+  stream.on('test:pass', record);
+  stream.on('test:fail', (data) => {
+    record(data);
+    if (data.todo === undefined) anyFailed = true;
+  });
+  await new Promise((resolve, reject) => stream.compose(spec).on('end', resolve).on('error', reject).pipe(process.stdout, { end: false }));
+  if (options.writeDurations) writeDurations(known, seconds);
+  return anyFailed;
+}
+
+/** The recorded seconds per file; a file moved to another folder keeps its figure when its name is unique. */
+function readDurations() {
+  const table = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, 'utf8')) : {};
+  const byPath = new Map(Object.entries(table));
+  const byName = new Map();
+  for (const [path, s] of byPath) byName.set(basename(path), byName.has(basename(path)) ? undefined : s);
+  return { get: (file) => byPath.get(file) ?? byName.get(basename(file)) };
+}
+
+function writeDurations(known, seconds) {
+  const table = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, 'utf8')) : {};
+  for (const [file, s] of seconds) table[file] = Math.round(s * 10) / 10;
+  const sorted = Object.fromEntries(Object.entries(table).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
+  writeFileSync(DURATIONS, JSON.stringify(sorted, null, 2) + '\n');
+  console.log(`recorded ${seconds.size} files' seconds in ${relative(root, DURATIONS)}`);
+}
+
+function parseOptions(argv) {
+  const parsed = { oneProcess: false, writeDurations: false, concurrency: availableParallelism() + 1, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--one-process') parsed.oneProcess = true;
+    else if (argv[i] === '--write-durations') parsed.writeDurations = true;
+    else if (argv[i] === '--concurrency') parsed.concurrency = Number(argv[++i]);
+    else parsed.rest.push(argv[i]);
+  }
+  if (!(Number.isInteger(parsed.concurrency) && parsed.concurrency >= 1)) {
+    console.error('--concurrency takes a whole number of files run at once, 1 or more');
+    process.exit(1);
+  }
+  return parsed;
+}

@@ -173,7 +173,11 @@ export async function startServiceServer(opts: {
   const server = createServer((req, res) => {
     void handle(req, res).finally(() => hub.requestDone());
   });
-  server.keepAliveTimeout = 30_000;
+  // Idle connections kept 610 s, the default of Google's front ends for the load balancers they serve
+  // (TargetHttpProxy.httpKeepAliveTimeoutSec, https://cloud.google.com/compute/docs/reference/rest/v1/targetHttpProxies);
+  // Google publishes no figure for its APIs' own. A shorter one (30 s) let a client on a loaded machine
+  // reuse a socket the emulator was just closing ("socket hang up").
+  server.keepAliveTimeout = 610_000;
   server.requestTimeout = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -73,7 +73,11 @@ export async function deliverStorageEvent(
   return res.status;
 }
 
-/** Delivers until the function acknowledges (2xx), as Eventarc retries; returns the statuses seen. */
+/**
+ * Delivers until the function acknowledges (2xx), as Eventarc retries; returns the statuses seen. A delivery
+ * that gets no answer (a connection reset, on a loaded machine a kept-alive socket the server had just
+ * closed) is retried too, as Eventarc retries it, and shows as status 0.
+ */
 export async function deliverUntilAcked(
   url: string,
   data: { bucket: string; name: string },
@@ -83,7 +87,10 @@ export async function deliverUntilAcked(
   const statuses: number[] = [];
   const eventId = id ?? randomUUID();
   for (let i = 0; i < maxAttempts; i++) {
-    const status = await deliverStorageEvent(url, data, { id: eventId });
+    const status = await deliverStorageEvent(url, data, { id: eventId }).catch((err: unknown) => {
+      if (err instanceof TypeError && err.message === 'fetch failed') return 0;
+      throw err;
+    });
     statuses.push(status);
     if (status >= 200 && status < 300) return statuses;
     await new Promise((r) => setTimeout(r, 50 * (i + 1)));

@@ -122,12 +122,14 @@ describe('checkpoint and resume of a large upload', () => {
     const content = testBytes(SIZE, name);
     const data = await upload(name, content);
     const childLogs: string[] = [];
-    // A budget long enough for the rest of the upload in one invocation; the lease is budget + 30 s.
-    const env = { ...world.env, FUNCTION_TIMEOUT_SEC: '10', DEADLINE_MARGIN_SEC: '1', LEASE_SEC: '4' };
+    // A budget of an hour: the doomed invocation is killed on progress (five chunks sent), never stopped by
+    // its deadline first, which on a loaded machine came before it sent a chunk with a 10 s budget. The
+    // 4 s lease (renewed while the upload moves) is what the survivor waits out after the kill.
+    const env = { ...world.env, FUNCTION_TIMEOUT_SEC: '3600', DEADLINE_MARGIN_SEC: '1', LEASE_SEC: '4' };
     const [doomed] = await startInstances('backupOnFinalize', 1, env, (line) => childLogs.push(line));
     // The survivor's invocation budget fits the rest of the upload however slow the machine, so it probes
     // the session once: the PUT count below is then a count, not a race against the clock.
-    const survivorEnv = { ...env, FUNCTION_TIMEOUT_SEC: '3600' };
+    const survivorEnv = env;
     let survivor: FunctionInstance | undefined;
     world.emulators.hub.faults.clear();
     const latency = slowChunks(100);
@@ -153,6 +155,8 @@ describe('checkpoint and resume of a large upload', () => {
     } finally {
       world.emulators.hub.faults.remove(latency);
       await survivor?.stop();
+      // Killed above unless an assertion failed first: then it would keep this file's process alive.
+      await doomed.stop();
     }
 
     assertOneByteExactBackup(name, content);

@@ -1,6 +1,6 @@
 /**
- * The emulators' fault matrix against the event path: each fault is injected while a 64 MiB object
- * (16 chunks of 4 MiB) goes up. Either the file lands byte-exact on the first delivery, or the event fails
+ * The emulators' fault matrix against the event path: each fault is injected while a 16 MiB object
+ * (16 chunks of 1 MiB: the chunk count is what the faults are placed by, not the bytes) goes up. Either the file lands byte-exact on the first delivery, or the event fails
  * with one ERROR line telling the operator what to do and succeeds on redelivery once the fault clears.
  * Every case ends with exactly one Drive file holding the object's bytes: no duplicates.
  */
@@ -13,8 +13,8 @@ import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from '.
 import type { FaultRule } from '@gcs-drive-backup/emulators/harness/faults.js';
 
 const MiB = 1024 * 1024;
-const SIZE = 64 * MiB;
-const CHUNK = 4 * MiB;
+const SIZE = 16 * MiB;
+const CHUNK = 1 * MiB;
 const DRIVE_SCOPES = ['https://www.googleapis.com/auth/drive.file', 'https://www.googleapis.com/auth/drive'];
 
 let world: World;
@@ -40,7 +40,7 @@ after(async () => {
 
 type ObjectData = { bucket: string; name: string; generation: string };
 
-/** The same 64 MiB under a new name (the GCS emulator has no copy/rewrite route). */
+/** The same 16 MiB under a new name (the GCS emulator has no copy/rewrite route). */
 async function uploadCopy(name: string): Promise<ObjectData> {
   const file = world.storage.bucket(world.sourceBucket).file(name);
   await file.save(content, { resumable: false, contentType: 'application/octet-stream' });
@@ -94,7 +94,7 @@ interface OperatorFault {
   says: RegExp;
 }
 
-describe('fault matrix during a 64 MiB upload', () => {
+describe('fault matrix during a 16 MiB upload', () => {
   // Runs first: the function's first Drive request is the first that needs an access token.
   const ridden: RiddenOut[] = [
     {
@@ -127,8 +127,8 @@ describe('fault matrix during a 64 MiB upload', () => {
       rules: [sessionPut(4, { kind: 'status', status: 403, body: driveError(403, 'rateLimitExceeded', 'Rate Limit Exceeded') })],
     },
     {
-      label: 'request reset after 1.5 MiB of chunk 6',
-      rules: [sessionPut(6, { kind: 'reset', direction: 'request', afterBytes: 1.5 * MiB })],
+      label: 'request reset after 384 KiB of chunk 6',
+      rules: [sessionPut(6, { kind: 'reset', direction: 'request', afterBytes: 0.375 * MiB })],
     },
     { label: 'request reset after 0 bytes of chunk 2', rules: [sessionPut(2, { kind: 'reset', direction: 'request', afterBytes: 0 })] },
     {
