@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
 import { deleteDriveCopy, driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
@@ -46,7 +46,7 @@ export const throughputBenchmark: Benchmark = {
   name: 'throughput',
   description: 'large-object copy MiB/s, function vs a raw GCS→Drive HTTP pipe with the same chunk size, repeated',
   async run(options, progress, context): Promise<BenchmarkResult> {
-    const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
+    const world = await startFunctionWorld({ env: { UPLOAD_CHUNK_MIB: String(options.chunkMib) } });
     let instance: EventInstance | undefined;
     try {
       instance = await startEventInstance(world.env);

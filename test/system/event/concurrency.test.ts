@@ -5,23 +5,22 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWorld, md5Hex, testBytes, type World } from '../../support/world.js';
-import { deliverUntilAcked, startInstances, type FunctionInstance } from '../../support/function-server.js';
+import { deliverUntilAcked } from '../../../harness/deliver.js';
+import { startFunctionWorld, type FunctionInstance, type FunctionWorld } from '../../../harness/function-world.js';
+import { md5Hex, testBytes } from '../../support/world.js';
 
-let world: World;
-let instances: FunctionInstance[] = [];
+let world: FunctionWorld;
+const instances: FunctionInstance[] = [];
+/** Every output line of the instances, the product's and any other (a stack trace on stderr). */
 const logs: string[] = [];
 
 before(async () => {
-  world = await createWorld();
+  world = await startFunctionWorld({ child: { onLine: (_target, line) => logs.push(line) } });
   world.emulators.drive.setListLag(2_000);
-  instances = await startInstances('backupOnFinalize', 4, world.env, (line) => logs.push(line));
+  for (let i = 0; i < 4; i++) instances.push(await world.startFunction('event'));
 });
 
-after(async () => {
-  await Promise.all(instances.map((i) => i.stop()));
-  await world?.stop();
-});
+after(() => world?.stop());
 
 test('100 objects × 3 concurrent deliveries × 4 instances → 100 files, one folder per path', async () => {
   const objects: Array<{ data: { bucket: string; name: string; generation: string }; content: Buffer }> = [];

@@ -13,22 +13,27 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { objectRecordKey } from '../../../src/backup/claim/claim.js';
 import type { ObjectRecord } from '../../../src/backup/claim/plan.js';
-import type { LogCapture } from '../../support/log-capture.js';
-import { deliverStorageEvent, type FunctionInstance } from '../../support/function-server.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let logs: LogCapture;
 
 before(async () => {
   // The watchdog (IO_IDLE_TIMEOUT_SEC) an hour away, far past the test's own timeout: a retry notice can
   // only come from the cut itself being noticed — however slow the machine, no wall-clock bound needed.
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' });
-  ({ world, fn, logs } = setup);
+  setup = await startFunctionWorld({
+    targets: ['event'],
+    env: { UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' },
+  });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logs = setup.logs;
 });
 
 after(async () => {
