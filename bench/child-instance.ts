@@ -1,11 +1,11 @@
 /**
- * Function instances in processes of their own (sandbox/function-process.ts: functions-framework serving
+ * Function instances in processes of their own (harness/function-process.ts: functions-framework serving
  * the product's entry module, as Cloud Run does), so that their memory and CPU stay apart from the
  * emulators', with a tail of their log lines so that a failure can say what the function said. Only the
  * targets' registered names are used (Terraform's `entry_point`s): nothing of src/ is imported.
  */
-import { startFunctionProcess } from '../sandbox/function-process.js';
-import { deliverStorageEvent, deliverUntilAcked } from '../test/support/function-server.js';
+import { startFunctionProcess } from '../harness/function-process.js';
+import { deliverStorageEvent, deliverUntilAcked } from '../harness/deliver.js';
 import type { SourceObject } from './objects.js';
 
 export const EVENT_TARGET = 'backupOnFinalize';

@@ -6,8 +6,8 @@
  * second shows a warm one. Goal: entry module ≤ 0.3× googleapis.
  */
 import { spawnSync } from 'node:child_process';
-import { deliverStorageEvent } from '../test/support/function-server.js';
-import { createWorld } from '../test/support/world.js';
+import { deliverStorageEvent } from '../harness/deliver.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { EVENT_TARGET } from './child-instance.js';
 import { DEPLOYED_ENTRY, ensureBuilt, ROOT, startDeployedInstance, type DeployedInstance } from './deployed.js';
 import { driveCopyOf, KiB, putObject } from './objects.js';
@@ -36,7 +36,7 @@ function median(values: readonly number[]): number {
 
 /** Milliseconds of the deployed function's first invocation, then of its second. */
 async function firstInvocations(): Promise<{ firstMs: number; secondMs: number }> {
-  const world = await createWorld();
+  const world = await startFunctionWorld();
   let instance: DeployedInstance | undefined;
   const log: string[] = [];
   try {

@@ -8,7 +8,7 @@
  * function from a machine with no core to spare.
  * Goal: the median ratio of 16 in flight to 1 in flight ≥ 8×.
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { driveCopyOf, KiB, putObject, seedObjects, type SourceObject } from './objects.js';
 import { readCpuSeconds } from './process-memory.js';
@@ -49,7 +49,7 @@ export const concurrencyBenchmark: Benchmark = {
   name: 'concurrency',
   description: `small objects per second on one instance, ${IN_FLIGHT} events in flight vs 1, ${LATENCY_MS} ms latency per request`,
   async run(options, progress): Promise<BenchmarkResult> {
-    const world = await createWorld();
+    const world = await startFunctionWorld();
     let instance: EventInstance | undefined;
     const n = options.concurrencyObjects;
     try {

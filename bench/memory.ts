@@ -7,7 +7,7 @@
  * Goal: max over the repetitions ≤ 64 MiB, and ≤ 1.25× the peer's max growth (from `peer`
  * in the same run).
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
 import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
@@ -23,7 +23,7 @@ export const memoryBenchmark: Benchmark = {
   name: 'memory',
   description: 'peak RSS growth of a function instance (own process) copying 1 GiB vs 1 MiB, repeated',
   async run(options, progress, context): Promise<BenchmarkResult> {
-    const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
+    const world = await startFunctionWorld({ env: { UPLOAD_CHUNK_MIB: String(options.chunkMib) } });
     let instance: EventInstance | undefined;
     try {
       instance = await startEventInstance(world.env);

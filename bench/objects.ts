@@ -7,7 +7,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
-import { testBytes, type World } from '../test/support/world.js';
+import { testBytes } from '../harness/bytes.js';
+import type { FunctionWorld as World } from '../harness/function-world.js';
 import { addObjects } from './emulator-seed.js';
 
 export const KiB = 1024;

@@ -5,7 +5,7 @@
  * before it having gone through. We measure the time to a complete, verified Drive file (one file, the
  * object's MD5) and the request body bytes the Drive emulator received (ControlHub.bodyBytes).
  */
-import type { World } from '../test/support/world.js';
+import type { FunctionWorld as World } from '../harness/function-world.js';
 import type { EventInstance } from './child-instance.js';
 import { deleteDriveCopy, driveCopyOf, md5HexOf, type SourceObject } from './objects.js';
 import type { PeerInstance } from './peer-instance.js';

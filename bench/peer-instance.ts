@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { World } from '../test/support/world.js';
+import type { FunctionWorld as World } from '../harness/function-world.js';
 import type { PeerConfig, PeerCopy, PeerResult } from './peer-process.js';
 
 export interface PeerInstance {

@@ -8,7 +8,7 @@
  * again from byte 0. Goal: with the cut, our time to a verified file ≤ 0.7× the peer's (medians),
  * our bytes sent to Drive ≤ object size + one chunk (max), and one invocation each time.
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
 import { deleteDriveCopy, driveCopyOf, KiB, MiB, putObject, seedObject, type SourceObject } from './objects.js';
@@ -29,7 +29,7 @@ export const peerBenchmark: Benchmark = {
     const chunkBytes = options.chunkMib * MiB;
     if (options.largeBytes <= chunkBytes)
       throw new Error('the large object must be bigger than one chunk (BENCH_LARGE_MIB > BENCH_CHUNK_MIB)');
-    const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
+    const world = await startFunctionWorld({ env: { UPLOAD_CHUNK_MIB: String(options.chunkMib) } });
     let instance: EventInstance | undefined;
     let peer: PeerInstance | undefined;
     try {

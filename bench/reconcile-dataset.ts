@@ -10,7 +10,7 @@
 import { Blob } from '@gcs-drive-backup/emulators/harness/blob.js';
 import { describeRef } from '../src/core/object-ref.js';
 import { sourceAppProperties } from '../src/drive/object-path.js';
-import type { World } from '../test/support/world.js';
+import type { FunctionWorld as World } from '../harness/function-world.js';
 import { startHttpInstance } from './child-instance.js';
 import { addDriveFiles, addObjects } from './emulator-seed.js';
 import type { SourceObject } from './objects.js';

@@ -7,12 +7,14 @@
  * calls ≤ ⌈5000/1000⌉ + one per new folder, and no per-object Drive lookup.
  * Run: `npx tsx bench/reconcile-economy.ts` (about a minute).
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startHttpInstance } from './child-instance.js';
 import { postJson } from './post-json.js';
 
 async function main(): Promise<void> {
-  const world = await createWorld({ RECONCILE_PARALLELISM: '16', FUNCTION_TIMEOUT_SEC: '3600', RECONCILE_MAX_SECONDS: '3570' });
+  const world = await startFunctionWorld({
+    env: { RECONCILE_PARALLELISM: '16', FUNCTION_TIMEOUT_SEC: '3600', RECONCILE_MAX_SECONDS: '3570' },
+  });
   const bucket = world.storage.bucket(world.sourceBucket);
   const write = async (names: string[]) => {
     for (let i = 0; i < names.length; i += 200) {

@@ -9,7 +9,7 @@
  * cases. Goal: Drive list calls ≤ ⌈backed up / 1,000⌉ + folders, peak RSS growth ≤ 64 MiB at
  * N (max), and the projection ≤ 512 MiB (from the medians).
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startHttpInstance } from './child-instance.js';
 import { MiB } from './objects.js';
 import { postJson } from './post-json.js';
@@ -37,7 +37,7 @@ interface CaseResult {
 }
 
 async function reconcileCase(objects: number, progress: (line: string) => void): Promise<CaseResult> {
-  const world = await createWorld();
+  const world = await startFunctionWorld();
   try {
     const dataset = await seedDataset(world, objects, progress);
     const instance = await startHttpInstance({ ...world.env, ...RUN_ENV });

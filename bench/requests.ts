@@ -1,56 +1,27 @@
 /**
  * `requests`: HTTP requests the function makes per small new object on a warm instance. The function
- * runs in this process (`startInProcess`); one object in the folder warms it (runtime built, token
+ * runs in this process (harness/function-world.ts); one object in the folder warms it (runtime built, token
  * fresh, folder known), the new objects are uploaded, the emulators' counters are reset, and then each
  * object's event is delivered in turn. Counters per route ÷ objects give the breakdown.
  * Goal: ≤ 3 requests per object, all services together.
  */
-import { deliverUntilAcked, startInProcess, type FunctionInstance } from '../test/support/function-server.js';
-import { createWorld } from '../test/support/world.js';
-import { EVENT_TARGET } from './child-instance.js';
+import { deliverUntilAcked } from '../harness/deliver.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { driveCopyOf, KiB, putObject, type SourceObject } from './objects.js';
 import { figure, type Benchmark, type BenchmarkResult } from './report.js';
 
 const GOAL_PER_OBJECT = 3;
 const FOLDER = 'bench-requests/2024/05';
 
-/** Sets `vars` in process.env (the in-process function reads it on first use); returns the undo. */
-function setProcessEnv(vars: Record<string, string>): () => void {
-  const saved = Object.keys(vars).map((key) => [key, process.env[key]] as const);
-  Object.assign(process.env, vars);
-  return () => {
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-}
-
-/** Drops the function's JSON log lines from this process's stdout, which shows the benchmark's table. */
-function muteFunctionLogs(): () => void {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.startsWith('{"severity"')) return true;
-    return write(chunk as string, ...(rest as []));
-  }) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = write;
-  };
-}
-
 export const requestsBenchmark: Benchmark = {
   name: 'requests',
   description: 'HTTP requests per small new object on a warm in-process instance, per route',
   async run(options, progress): Promise<BenchmarkResult> {
-    const world = await createWorld();
-    const restoreEnv = setProcessEnv(world.env);
-    const unmute = muteFunctionLogs();
-    let instance: FunctionInstance | undefined;
+    // The function's JSON lines are captured, off this process's stdout, which shows the benchmark's table.
+    const world = await startFunctionWorld({ targets: ['event'] });
     try {
-      instance = await startInProcess(EVENT_TARGET);
       const backUp = async (object: SourceObject) => {
-        const statuses = await deliverUntilAcked(instance!.url, object, 3);
+        const statuses = await deliverUntilAcked(world.url('event'), object, 3);
         if (statuses.at(-1) !== 204) throw new Error(`backing up ${object.name} answered ${statuses.join(', ')}`);
       };
       await backUp(await putObject(world, `${FOLDER}/warm-up.txt`, KiB));
@@ -79,9 +50,6 @@ export const requestsBenchmark: Benchmark = {
         details: { objects: n, counters },
       };
     } finally {
-      await instance?.stop();
-      unmute();
-      restoreEnv();
       await world.stop();
     }
   },

@@ -10,7 +10,7 @@
  * alike. Goal: our median ≥ 0.8× the limit (medians), ≥ 0.9× the peer's median (from `peer` in the same
  * run), and our min ≥ 0.8× the peer's median.
  */
-import { createWorld } from '../test/support/world.js';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { startEventInstance, type EventInstance } from './child-instance.js';
 import { cloneObject } from './emulator-seed.js';
 import { downloadAlone, uploadAlone } from './machine-limit.js';
@@ -33,7 +33,7 @@ export const throughputBenchmark: Benchmark = {
   name: 'throughput',
   description: "large-object copy MiB/s, function vs this machine's limit (the emulators' download alone, upload alone), repeated",
   async run(options, progress, context): Promise<BenchmarkResult> {
-    const world = await createWorld({ UPLOAD_CHUNK_MIB: String(options.chunkMib) });
+    const world = await startFunctionWorld({ env: { UPLOAD_CHUNK_MIB: String(options.chunkMib) } });
     let instance: EventInstance | undefined;
     try {
       instance = await startEventInstance(world.env);

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { storageEventHeaders, type StorageChangeKind } from './cloud-event.js';
+import { storageEventHeaders, type StorageChangeKind } from '../harness/cloud-event.js';
 import type { SandboxLog } from './logs.js';
 import type { RetryPolicy } from './options.js';
 

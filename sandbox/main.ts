@@ -9,7 +9,7 @@ import { escapeForTerminal } from '../src/core/terminal-text.js';
 import { renderBanner } from './banner.js';
 import { createSandboxLog } from './logs.js';
 import { parseSandboxOptions, SandboxUsageError } from './options.js';
-import { whenParentGone } from './parent-watch.js';
+import { whenParentGone } from '../harness/parent-watch.js';
 import { startSandbox, type RunningSandbox } from './sandbox.js';
 
 async function main(): Promise<void> {

@@ -1,15 +1,14 @@
 /**
- * The sandbox's Cloud Tasks side (`npm start -- --dispatch tasks`): the backup queue, created through
- * `@google-cloud/tasks` against the emulator with Terraform's defaults (1.5 dispatches/s, 8 at once, no
- * attempt limit; the backoff of the sandbox's retry flags), the product's tasks-mode environment, and what
- * the page shows of the queue: its depth, dispatch rate, and whether it is paused and until when (the
+ * The sandbox's Cloud Tasks side (`npm start -- --dispatch tasks`): the backup queue's settings (created by
+ * harness/queue.ts with Terraform's rate, 1.5 dispatches/s, 8 at once, no attempt limit, and the backoff of
+ * the sandbox's retry flags), and what the page shows of the queue: its depth, dispatch rate, and whether it is paused and until when (the
  * product's pause record in the state bucket).
  */
 import type { Emulators } from '@gcs-drive-backup/emulators';
 import type { PauseRecord } from '../src/tasks/queue-pause.js';
 import { pauseRecordKey } from '../src/tasks/queue-pause.js';
 import { pressureRecordKey, type PressureRecord } from '../src/tasks/back-pressure.js';
-import { createTasksClient } from '../src/tasks/client.js';
+import type { QueueOptions } from '../harness/queue.js';
 import type { RetryPolicy } from './options.js';
 
 export const SANDBOX_QUEUE = {
@@ -40,43 +39,18 @@ export interface QueuePanel {
   pressureReason?: string;
 }
 
-/** Creates the queue unless it exists (a restart with --data-dir keeps it); its full name. */
-export async function ensureQueue(tasksHost: string, retry: RetryPolicy): Promise<string> {
-  const name = `${SANDBOX_QUEUE.location}/queues/${SANDBOX_QUEUE.id}`;
-  const client = createTasksClient({ emulators: { tasks: tasksHost } });
-  try {
-    await client.createQueue({
-      parent: SANDBOX_QUEUE.location,
-      queue: {
-        name,
-        rateLimits: { maxDispatchesPerSecond: 1.5, maxConcurrentDispatches: 8 },
-        retryConfig: {
-          maxAttempts: -1,
-          minBackoff: duration(retry.initialDelayMs),
-          maxBackoff: duration(retry.maxDelayMs),
-          maxDoublings: 5,
-        },
-      },
-    });
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 6) throw err; // ALREADY_EXISTS
-  } finally {
-    await client.close();
-  }
-  return name;
+/** The sandbox's queue for harness/queue.ts: Terraform's rate, the backoff of the sandbox's retry flags. */
+export function sandboxQueue(retry: RetryPolicy): QueueOptions {
+  return {
+    ...SANDBOX_QUEUE,
+    settings: {
+      rateLimits: { maxDispatchesPerSecond: 1.5, maxConcurrentDispatches: 8 },
+      retryConfig: { maxAttempts: -1, minBackoff: duration(retry.initialDelayMs), maxBackoff: duration(retry.maxDelayMs), maxDoublings: 5 },
+    },
+  };
 }
 
 const duration = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
-
-/** The product's environment for tasks mode, the HTTP function's `/backup` as the target. */
-export function tasksEnvironment(queue: string, httpFunctionUrl: string, dispatch: 'tasks' | 'auto' = 'tasks'): Record<string, string> {
-  return {
-    DISPATCH: dispatch,
-    TASKS_QUEUE: queue,
-    TASKS_TARGET_URL: `${httpFunctionUrl}/backup`,
-    TASKS_SERVICE_ACCOUNT: SANDBOX_QUEUE.serviceAccount,
-  };
-}
 
 /** The panel: the emulator's statistics of the queue, and the product's pause record. */
 export async function queuePanel(

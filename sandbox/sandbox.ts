@@ -1,26 +1,26 @@
 /**
- * The whole pipeline on loopback: the five emulators (seeded like a deployment), both function targets
- * under functions-framework as child processes configured through the production environment variables,
+ * The whole pipeline on loopback: the five emulators (seeded like a deployment) and both function targets
+ * under functions-framework as child processes configured through the production environment variables
+ * (harness/function-world.ts, as the tests and benchmarks start them), then
  * the event bridge (Eventarc), the scheduler (Cloud Scheduler → /reconcile) and the page. With
  * `--dispatch tasks`, a Cloud Tasks queue between the event function and `POST /backup` (sandbox/queue.ts),
  * the queue's tick, and the queue on the page. `stop()` takes it all down in reverse order: children
  * killed and awaited, servers closed, ports freed.
  */
-import { startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
+import type { Emulators } from '@gcs-drive-backup/emulators';
+import { startFunctionWorld } from '../harness/function-world.js';
 import { SETTINGS } from '../src/config/settings.js';
 import { uploadCommand, type BannerFacts } from './banner.js';
 import { buildDriveTree } from './drive-tree.js';
 import { startEventBridge } from './event-bridge.js';
-import { freePort, startFunctionProcess, type FunctionProcess } from './function-process.js';
-import type { FunctionSource, SandboxLog } from './logs.js';
+import type { SandboxLog } from './logs.js';
 import type { SandboxOptions } from './options.js';
 import { parseOutcomeLine, RecentOutcomes } from './outcomes.js';
 import type { BucketObject, PageModel } from './page.js';
 import { bridgeState, startPageServer, type Download } from './page-server.js';
-import { ensureQueue, queuePanel, tasksEnvironment } from './queue.js';
+import { queuePanel, sandboxQueue } from './queue.js';
 import { readSandboxFile, writeSandboxFile } from './sandbox-file.js';
 import { startScheduler } from './scheduler.js';
-import { seedEmulators } from './seed.js';
 
 export const SANDBOX_NAMES = {
   project: 'sandbox',
@@ -29,12 +29,6 @@ export const SANDBOX_NAMES = {
   secretName: 'projects/sandbox/secrets/drive-token',
   rootFolderName: 'GCS backup (sandbox)',
 } as const;
-
-/** The targets registered in src/index.ts (src/entry-points.ts). */
-const TARGETS: Record<FunctionSource, { target: string; signatureType: 'cloudevent' | 'http' }> = {
-  event: { target: 'backupOnFinalize', signatureType: 'cloudevent' },
-  http: { target: 'backupHttp', signatureType: 'http' },
-};
 
 const BUCKET_LISTING_LIMIT = 500;
 /** The product's default STATE_PREFIX (the sandbox does not set one). */
@@ -64,43 +58,37 @@ async function start(
   cleanups: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
 ): Promise<RunningSandbox> {
-  const emulators = await startEmulators({
+  const remembered = options.dataDir !== undefined ? await readSandboxFile(options.dataDir) : {};
+  const outcomes = new RecentOutcomes();
+  const world = await startFunctionWorld({
+    targets: ['http', 'event'],
+    processes: 'child',
+    keepLogs: false,
+    rateLimits: 'google',
+    names: SANDBOX_NAMES,
+    ...(remembered.rootFolderId !== undefined ? { knownRootFolderId: remembered.rootFolderId } : {}),
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     onSaveError: (err) => log.emulatorSaveFailed({ error: err.message }),
-  });
-  cleanups.push(() => emulators.stop());
-
-  const remembered = options.dataDir !== undefined ? await readSandboxFile(options.dataDir) : {};
-  const seeded = await seedEmulators(emulators, { ...SANDBOX_NAMES, knownRootFolderId: remembered.rootFolderId });
-  if (options.dataDir !== undefined) {
-    await emulators.save();
-    await writeSandboxFile(options.dataDir, { rootFolderId: seeded.rootFolderId });
-  }
-
-  const outcomes = new RecentOutcomes();
-  const functions = {} as Record<FunctionSource, FunctionProcess>;
-  // Tasks mode: the queue first, and the HTTP function's URL known before both start (it is the tasks' target).
-  const queue = options.dispatch !== 'direct' ? await ensureQueue(emulators.env.CLOUD_TASKS_EMULATOR_HOST, options.retry) : undefined;
-  const httpPort = await freePort();
-  const env =
-    queue !== undefined && options.dispatch !== 'direct'
-      ? { ...seeded.env, ...tasksEnvironment(queue, `http://127.0.0.1:${httpPort}`, options.dispatch) }
-      : { ...seeded.env, DISPATCH: 'direct' };
-  for (const source of ['http', 'event'] as const) {
-    const child = await startFunctionProcess({
-      ...TARGETS[source],
-      ...(source === 'http' ? { port: httpPort } : {}),
-      env,
+    dispatch: options.dispatch === 'direct' ? { mode: 'direct' } : { mode: options.dispatch, queue: sandboxQueue(options.retry) },
+    child: {
       detached: true,
-      onLog: (line) => {
+      onLine: (source, line) => {
         log.functionLine(source, line);
         const outcome = parseOutcomeLine(line, source, new Date());
         if (outcome) outcomes.add(outcome);
       },
-      onUnexpectedExit: (code, signal) => log.functionExited(source, code, signal),
-    });
-    functions[source] = child;
-    cleanups.push(() => child.stop());
+      onUnexpectedExit: (source, code, signal) => log.functionExited(source, code, signal),
+    },
+  });
+  cleanups.push(() => world.stop());
+  const { emulators, rootFolderId, queue } = world;
+  const functions = {
+    event: { url: world.urls.event as string, pid: world.pids.event as number },
+    http: { url: world.urls.http as string, pid: world.pids.http as number },
+  };
+  if (options.dataDir !== undefined) {
+    await emulators.save();
+    await writeSandboxFile(options.dataDir, { rootFolderId });
   }
 
   const bridge = startEventBridge({
@@ -117,7 +105,7 @@ async function start(
     port: options.port,
     fallbackToFreePort: options.portIsDefault,
     model: async () => ({
-      ...(await pageModel(emulators, seeded.rootFolderId, outcomes, upload, queue, options.dispatch)),
+      ...(await pageModel(emulators, rootFolderId, outcomes, upload, queue, options.dispatch)),
       ...bridgeState(bridge),
     }),
     download: (id) => driveDownload(emulators, id),
@@ -150,12 +138,12 @@ async function start(
     OAUTH_CLIENT_ID: emulators.seed.clientId,
     OAUTH_CLIENT_SECRET: emulators.seed.clientSecret,
     OAUTH_REFRESH_TOKEN: emulators.seed.refreshToken,
-    DRIVE_FOLDER_ID: seeded.rootFolderId,
+    DRIVE_FOLDER_ID: rootFolderId,
     SOURCE_BUCKET: SANDBOX_NAMES.sourceBucket,
     STATE_BUCKET: SANDBOX_NAMES.stateBucket,
     TOKEN_SECRET: SANDBOX_NAMES.secretName,
     GOOGLE_CLOUD_PROJECT: SANDBOX_NAMES.project,
-    ...(queue !== undefined ? tasksEnvironment(queue, functions.http.url) : {}),
+    ...(queue !== undefined ? pick(world.env, ['DISPATCH', 'TASKS_QUEUE', 'TASKS_TARGET_URL', 'TASKS_SERVICE_ACCOUNT']) : {}),
     SANDBOX_PAGE_URL: page.url,
     EVENT_FUNCTION_URL: functions.event.url,
     HTTP_FUNCTION_URL: functions.http.url,
@@ -214,4 +202,8 @@ function driveDownload(emulators: Emulators, fileId: string): Download | undefin
   const content = emulators.drive.readContent(fileId);
   if (!file || !content) return undefined;
   return { name: file.name, mimeType: file.mimeType, size: content.size, stream: () => content.stream() };
+}
+
+function pick(env: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
 }

@@ -17,8 +17,8 @@ export interface Treatment {
   readonly retryNow: boolean;
   /** The event's fate. */
   readonly event: 'retry' | 'acknowledge';
-  /** The one line a failed object attempt writes, at this severity. */
-  readonly log: { readonly event: AttemptLogEvent; readonly severity: 'INFO' | 'ERROR' };
+  /** The one line a failed object attempt writes (its logger method decides the severity). */
+  readonly log: { readonly event: AttemptLogEvent };
   /** How the attempt counts: failed, or skipped (the generation is gone: nothing is lost). */
   readonly outcome: 'failed' | 'skipped';
   /** `POST /backup`: the status, the error sentence, and the action when the failure carries none. */
@@ -35,7 +35,7 @@ export interface Treatment {
   readonly task: 200 | 429 | 500 | 503;
 }
 
-const failedLine = { event: 'objectOutcome', severity: 'ERROR' } as const;
+const failedLine = { event: 'objectOutcome' } as const;
 const retryLater = { status: 503, error: (subject: string, reason: string) => `${subject}: ${reason}` } as const;
 const retried = { retryNow: false, event: 'retry', log: failedLine, outcome: 'failed', http: retryLater, task: 500 } as const;
 
@@ -47,14 +47,14 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
   'backup-file-gone': retried,
   checkpoint: {
     ...retried,
-    log: { event: 'uploadCheckpoint', severity: 'INFO' },
+    log: { event: 'uploadCheckpoint' },
     http: { ...retryLater, action: 'call again to continue the upload' },
   },
-  operator: { ...retried, log: { event: 'operatorActionRequired', severity: 'ERROR' }, task: 503 },
+  operator: { ...retried, log: { event: 'operatorActionRequired' }, task: 503 },
   reauthorize: {
     ...retried,
     task: 503,
-    log: { event: 'reauthorizeRequired', severity: 'ERROR' },
+    log: { event: 'reauthorizeRequired' },
     http: {
       status: 503,
       error: (_subject, reason) => `the Drive authorization was revoked or expired: ${reason}`,
@@ -64,7 +64,7 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
   permanent: {
     retryNow: false,
     event: 'acknowledge',
-    log: { event: 'permanentFailure', severity: 'ERROR' },
+    log: { event: 'permanentFailure' },
     outcome: 'failed',
     http: { status: 422, error: (subject, reason) => `${subject} cannot be backed up: ${reason}` },
     task: 200,
@@ -72,7 +72,7 @@ export const FAILURE_TABLE: { readonly [K in FailureKind]: Treatment } = {
   'object-gone': {
     retryNow: false,
     event: 'acknowledge',
-    log: { event: 'objectOutcome', severity: 'INFO' },
+    log: { event: 'objectOutcome' },
     outcome: 'skipped',
     http: { status: 404, error: (subject, reason) => `${subject} not found: ${reason}` },
     task: 200,

@@ -15,7 +15,6 @@ import { classifyFailure } from '../core/classify.js';
 import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { describeValue as describe, isRecord } from '../core/text.js';
 import { createDeadline } from '../core/time-budget.js';
-import { logRestoreRun, logRestoreTask } from '../core/logs-restore.js';
 import { continueRestore, type RestoreTaskBody } from '../restore/budgeted-run.js';
 import { restoreObjectTask } from '../restore/object-task.js';
 import { progressOf, RestoreRecords, type RestoreRecord } from '../restore/progress.js';
@@ -113,7 +112,7 @@ async function runShare(
       );
     }
     const progress = progressOf(record.value, record.value.mode === 'tasks' ? await records.markers(record.value.id) : []);
-    logRestoreRun(runtime.logger, {
+    runtime.logger.restoreRun({
       ...progress,
       mode: record.value.mode,
       target: record.value.spec.to.bucket,
@@ -157,7 +156,7 @@ async function restoreTask(runtime: Runtime, body: unknown, taskId: string): Pro
       task,
       taskId,
     );
-    logRestoreTask(runtime.logger, { restore: task.restore, name: task.name, generation: task.generation, task: taskId, verdict });
+    runtime.logger.restoreTask({ restore: task.restore, name: task.name, generation: task.generation, task: taskId, verdict });
     if (verdict.kind === 'retry')
       return { status: 429, body: { retry: true, error: verdict.reason }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } };
     return { status: 200, body: { ...verdict } };

@@ -1,68 +1,61 @@
 /**
- * A complete little world for end-to-end tests of the product: the five emulators, a source bucket, a
- * state bucket, a Drive root folder owned by the seeded user, and the authorized-user secret — plus the
- * product environment pointing at all of it (seeded by sandbox/seed.ts, as `npm start` does). Tests drive
- * the real function through functions-framework. Google's rate limits (Drive's create rate and daily
- * upload bytes, Cloud Storage's per-object mutation rate) are off so verdicts never depend on timing; a
- * test about one turns it on through `world.emulators.hub.limits.set(...)`. Structural limits stay on.
+ * The emulators alone, seeded as a deployment (harness/function-world.ts with no function served), for
+ * tests that drive the product otherwise (the CLI, a gateway) or start their functions through the world's
+ * `startFunction`; and small helpers of those tests (deterministic bytes, a file's Drive path).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { Storage } from '@google-cloud/storage';
-import type { drive_v3 } from '@googleapis/drive';
-import { RATE_LIMITS_OFF, startEmulators, type Clock, type EmulatorLimits, type Emulators } from '@gcs-drive-backup/emulators';
-import type { TasksEmulatorOptions } from '@gcs-drive-backup/emulators/tasks/index.js';
-import { seedEmulators } from '../../sandbox/seed.js';
+import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
+import type { ObjectResource } from '../../harness/deliver.js';
+import { startFunctionWorld, type FunctionWorld, type FunctionWorldOptions } from '../../harness/function-world.js';
 
-export interface World {
-  emulators: Emulators;
-  storage: Storage;
-  drive: drive_v3.Drive;
-  sourceBucket: string;
-  stateBucket: string;
-  rootFolderId: string;
-  secretName: string;
-  /** The product's environment. */
-  env: Record<string, string>;
-  stop(): Promise<void>;
+export type World = FunctionWorld;
+export type WorldOptions = Pick<FunctionWorldOptions, 'limits' | 'clock' | 'tasks'>;
+
+/** The five emulators, seeded, Google's rate limits off; `env` is the product's environment with `extraEnv` on top. */
+export function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
+  return startFunctionWorld({ env: extraEnv, ...options });
 }
 
-export interface WorldOptions {
-  /** Limits on top of RATE_LIMITS_OFF (they also survive `hub.reset()`), e.g. `{ drive: { folderChildren: 50 } }`. */
-  limits?: EmulatorLimits;
-  /** The clock every emulator reads, Cloud Tasks' dispatches included (a ManualClock: time moves when a test moves it). */
-  clock?: Clock;
-  /** The Cloud Tasks emulator's randomness. */
-  tasks?: TasksEmulatorOptions;
+/**
+ * One world for the whole test file, started before its first test and stopped after its last; the
+ * functions' instances start per configuration through `world().startFunction('event', env)`.
+ */
+export function worldForFile(options: WorldOptions = {}): () => World {
+  let world: World | undefined;
+  before(async () => {
+    world = await createWorld({}, options);
+  });
+  after(() => world?.stop());
+  return () => world ?? assertNever('the world is not started yet');
 }
 
-export async function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
-  const limits: EmulatorLimits = {};
-  for (const section of new Set([...Object.keys(RATE_LIMITS_OFF), ...Object.keys(options.limits ?? {})])) {
-    limits[section] = { ...(RATE_LIMITS_OFF as EmulatorLimits)[section], ...options.limits?.[section] };
-  }
-  const emulators = await startEmulators({ limits, clock: options.clock, tasks: options.tasks });
-  const storage = new Storage({ apiEndpoint: emulators.env.STORAGE_EMULATOR_HOST, projectId: 'test' });
-  const sourceBucket = 'source-bucket';
-  const stateBucket = 'state-bucket';
-  const secretName = 'projects/test/secrets/drive-token';
-  const seeded = await seedEmulators(emulators, { sourceBucket, stateBucket, secretName, project: 'test', rootFolderName: 'GCS backup' });
-  const { drive, rootFolderId } = seeded;
-  const env: Record<string, string> = { ...seeded.env, ...extraEnv };
-  return { emulators, storage, drive, sourceBucket, stateBucket, rootFolderId, secretName, env, stop: () => emulators.stop() };
+function assertNever(message: string): never {
+  throw new Error(message);
 }
 
-/** Deterministic pseudo-random bytes (fast: a hash chain stretched by repetition). */
-export function testBytes(size: number, seed = 'seed'): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let block = createHash('sha256').update(seed).digest();
-  for (let off = 0; off < size; off += block.length) {
-    block.copy(out, off, 0, Math.min(block.length, size - off));
-    if ((off & 0xffff) === 0) block = createHash('sha256').update(block).digest();
-  }
-  return out;
+/** Writes an object to the source bucket (one request); its resource, as an event carries it. */
+export async function writeObject(
+  world: World,
+  name: string,
+  content: string | Buffer,
+  options: { contentType?: string; metadata?: Record<string, string> } = {},
+): Promise<ObjectResource> {
+  const file = world.storage.bucket(world.sourceBucket).file(name);
+  await file.save(content, {
+    resumable: false,
+    ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+    ...(options.metadata !== undefined ? { metadata: { metadata: options.metadata } } : {}),
+  });
+  const [metadata] = await file.getMetadata();
+  return metadata as ObjectResource;
 }
 
-export const md5Hex = (buf: Buffer): string => createHash('md5').update(buf).digest('hex');
+/** Untrashed Drive backups of an object (by its name in their appProperties). */
+export function liveBackups(world: World, name: string) {
+  return world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name && !f.trashed);
+}
+
+export { md5Hex, testBytes } from '../../harness/bytes.js';
 
 export function uniqueId(): string {
   return randomBytes(6).toString('hex');

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { ManualClock, RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
 import { driveClient, md5Hex, reasonOf, rejection, testBytes, type ClientError, type DriveClient } from './helpers.js';
+import { control } from '../../../emulators/control.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -23,15 +24,6 @@ before(async () => {
 });
 after(() => emu.stop());
 beforeEach(() => emu.hub.limits.set({ drive: { fileDownloads: null } }));
-
-async function control(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${emu.env.DRIVE_EMULATOR_HOST}/_emulator/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
 
 async function upload(name: string, bytes: Buffer): Promise<string> {
   const res = await c.drive.files.create(
@@ -154,7 +146,7 @@ describe('acknowledgeAbuse', () => {
     const bytes = testBytes(100, 3);
     const id = await upload('flagged.exe', bytes);
     await revise(id, testBytes(50, 4));
-    const flagged = await control('drive/abuse', { fileId: id });
+    const flagged = await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'drive/abuse', { fileId: id });
     assert.deepEqual(flagged, { status: 200, json: { fileId: id, abusive: true } });
 
     const [old] = await revisionIds(id);
@@ -180,7 +172,7 @@ describe('acknowledgeAbuse', () => {
     // Metadata stays readable.
     assert.equal((await c.drive.files.get({ fileId: id, fields: 'size' })).data.size, '50');
 
-    await control('drive/abuse', { fileId: id, abusive: false });
+    await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'drive/abuse', { fileId: id, abusive: false });
     assert.equal((await getFile(id)).status, 200);
   });
 
@@ -190,8 +182,8 @@ describe('acknowledgeAbuse', () => {
   });
 
   test('the control route refuses what it cannot flag', async () => {
-    assert.equal((await control('drive/abuse', {})).status, 400);
-    assert.equal((await control('drive/abuse', { fileId: 'nope' })).status, 400);
+    assert.equal((await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'drive/abuse', {})).status, 400);
+    assert.equal((await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'drive/abuse', { fileId: 'nope' })).status, 400);
   });
 });
 
@@ -199,7 +191,7 @@ describe('downloadQuotaExceeded', () => {
   const QUOTA_MESSAGE = 'The download quota for this file has been exceeded.';
 
   test('a count per file per window: the next download is refused until the window (hub clock) ends', async () => {
-    const limits = await control('limits', { drive: { fileDownloads: { downloads: 2 } } });
+    const limits = await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'limits', { drive: { fileDownloads: { downloads: 2 } } });
     assert.deepEqual((limits.json.limits as { drive: Record<string, unknown> }).drive.fileDownloads, {
       downloads: 2,
       bytes: null,
@@ -229,7 +221,7 @@ describe('downloadQuotaExceeded', () => {
   });
 
   test('bytes per window: ranged downloads count what they send; a download in progress is not cut', async () => {
-    await control('limits', { drive: { fileDownloads: { bytes: 10, windowMs: 60_000 } } });
+    await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'limits', { drive: { fileDownloads: { bytes: 10, windowMs: 60_000 } } });
     const bytes = testBytes(64, 9);
     const id = await upload('bytes.bin', bytes);
     assert.equal((await getFile(id, { range: 'bytes=0-5' })).bytes.length, 6);
@@ -241,7 +233,7 @@ describe('downloadQuotaExceeded', () => {
 
   test('the limit is validated', async () => {
     for (const bad of [{ downloads: 0 }, {}, { bytes: -1 }, { downloads: 1, windowMs: 0 }, { downloads: 1, extra: 1 }]) {
-      const res = await control('limits', { drive: { fileDownloads: bad } });
+      const res = await control(emu.env.DRIVE_EMULATOR_HOST, 'POST', 'limits', { drive: { fileDownloads: bad } });
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.match(String(res.json.error), /fileDownloads/);
     }

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Storage } from '@google-cloud/storage';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
+import { control } from '../../control.js';
 
 let emu: Emulators;
 let storage: Storage;
@@ -16,20 +17,6 @@ before(async () => {
   storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
 });
 after(() => emu.stop());
-
-async function control(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/_emulator/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
 
 test('a fault added over HTTP on one port is seen by the client of another service', async () => {
   await storage.createBucket('control-bucket');

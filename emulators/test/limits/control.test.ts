@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, startEmulators, type Emulators } from '../../index.js';
 import { driveClient, type DriveClient } from '../drive/helpers.js';
+import { control } from '../../../emulators/control.js';
 
 const GOOGLE = {
   drive: {
@@ -36,20 +37,6 @@ after(async () => {
   await emu.stop();
   await clocked.stop();
 });
-
-async function control(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/_emulator/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
 
 describe('/_emulator/limits', () => {
   test("the defaults are Google's values", async () => {

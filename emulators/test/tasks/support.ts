@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import type * as Tasks from '@google-cloud/tasks' with { 'resolution-mode': 'import' };
 import { OAuth2Client } from 'google-auth-library';
+export { control } from '../../../emulators/control.js';
 
 /**
  * `@google-cloud/tasks` 7 is `"type": "module"` with a CommonJS build, but its typings are only `.d.ts`:
@@ -111,19 +112,4 @@ export class Target {
       this.server?.closeAllConnections();
     });
   }
-}
-
-/** A control API call over HTTP. */
-export async function control(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/_emulator/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }

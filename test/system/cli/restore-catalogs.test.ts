@@ -7,13 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FileMetadata } from '@google-cloud/storage';
 import { runCli } from '../../../src/cli/main.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import { deliverStorageEvent, deliverUntilAcked } from '../../support/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { deliverStorageEvent, deliverUntilAcked } from '../../../harness/deliver.js';
 import { testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { bucketContents, clockPast } from './restore-support.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 type State = Map<string, { content: Buffer; metadata: FileMetadata }>;
 const live: State = new Map();
@@ -23,7 +23,7 @@ async function put(name: string, content: Buffer, metadata: FileMetadata = {}): 
   const file = world.storage.bucket(world.sourceBucket).file(name);
   await file.save(content, { resumable: false, metadata });
   const [m] = await file.getMetadata();
-  const statuses = await deliverUntilAcked(setup.fn.url, m as { bucket: string; name: string }, 5);
+  const statuses = await deliverUntilAcked(setup.url('event'), m as { bucket: string; name: string }, 5);
   assert.equal(statuses.at(-1), 204);
   live.set(name, { content, metadata: m });
 }
@@ -35,8 +35,8 @@ async function moment(): Promise<void> {
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  world = setup;
   await put('a/one.txt', Buffer.from('one, first'), { contentType: 'text/plain', cacheControl: 'no-cache', metadata: { k: 'v' } });
   await put('unicode/ünï 文件.bin', testBytes(3000, 'u'));
   await put('gone.txt', Buffer.from('to be deleted'));
@@ -46,7 +46,9 @@ before(async () => {
   const [m] = await gone.getMetadata();
   await gone.delete();
   assert.equal(
-    await deliverStorageEvent(setup.fn.url, m as { bucket: string; name: string }, { type: 'google.cloud.storage.object.v1.deleted' }),
+    await deliverStorageEvent(setup.url('event'), m as { bucket: string; name: string }, {
+      type: 'google.cloud.storage.object.v1.deleted',
+    }),
     204,
   );
   live.delete('gone.txt');

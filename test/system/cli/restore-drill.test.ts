@@ -7,24 +7,24 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runtimeForCommand } from '../../../src/cli/command-runtime.js';
 import { makeDrill } from '../../../src/cli/restore-drill.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { backUp, clockPast, RecordedCatalog } from './restore-support.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 const catalog = new RecordedCatalog();
 const drill = makeDrill(() => Promise.resolve(catalog));
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  world = setup;
   for (const name of ['d/1.bin', 'd/2.bin', 'd/3.bin', 'd/4.bin', 'newest.bin']) {
     await clockPast(Date.now());
     const file = world.storage.bucket(world.sourceBucket).file(name);
     await file.save(testBytes(5000, name), { resumable: false });
-    await backUp(world, setup.fn.url, catalog, file);
+    await backUp(world, setup.url('event'), catalog, file);
   }
 });
 

@@ -8,21 +8,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import { deliverUntilAcked } from '../../support/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { deliverUntilAcked } from '../../../harness/deliver.js';
 import { testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { bucketContents } from './restore-support.js';
 
 const OBJECTS = 24;
 const TARGET = 'restored';
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 const contents = new Map<string, Buffer>();
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  world = setup;
   for (let i = 0; i < OBJECTS; i++) {
     // One object past the single-request size, so both upload kinds run side by side.
     const size = i === 5 ? 1536 * 1024 : 100 + 37 * i;
@@ -31,7 +31,7 @@ before(async () => {
     const file = world.storage.bucket(world.sourceBucket).file(name);
     await file.save(content, { resumable: false });
     const [m] = await file.getMetadata();
-    assert.equal((await deliverUntilAcked(setup.fn.url, m as { bucket: string; name: string }, 5)).at(-1), 204);
+    assert.equal((await deliverUntilAcked(setup.url('event'), m as { bucket: string; name: string }, 5)).at(-1), 204);
     contents.set(name, content);
   }
   await world.storage.createBucket(TARGET);

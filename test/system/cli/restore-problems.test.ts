@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '@gcs-drive-backup/emulators';
 import { makeRestoreCommand } from '../../../src/cli/restore-command.js';
 import type { BackedUpGeneration } from '../../../src/restore/catalog.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { backUp, bucketContents, clockPast, RecordedCatalog } from './restore-support.js';
@@ -21,7 +21,7 @@ const MiB = 1024 * 1024;
  */
 const BIG = 64 * MiB;
 const CUT = 48 * MiB + 123;
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 const catalog = new RecordedCatalog();
 /** The emulators' clock: Drive purges revisions on it. */
@@ -32,7 +32,7 @@ let firstMoment = '';
 async function put(name: string, content: Buffer): Promise<void> {
   const file = world.storage.bucket(world.sourceBucket).file(name);
   await file.save(content, { resumable: false });
-  await backUp(world, setup.fn.url, catalog, file);
+  await backUp(world, setup.url('event'), catalog, file);
 }
 
 const entryOf = (name: string): BackedUpGeneration => {
@@ -53,8 +53,8 @@ function faultOnDownload(nameInPath: string, action: Parameters<World['emulators
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({ MULTIPART_MAX_MIB: '5' }, { clock });
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'], env: { MULTIPART_MAX_MIB: '5' }, clock });
+  world = setup;
   await put('cut/big.bin', testBytes(BIG, 'big'));
   await put('flaky/503.bin', testBytes(200_000, '503'));
   await put('twice/x.txt', Buffer.from('first'));

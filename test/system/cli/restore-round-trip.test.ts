@@ -8,12 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FileMetadata } from '@google-cloud/storage';
 import { makeRestoreCommand } from '../../../src/cli/restore-command.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { backUp, bucketContents, clockPast, RecordedCatalog, remove } from './restore-support.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 const catalog = new RecordedCatalog();
 const restore = makeRestoreCommand(() => Promise.resolve(catalog));
@@ -35,7 +35,7 @@ const HOSTILE = [
 async function put(name: string, content: Buffer, options: { contentType?: string; metadata?: FileMetadata } = {}): Promise<void> {
   const file = world.storage.bucket(world.sourceBucket).file(name);
   await file.save(content, { resumable: false, contentType: options.contentType, metadata: options.metadata });
-  const metadata = await backUp(world, setup.fn.url, catalog, file);
+  const metadata = await backUp(world, setup.url('event'), catalog, file);
   live.set(name, { content, metadata });
 }
 
@@ -44,7 +44,7 @@ async function composite(name: string): Promise<void> {
   await put(`${name}.part1`, testBytes(1000, 'p1'));
   await put(`${name}.part2`, testBytes(777, 'p2'));
   const [composed] = await bucket.combine([`${name}.part1`, `${name}.part2`], name);
-  const metadata = await backUp(world, setup.fn.url, catalog, composed);
+  const metadata = await backUp(world, setup.url('event'), catalog, composed);
   live.set(name, { content: Buffer.concat([testBytes(1000, 'p1'), testBytes(777, 'p2')]), metadata });
 }
 
@@ -55,8 +55,8 @@ async function moment(): Promise<void> {
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  world = setup;
   for (const [i, name] of HOSTILE.entries()) await put(name, testBytes(100 + i, name));
   await put('plain/a.txt', Buffer.from('generation one'), { contentType: 'text/plain' });
   await put('docs/sheet', testBytes(64, 'sheet'), { contentType: 'application/vnd.google-apps.spreadsheet' });

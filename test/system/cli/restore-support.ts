@@ -7,7 +7,7 @@
 import type { File, FileMetadata } from '@google-cloud/storage';
 import { sourceKey } from '../../../src/drive/object-path.js';
 import type { BackedUpGeneration, Catalog, CatalogEntry } from '../../../src/restore/catalog.js';
-import { deliverUntilAcked } from '../../support/function-server.js';
+import { deliverUntilAcked } from '../../../harness/deliver.js';
 import type { World } from '../../support/world.js';
 
 export interface Written {

@@ -10,12 +10,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRestoreCommand } from '../../../src/cli/restore-command.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { testBytes, type World } from '../../support/world.js';
 import { recordingIO } from './support.js';
 import { backUp, RecordedCatalog } from './restore-support.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 let parent: string;
 const catalog = new RecordedCatalog();
@@ -49,12 +49,12 @@ async function tree(dir: string, under = ''): Promise<string[]> {
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  world = setup.world;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  world = setup;
   for (const name of NAMES) {
     const file = world.storage.bucket(world.sourceBucket).file(name);
     await file.save(content(name), { resumable: false });
-    await backUp(world, setup.fn.url, catalog, file);
+    await backUp(world, setup.url('event'), catalog, file);
   }
   parent = await mkdtemp(join(tmpdir(), 'gdb-restore-'));
 });

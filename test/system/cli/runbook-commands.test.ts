@@ -92,7 +92,7 @@ const found = [...runbookCommands(), ...sourceCommands()];
 test('the runbooks and the product name commands to run', () => {
   assert.ok(found.filter(([where]) => where.startsWith('terraform/')).length >= 8, JSON.stringify(found));
   assert.ok(
-    found.some(([where, command]) => where === 'src/core/logs.ts' && command.startsWith('authorize ')),
+    found.some(([where, command]) => where === 'src/core/logs-operator.ts' && command.startsWith('authorize ')),
     "the re-authorize line's command",
   );
 });

@@ -7,18 +7,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import type { LogCapture } from '../../support/log-capture.js';
+import { startFunctionWorld, type FunctionInstance, type FunctionWorld } from '../../../harness/function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, startInstances, type FunctionInstance } from '../../support/function-server.js';
+import { deliverStorageEvent, deliverUntilAcked } from '../../../harness/deliver.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 32 * MiB;
 const CHUNK = 1 * MiB;
 
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
 /** `[first, last]` of every chunk PUT to a Drive session from this process, in order. */
@@ -31,8 +31,13 @@ function recordChunkPut(message: unknown): void {
 }
 
 before(async () => {
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' });
-  ({ world, fn, logs: logCapture } = setup);
+  setup = await startFunctionWorld({
+    targets: ['event'],
+    env: { UPLOAD_CHUNK_MIB: String(CHUNK / MiB), FUNCTION_TIMEOUT_SEC: '4', DEADLINE_MARGIN_SEC: '1' },
+  });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logCapture = setup.logs;
   // The product PUTs chunks over node:http: record what it sends (bytes, not just requests) from the
   // request each PUT starts, as Node publishes it.
   subscribe('http.client.request.start', recordChunkPut);
@@ -121,12 +126,12 @@ describe('checkpoint and resume of a large upload', () => {
     const name = 'checkpoint/killed.bin';
     const content = testBytes(SIZE, name);
     const data = await upload(name, content);
-    const childLogs: string[] = [];
+    const from = world.logs.lines.length;
     // A budget of an hour: the doomed invocation is killed on progress (five chunks sent), never stopped by
     // its deadline first, which on a loaded machine came before it sent a chunk with a 10 s budget. The
     // 4 s lease (renewed while the upload moves) is what the survivor waits out after the kill.
-    const env = { ...world.env, FUNCTION_TIMEOUT_SEC: '3600', DEADLINE_MARGIN_SEC: '1', LEASE_SEC: '4' };
-    const [doomed] = await startInstances('backupOnFinalize', 1, env, (line) => childLogs.push(line));
+    const env = { FUNCTION_TIMEOUT_SEC: '3600', DEADLINE_MARGIN_SEC: '1', LEASE_SEC: '4' };
+    const doomed = await world.startFunction('event', env);
     // The survivor's invocation budget fits the rest of the upload however slow the machine, so it probes
     // the session once: the PUT count below is then a count, not a race against the clock.
     const survivorEnv = env;
@@ -145,7 +150,7 @@ describe('checkpoint and resume of a large upload', () => {
       process.kill(doomed.pid, 'SIGKILL');
       assert.ok((await firstDelivery) instanceof Error, 'the killed invocation never answered');
 
-      [survivor] = await startInstances('backupOnFinalize', 1, survivorEnv, (line) => childLogs.push(line));
+      survivor = await world.startFunction('event', survivorEnv);
       const resumed = Date.now();
       const statuses = await deliverUntilAcked(survivor.url, data, 80, 'killed-event');
       const resumeMs = Date.now() - resumed;
@@ -163,7 +168,7 @@ describe('checkpoint and resume of a large upload', () => {
     const puts = sessionPuts();
     assert.ok(puts <= SIZE / CHUNK + 2, `${puts} session PUTs (probes included) for ${SIZE / CHUNK} chunks`);
     assert.equal(
-      childLogs.filter((l) => l.startsWith('{"severity":"ERROR"') && !l.includes('"outcome":"failed"')).length,
+      world.logs.lines.slice(from).filter((l) => l.startsWith('{"severity":"ERROR"') && !l.includes('"outcome":"failed"')).length,
       0,
       'no operator-facing error along the way',
     );

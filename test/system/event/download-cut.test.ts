@@ -4,7 +4,7 @@
  * notices the cut: the cut itself must be. Each case reads its verdicts from records, never from a stopwatch
  * of its own:
  * - when the cut happened: the emulator's fault rule records it (wall clock, `cuts[].atMs`);
- * - when the product noticed: the time its `retrying` line was written (test/support/log-capture.ts);
+ * - when the product noticed: the time its `retrying` line was written (harness/log-capture.ts);
  * - where it read again: the Cloud Storage emulator's download log (the byte range of each read);
  * - the backup: one Drive file, byte-exact, one `uploaded` line;
  * - a failed attempt's lease: released in the state record, so a redelivery right after is not refused.
@@ -13,22 +13,27 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { objectRecordKey } from '../../../src/backup/claim/claim.js';
 import type { ObjectRecord } from '../../../src/backup/claim/plan.js';
-import type { LogCapture } from '../../support/log-capture.js';
-import { deliverStorageEvent, type FunctionInstance } from '../../support/function-server.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let logs: LogCapture;
 
 before(async () => {
   // The watchdog (IO_IDLE_TIMEOUT_SEC) an hour away, far past the test's own timeout: a retry notice can
   // only come from the cut itself being noticed — however slow the machine, no wall-clock bound needed.
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' });
-  ({ world, fn, logs } = setup);
+  setup = await startFunctionWorld({
+    targets: ['event'],
+    env: { UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' },
+  });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logs = setup.logs;
 });
 
 after(async () => {

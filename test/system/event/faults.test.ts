@@ -6,10 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import type { LogCapture } from '../../support/log-capture.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from '../../support/function-server.js';
+import { deliverStorageEvent, deliverUntilAcked } from '../../../harness/deliver.js';
 import type { FaultRule } from '@gcs-drive-backup/emulators/harness/faults.js';
 
 const MiB = 1024 * 1024;
@@ -18,8 +18,8 @@ const CHUNK = 1 * MiB;
 const DRIVE_SCOPES = ['https://www.googleapis.com/auth/drive.file', 'https://www.googleapis.com/auth/drive'];
 
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let content: Buffer;
 let contentMd5: string;
 let logCapture: LogCapture | undefined;
@@ -28,8 +28,10 @@ const logLines = (): string[] => logCapture?.lines ?? [];
 before(async () => {
   // The idle watchdog an hour away: no fault here needs it (each breaks a connection or answers), and a
   // short one could fire on a machine merely busy — a verdict that would then depend on its speed.
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3600' });
-  ({ world, fn, logs: logCapture } = setup);
+  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: String(CHUNK / MiB), IO_IDLE_TIMEOUT_SEC: '3600' } });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logCapture = setup.logs;
   content = testBytes(SIZE, 'fault-matrix');
   contentMd5 = md5Hex(content);
 });

@@ -4,21 +4,23 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import type { LogCapture } from '../../support/log-capture.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
 import { drivePath, md5Hex, testBytes, type World } from '../../support/world.js';
-import { deliverStorageEvent, deliverUntilAcked, type FunctionInstance } from '../../support/function-server.js';
+import { deliverStorageEvent, deliverUntilAcked } from '../../../harness/deliver.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let logCapture: LogCapture | undefined;
 const logLines = (): string[] => logCapture?.lines ?? [];
 
 before(async () => {
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' });
-  ({ world, fn, logs: logCapture } = setup);
+  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' } });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logCapture = setup.logs;
 });
 
 after(async () => {

@@ -13,9 +13,9 @@ import type { BackedUpGeneration, Catalog, CatalogEntry } from '../../../src/res
 import { openHistoryCatalog } from '../../../src/restore/open-history.js';
 import { buildRuntime } from '../../../src/runtime/runtime.js';
 import type { Runtime } from '../../../src/tasks/dispatch.js';
-import { storageEventHeaders } from '../../../sandbox/cloud-event.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
+import { storageEventHeaders } from '../../../harness/cloud-event.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 import { testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
@@ -24,7 +24,7 @@ const LONG = `history/${'ü'.repeat(500)}`; // 1,008 bytes: the name in appPrope
 const DELETED_AT = '2026-12-07T15:00:00.000Z';
 const PREFIX = 'gcs-drive-backup/';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 let world: World;
 let url: string;
 /** Each generation's metadata as Cloud Storage gave it, oldest first, per object name. */
@@ -107,9 +107,9 @@ const driveCatalog = (olderGenerations: boolean) =>
 const stateCatalog = () => openHistoryCatalog(runtime, { bucket: world.sourceBucket, fromDrive: false, olderGenerations: false });
 
 before(async () => {
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
-  ({ world } = setup);
-  url = setup.fn.url;
+  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' } });
+  world = setup;
+  url = setup.url('event');
   runtime = await buildRuntime(world.env, createLogger({ write: () => undefined }));
 
   await write(NAME, Buffer.from('generation one'), {

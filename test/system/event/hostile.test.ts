@@ -5,25 +5,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 import { testBytes } from '../../support/world.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 const lines = (event: string) => setup.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === event);
 
 before(async () => {
-  setup = await startEventFunctionWorld({ DELETE_MODE: 'trash', MULTIPART_MAX_MIB: '1' });
-  const other = setup.world.storage.bucket('other-bucket');
+  setup = await startFunctionWorld({ targets: ['event'], env: { DELETE_MODE: 'trash', MULTIPART_MAX_MIB: '1' } });
+  const other = setup.storage.bucket('other-bucket');
   await other.create();
   await other.file('secret.txt').save('not yours', { resumable: false });
 });
 after(() => setup?.stop());
 
 test('an event for another bucket is acknowledged with one ERROR line and never copied', async () => {
-  const [metadata] = await setup.world.storage.bucket('other-bucket').file('secret.txt').getMetadata();
-  const before = setup.world.emulators.drive.listAll().length;
-  const status = await deliverStorageEvent(setup.fn.url, metadata as { bucket: string; name: string });
+  const [metadata] = await setup.storage.bucket('other-bucket').file('secret.txt').getMetadata();
+  const before = setup.emulators.drive.listAll().length;
+  const status = await deliverStorageEvent(setup.url('event'), metadata as { bucket: string; name: string });
   assert.equal(status, 204);
   const refused = lines('eventBucketRefused');
   assert.equal(refused.length, 1, setup.logs.lines.join('\n'));
@@ -32,7 +32,7 @@ test('an event for another bucket is acknowledged with one ERROR line and never 
     String(refused[0].message),
     /bucket "other-bucket" is not backed up by this deployment, which backs up SOURCE_BUCKET \("source-bucket"\) only/,
   );
-  assert.equal(setup.world.emulators.drive.listAll().length, before, 'nothing written to Drive');
+  assert.equal(setup.emulators.drive.listAll().length, before, 'nothing written to Drive');
   assert.deepEqual(
     lines('objectOutcome').filter((l) => l.bucket === 'other-bucket'),
     [],
@@ -41,10 +41,10 @@ test('an event for another bucket is acknowledged with one ERROR line and never 
 
 for (const name of ['reports/token=abc123456789.txt', 'ya29.notatoken-really.txt']) {
   test(`the object ${JSON.stringify(name)} is logged by its name, #generation included, and backed up under it`, async () => {
-    const file = setup.world.storage.bucket(setup.world.sourceBucket).file(name);
+    const file = setup.storage.bucket(setup.sourceBucket).file(name);
     await file.save('looks like a token, is a name', { resumable: false });
     const [metadata] = await file.getMetadata();
-    assert.equal(await deliverStorageEvent(setup.fn.url, metadata as { bucket: string; name: string }), 204);
+    assert.equal(await deliverStorageEvent(setup.url('event'), metadata as { bucket: string; name: string }), 204);
     const outcome = lines('objectOutcome').find((l) => l.name === name);
     assert.ok(outcome, `a line naming ${name}: ${setup.logs.lines.join('\n')}`);
     assert.equal(outcome.outcome, 'uploaded');
@@ -53,7 +53,7 @@ for (const name of ['reports/token=abc123456789.txt', 'ya29.notatoken-really.txt
       new RegExp(`^uploaded gs://source-bucket/${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#${String(metadata.generation)} `),
     );
     assert.ok(!setup.logs.lines.some((l) => l.includes('[REDACTED]')), 'nothing redacted');
-    const backup = setup.world.emulators.drive.listAll().find((f) => f.appProperties['gdb.object'] === name);
+    const backup = setup.emulators.drive.listAll().find((f) => f.appProperties['gdb.object'] === name);
     assert.equal(backup?.name, name.split('/').pop());
   });
 }
@@ -67,17 +67,17 @@ for (const [label, contentType, size] of [
 ] as const) {
   test(`an event whose contentType holds ${label}: backed up once as application/octet-stream, the original kept`, async () => {
     const name = `content-type/${label.replace(/[^a-z]+/gi, '-')}.bin`;
-    const file = setup.world.storage.bucket(setup.world.sourceBucket).file(name);
+    const file = setup.storage.bucket(setup.sourceBucket).file(name);
     await file.save(testBytes(size, name), { resumable: false, contentType: 'text/plain' });
     const [metadata] = await file.getMetadata();
-    const status = await deliverStorageEvent(setup.fn.url, { ...(metadata as { bucket: string; name: string }), contentType });
+    const status = await deliverStorageEvent(setup.url('event'), { ...(metadata as { bucket: string; name: string }), contentType });
     assert.equal(status, 204, setup.logs.lines.slice(-3).join('\n'));
     const outcome = lines('objectOutcome').filter((l) => l.name === name);
     assert.deepEqual(
       outcome.map((l) => l.outcome),
       ['uploaded'],
     );
-    const backups = setup.world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name);
+    const backups = setup.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === name);
     assert.equal(backups.length, 1);
     assert.equal(backups[0].mimeType, 'application/octet-stream');
     assert.equal(backups[0].appProperties['gdb.contentType'], contentType, 'the original contentType is recorded');

@@ -10,20 +10,22 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogCapture } from '../../support/log-capture.js';
-import { deliverStorageEvent, type FunctionInstance } from '../../support/function-server.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
+import type { LogCapture } from '../../../harness/log-capture.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: FunctionInstance;
-let setup: EventFunctionWorld | undefined;
+let fn: { url: string };
+let setup: FunctionWorld | undefined;
 let logs: LogCapture;
 
 before(async () => {
-  setup = await startEventFunctionWorld({ UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' });
-  ({ world, fn, logs } = setup);
+  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' } });
+  world = setup;
+  fn = { url: setup.url('event') };
+  logs = setup.logs;
 });
 
 after(async () => {

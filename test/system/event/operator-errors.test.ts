@@ -2,22 +2,12 @@
  * What the operator must fix is one clear ERROR line and a retried event (nothing is lost): a bad
  * configuration value, a root folder the app cannot see, a secret the runtime cannot read.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWorld, type World } from '../../support/world.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
-import { InstancePool } from '../../support/instance-pool.js';
+import { worldForFile, writeObject } from '../../support/world.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 
-let world: World;
-const pool = new InstancePool(() => world);
-
-before(async () => {
-  world = await createWorld();
-});
-after(async () => {
-  await pool.stopAll();
-  await world?.stop();
-});
+const world = worldForFile();
 
 const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp }> = [
   { label: 'a bad config value names the variable', env: { UPLOAD_CHUNK_MIB: '3.3' }, expect: /UPLOAD_CHUNK_MIB/ },
@@ -31,14 +21,13 @@ const cases: Array<{ label: string; env: Record<string, string>; expect: RegExp 
 
 for (const c of cases) {
   test(c.label, async () => {
-    const lines: string[] = [];
-    const url = await pool.start(c.env, (line) => lines.push(line));
-    const data = await pool.write(`operator/${c.label.replace(/\W+/g, '-')}.txt`, 'content');
-    const status = await deliverStorageEvent(url, data);
+    const fn = await world().startFunction('event', c.env);
+    const data = await writeObject(world(), `operator/${c.label.replace(/\W+/g, '-')}.txt`, 'content');
+    const status = await deliverStorageEvent(fn.url, data);
     assert.equal(status, 500, 'the event is retried, not acknowledged');
-    const errors = lines.filter((l) => l.startsWith('{') && (JSON.parse(l) as { severity: string }).severity === 'ERROR');
-    assert.equal(errors.length, 1, `one ERROR line, got:\n${lines.join('\n')}`);
+    const errors = fn.logs.lines.filter((l) => (JSON.parse(l) as { severity: string }).severity === 'ERROR');
+    assert.equal(errors.length, 1, `one ERROR line, got:\n${fn.output.join('\n')}`);
     assert.match(errors[0], c.expect);
-    assert.ok(!lines.some((l) => l.includes(world.emulators.seed.refreshToken)));
+    assert.ok(!fn.output.some((l) => l.includes(world().emulators.seed.refreshToken)));
   });
 }

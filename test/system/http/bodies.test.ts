@@ -7,16 +7,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionServer, type FunctionServer } from './function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 
 const MiB = 1024 * 1024;
-let fx: FunctionServer;
+let fx: FunctionWorld;
 let events: string;
 before(async () => {
-  fx = await startFunctionServer();
-  events = fx.eventsUrl;
+  fx = await startFunctionWorld({ targets: ['http', 'event'] });
+  events = fx.url('event');
 });
-after(() => fx?.close());
+after(() => fx?.stop());
 
 /** A body of `size` bytes produced on demand; `pulled()` counts what the client actually sent on. */
 function countedBody(size: number, chunk = 64 * 1024) {
@@ -51,13 +51,13 @@ for (const [title, declared] of [
       'content-type': 'application/json',
       ...(declared ? { 'content-length': String(32 * MiB) } : {}),
     };
-    const before = fx.logs.length;
-    const res = await post(`${fx.httpUrl}/backup`, body, headers);
+    const before = fx.logs.entries.length;
+    const res = await post(`${fx.url('http')}/backup`, body, headers);
     // What the connection buffers (socket and stream buffers: a few MiB), not the body.
     assert.ok(body.pulled() < 8 * MiB, `the client sent ${body.pulled()} bytes of 32 MiB`);
     assert.equal(res.status, 413, res.text);
     assert.match(res.text, /the function accepts at most 65536 bytes/);
-    const rejected = fx.logs.slice(before).filter((l) => l.event === 'httpRequestRejected');
+    const rejected = fx.logs.entries.slice(before).filter((l) => l.event === 'httpRequestRejected');
     assert.deepEqual(
       rejected.map((l) => l.status),
       [413],
@@ -85,7 +85,7 @@ test('a small chunked body is read whole', async () => {
       controller.close();
     },
   });
-  const res = await fetch(`${fx.httpUrl}/backup`, {
+  const res = await fetch(`${fx.url('http')}/backup`, {
     method: 'POST',
     body: stream,
     headers: { 'content-type': 'application/json' },
@@ -101,7 +101,7 @@ test('a compressed body is refused with 415', async () => {
 });
 
 test('a CloudEvent without a body: 400 and one ERROR line, no stack trace', async () => {
-  const before = fx.logs.length;
+  const before = fx.logs.entries.length;
   const res = await fetch(events, {
     method: 'POST',
     headers: { 'ce-id': 'empty-1', 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-source': 's', 'ce-specversion': '1.0' },
@@ -109,7 +109,7 @@ test('a CloudEvent without a body: 400 and one ERROR line, no stack trace', asyn
   const text = await res.text();
   assert.equal(res.status, 400, text);
   assert.doesNotMatch(text, /TypeError|at /);
-  const lines = fx.logs.slice(before);
+  const lines = fx.logs.entries.slice(before);
   assert.deepEqual(
     lines.map((l) => [l.severity, l.event, l.id]),
     [['ERROR', 'malformedEvent', 'empty-1']],
@@ -117,11 +117,11 @@ test('a CloudEvent without a body: 400 and one ERROR line, no stack trace', asyn
 });
 
 test('an empty POST without CloudEvent headers to the event function: acknowledged with one ERROR line, not a 500', async () => {
-  const before = fx.logs.length;
+  const before = fx.logs.entries.length;
   const res = await fetch(events, { method: 'POST' });
   assert.equal(res.status, 204, await res.text());
   assert.deepEqual(
-    fx.logs.slice(before).map((l) => [l.severity, l.event]),
+    fx.logs.entries.slice(before).map((l) => [l.severity, l.event]),
     [['ERROR', 'malformedEvent']],
   );
 });

@@ -7,19 +7,19 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startFunctionServer, type FunctionServer } from './function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes } from '../../support/world.js';
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 before(async () => {
-  fx = await startFunctionServer();
+  fx = await startFunctionWorld({ targets: ['http', 'event'] });
   // A bucket the runtime account can read but this deployment does not back up.
-  const other = fx.world.storage.bucket('other-bucket');
+  const other = fx.storage.bucket('other-bucket');
   await other.create();
   await other.file('secret.txt').save('not yours', { resumable: false });
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 describe('bad requests get the documented 4xx and message', () => {
@@ -104,7 +104,7 @@ describe('bad requests get the documented 4xx and message', () => {
       const res = await fx.request(method, path, body, contentType ? { 'content-type': contentType } : {});
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.match(String(res.body.error), message);
-      assert.equal(fx.world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === 'secret.txt').length, 0);
+      assert.equal(fx.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object'] === 'secret.txt').length, 0);
     });
   }
 
@@ -125,23 +125,23 @@ for (const path of ['/healthz', '/health']) {
 }
 
 test('POST /backup backs up the live generation, then finds it done', async () => {
-  const bucket = fx.world.storage.bucket(fx.world.sourceBucket);
+  const bucket = fx.storage.bucket(fx.sourceBucket);
   const content = testBytes(3000, 'one');
   await bucket.file('single/one.bin').save(content, { resumable: false });
   const [meta] = await bucket.file('single/one.bin').getMetadata();
 
-  const first = await fx.post('/backup', { bucket: fx.world.sourceBucket, name: 'single/one.bin' });
+  const first = await fx.post('/backup', { bucket: fx.sourceBucket, name: 'single/one.bin' });
   assert.equal(first.status, 200, JSON.stringify(first.body));
   assert.deepEqual([first.body.outcome, first.body.bytes, first.body.generation], ['uploaded', 3000, String(meta.generation)]);
-  const file = fx.world.emulators.drive.listAll().find((f) => f.id === first.body.driveFileId);
+  const file = fx.emulators.drive.listAll().find((f) => f.id === first.body.driveFileId);
   assert.equal(file?.md5Checksum, md5Hex(content));
 
-  const again = await fx.post('/backup', { bucket: fx.world.sourceBucket, name: 'single/one.bin', generation: String(meta.generation) });
+  const again = await fx.post('/backup', { bucket: fx.sourceBucket, name: 'single/one.bin', generation: String(meta.generation) });
   assert.deepEqual([again.status, again.body.outcome, again.body.driveFileId], [200, 'skipped', first.body.driveFileId]);
 });
 
 test('POST /reconcile backs up 300 objects the function never saw; a second run uploads nothing and only lists', async () => {
-  const { world } = fx;
+  const world = fx;
   const { hub, drive } = world.emulators;
   const bucket = world.storage.bucket(world.sourceBucket);
   const contents = new Map<string, Buffer>();
@@ -176,8 +176,8 @@ test('POST /reconcile backs up 300 objects the function never saw; a second run 
 });
 
 test('POST /reconcile whose Drive listing fails still ends with its one reconcileFinished line, carrying the failure', async () => {
-  const { hub } = fx.world.emulators;
-  await fx.world.storage.bucket(fx.world.sourceBucket).file('listing-fails/a.txt').save('a', { resumable: false });
+  const { hub } = fx.emulators;
+  await fx.storage.bucket(fx.sourceBucket).file('listing-fails/a.txt').save('a', { resumable: false });
   const refused = {
     error: {
       code: 403,
@@ -191,15 +191,15 @@ test('POST /reconcile whose Drive listing fails still ends with its one reconcil
     times: 0,
     action: { kind: 'status', status: 403, body: refused },
   });
-  const before = fx.logs.length;
+  const before = fx.logs.entries.length;
   try {
     const res = await fx.post('/reconcile', { prefix: 'listing-fails/' });
     assert.notEqual(res.status, 200, JSON.stringify(res.body));
   } finally {
     hub.faults.remove(fault);
   }
-  const finished = fx.logs.slice(before).filter((l) => l.event === 'reconcileFinished');
-  assert.equal(finished.length, 1, JSON.stringify(fx.logs.slice(before)));
+  const finished = fx.logs.entries.slice(before).filter((l) => l.event === 'reconcileFinished');
+  assert.equal(finished.length, 1, JSON.stringify(fx.logs.entries.slice(before)));
   assert.deepEqual([finished[0].prefix, finished[0].scanned, finished[0].uploaded, finished[0].done], ['listing-fails/', 0, 0, false]);
   assert.match(JSON.stringify(finished[0].error), /insufficient authentication scopes/);
   assert.equal(finished[0].severity, 'WARNING');
@@ -214,7 +214,7 @@ test('direct mode ignores X-CloudTasks-* headers: a malformed body is a 400, not
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.equal(res.body.acknowledged, undefined);
   assert.deepEqual(
-    fx.logs.filter((l) => l.event === 'malformedEvent'),
+    fx.logs.entries.filter((l) => l.event === 'malformedEvent'),
     [],
   );
 });

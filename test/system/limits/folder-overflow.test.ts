@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { backupCommand } from '../../../src/cli/backup-command.js';
 import { reconcileCommand } from '../../../src/cli/reconcile-command.js';
 import { recordingIO } from '../cli/support.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 import { LimitsHarness } from './support.js';
 
 const CAP = 50;

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { objectRecordKey } from '../../../src/backup/claim/claim.js';
 import { driveAs } from '../cli/support.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 import { LimitsHarness } from './support.js';
 
 let h: LimitsHarness;

@@ -8,47 +8,39 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { objectNameOf } from '../../../src/drive/object-path.js';
-import { deliverUntilAcked } from '../../support/function-server.js';
-import { InstancePool, type ObjectResource } from '../../support/instance-pool.js';
-import { createWorld, type World, type WorldOptions } from '../../support/world.js';
+import { deliverUntilAcked, type ObjectResource } from '../../../harness/deliver.js';
+import type { LogEntry } from '../../../harness/log-capture.js';
+import { createWorld, writeObject, type World, type WorldOptions } from '../../support/world.js';
 
-export type LogLine = Record<string, unknown> & { severity: string; message: string; event?: string; reason?: string };
+export type LogLine = LogEntry;
 
 /** The log events that ask the operator to act (the log contract's ERROR lines with a problemCode). */
 export const OPERATOR_EVENTS = ['operatorActionRequired', 'reauthorizeRequired', 'permanentFailure'];
 
 export class LimitsHarness {
-  readonly logs: LogLine[] = [];
-  readonly pool: InstancePool;
-  private listeners: Array<(line: LogLine) => void> = [];
-
-  private constructor(readonly world: World) {
-    this.pool = new InstancePool(() => this.world);
-  }
+  private constructor(readonly world: World) {}
 
   static async start(env: Record<string, string> = {}, options: WorldOptions = {}): Promise<LimitsHarness> {
     return new LimitsHarness(await createWorld(env, options));
   }
 
-  /** A new event-function instance (its own process: no cache shared) with `env` on top of the world's. */
-  instance(env: Record<string, string> = {}): Promise<string> {
-    return this.pool.start(env, (text) => {
-      if (!text.startsWith('{')) return;
-      const line = JSON.parse(text) as LogLine;
-      this.logs.push(line);
-      for (const listen of this.listeners) listen(line);
-    });
+  /** Every log line of the instances started so far, parsed. */
+  get logs(): LogLine[] {
+    return this.world.logs.entries;
+  }
+
+  /** A new event-function instance (its own process: no cache shared) with `env` on top of the world's; its URL. */
+  async instance(env: Record<string, string> = {}): Promise<string> {
+    return (await this.world.startFunction('event', env)).url;
   }
 
   /** Calls `listen` for every log line from now on. */
   onLog(listen: (line: LogLine) => void): void {
-    this.listeners.push(listen);
+    this.world.logs.onEntry(listen);
   }
 
   write(name: string, content: string | Buffer, contentType?: string): Promise<ObjectResource> {
-    if (contentType === undefined) return this.pool.write(name, content);
-    const file = this.world.storage.bucket(this.world.sourceBucket).file(name);
-    return file.save(content, { resumable: false, contentType }).then(async () => (await file.getMetadata())[0] as ObjectResource);
+    return writeObject(this.world, name, content, contentType !== undefined ? { contentType } : {});
   }
 
   /** Delivers an object's event until the function acknowledges it, as Eventarc retries; the statuses seen. */
@@ -80,8 +72,7 @@ export class LimitsHarness {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.pool.stopAll();
-    await this.world.stop();
+  stop(): Promise<void> {
+    return this.world.stop();
   }
 }

@@ -12,37 +12,32 @@ import assert from 'node:assert/strict';
 import { startRecordingProxy, type RecordingProxy } from '../../../bench/recording-proxy.js';
 import { GOOGLE_DRIVE_LIMITS } from '@gcs-drive-backup/emulators/drive/limits.js';
 import { GOOGLE_GCS_LIMITS } from '@gcs-drive-backup/emulators/gcs/limits.js';
-import { captureLogs, listen } from '../../support/in-process.js';
-import { createWorld, type World } from '../../support/world.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 
 const OBJECTS = 300;
 const FOLDERS = 28;
 const names = Array.from({ length: OBJECTS }, (_, i) => `d${String(i % FOLDERS).padStart(2, '0')}/object-${i}.txt`);
 
-let world: World;
-let proxy: RecordingProxy;
-let http: { url: string; close: () => Promise<void> };
-let logs: ReturnType<typeof captureLogs>;
+let world: FunctionWorld;
+let proxy: RecordingProxy | undefined;
 
 before(async () => {
-  world = await createWorld();
-  proxy = await startRecordingProxy(world.env.DRIVE_EMULATOR_HOST);
-  Object.assign(process.env, world.env, { DRIVE_EMULATOR_HOST: proxy.url });
-  logs = captureLogs();
-  await import('../../../src/index.js');
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  const { HTTP_ENTRY_POINT } = await import('../../../src/entry-points.js');
-  http = await listen(getTestServer(HTTP_ENTRY_POINT));
+  // The HTTP function talks to Drive through a recording proxy, so the test counts what the wire saw.
+  world = await startFunctionWorld({
+    targets: ['http'],
+    env: async (emulators) => {
+      proxy = await startRecordingProxy(emulators.env.DRIVE_EMULATOR_HOST);
+      return { DRIVE_EMULATOR_HOST: proxy.url };
+    },
+  });
   const bucket = world.storage.bucket(world.sourceBucket);
   for (const name of names) await bucket.file(name).save(`content of ${name}`, { resumable: false }); // no events
   const { createRate, dailyUpload } = GOOGLE_DRIVE_LIMITS;
   world.emulators.hub.limits.set({ drive: { createRate, dailyUpload }, gcs: { objectMutationRate: GOOGLE_GCS_LIMITS.objectMutationRate } });
 });
 after(async () => {
-  await http?.close();
-  await proxy?.close();
   await world?.stop();
-  logs?.restore();
+  await proxy?.close();
 });
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -50,7 +45,11 @@ const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 
 test(`one POST /reconcile backfills ${OBJECTS} objects in ${FOLDERS} folders under Drive's default create rate: none failed, refusals ≤ 5% of the writes`, async (t) => {
   const started = Date.now();
-  const res = await fetch(`${http.url}/reconcile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${world.url('http')}/reconcile`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   const report = (await res.json()) as Record<string, unknown>;
   const wallMs = Date.now() - started;
   assert.equal(res.status, 200, JSON.stringify(report).slice(0, 2000));
@@ -72,7 +71,7 @@ test(`one POST /reconcile backfills ${OBJECTS} objects in ${FOLDERS} folders und
   );
 
   // Drive's writes as the wire saw them: uploads (multipart or a session opened) and file creates (folders).
-  const writes = proxy.exchanges.filter(
+  const writes = (proxy as RecordingProxy).exchanges.filter(
     (e) => e.method === 'POST' && (e.path.startsWith('/upload/') || /^\/drive\/v3\/files(\?|$)/.test(e.path)),
   );
   const accepted = writes.filter((e) => ok(e.status)).length;

@@ -6,18 +6,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CANARY_METADATA_KEY } from '../../../src/backup/select.js';
-import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 before(async () => {
-  fx = await startFunctionServer();
+  fx = await startFunctionWorld({ targets: ['http', 'event'] });
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 test('reconcile leaves a canary, and backs up an unmarked object beside it', async () => {
-  const bucket = fx.world.storage.bucket(fx.world.sourceBucket);
+  const bucket = fx.storage.bucket(fx.sourceBucket);
   const prefix = '.gcs-drive-backup-canary/';
   await bucket.file(`${prefix}canary.txt`).save('canary', { resumable: false, metadata: { metadata: { [CANARY_METADATA_KEY]: 'run-1' } } });
   await bucket.file(`${prefix}mine.txt`).save('user data', { resumable: false });
@@ -25,7 +25,7 @@ test('reconcile leaves a canary, and backs up an unmarked object beside it', asy
   const res = await fx.post('/reconcile', { prefix });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.deepEqual([res.body.scanned, res.body.uploaded, res.body.skipped], [2, 1, 1], JSON.stringify(res.body));
-  const backedUp = fx.world.emulators.drive
+  const backedUp = fx.emulators.drive
     .listAll()
     .filter((f) => f.appProperties['gdb.object']?.startsWith(prefix))
     .map((f) => f.appProperties['gdb.object']);

@@ -8,19 +8,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes } from '../../support/world.js';
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 before(async () => {
-  fx = await startFunctionServer({ RECONCILE_PARALLELISM: '8' });
+  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '8' } });
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 test('reconcile and 3x duplicated events on the same objects leave exactly one file per object', async () => {
-  const { world } = fx;
+  const world = fx;
   const bucket = world.storage.bucket(world.sourceBucket);
   const contents = new Map<string, Buffer>();
   for (let i = 0; i < 60; i++) contents.set(`race/r${i % 4}/o${i}.bin`, testBytes(100 + i * 7, `race${i}`));

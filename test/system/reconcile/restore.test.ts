@@ -5,19 +5,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes } from '../../support/world.js';
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 before(async () => {
-  fx = await startFunctionServer({ LEASE_SEC: '2' });
+  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { LEASE_SEC: '2' } });
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 test('deleted and trashed backups are restored by reconcile; intact ones are left alone', async () => {
-  const { world } = fx;
+  const world = fx;
   const bucket = world.storage.bucket(world.sourceBucket);
   const names = ['restore/deleted.txt', 'restore/trashed.txt', 'restore/intact.txt'];
   const contents = new Map(names.map((n) => [n, testBytes(3000, n)]));

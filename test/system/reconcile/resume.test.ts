@@ -11,22 +11,22 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { cursorRecordKey } from '../../../src/reconcile/cursor-store.js';
 
 const OBJECTS = 300;
 const FORCED_RUNS = 3;
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 before(async () => {
-  fx = await startFunctionServer({ RECONCILE_PARALLELISM: '16' });
+  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '16' } });
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 test('a time-limited reconcile over 300 objects resumes from its cursor until done, copying each object once', async () => {
-  const { world } = fx;
+  const world = fx;
   const { hub } = world.emulators;
   const bucket = world.storage.bucket(world.sourceBucket);
   const names = Array.from({ length: OBJECTS }, (_, i) => `bulk/d${i % 5}/o${String(i).padStart(4, '0')}`);

@@ -8,16 +8,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main.js';
 import { recordingIO } from '../cli/support.js';
-import { startFunctionServer, type FunctionServer } from '../http/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
 import { testBytes } from '../../support/world.js';
 
-let fx: FunctionServer;
+let fx: FunctionWorld;
 const objects = new Map<string, Buffer>();
 const LISTED = ['restored', 'resumed', 'again'];
 
 before(async () => {
-  fx = await startFunctionServer({ RESTORE_BUCKETS: LISTED.join(',') });
-  const { world } = fx;
+  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RESTORE_BUCKETS: LISTED.join(',') } });
+  const world = fx;
   for (const bucket of [...LISTED, 'not-listed']) await world.storage.createBucket(bucket);
   for (let i = 0; i < 10; i++) {
     const name = `docs/${i}/ünï ${i}.bin`;
@@ -30,11 +30,11 @@ before(async () => {
   }
 });
 after(async () => {
-  await fx?.close();
+  await fx?.stop();
 });
 
 async function contents(bucket: string): Promise<Map<string, Buffer>> {
-  const [files] = await fx.world.storage.bucket(bucket).getFiles({ versions: true });
+  const [files] = await fx.storage.bucket(bucket).getFiles({ versions: true });
   const out = new Map<string, Buffer>();
   for (const f of files) {
     assert.ok(!out.has(f.name), `${f.name} written once`);
@@ -55,7 +55,7 @@ describe('POST /restore', () => {
     const restored = await contents('restored');
     assert.deepEqual([...restored.keys()].sort(), [...objects.keys()].map((n) => `copy/${n}`).sort());
     for (const [name, content] of objects) assert.ok(restored.get(`copy/${name}`)?.equals(content), name);
-    const [metadata] = await fx.world.storage.bucket('restored').file('copy/docs/3/ünï 3.bin').getMetadata();
+    const [metadata] = await fx.storage.bucket('restored').file('copy/docs/3/ünï 3.bin').getMetadata();
     assert.equal(metadata.contentType, 'text/x-test');
     assert.deepEqual(metadata.metadata, { i: '3' });
 
@@ -135,16 +135,16 @@ describe('a target the deployment does not list is refused, and nothing is writt
       () => 'not-listed',
       /^gs:\/\/not-listed is not a restore target of this deployment: RESTORE_BUCKETS lists only restored, resumed, again/,
     ],
-    ['the state bucket', () => fx.world.stateBucket, /\(the state bucket\) is not a restore target/],
-    ['the source bucket', () => fx.world.sourceBucket, /\(the watched source bucket\) is not a restore target/],
+    ['the state bucket', () => fx.stateBucket, /\(the state bucket\) is not a restore target/],
+    ['the source bucket', () => fx.sourceBucket, /\(the watched source bucket\) is not a restore target/],
   ];
   for (const [title, bucket, message] of rows) {
     test(title, async () => {
-      const before = await fx.world.storage.bucket(bucket()).getFiles();
+      const before = await fx.storage.bucket(bucket()).getFiles();
       const res = await fx.post('/restore', { to: `gs://${bucket()}/restored/`, overwrite: true });
       assert.equal(res.status, 403, JSON.stringify(res.body));
       assert.match(String(res.body.error), message);
-      const [files] = await fx.world.storage.bucket(bucket()).getFiles();
+      const [files] = await fx.storage.bucket(bucket()).getFiles();
       assert.deepEqual(
         files.map((f) => f.name),
         before[0].map((f) => f.name),
@@ -155,7 +155,7 @@ describe('a target the deployment does not list is refused, and nothing is writt
 
 describe('restore --remote posts the request to the function and follows it', () => {
   test('into a listed bucket: progress lines, then exit 0', async () => {
-    const io = recordingIO(['restore', '--to', 'gs://again/remote/', '--prefix', 'docs/1', '--remote', fx.httpUrl], fx.world.env);
+    const io = recordingIO(['restore', '--to', 'gs://again/remote/', '--prefix', 'docs/1', '--remote', fx.url('http')], fx.env);
     assert.equal(await runCli(io), 0, io.err.join('') + io.out.join(''));
     const out = io.out.join('');
     assert.match(out, /^restore [0-9a-f]{32} of the backup into gs:\/\/again\/remote\/ runs in http:\/\/127\.0\.0\.1:\d+ \(direct\)$/m);
@@ -165,13 +165,13 @@ describe('restore --remote posts the request to the function and follows it', ()
   });
 
   test('into a bucket the deployment does not list: the refusal, exit 1', async () => {
-    const io = recordingIO(['restore', '--to', 'gs://not-listed', '--remote', `${fx.httpUrl}/restore`], fx.world.env);
+    const io = recordingIO(['restore', '--to', 'gs://not-listed', '--remote', `${fx.url('http')}/restore`], fx.env);
     assert.equal(await runCli(io), 1);
     assert.match(io.err.join(''), /answered 403: gs:\/\/not-listed is not a restore target of this deployment/);
   });
 
   test('--remote with --to-dir is a usage error', async () => {
-    const io = recordingIO(['restore', '--to-dir', '/tmp/x', '--remote', fx.httpUrl], fx.world.env);
+    const io = recordingIO(['restore', '--to-dir', '/tmp/x', '--remote', fx.url('http')], fx.env);
     assert.equal(await runCli(io), 2);
     assert.match(io.err.join(''), /--remote restores into a bucket/);
   });

@@ -7,22 +7,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main.js';
-import { startEventFunctionWorld, type EventFunctionWorld } from '../../support/event-function-world.js';
-import { deliverUntilAcked } from '../../support/function-server.js';
+import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { deliverUntilAcked } from '../../../harness/deliver.js';
 import { recordingIO } from '../cli/support.js';
 
-let setup: EventFunctionWorld;
+let setup: FunctionWorld;
 const NAME = 'old/before-histories.txt';
 /** The fields a record had before histories were kept. */
 const OLD_FIELDS = ['v', 'generation', 'fileId', 'status', 'owner', 'leaseUntil', 'fileCreated'];
 
 before(async () => {
-  setup = await startEventFunctionWorld({});
-  const { world } = setup;
+  setup = await startFunctionWorld({ targets: ['event'] });
+  const world = setup;
   const file = world.storage.bucket(world.sourceBucket).file(NAME);
   await file.save('written long ago', { resumable: false });
   const [m] = await file.getMetadata();
-  assert.equal((await deliverUntilAcked(setup.fn.url, m as { bucket: string; name: string }, 5)).at(-1), 204);
+  assert.equal((await deliverUntilAcked(setup.url('event'), m as { bucket: string; name: string }, 5)).at(-1), 204);
   const [records] = await world.storage.bucket(world.stateBucket).getFiles();
   const objectRecords = records.filter((r) => /\/objects\/[0-9a-f]{40}/.test(r.name));
   assert.equal(objectRecords.length, 1);
@@ -34,7 +34,7 @@ before(async () => {
 after(() => setup?.stop());
 
 test('an object with no recorded history gets a line pointing to --from-drive, and --from-drive restores it', async () => {
-  const { world } = setup;
+  const world = setup;
   const io = recordingIO(['restore', '--to', 'gs://from-state'], world.env);
   assert.equal(await runCli(io), 1, io.out.join('') + io.err.join(''));
   assert.match(

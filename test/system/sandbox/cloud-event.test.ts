@@ -1,7 +1,7 @@
-/** sandbox/cloud-event.ts: header encoding per the CloudEvents HTTP binding, and Eventarc's headers. */
+/** harness/cloud-event.ts: header encoding per the CloudEvents HTTP binding, and Eventarc's headers. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { percentEncodeHeader, storageEventHeaders } from '../../../sandbox/cloud-event.js';
+import { percentEncodeHeader, storageEventHeaders } from '../../../harness/cloud-event.js';
 
 describe('percentEncodeHeader', () => {
   const cases: [string, string][] = [

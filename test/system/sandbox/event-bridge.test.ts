@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { retryDelayMs, startEventBridge, type ChangedObject } from '../../../sandbox/event-bridge.js';
-import type { StorageChangeKind } from '../../../sandbox/cloud-event.js';
+import type { StorageChangeKind } from '../../../harness/cloud-event.js';
 
 describe('retryDelayMs', () => {
   const policy = { initialDelayMs: 1_000, maxDelayMs: 60_000 };

@@ -7,34 +7,14 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { driveFiles, startSandboxProcess, stopWithSigint, waitFor, type DriveFile } from '../../support/sandbox-process.js';
+import { descendants } from '../../support/process-tree.js';
 import { md5Hex, testBytes } from '../../support/world.js';
-
-/** Every process whose parent chain leads to `pid` (from /proc). */
-async function descendants(pid: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const m = /\) \S (\d+)/.exec(stat);
-    if (m) parents.set(Number(entry), Number(m[1]));
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of parents) {
-      if (parent !== p) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return out;
-}
 
 const isAlive = (pid: number): boolean => {
   try {

@@ -1,21 +1,18 @@
 /**
- * Test support (not a test) for DISPATCH=tasks through the real entry points: a world of emulators whose
- * Cloud Tasks emulator runs on a ManualClock (dispatches happen when a test moves it, so every verdict is
- * a count), a queue created through `@google-cloud/tasks`, and the product's entry module served by
- * functions-framework in this process: the event function enqueues, the queue dispatches to the HTTP
+ * Test support (not a test) for DISPATCH=tasks through the real entry points: a world
+ * (harness/function-world.ts) whose Cloud Tasks emulator runs on a ManualClock (dispatches happen when a
+ * test moves it, so every verdict is a count), its queue, and both functions served in this process: the event function enqueues, the queue dispatches to the HTTP
  * function's `POST /backup`. The product's JSON log lines are captured. One per test file: the runtime
  * reads process.env on its first invocation.
  */
-import { randomUUID } from 'node:crypto';
 import { ManualClock, type EmulatorLimits } from '@gcs-drive-backup/emulators';
 import type { DispatchLogEntry, QueueSummary } from '@gcs-drive-backup/emulators/tasks/index.js';
-import { storageEventHeaders } from '../../../sandbox/cloud-event.js';
-import { LOCATION, queueName, tasksClient, type TasksClient } from '@gcs-drive-backup/emulators/test/tasks/support.js';
-import { captureLogs, listen } from '../../support/in-process.js';
-import { createWorld, type World } from '../../support/world.js';
-import type { ObjectResource } from '../../support/instance-pool.js';
+import type { ObjectResource } from '../../../harness/deliver.js';
+import { DISPATCHER, startFunctionWorld } from '../../../harness/function-world.js';
+import { LOCATION, tasksClient, type TasksClient } from '@gcs-drive-backup/emulators/test/tasks/support.js';
+import { writeObject, type World } from '../../support/world.js';
 
-export const DISPATCHER = 'backup-dispatch@test.iam.gserviceaccount.com';
+export { DISPATCHER };
 
 export interface TasksHarness {
   world: World;
@@ -59,65 +56,39 @@ export interface HarnessOptions {
 
 export async function startTasksHarness(options: HarnessOptions = {}): Promise<TasksHarness> {
   const clock = new ManualClock();
-  const world = await createWorld({}, { clock, limits: options.limits });
-  const client = tasksClient(world.emulators.env.CLOUD_TASKS_EMULATOR_HOST);
-  const queue = queueName('backup');
-  await client.createQueue({
-    parent: LOCATION,
-    queue: {
-      name: queue,
-      rateLimits: { maxDispatchesPerSecond: 5, maxConcurrentDispatches: 4 },
-      retryConfig: { minBackoff: { seconds: 1 }, maxBackoff: { seconds: 10 } },
-      ...options.queue,
+  const world = await startFunctionWorld({
+    targets: ['http', 'event'],
+    clock,
+    ...(options.limits ? { limits: options.limits } : {}),
+    dispatch: {
+      mode: 'tasks',
+      queue: {
+        location: LOCATION,
+        serviceAccount: DISPATCHER,
+        settings: {
+          rateLimits: { maxDispatchesPerSecond: 5, maxConcurrentDispatches: 4 },
+          retryConfig: { minBackoff: { seconds: 1 }, maxBackoff: { seconds: 10 } },
+          ...options.queue,
+        },
+      },
+      ...(options.targetUrl ? { target: options.targetUrl } : {}),
     },
+    ...(options.env ? { env: options.env } : {}),
   });
-
-  const logs = captureLogs();
-  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  await import('../../../src/index.js');
-  const { EVENT_ENTRY_POINT, HTTP_ENTRY_POINT } = await import('../../../src/entry-points.js');
-  const http = await listen(getTestServer(HTTP_ENTRY_POINT));
-  const events = await listen(getTestServer(EVENT_ENTRY_POINT));
-  const target = options.targetUrl ? await options.targetUrl(http.url) : `${http.url}/backup`;
-  Object.assign(process.env, world.env, {
-    DISPATCH: 'tasks',
-    TASKS_QUEUE: queue,
-    TASKS_TARGET_URL: target,
-    TASKS_SERVICE_ACCOUNT: DISPATCHER,
-    ...options.env,
-  });
-
+  const client = tasksClient(world.emulators.env.CLOUD_TASKS_EMULATOR_HOST);
+  const queue = world.queue as string;
+  const target = world.tasksTarget as string;
   const drive = world.emulators.drive;
   return {
     world,
     clock,
     client,
     queue,
-    httpUrl: http.url,
-    logs: logs.lines,
-    async upload(name, content, custom) {
-      const file = world.storage.bucket(world.sourceBucket).file(name);
-      await file.save(content, { resumable: false, ...(custom ? { metadata: { metadata: custom } } : {}) });
-      const [metadata] = await file.getMetadata();
-      return metadata as ObjectResource;
-    },
-    async sendFinalized(object, id = randomUUID()) {
-      const res = await fetch(events.url, {
-        method: 'POST',
-        headers: storageEventHeaders({ kind: 'finalized', id, bucket: object.bucket, name: object.name, time: new Date() }),
-        body: JSON.stringify(object),
-      });
-      await res.arrayBuffer();
-      return res.status;
-    },
-    async post(path, body) {
-      const res = await fetch(`${http.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    },
+    httpUrl: world.url('http'),
+    logs: world.logs.entries,
+    upload: (name, content, custom) => writeObject(world, name, content, custom ? { metadata: custom } : {}),
+    sendFinalized: (object, id) => world.sendFinalized(object, id),
+    post: (path, body) => world.post(path, body),
     stats: () => world.emulators.tasks.stats().find((q) => q.name === queue) as QueueSummary,
     dispatches: () => world.emulators.tasks.dispatches({ queue }),
     backups: (name) => drive.listAll().filter((f) => f.appProperties['gdb.object'] === name && !f.trashed),
@@ -148,12 +119,10 @@ export async function startTasksHarness(options: HarnessOptions = {}): Promise<T
       await client.deleteTask({ name }).catch(() => undefined);
       return sent() as DispatchLogEntry;
     },
-    lines: (event) => logs.lines.filter((l) => l.event === event),
+    lines: (event) => world.logs.ofEvent(event),
     async close() {
       await client.close();
-      await Promise.all([http.close(), events.close()]);
       await world.stop();
-      logs.restore();
     },
   };
 }

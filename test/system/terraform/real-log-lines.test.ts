@@ -14,10 +14,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFunctionProcess, type FunctionProcess } from '../../../sandbox/function-process.js';
-import { deliverStorageEvent } from '../../support/function-server.js';
+import type { FunctionTarget } from '../../../harness/function-world.js';
+import { deliverStorageEvent } from '../../../harness/deliver.js';
 import { createWorld, type World } from '../../support/world.js';
 import { blocks, findResource, str } from './hcl';
 import { countedBy, extract, logEntryFromLine, moduleLogFilters, resolveTemplate, type ModuleFilter } from './log-filters';
@@ -32,7 +32,6 @@ let world: World;
 let services: { event: string; http: string };
 let filters: Map<string, ModuleFilter>;
 const captured: Captured[] = [];
-const running: FunctionProcess[] = [];
 
 const OPERATOR_EVENTS = new Set(['operatorActionRequired', 'reauthorizeRequired', 'permanentFailure']);
 const SERVICES = new Set(['drive', 'gcs-source', 'state', 'secret-manager', 'oauth']);
@@ -50,22 +49,21 @@ const CONTRACT: Record<string, (l: Record<string, unknown>) => boolean> = {
 
 /**
  * Metrics over lines the product does not write yet: the restore drill's line comes with the restore
- * feature. Once the log contract (src/core/logs.ts) has its logger method, a real line is required here too.
+ * feature. Once the log contract (src/core/logs*.ts) has its logger method, a real line is required here too.
  */
+const CORE = join(__dirname, '..', '..', '..', 'src', 'core');
 const NOT_YET_WRITTEN = new Set(
-  readFileSync(join(__dirname, '..', '..', '..', 'src', 'core', 'logs.ts'), 'utf8').includes('restoreDrill') ? [] : ['restore_drills'],
+  readdirSync(CORE)
+    .filter((f) => /^logs.*\.ts$/.test(f))
+    .some((f) => readFileSync(join(CORE, f), 'utf8').includes('restoreDrill'))
+    ? []
+    : ['restore_drills'],
 );
 
-async function start(target: string, signatureType: 'cloudevent' | 'http', service: string, env: Record<string, string>) {
-  const fn = await startFunctionProcess({
-    target,
-    signatureType,
-    env,
-    onLog: (line) => {
-      if (line.startsWith('{')) captured.push({ service, line: JSON.parse(line) as Record<string, unknown> });
-    },
-  });
-  running.push(fn);
+/** A function instance in its own process, its lines captured under the Cloud Run service name. */
+async function start(target: FunctionTarget, service: string) {
+  const fn = await world.startFunction(target);
+  fn.logs.onEntry((line) => captured.push({ service, line }));
   return fn;
 }
 
@@ -83,8 +81,8 @@ before(async () => {
   filters = moduleLogFilters(root);
   services = { event: resolveTemplate('${local.event_function_name}', root), http: resolveTemplate('${local.http_function_name}', root) };
   world = await createWorld();
-  const event = await start('backupOnFinalize', 'cloudevent', services.event, world.env);
-  const http = await start('backupHttp', 'http', services.http, world.env);
+  const event = await start('event', services.event);
+  const http = await start('http', services.http);
   const { drive, hub, oauth, seed } = world.emulators;
 
   // An upload, then its event again (a skip), then a deleted event (the object still live: an overwrite, nothing recorded).
@@ -133,10 +131,7 @@ before(async () => {
   assert.equal(await deliverStorageEvent(event.url, await write('real/revoked.txt', 'revoked')), 500);
 });
 
-after(async () => {
-  await Promise.all(running.map((fn) => fn.stop()));
-  await world?.stop();
-});
+after(() => world?.stop());
 
 describe('real log lines of the functions under the emulators', () => {
   test('every kind of line the alerting reads was written', () => {

@@ -1,10 +1,10 @@
 /**
- * The child process sandbox/function-process.ts starts: functions-framework serving one target of the
+ * The child process harness/function-process.ts starts: functions-framework serving one target of the
  * real entry module, as its CLI would, but listening on 127.0.0.1 only (the CLI listens on every
  * interface and has no host option, and the sandbox's functions hold emulator credentials and accept any
  * caller). The server is the framework's own, through its public `getTestServer`. Stops when its parent
  * goes away.
- *   node --import tsx sandbox/function-server.ts TARGET PORT
+ *   node --import tsx harness/function-server.ts TARGET PORT
  */
 import { whenParentGone } from './parent-watch.js';
 

@@ -1,7 +1,7 @@
 /**
  * Runs one of the product's function targets the way Cloud Run does: functions-framework serving the real
  * entry module (src/index.ts through tsx), as a child process listening on 127.0.0.1 only
- * (sandbox/function-server.ts), configured only through its environment. Its stdout/stderr lines go to
+ * (harness/function-server.ts), configured only through its environment. Its stdout/stderr lines go to
  * `onLog`. The child stops by itself when this process goes away. Used by the sandbox and by the tests'
  * support.
  */
