@@ -85,7 +85,7 @@ before(async () => {
     // One create, then none until the test moves the clock (the emulators' ManualClock).
     limits: { drive: { createRate: { perSecond: 1, burst: 1 } } },
   });
-  gate.setUpstream(h.world.env.DRIVE_EMULATOR_HOST);
+  gate.setUpstream(h.world.emulators.env.DRIVE_EMULATOR_HOST);
 });
 after(async () => {
   gate.release();
