@@ -21,7 +21,7 @@ import { startPeer, type PeerInstance } from './peer-instance.js';
 import { postJson } from './post-json.js';
 import { readCpuSeconds, watchPeak } from './process-memory.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult, type GoalCheck } from './report.js';
-import { repeat, summarize, type Stats } from './stats.js';
+import { bothInTurn, repeat, summarize, type Stats } from './stats.js';
 
 const median = (values: readonly number[]): number => summarize(values).median;
 
@@ -133,22 +133,18 @@ export const distanceBenchmark: Benchmark = {
         const object = cloneObject(world.emulators, world.sourceBucket, large.name, `bench-distance/${latencyMs}ms-${rep}.bin`);
         progress(`${latencyMs} ms on Drive: ${rep % 2 === 0 ? 'peer, then function' : 'function, then peer'}`);
         return withDriveLatency(world, latencyMs, async () => {
-          if (rep % 2 === 1) {
-            const ours = await ourCopy(object);
-            return { ours, peer: await peerCopy() };
-          }
-          const theirs = await peerCopy();
-          return { peer: theirs, ours: await ourCopy(object) };
+          const [ours, peer] = await bothInTurn(rep, () => ourCopy(object), peerCopy);
+          return { ours, peer };
         });
       };
       // Both distances in every repetition, their order alternating, so a load that drifts weighs on both.
       const reps = await repeat(options.repetitions, async (rep) => {
-        if (rep % 2 === 1) {
-          const far = await pair(DRIVE_LATENCY_MS, rep);
-          return { far, near: await pair(0, rep) };
-        }
-        const near = await pair(0, rep);
-        return { near, far: await pair(DRIVE_LATENCY_MS, rep) };
+        const [far, near] = await bothInTurn(
+          rep,
+          () => pair(DRIVE_LATENCY_MS, rep),
+          () => pair(0, rep),
+        );
+        return { far, near };
       });
       const near = reps.map((r) => r.near);
       const far = reps.map((r) => r.far);

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { World } from '../test/support/world.js';
 import type { SourceObject } from './objects.js';
+import { rawEmulators } from './raw-client.js';
 import type { UploadAloneOptions, UploadAloneResult } from './upload-alone.js';
 
 const ROOT = join(__dirname, '..');
@@ -46,13 +47,8 @@ export async function downloadAlone(world: World, object: SourceObject): Promise
 
 /** Milliseconds a minimal client takes to PUT `size` bytes into a Drive resumable session; the file is deleted after. */
 export async function uploadAlone(world: World, size: number): Promise<number> {
-  const { env, seed } = world.emulators;
   const options: UploadAloneOptions = {
-    driveUrl: env.DRIVE_EMULATOR_HOST,
-    oauthUrl: env.OAUTH_EMULATOR_HOST,
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    refreshToken: seed.refreshToken,
+    ...rawEmulators(world.emulators),
     size,
     parentId: world.rootFolderId,
     name: 'upload-alone.bin',

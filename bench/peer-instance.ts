@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FunctionWorld as World } from '../harness/function-world.js';
 import type { PeerConfig, PeerCopy, PeerResult } from './peer-process.js';
+import { rawEmulators } from './raw-client.js';
 
 export interface PeerInstance {
   pid: number;
@@ -16,15 +17,7 @@ export interface PeerInstance {
 }
 
 export async function startPeer(world: World): Promise<PeerInstance> {
-  const { env, seed } = world.emulators;
-  const config: PeerConfig = {
-    storageUrl: env.STORAGE_EMULATOR_HOST,
-    driveUrl: env.DRIVE_EMULATOR_HOST,
-    oauthUrl: env.OAUTH_EMULATOR_HOST,
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    refreshToken: seed.refreshToken,
-  };
+  const config: PeerConfig = rawEmulators(world.emulators);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1' };
   delete childEnv.NODE_OPTIONS;
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'peer-process.ts'), JSON.stringify(config)], {

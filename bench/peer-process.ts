@@ -11,15 +11,9 @@
 import { createInterface } from 'node:readline';
 import { Storage } from '@google-cloud/storage';
 import { google } from 'googleapis';
+import type { RawEmulators } from './raw-client.js';
 
-export interface PeerConfig {
-  storageUrl: string;
-  driveUrl: string;
-  oauthUrl: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-}
+export type PeerConfig = RawEmulators;
 
 export interface PeerCopy {
   bucket: string;

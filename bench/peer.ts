@@ -16,7 +16,7 @@ import { oursWithCut, peerCopyOf, peerWithCut } from './peer-cut.js';
 import { startPeer, type PeerInstance } from './peer-instance.js';
 import { watchPeak } from './process-memory.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
-import { repeat, summarize } from './stats.js';
+import { bothInTurn, repeat, summarize } from './stats.js';
 
 const GOAL_CUT_TIME_RATIO = 0.7;
 const PEER_FILE = 'peer-copy.bin';
@@ -63,22 +63,18 @@ export const peerBenchmark: Benchmark = {
       };
       const plain = await repeat(options.repetitions, async (rep) => {
         const object = next('plain', rep);
-        if (rep % 2 === 1) {
-          const ours = await ourCopy(object);
-          return { ours, peer: await peerCopy() };
-        }
-        const theirs = await peerCopy();
-        return { peer: theirs, ours: await ourCopy(object) };
+        const [ours, peer] = await bothInTurn(rep, () => ourCopy(object), peerCopy);
+        return { ours, peer };
       });
       const cut = await repeat(options.repetitions, async (rep) => {
         const object = next('cut', rep);
         progress(`cut at 50%: ${rep % 2 === 0 ? 'peer, then function' : 'function, then peer'}`);
-        if (rep % 2 === 1) {
-          const ours = await oursWithCut(world, instance!, object, chunkBytes);
-          return { ours, peer: await peerWithCut(world, peer!, large, PEER_FILE) };
-        }
-        const theirs = await peerWithCut(world, peer!, large, PEER_FILE);
-        return { peer: theirs, ours: await oursWithCut(world, instance!, object, chunkBytes) };
+        const [ours, theirs] = await bothInTurn(
+          rep,
+          () => oursWithCut(world, instance!, object, chunkBytes),
+          () => peerWithCut(world, peer!, large, PEER_FILE),
+        );
+        return { ours, peer: theirs };
       });
 
       const sizeMib = toMiB(options.largeBytes);

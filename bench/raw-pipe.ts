@@ -4,14 +4,9 @@
  * `alt=media` download read into one chunk-sized buffer, each full buffer PUT to the session. No state,
  * no retries, no verification beyond what the last reply says.
  */
+import { inBuffers, openResumableSession, refreshAccessToken, type RawEmulators } from './raw-client.js';
 
-export interface RawPipeOptions {
-  storageUrl: string;
-  driveUrl: string;
-  oauthUrl: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
+export interface RawPipeOptions extends RawEmulators {
   bucket: string;
   object: string;
   size: number;
@@ -29,48 +24,24 @@ export interface RawPipeResult {
   md5Checksum: string;
 }
 
-async function accessToken(o: RawPipeOptions): Promise<string> {
-  const response = await fetch(`${o.oauthUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: o.clientId,
-      client_secret: o.clientSecret,
-      refresh_token: o.refreshToken,
-    }),
-  });
-  if (!response.ok) throw new Error(`token refresh answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-async function openSession(o: RawPipeOptions, token: string): Promise<string> {
+function openSession(o: RawPipeOptions, token: string): Promise<string> {
   const url = `${o.driveUrl}/upload/drive/v3/files?uploadType=resumable&fields=id,md5Checksum,size`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json; charset=UTF-8',
-      'x-upload-content-type': 'application/octet-stream',
-      'x-upload-content-length': String(o.size),
-    },
-    body: JSON.stringify({ name: o.name, parents: [o.parentId] }),
-  });
-  await response.arrayBuffer();
-  const location = response.headers.get('location');
-  if (!response.ok || !location) throw new Error(`opening the upload session answered ${response.status}`);
-  return location;
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'x-upload-content-type': 'application/octet-stream',
+    'x-upload-content-length': String(o.size),
+  };
+  return openResumableSession(url, headers, { name: o.name, parents: [o.parentId] });
 }
 
 export async function rawPipe(o: RawPipeOptions): Promise<RawPipeResult> {
   const started = performance.now();
-  const token = await accessToken(o);
+  const token = await refreshAccessToken(o);
   const session = await openSession(o, token);
   const download = await fetch(`${o.storageUrl}/download/storage/v1/b/${o.bucket}/o/${encodeURIComponent(o.object)}?alt=media`);
   if (!download.ok || !download.body) throw new Error(`downloading gs://${o.bucket}/${o.object} answered ${download.status}`);
 
   const buffer = Buffer.allocUnsafe(o.chunkBytes);
-  let filled = 0;
   let offset = 0;
   let puts = 0;
   let finished: { id: string; md5Checksum: string } | undefined;
@@ -86,20 +57,8 @@ export async function rawPipe(o: RawPipeOptions): Promise<RawPipeResult> {
     else if (response.status === 308) await response.arrayBuffer();
     else throw new Error(`PUT at ${offset} answered ${response.status}: ${await response.text()}`);
     offset += length;
-    filled = 0;
   };
-
-  for await (const piece of download.body as unknown as AsyncIterable<Uint8Array>) {
-    let at = 0;
-    while (at < piece.length) {
-      const n = Math.min(piece.length - at, buffer.length - filled);
-      buffer.set(piece.subarray(at, at + n), filled);
-      filled += n;
-      at += n;
-      if (filled === buffer.length) await put(filled);
-    }
-  }
-  if (filled > 0) await put(filled);
+  await inBuffers(download.body as unknown as AsyncIterable<Uint8Array>, buffer, put);
   if (!finished) throw new Error(`the session did not finish after ${offset} of ${o.size} bytes`);
   return { ms: performance.now() - started, bytes: offset, puts, fileId: finished.id, md5Checksum: finished.md5Checksum };
 }

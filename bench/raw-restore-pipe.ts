@@ -6,13 +6,9 @@
  * 0-LAST/SIZE`), else one chunk-sized buffer PUT at a time. No state, no retries, no hashing; the copy is
  * checked only by the MD5 Cloud Storage's last reply gives.
  */
-export interface RawRestorePipeOptions {
-  storageUrl: string;
-  driveUrl: string;
-  oauthUrl: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
+import { inBuffers, openResumableSession, refreshAccessToken, type RawEmulators } from './raw-client.js';
+
+export interface RawRestorePipeOptions extends RawEmulators {
   fileId: string;
   size: number;
   /** The target bucket and the copy's name in it. */
@@ -33,36 +29,10 @@ export interface RawRestorePipeResult {
 
 type Finished = { md5Hash: string; generation: string; size: string };
 
-async function accessToken(o: RawRestorePipeOptions): Promise<string> {
-  const response = await fetch(`${o.oauthUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: o.clientId,
-      client_secret: o.clientSecret,
-      refresh_token: o.refreshToken,
-    }),
-  });
-  if (!response.ok) throw new Error(`token refresh answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-async function openSession(o: RawRestorePipeOptions): Promise<string> {
+function openSession(o: RawRestorePipeOptions): Promise<string> {
   const url = `${o.storageUrl}/upload/storage/v1/b/${encodeURIComponent(o.bucket)}/o?uploadType=resumable&ifGenerationMatch=0`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json; charset=UTF-8',
-      'x-upload-content-type': 'application/octet-stream',
-      'x-upload-content-length': String(o.size),
-    },
-    body: JSON.stringify({ name: o.name }),
-  });
-  await response.arrayBuffer();
-  const location = response.headers.get('location');
-  if (!response.ok || !location) throw new Error(`opening the upload session answered ${response.status}`);
-  return location;
+  const headers = { 'x-upload-content-type': 'application/octet-stream', 'x-upload-content-length': String(o.size) };
+  return openResumableSession(url, headers, { name: o.name });
 }
 
 async function finished(response: Response, at: number): Promise<Finished | undefined> {
@@ -76,7 +46,7 @@ async function finished(response: Response, at: number): Promise<Finished | unde
 
 export async function rawRestorePipe(o: RawRestorePipeOptions): Promise<RawRestorePipeResult> {
   const started = performance.now();
-  const token = await accessToken(o);
+  const token = await refreshAccessToken(o);
   const download = await fetch(`${o.driveUrl}/drive/v3/files/${encodeURIComponent(o.fileId)}?alt=media`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -96,7 +66,6 @@ export async function rawRestorePipe(o: RawRestorePipeOptions): Promise<RawResto
     result = await finished(response, 0);
   } else {
     const buffer = Buffer.allocUnsafe(o.chunkBytes);
-    let filled = 0;
     let offset = 0;
     const put = async (length: number): Promise<void> => {
       const response = await fetch(session, {
@@ -107,19 +76,8 @@ export async function rawRestorePipe(o: RawRestorePipeOptions): Promise<RawResto
       puts += 1;
       result = (await finished(response, offset)) ?? result;
       offset += length;
-      filled = 0;
     };
-    for await (const piece of download.body as unknown as AsyncIterable<Uint8Array>) {
-      let at = 0;
-      while (at < piece.length) {
-        const n = Math.min(piece.length - at, buffer.length - filled);
-        buffer.set(piece.subarray(at, at + n), filled);
-        filled += n;
-        at += n;
-        if (filled === buffer.length) await put(filled);
-      }
-    }
-    if (filled > 0) await put(filled);
+    await inBuffers(download.body as unknown as AsyncIterable<Uint8Array>, buffer, put);
   }
   if (!result) throw new Error(`the session did not finish after ${puts} PUT(s) of ${o.size} bytes`);
   return { ms: performance.now() - started, bytes: Number(result.size), puts, md5Hash: result.md5Hash, generation: result.generation };

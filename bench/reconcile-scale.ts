@@ -95,38 +95,15 @@ const project = (small: number, smallMiB: number, large: number, largeMiB: numbe
   largeMiB + ((largeMiB - smallMiB) / (large - small)) * (at - large);
 
 function caseFigures(label: string, cases: CaseResult[]): Figure[] {
-  const stat = (name: string, values: number[], unit: string) => statFigure(`${label}: ${name}`, summarize(values), unit);
+  type Measured = 'seconds' | 'growthMiB' | 'driveLists' | 'gcsLists' | 'runs' | 'uploaded';
+  const stat = (name: string, of: Measured, unit: string) => statFigure(`${label}: ${name}`, summarize(cases.map((c) => c[of])), unit);
   return [
-    stat(
-      'wall time',
-      cases.map((c) => c.seconds),
-      's',
-    ),
-    stat(
-      'peak RSS growth',
-      cases.map((c) => c.growthMiB),
-      'MiB',
-    ),
-    stat(
-      'Drive list calls',
-      cases.map((c) => c.driveLists),
-      '',
-    ),
-    stat(
-      'GCS list calls',
-      cases.map((c) => c.gcsLists),
-      '',
-    ),
-    stat(
-      'reconcile runs',
-      cases.map((c) => c.runs),
-      '',
-    ),
-    stat(
-      'objects uploaded',
-      cases.map((c) => c.uploaded),
-      '',
-    ),
+    stat('wall time', 'seconds', 's'),
+    stat('peak RSS growth', 'growthMiB', 'MiB'),
+    stat('Drive list calls', 'driveLists', ''),
+    stat('GCS list calls', 'gcsLists', ''),
+    stat('reconcile runs', 'runs', ''),
+    stat('objects uploaded', 'uploaded', ''),
   ];
 }
 

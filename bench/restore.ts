@@ -26,6 +26,7 @@ import { startEventInstance } from './child-instance.js';
 import { ensureBuilt } from './deployed.js';
 import { driveCopyOf, KiB, MiB, putObject, seedObject, seedObjects, type SourceObject } from './objects.js';
 import { rawPipeInOwnProcess, runCommand, type CommandRun } from './own-process.js';
+import { rawEmulators } from './raw-client.js';
 import type { RawRestorePipeOptions, RawRestorePipeResult } from './raw-restore-pipe.js';
 import { figure, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
@@ -126,12 +127,7 @@ export const restoreBenchmark: Benchmark = {
       const runRaw = async (): Promise<number> => {
         progress(`raw pipe: ${sizeMib} MiB`);
         const pipe: RawRestorePipeOptions = {
-          storageUrl: emulators.env.STORAGE_EMULATOR_HOST,
-          driveUrl: emulators.env.DRIVE_EMULATOR_HOST,
-          oauthUrl: emulators.env.OAUTH_EMULATOR_HOST,
-          clientId: emulators.seed.clientId,
-          clientSecret: emulators.seed.clientSecret,
-          refreshToken: emulators.seed.refreshToken,
+          ...rawEmulators(emulators),
           fileId: largeFileId,
           size: options.largeBytes,
           bucket: TARGET,

@@ -31,3 +31,16 @@ export async function repeat<T>(times: number, run: (repetition: number) => Prom
   for (let repetition = 0; repetition < times; repetition++) results.push(await run(repetition));
   return results;
 }
+
+/**
+ * Runs `a` and `b` of one repetition, `a` first in odd repetitions and `b` first in even ones, so that a
+ * load that drifts during the run weighs on both: their results as `[a's, b's]`.
+ */
+export async function bothInTurn<A, B>(repetition: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (repetition % 2 === 1) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
+}

@@ -16,6 +16,7 @@ import { cloneObject } from './emulator-seed.js';
 import { downloadAlone, uploadAlone } from './machine-limit.js';
 import { deleteDriveCopy, driveCopyOf, KiB, md5HexOf, MiB, putObject, seedObject, type SourceObject } from './objects.js';
 import { rawPipeInOwnProcess } from './own-process.js';
+import { rawEmulators } from './raw-client.js';
 import type { RawPipeOptions, RawPipeResult } from './raw-pipe.js';
 import { figure, relativeCheck, statFigure, type Benchmark, type BenchmarkResult } from './report.js';
 import { repeat, summarize } from './stats.js';
@@ -47,12 +48,7 @@ export const throughputBenchmark: Benchmark = {
       const runBaseline = async (): Promise<number> => {
         progress(`raw pipe: ${large.name}`);
         const pipe: RawPipeOptions = {
-          storageUrl: emulators.env.STORAGE_EMULATOR_HOST,
-          driveUrl: emulators.env.DRIVE_EMULATOR_HOST,
-          oauthUrl: emulators.env.OAUTH_EMULATOR_HOST,
-          clientId: emulators.seed.clientId,
-          clientSecret: emulators.seed.clientSecret,
-          refreshToken: emulators.seed.refreshToken,
+          ...rawEmulators(emulators),
           bucket: large.bucket,
           object: large.name,
           size: options.largeBytes,

@@ -7,13 +7,10 @@
  * `{ ms, fileId, warmUpFileId }` as one JSON line: the time from the PUT's first byte to Drive's reply.
  */
 import { request } from 'node:http';
+import { openResumableSession, refreshAccessToken, type RawCredentials } from './raw-client.js';
 
-export interface UploadAloneOptions {
+export interface UploadAloneOptions extends RawCredentials {
   driveUrl: string;
-  oauthUrl: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
   size: number;
   parentId: string;
   name: string;
@@ -31,30 +28,12 @@ const PIECE = Buffer.alloc(1024 * 1024, 0x5a);
 const WARM_UP_BYTES = 16 * 1024 * 1024;
 
 async function openSession(o: UploadAloneOptions): Promise<{ token: string; session: string }> {
-  const tokenReply = await fetch(`${o.oauthUrl}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: o.clientId,
-      client_secret: o.clientSecret,
-      refresh_token: o.refreshToken,
-    }),
-  });
-  if (!tokenReply.ok) throw new Error(`token refresh answered ${tokenReply.status}`);
-  const token = ((await tokenReply.json()) as { access_token: string }).access_token;
-  const reply = await fetch(`${o.driveUrl}/upload/drive/v3/files?uploadType=resumable&fields=id`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json; charset=UTF-8',
-      'x-upload-content-length': String(o.size),
-    },
-    body: JSON.stringify({ name: o.name, parents: [o.parentId] }),
-  });
-  await reply.arrayBuffer();
-  const session = reply.headers.get('location');
-  if (!reply.ok || !session) throw new Error(`opening the session answered ${reply.status}`);
+  const token = await refreshAccessToken(o);
+  const session = await openResumableSession(
+    `${o.driveUrl}/upload/drive/v3/files?uploadType=resumable&fields=id`,
+    { authorization: `Bearer ${token}`, 'x-upload-content-length': String(o.size) },
+    { name: o.name, parents: [o.parentId] },
+  );
   return { token, session };
 }
 

@@ -11,7 +11,7 @@ import { describeRef, normaliseInt64 } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { objectMetadata } from '../gcs/source.js';
-import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { commandLineOrHelp, type CommandOption, type CommandSpec } from './command-line.js';
 import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -37,12 +37,9 @@ export const SPEC: CommandSpec<{ generation: typeof GENERATION; verbose: typeof 
 };
 
 export async function backupCommand(io: CliIO): Promise<number> {
-  const { values, positionals, settings, help } = parseCommandLine(io, SPEC);
-  if (help) {
-    io.stdout(usageOf(SPEC));
-    return 0;
-  }
-  const usage = usageOf(SPEC);
+  const line = commandLineOrHelp(io, SPEC);
+  if (!line) return 0;
+  const { values, positionals, settings, usage } = line;
   if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET/NAME\n${usage}`);
   const target = parseGsUrl(positionals[0], true);
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);

@@ -61,6 +61,21 @@ export function usageOf(spec: CommandSpec<Options>): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A command's start: parses `io.argv` against `spec` and answers `--help` itself (the usage on stdout,
+ * then undefined: the command exits 0); else the command line with the usage, for the command's own
+ * usage errors.
+ */
+export function commandLineOrHelp<O extends Options>(io: CliIO, spec: CommandSpec<O>): (CommandLine<O> & { usage: string }) | undefined {
+  const line = parseCommandLine(io, spec);
+  const usage = usageOf(spec);
+  if (line.help) {
+    io.stdout(usage);
+    return undefined;
+  }
+  return { ...line, usage };
+}
+
 /** Parses `io.argv` against `spec`; throws UsageError (with the usage) for any mistake. */
 export function parseCommandLine<O extends Options>(io: CliIO, spec: CommandSpec<O>): CommandLine<O> {
   const usage = usageOf(spec);

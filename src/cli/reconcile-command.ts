@@ -12,7 +12,7 @@ import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { bucketExists } from '../gcs/source.js';
 import { reconcileBucket } from '../reconcile/reconcile.js';
 import type { Progress, RunResult } from '../reconcile/run-loop.js';
-import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { commandLineOrHelp, type CommandOption, type CommandSpec } from './command-line.js';
 import { commandBucket, runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -46,12 +46,9 @@ export const SPEC: CommandSpec<{ dryRun: typeof DRY_RUN; maxSeconds: typeof MAX_
 const PROGRESS_EVERY_MS = 250;
 
 export async function reconcileCommand(io: CliIO): Promise<number> {
-  const { values, positionals, settings, help } = parseCommandLine(io, SPEC);
-  const usage = usageOf(SPEC);
-  if (help) {
-    io.stdout(usage);
-    return 0;
-  }
+  const line = commandLineOrHelp(io, SPEC);
+  if (!line) return 0;
+  const { values, positionals, settings, usage } = line;
   if (positionals.length !== 1) throw new UsageError(`expected one gs://BUCKET[/PREFIX]\n${usage}`);
   const target = parseGsUrl(positionals[0], false);
   if (!target.ok) throw new UsageError(`${target.problems.join('; ')}\n${usage}`);

@@ -7,7 +7,7 @@
 import { anyText, commaList, ok, wholeNumber, type ValueParser } from '../config/option.js';
 import { parseGsUrl } from '../core/names.js';
 import { generationNumber as generation, instant } from '../restore/request.js';
-import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { commandLineOrHelp, type CommandOption, type CommandSpec } from './command-line.js';
 import { DEFAULT_PARALLEL } from '../restore/run.js';
 import { VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
@@ -132,12 +132,9 @@ export interface RestoreOptions {
 
 /** The parsed options; undefined for `--help` (the usage is printed). */
 export function parseRestoreOptions(io: CliIO): RestoreOptions | undefined {
-  const { values: v, positionals, settings, help } = parseCommandLine(io, RESTORE_SPEC);
-  const usage = usageOf(RESTORE_SPEC);
-  if (help) {
-    io.stdout(usage);
-    return undefined;
-  }
+  const line = commandLineOrHelp(io, RESTORE_SPEC);
+  if (!line) return undefined;
+  const { values: v, positionals, settings, usage } = line;
   const fail = (problem: string): never => {
     throw new UsageError(`${problem}\n${usage}`);
   };

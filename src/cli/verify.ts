@@ -13,7 +13,7 @@ import { projectFromEnv } from '../core/logs.js';
 import { escapeForTerminal as shown } from '../core/terminal-text.js';
 import { wholeNumber } from '../config/option.js';
 import { landed, lookAtCanary, removeCanary, writeCanary, type Canary, type CanarySighting, type Removal } from './canary.js';
-import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from './command-line.js';
+import { commandLineOrHelp, type CommandOption, type CommandSpec } from './command-line.js';
 import { runtimeForCommand, VERBOSE } from './command-runtime.js';
 import { UsageError, type CliIO } from './io.js';
 import { timeoutReport } from './verify-report.js';
@@ -51,12 +51,9 @@ export const SPEC: CommandSpec<{ timeout: typeof TIMEOUT; restore: typeof RESTOR
 const POLL_MS = 500;
 
 export async function verifyCommand(io: CliIO): Promise<number> {
-  const { values, positionals, settings, help } = parseCommandLine(io, SPEC);
-  const usage = usageOf(SPEC);
-  if (help) {
-    io.stdout(usage);
-    return 0;
-  }
+  const line = commandLineOrHelp(io, SPEC);
+  if (!line) return 0;
+  const { values, positionals, settings, usage } = line;
   if (positionals.length > 0) throw new UsageError(`verify takes no arguments: the bucket is SOURCE_BUCKET (--source-bucket)\n${usage}`);
   const timeoutMs = (values.timeout ?? 120) * 1000;
   const runtime = await runtimeForCommand(io, settings, values.verbose === true);

@@ -3,7 +3,7 @@
  * that it arrived, then back the object up (src/backup/backup-and-log.ts) — or, with DISPATCH=tasks, enqueue its
  * backup (src/tasks/enqueue.ts), or with DISPATCH=auto either, as back-pressure says (src/tasks/auto-dispatch.ts)
  * — or record its deletion (mirror-delete.ts), and either return (acknowledge)
- * or throw (Eventarc retries), as the failure table says. Malformed events, and events for a bucket this
+ * or throw (Eventarc retries), as retry-decision.ts says. Malformed events, and events for a bucket this
  * deployment does not back up (config/source-bucket.ts), are acknowledged with one ERROR line — never an
  * endless retry, never a copy. Without SOURCE_BUCKET the function cannot tell its trigger's events from
  * forged ones: that is a configuration error, and events are retried until it is set.
@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config/config.js';
 import { bucketScopeProblem } from '../config/source-bucket.js';
 import { classifyFailure } from '../core/classify.js';
-import { FAILURE_TABLE } from '../core/failure-table.js';
 import { describeRef, type ObjectRef } from '../core/object-ref.js';
 import { createDeadline } from '../core/time-budget.js';
 import { MalformedEventError, parseStorageEvent } from './parse-event.js';
@@ -21,6 +20,7 @@ import { mirrorDelete } from './mirror-delete.js';
 import { backupAndLog } from '../backup/backup-and-log.js';
 import { autoBackup, autoDispatch } from '../tasks/auto-dispatch.js';
 import { runtimeOrConfigError, type RuntimeSource } from '../tasks/dispatch.js';
+import { eventFate, type EventEnd } from './retry-decision.js';
 
 /** The error thrown back to Eventarc: a short sentence, no stack of ours, no secrets. */
 export class RetryLaterError extends Error {}
@@ -34,35 +34,35 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
   } catch (err) {
     if (!(err instanceof MalformedEventError)) throw err;
     logger.malformedEvent({ id: eventId(cloudEvent), problems: err.problems });
-    return;
+    return settle({ kind: 'malformed' }, 'malformed event');
   }
   if (event.kind === 'ignored') {
     logger.eventIgnored({ type: event.type, id: event.id });
-    return;
+    return settle({ kind: 'ignored' }, `event type ${event.type}`);
   }
   const ref: ObjectRef = event.object;
   const base = { bucket: ref.bucket, name: ref.name, generation: ref.generation, trace: event.traceparent };
   logger.eventReceived({ ...base, eventType: event.kind, eventId: event.id });
 
   const runtime = await runtimeOrConfigError(source);
-  if (runtime instanceof ConfigError) throw new RetryLaterError(`invalid configuration: ${runtime.variable}`);
+  if (runtime instanceof ConfigError) return settle({ kind: 'config-invalid' }, `invalid configuration: ${runtime.variable}`);
   const deadline = createDeadline(runtime.config.deadlineMs);
 
   const { sourceBucket, stateBucket } = runtime.config;
   if (ref.bucket === stateBucket) {
     logger.eventIgnored({ type: `${event.kind} in the state bucket`, id: event.id });
-    return;
+    return settle({ kind: 'state-bucket' }, 'event in the state bucket');
   }
   if (sourceBucket === undefined) {
     const message =
       'SOURCE_BUCKET is not set: the event function backs up only the bucket its trigger watches, named there; events are retried until it is set';
     logger.configInvalid({ variable: 'SOURCE_BUCKET', message });
-    throw new RetryLaterError('invalid configuration: SOURCE_BUCKET');
+    return settle({ kind: 'config-invalid' }, 'invalid configuration: SOURCE_BUCKET');
   }
   const refused = bucketScopeProblem(ref.bucket, { sourceBucket, stateBucket });
   if (refused !== undefined) {
     logger.eventBucketRefused({ ...base, eventType: event.kind, eventId: event.id, problem: refused });
-    return;
+    return settle({ kind: 'bucket-refused' }, refused);
   }
   if (event.kind === 'deleted') {
     try {
@@ -81,33 +81,43 @@ export async function handleStorageEvent(source: RuntimeSource, cloudEvent: unkn
         durationMs,
         attempts: 1,
       });
-      if (FAILURE_TABLE[failure.kind].event === 'retry') {
-        throw new RetryLaterError(`recording the deletion of gs://${ref.bucket}/${ref.name} will be retried: ${failure.reason}`);
-      }
+      return settle(
+        { kind: 'failed', failure: failure.kind },
+        `recording the deletion of gs://${ref.bucket}/${ref.name} will be retried: ${failure.reason}`,
+      );
     }
-    return;
+    return settle({ kind: 'done' }, 'deletion recorded');
   }
 
   const auto = autoDispatch(runtime.dispatch);
   if (auto) {
     const invocationId = `${event.id}/${randomUUID()}`;
     const result = await autoBackup(runtime, auto, ref, { deadline, invocationId, trace: event.traceparent });
-    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
-      throw new RetryLaterError(`backup of gs://${ref.bucket}/${ref.name}#${ref.generation} will be retried: ${result.failure.reason}`);
-    }
-    return;
+    if (result.ok) return settle({ kind: 'done' }, 'backed up');
+    return settle(
+      { kind: 'failed', failure: result.failure.kind },
+      `backup of ${describeRef(ref)} will be retried: ${result.failure.reason}`,
+    );
   }
   if (runtime.dispatch) {
     const result = await enqueueBackup(runtime, runtime.dispatch, ref, { deadline, trace: event.traceparent });
-    if (!result.ok && FAILURE_TABLE[result.failure.kind].event === 'retry') {
-      throw new RetryLaterError(`enqueueing the backup of ${describeRef(ref)} will be retried: ${result.failure.reason}`);
-    }
-    return;
+    if (result.ok) return settle({ kind: 'done' }, 'enqueued');
+    return settle(
+      { kind: 'failed', failure: result.failure.kind },
+      `enqueueing the backup of ${describeRef(ref)} will be retried: ${result.failure.reason}`,
+    );
   }
   const outcome = await backupAndLog(runtime, ref, { deadline, invocationId: `${event.id}/${randomUUID()}`, trace: event.traceparent });
-  if (!outcome.ok && FAILURE_TABLE[outcome.failure.kind].event === 'retry') {
-    throw new RetryLaterError(`backup of ${describeRef(ref)} will be retried: ${outcome.failure.reason}`);
-  }
+  if (outcome.ok) return settle({ kind: 'done' }, 'backed up');
+  return settle(
+    { kind: 'failed', failure: outcome.failure.kind },
+    `backup of ${describeRef(ref)} will be retried: ${outcome.failure.reason}`,
+  );
+}
+
+/** Return (acknowledge the event) or throw `retryMessage` back to Eventarc, as eventFate decides. */
+function settle(end: EventEnd, retryMessage: string): void {
+  if (eventFate(end) === 'retry') throw new RetryLaterError(retryMessage);
 }
 
 function eventId(cloudEvent: unknown): string | undefined {

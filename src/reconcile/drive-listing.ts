@@ -15,6 +15,7 @@
 import type { ClassifiedError, Failure } from '../core/failure.js';
 import type { Retry } from '../core/gateway.js';
 import type { DriveClient } from '../drive/gateway.js';
+import { listBackupFiles, type BackupCorpus } from '../drive/list-backups.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
 import { byAppProperty, notTrashed, q } from '../drive/query.js';
 import { DriveIndex, type IndexScope } from './drive-index.js';
@@ -22,7 +23,7 @@ import { DriveIndex, type IndexScope } from './drive-index.js';
 export const DRIVE_PAGE_SIZE = 1000;
 
 /** The corpus holding the backups: the user's own files, or the shared drive of the backup root. */
-export type ListingCorpus = { corpora: 'user' } | { corpora: 'drive'; driveId: string };
+export type ListingCorpus = BackupCorpus;
 
 /** Drive answered a listing with `incompleteSearch: true`: retried, never acted on. */
 export class IncompleteListingError extends Error implements ClassifiedError {
@@ -46,24 +47,14 @@ export async function listingCorpus(drive: Retry<DriveClient>, rootId: string): 
 export async function loadDriveIndex(drive: Retry<DriveClient>, scope: IndexScope, corpus: ListingCorpus): Promise<DriveIndex> {
   const index = new DriveIndex(scope);
   const query = q.and(byAppProperty(APP_PROPERTY.bucket, scope.bucket), notTrashed);
-  const where = corpus.corpora === 'drive' ? { ...corpus, includeItemsFromAllDrives: true } : corpus;
-  let pageToken: string | undefined;
-  do {
-    const res = await drive('list Drive backups', async ({ api }) => {
-      const page = await api.files.list({
-        q: query,
-        fields: 'nextPageToken,incompleteSearch,files(appProperties)',
-        pageSize: DRIVE_PAGE_SIZE,
-        ...where,
-        supportsAllDrives: true,
-        spaces: 'drive',
-        ...(pageToken !== undefined ? { pageToken } : {}),
-      });
-      if (page.data.incompleteSearch === true) throw new IncompleteListingError();
-      return page;
-    });
-    for (const file of res.data.files ?? []) index.add(file.appProperties);
-    pageToken = res.data.nextPageToken ?? undefined;
-  } while (pageToken);
+  const files = listBackupFiles(drive, {
+    what: 'list Drive backups',
+    query,
+    fileFields: 'appProperties',
+    pageSize: DRIVE_PAGE_SIZE,
+    corpus,
+    incomplete: () => new IncompleteListingError(),
+  });
+  for await (const file of files) index.add(file.appProperties);
   return index;
 }

@@ -24,6 +24,7 @@ import type { Retry } from '../core/gateway.js';
 import type { drive_v3 } from '@googleapis/drive';
 import type { DriveClient } from '../drive/gateway.js';
 import { APP_PROPERTY } from '../drive/object-path.js';
+import { listBackupFiles, type BackupCorpus } from '../drive/list-backups.js';
 import { byAppProperty } from '../drive/query.js';
 import { generationOfOriginalFilename, readDriveFacts, type ReadFacts } from '../drive/source-facts.js';
 import type { BackedUpGeneration, Catalog, CatalogEntry } from './catalog.js';
@@ -34,7 +35,7 @@ const FILE_FIELDS = 'id,trashed,trashedTime,modifiedTime,size,mimeType,descripti
 const REVISION_FIELDS = 'nextPageToken,revisions(id,modifiedTime,originalFilename,md5Checksum,size,mimeType)';
 
 /** The corpus holding the backups: the user's own files, or the shared drive of the backup root. */
-export type CatalogCorpus = { corpora: 'user' } | { corpora: 'drive'; driveId: string };
+export type CatalogCorpus = BackupCorpus;
 
 /** A file whose facts may not be the object's exactly, or that could not be read: for the restore's report. */
 export interface DriveCatalogProblem {
@@ -138,25 +139,14 @@ export class DriveCatalog implements Catalog {
 
   private async *files(): AsyncGenerator<drive_v3.Schema$File> {
     const { corpus, drive } = this.options;
-    const where = corpus.corpora === 'drive' ? { ...corpus, includeItemsFromAllDrives: true } : corpus;
-    let pageToken: string | undefined;
-    do {
-      const res = await drive('list Drive backups (catalog)', async ({ api }) => {
-        const page = await api.files.list({
-          q: byAppProperty(APP_PROPERTY.bucket, this.options.bucket),
-          fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`,
-          pageSize: DRIVE_CATALOG_PAGE_SIZE,
-          ...where,
-          supportsAllDrives: true,
-          spaces: 'drive',
-          ...(pageToken !== undefined ? { pageToken } : {}),
-        });
-        if (page.data.incompleteSearch === true) throw new IncompleteCatalogListingError();
-        return page;
-      });
-      yield* res.data.files ?? [];
-      pageToken = res.data.nextPageToken ?? undefined;
-    } while (pageToken);
+    yield* listBackupFiles(drive, {
+      what: 'list Drive backups (catalog)',
+      query: byAppProperty(APP_PROPERTY.bucket, this.options.bucket),
+      fileFields: FILE_FIELDS,
+      pageSize: DRIVE_CATALOG_PAGE_SIZE,
+      corpus,
+      incomplete: () => new IncompleteCatalogListingError(),
+    });
   }
 
   private async revisions(fileId: string): Promise<drive_v3.Schema$Revision[]> {

@@ -144,7 +144,7 @@ export async function claimObject(o: ClaimOptions): Promise<ClaimResult> {
  * record over meanwhile (its lease ran out).
  */
 export async function changeRecord(
-  store: StateStore,
+  store: Pick<StateStore, 'replace'>,
   key: string,
   owned: Versioned<ObjectRecord>,
   changes: readonly RecordChange[],

@@ -4,23 +4,28 @@
  * holds and continues from there, reading Cloud Storage from that offset. Only a vanished session
  * (404/410) starts again from zero. Its parts, in the order they run: transfer.ts moves the
  * bytes, session.ts speaks the protocol. One `ResumableUpload` per attempt, like rclone's
- * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow.
+ * `resumableUpload` struct: the job, the owned record, and the lease renewal while chunks flow. It takes
+ * only what it reads of the job, and the session protocol as a seam, so a unit test runs it in memory.
  */
 import type { Readable } from 'node:stream';
 import { classifyFailure } from '../../core/classify.js';
+import type { Config } from '../../config/config.js';
 import type { Retry } from '../../core/gateway.js';
+import type { Deadline } from '../../core/time-budget.js';
 import { isConflict, isNotFound } from '../../core/error-shapes.js';
 import { garbageCollectorFor } from '../../core/memory.js';
 import { describeRef } from '../../core/object-ref.js';
 import { BackupFileGoneError, FILE_FIELDS, revisionMetadata, type DriveFile } from '../../drive/files.js';
-import type { DriveClient } from '../../drive/gateway.js';
+import type { DriveClient, DriveGateway } from '../../drive/gateway.js';
+import type { StorageGateway } from '../../gcs/gateway.js';
 import { openObject } from '../../gcs/source.js';
-import type { Versioned } from '../../state/store.js';
+import type { StateStore, Versioned } from '../../state/store.js';
 import type { ObjectRecord, RecordChange } from '../claim/plan.js';
 import { changeRecord } from '../claim/claim.js';
-import { reviseKeepingForever } from './keep-forever.js';
+import { reviseKeepingForever, type KeepForeverJob } from './keep-forever.js';
 import { sendToSession } from './transfer.js';
 import { querySessionStatus, SessionGoneError, startUploadSession } from './session.js';
+import type { BackupDeps } from '../deps.js';
 import type { BackupJob } from '../job.js';
 
 /**
@@ -29,6 +34,27 @@ import type { BackupJob } from '../job.js';
  * are freed by young-generation collections (core/memory.ts) instead of reaching the old generation.
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
+
+/** What the resumable upload reads of the object attempt (a BackupJob is one). */
+export interface ResumableUploadJob extends Pick<BackupJob, 'ref' | 'size' | 'key' | 'meta' | 'scope' | 'recordScope'> {
+  readonly request: { readonly deadline: Pick<Deadline, 'canStart'> };
+  readonly deps: KeepForeverJob['deps'] &
+    Pick<BackupDeps, 'storage'> & {
+      readonly config: Pick<Config, 'keepRevisionsForever' | 'leaseMs' | 'uploadChunkBytes' | 'ioIdleTimeoutMs'>;
+      readonly source: Pick<StorageGateway, 'retried'>;
+      readonly store: Pick<StateStore, 'replace'>;
+      readonly drive: Pick<DriveGateway, 'retry'>;
+    };
+}
+
+/** The resumable protocol over HTTP (session.ts, transfer.ts): the upload's IO edge with Drive's bytes. */
+export interface SessionProtocol {
+  start: typeof startUploadSession;
+  status: typeof querySessionStatus;
+  send: typeof sendToSession;
+}
+
+const HTTP_SESSIONS: SessionProtocol = { start: startUploadSession, status: querySessionStatus, send: sendToSession };
 
 export type ResumableUploadResult =
   { complete: true; file: DriveFile; md5Hex?: string; record: Versioned<ObjectRecord> } | { complete: false; offset: number };
@@ -41,8 +67,9 @@ export class ResumableUpload {
   private readonly drive: Retry<DriveClient>;
 
   constructor(
-    private readonly job: BackupJob,
+    private readonly job: ResumableUploadJob,
     owned: Versioned<ObjectRecord>,
+    private readonly sessions: SessionProtocol = HTTP_SESSIONS,
   ) {
     this.owned = owned;
     this.revise = owned.value.fileCreated;
@@ -68,7 +95,7 @@ export class ResumableUpload {
     if (session) {
       const uri = session;
       try {
-        const status = await this.drive('probe', ({ authHeaders }) => querySessionStatus({ sessionUri: uri, authHeaders, total }));
+        const status = await this.drive('probe', ({ authHeaders }) => this.sessions.status({ sessionUri: uri, authHeaders, total }));
         if (status.complete) return { complete: true, file: status.file, record: this.owned };
         startOffset = status.persisted;
       } catch (err) {
@@ -95,7 +122,7 @@ export class ResumableUpload {
     const revision = revisionMetadata(meta);
     return this.drive('start-session', async ({ api, authHeaders, baseUrl }) => {
       const open = (keepForever?: boolean) =>
-        startUploadSession({
+        this.sessions.start({
           baseUrl,
           authHeaders,
           fileId: this.revise ? this.fileId : undefined,
@@ -141,7 +168,7 @@ export class ResumableUpload {
     };
     let sent;
     try {
-      sent = await sendToSession({
+      sent = await this.sessions.send({
         sessionUri: session,
         total: this.job.size,
         chunkBytes: config.uploadChunkBytes,

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandLine, usageOf, type CommandOption, type CommandSpec } from '../../../src/cli/command-line.js';
+import { commandLineOrHelp, parseCommandLine, usageOf, type CommandOption, type CommandSpec } from '../../../src/cli/command-line.js';
 import { UsageError, type CliIO } from '../../../src/cli/io.js';
 import { wholeNumber } from '../../../src/config/option.js';
 import { SETTINGS } from '../../../src/config/settings.js';
@@ -107,4 +107,23 @@ test('the help lists the options, then every setting with its variable and old n
   for (const setting of Object.values(SETTINGS))
     assert.ok(usage.includes(`--${setting.flag} `) || usage.includes(`--${setting.flag}\n`), setting.flag);
   assert.match(usage, /--state-bucket BUCKET +.*\(STATE_BUCKET\)/);
+});
+
+describe('commandLineOrHelp', () => {
+  const withOut = (argv: string[]) => {
+    const out: string[] = [];
+    return { io: { ...io(argv), stdout: (t: string) => void out.push(t) }, out };
+  };
+
+  test('--help: the usage on stdout, and nothing to run', () => {
+    const { io: helpIo, out } = withOut(['--help']);
+    assert.equal(commandLineOrHelp(helpIo, SPEC), undefined);
+    assert.deepEqual(out, [usageOf(SPEC)]);
+  });
+
+  test('otherwise: the command line, with the usage for its own errors, and nothing printed', () => {
+    const { io: runIo, out } = withOut(['thing', '--count', '4', '--secret', SECRET]);
+    const line = commandLineOrHelp(runIo, SPEC);
+    assert.deepEqual([line?.positionals, line?.values.count, line?.usage, out], [['thing'], 4, usageOf(SPEC), []]);
+  });
 });
