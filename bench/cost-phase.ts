@@ -7,7 +7,7 @@
  * children included).
  */
 import { readFile } from 'node:fs/promises';
-import { descendants } from '../test/support/process-tree.js';
+import { descendants } from '../harness/process-tree.js';
 import type { BurstWorld } from './burst-world.js';
 import type { SourceObject } from './objects.js';
 import { readCpuSecondsWithChildren } from './process-memory.js';

@@ -11,7 +11,7 @@
  * unless BENCH_DISTANCE_CHUNK_MIB sets one (to compare sizes).
  * Goals: our median at 30 ms ≥ 0.97× ours at 0 ms; ours ≥ 1.1× the peer's at both.
  */
-import { createWorld, type World } from '../test/support/world.js';
+import { startFunctionWorld, type FunctionWorld as World } from '../harness/function-world.js';
 import { DEPLOYED_NODE_OPTIONS, HTTP_TARGET } from './child-instance.js';
 import { ensureBuilt, startDeployedInstance, type DeployedInstance } from './deployed.js';
 import { cloneObject } from './emulator-seed.js';
@@ -93,7 +93,7 @@ export const distanceBenchmark: Benchmark = {
     const sizeMib = sizeBytes / MiB;
     const chunkEnv: Record<string, string> =
       options.distanceChunkMib === undefined ? {} : { UPLOAD_CHUNK_MIB: String(options.distanceChunkMib) };
-    const world = await createWorld(chunkEnv);
+    const world = await startFunctionWorld({ env: chunkEnv });
     let fn: Awaited<ReturnType<typeof startDeployedHttp>> | undefined;
     let peer: PeerInstance | undefined;
     try {

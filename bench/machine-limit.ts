@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { World } from '../test/support/world.js';
+import type { FunctionWorld as World } from '../harness/function-world.js';
 import type { SourceObject } from './objects.js';
 import { rawEmulators } from './raw-client.js';
 import type { UploadAloneOptions, UploadAloneResult } from './upload-alone.js';

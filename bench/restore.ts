@@ -21,7 +21,7 @@
  *   must be the same, in the same order (the report is deterministic), and each target prefix must hold
  *   every object once. Goal: objects/s at 16 ≥ 8× objects/s at 1.
  */
-import { createWorld, type World } from '../test/support/world.js';
+import { startFunctionWorld, type FunctionWorld as World } from '../harness/function-world.js';
 import { startEventInstance } from './child-instance.js';
 import { ensureBuilt } from './deployed.js';
 import { driveCopyOf, KiB, MiB, putObject, seedObject, seedObjects, type SourceObject } from './objects.js';
@@ -87,7 +87,7 @@ export const restoreBenchmark: Benchmark = {
   async run(options, progress): Promise<BenchmarkResult> {
     const build = ensureBuilt();
     if (build.built) progress(`built dist/${build.warnings ? ` (tsc complained: ${build.warnings.slice(0, 300)})` : ''}`);
-    const world = await createWorld();
+    const world = await startFunctionWorld();
     const { emulators } = world;
     const n = options.restoreObjects;
     const sizeMib = options.largeBytes / MiB;

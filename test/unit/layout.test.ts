@@ -170,3 +170,37 @@ describe('the emulators package', () => {
       assert.equal(packageProblemOf(join(ROOT, file), specifier) !== undefined, caught, `${file} → ${specifier}`);
   });
 });
+
+const TESTS = join(ROOT, 'test');
+const SHARED_TOOLS = ['bench', 'sandbox', 'harness'];
+
+/** bench/, sandbox/ and harness/ start and seed the functions through harness/, never through the tests' own helpers. */
+export function toolProblemOf(file: string, specifier: string): string | undefined {
+  const tool = SHARED_TOOLS.find((dir) => inside(join(ROOT, dir), file));
+  if (tool === undefined || !specifier.startsWith('.')) return undefined;
+  if (!inside(TESTS, resolve(dirname(file), specifier))) return undefined;
+  return `${relative(ROOT, file)} imports ${specifier}: ${tool}/ uses harness/, not test/`;
+}
+
+describe('the shared harness', () => {
+  test('bench/, sandbox/ and harness/ import nothing from test/', () => {
+    const wrong = SHARED_TOOLS.flatMap((dir) =>
+      codeFiles(join(ROOT, dir)).flatMap((file) =>
+        specifiersOf(readFileSync(file, 'utf8')).flatMap((specifier) => toolProblemOf(file, specifier) ?? []),
+      ),
+    );
+    assert.deepEqual(wrong, []);
+  });
+
+  test('the rule can fail', () => {
+    const rows: [file: string, specifier: string, caught: boolean][] = [
+      ['bench/restore.ts', '../test/support/world.js', true],
+      ['sandbox/sandbox.ts', '../test/support/world.js', true],
+      ['harness/function-world.ts', '../test/system/tasks/harness.js', true],
+      ['bench/restore.ts', '../harness/function-world.js', false],
+      ['test/system/tasks/harness.ts', '../../support/world.js', false],
+    ];
+    for (const [file, specifier, caught] of rows)
+      assert.equal(toolProblemOf(join(ROOT, file), specifier) !== undefined, caught, `${file} → ${specifier}`);
+  });
+});

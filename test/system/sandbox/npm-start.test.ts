@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { parseBannerVariables } from '../../../sandbox/banner.js';
-import { describeProcess, descendants, isLoopback, isRunning, listeningSockets } from '../../support/process-tree.js';
+import { describeProcess, descendants, isLoopback, isRunning, listeningSockets } from '../../../harness/process-tree.js';
 import { waitFor } from '../../support/sandbox-process.js';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { driveFiles, startSandboxProcess, stopWithSigint, waitFor, type DriveFile } from '../../support/sandbox-process.js';
-import { descendants } from '../../support/process-tree.js';
+import { descendants } from '../../../harness/process-tree.js';
 import { md5Hex, testBytes } from '../../support/world.js';
 
 const isAlive = (pid: number): boolean => {

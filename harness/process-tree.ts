@@ -1,8 +1,8 @@
 /**
- * Test support (not a test): a process tree as /proc shows it (Linux), for tests that check what `npm
- * start` leaves behind and where its processes listen: the descendants of a pid, whether a pid is still
- * running, and every listening TCP socket a set of processes holds (from /proc/PID/fd and
- * /proc/net/tcp, tcp6).
+ * A process tree as /proc shows it (Linux): the descendants of a pid, whether a pid is still running, and
+ * every listening TCP socket a set of processes holds (from /proc/PID/fd and /proc/net/tcp, tcp6). For the
+ * tests that check what `npm start` leaves behind and where it listens, and for the benchmarks that
+ * measure a function process with its children.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
