@@ -56,16 +56,17 @@ function poster(url: URL): Post {
 }
 
 /** One line for a progress: the counts so far, and what is left. */
-export function progressLine(p: Pick<RestoreProgress, 'counts' | 'remaining' | 'listed' | 'done'>): string {
+export function progressLine(p: Pick<RestoreProgress, 'counts' | 'remaining' | 'listed' | 'done'> & { waiting?: number }): string {
   const counts = Object.entries(p.counts)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
+  const waiting = (p.waiting ?? 0) > 0 ? ` (${p.waiting} waiting for Drive to lift a download limit)` : '';
   const left = p.done
     ? 'done'
     : p.listed
-      ? `${p.remaining} in tasks`
-      : `listing the backup${p.remaining > 0 ? `, ${p.remaining} in tasks` : ''}`;
+      ? `${p.remaining} in tasks${waiting}`
+      : `listing the backup${p.remaining > 0 ? `, ${p.remaining} in tasks${waiting}` : ''}`;
   return `progress: ${counts || 'nothing yet'}; ${left}`;
 }
 

@@ -28,7 +28,7 @@ export interface DownloadSource {
 /** Why Drive would not give a revision's bytes; a restore reports it per object and goes on. */
 export type DownloadRefusal =
   | { readonly kind: 'missing-in-drive'; readonly reason: string }
-  | { readonly kind: 'drive-limit'; readonly reason: string; readonly action: string };
+  | { readonly kind: 'drive-limit'; readonly reason: string; readonly action: string; readonly lifts: boolean };
 
 /**
  * Drive's download refusals ("Resolve errors", https://developers.google.com/workspace/drive/api/guides/handle-errors):
@@ -45,12 +45,15 @@ export function downloadRefusalOf(err: unknown): DownloadRefusal | undefined {
       kind: 'drive-limit',
       reason: 'Drive replied 403 downloadQuotaExceeded: the download quota of this file is exceeded',
       action: 'Drive lifts it within 24 hours: run the same command again then',
+      lifts: true,
     };
   if (reason === 'cannotDownloadAbusiveFile')
     return {
       kind: 'drive-limit',
       reason: 'Drive replied 403 cannotDownloadAbusiveFile: Drive flagged the file as malware or spam',
       action: 'if you trust the backup, run again with --acknowledge-abuse',
+      // Drive keeps the flag: waiting does not help.
+      lifts: false,
     };
   const failure = classifyFailure(err, 'drive');
   if (failure.kind === 'rate-limited' || (status === 403 && /RateLimitExceeded$/i.test(reason ?? '')))
@@ -58,6 +61,7 @@ export function downloadRefusalOf(err: unknown): DownloadRefusal | undefined {
       kind: 'drive-limit',
       reason: failure.reason,
       action: "Drive's rate limit held after retries: run the same command again later",
+      lifts: true,
     };
   return undefined;
 }

@@ -6,7 +6,8 @@
  * finds the marker ended, or running under a live lease, writes nothing: Cloud Tasks' rare duplicate
  * execution restores nothing twice, even with `overwrite`. A lease left by a killed instance expires and
  * the task's retry takes over. Drive refusing the download for rate or quota is not the object's outcome:
- * the lease is released and the answer asks Cloud Tasks to retry later (its backoff paces the queue).
+ * the lease is released (saying what it waits for) and the answer asks Cloud Tasks to retry later (its
+ * backoff paces the queue); the abuse flag, which no wait lifts, is.
  */
 import type { Versioned } from '../state/store.js';
 import type { Catalog } from './catalog.js';
@@ -59,9 +60,16 @@ export async function restoreObjectTask(deps: ObjectTaskDeps, task: RestoreTaskB
     },
     dryRun: false,
   };
-  if (report.result?.kind === 'drive-limit') {
-    // Released at once: the retry, whenever Cloud Tasks sends it, takes the object over.
-    const released: ObjectMarker = { status: 'running', name: task.name, leaseUntil: new Date(0).toISOString() };
+  if (report.result?.kind === 'drive-limit' && report.result.lifts) {
+    // Released at once: the retry, whenever Cloud Tasks sends it, takes the object over. A refusal that
+    // waiting does not lift (the abuse flag) is the object's outcome instead: retrying it would keep the
+    // restore from ever ending.
+    const released: ObjectMarker = {
+      status: 'running',
+      name: task.name,
+      leaseUntil: new Date(0).toISOString(),
+      waiting: report.result.reason,
+    };
     await deps.records.replaceMarker(task.restore, taskId, released, lease.version);
     return { kind: 'retry', reason: report.result.reason };
   }

@@ -12,8 +12,8 @@ export type WriteResult =
   | { readonly kind: 'exists' }
   /** Cloud Storage refused the write (a hold, a retention lock, permissions): its reason. */
   | { readonly kind: 'refused'; readonly reason: string }
-  /** Drive would not give the bytes now (download quota, rate limits, abuse flag). */
-  | { readonly kind: 'drive-limit'; readonly reason: string; readonly action: string }
+  /** Drive would not give the bytes now (download quota, rate limits, abuse flag); `lifts`: waiting helps (not the abuse flag). */
+  | { readonly kind: 'drive-limit'; readonly reason: string; readonly action: string; readonly lifts: boolean }
   | { readonly kind: 'missing-in-drive'; readonly reason: string }
   /** The copy was not the backed-up generation: deleted again. */
   | { readonly kind: 'mismatch'; readonly reason: string }

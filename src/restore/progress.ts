@@ -40,6 +40,8 @@ export interface ObjectMarker {
   status: string;
   name: string;
   leaseUntil?: string;
+  /** Running, released because Drive refused the download for now: Drive's reason. */
+  waiting?: string;
   bytes?: number;
   line?: string;
   problem?: boolean;
@@ -53,6 +55,8 @@ export interface RestoreProgress {
   counts: Record<string, number>;
   /** Objects handed to tasks whose task has not ended yet. */
   remaining: number;
+  /** Of those, tasks waiting for Drive to lift a download limit (quota, rate), to be retried by Cloud Tasks. */
+  waiting: number;
   handled: number;
   problemCount: number;
   bytes: number;
@@ -78,8 +82,12 @@ export function progressOf(record: RestoreRecord, markers: readonly ObjectMarker
   const problems = [...record.problems];
   let finished = 0;
   let bytes = record.bytes;
+  let waiting = 0;
   for (const marker of markers) {
-    if (marker.status === 'running') continue;
+    if (marker.status === 'running') {
+      if (marker.waiting !== undefined) waiting++;
+      continue;
+    }
     finished++;
     counts[marker.status] = (counts[marker.status] ?? 0) + 1;
     bytes += marker.bytes ?? 0;
@@ -96,6 +104,7 @@ export function progressOf(record: RestoreRecord, markers: readonly ObjectMarker
     listed: record.listed,
     counts,
     remaining,
+    waiting,
     handled,
     problemCount,
     bytes,

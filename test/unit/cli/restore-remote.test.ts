@@ -29,6 +29,10 @@ test('progressLine', () => {
       'progress: 1 exists, 3 restored; listing the backup, 5 in tasks',
     ],
     [{ counts: { restored: 3 }, remaining: 2, listed: true, done: false }, 'progress: 3 restored; 2 in tasks'],
+    [
+      { counts: { restored: 3 }, remaining: 2, waiting: 1, listed: true, done: false },
+      'progress: 3 restored; 2 in tasks (1 waiting for Drive to lift a download limit)',
+    ],
     [{ counts: { restored: 5 }, remaining: 0, listed: true, done: true }, 'progress: 5 restored; done'],
   ];
   for (const [p, line] of rows) assert.equal(progressLine(p), line);

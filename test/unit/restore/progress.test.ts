@@ -40,32 +40,42 @@ test('progressOf', () => {
     title: string,
     rec: RestoreRecord,
     markers: ObjectMarker[],
-    want: { done: boolean; remaining: number; counts: Record<string, number>; problemCount: number },
+    want: { done: boolean; remaining: number; waiting: number; counts: Record<string, number>; problemCount: number },
   ][] = [
-    ['nothing enqueued, listed: done', record(), [], { done: true, remaining: 0, counts: {}, problemCount: 0 }],
-    ['still listing: not done', record({ listed: false }), [], { done: false, remaining: 0, counts: {}, problemCount: 0 }],
+    ['nothing enqueued, listed: done', record(), [], { done: true, remaining: 0, waiting: 0, counts: {}, problemCount: 0 }],
+    ['still listing: not done', record({ listed: false }), [], { done: false, remaining: 0, waiting: 0, counts: {}, problemCount: 0 }],
     [
       'three tasks, one running',
       record({ enqueued: 3, counts: { 'deleted-before-T': 1 } }),
       [marker('restored', { bytes: 5 }), marker('running'), marker('exists')],
-      { done: false, remaining: 1, counts: { 'deleted-before-T': 1, restored: 1, exists: 1 }, problemCount: 0 },
+      { done: false, remaining: 1, waiting: 0, counts: { 'deleted-before-T': 1, restored: 1, exists: 1 }, problemCount: 0 },
+    ],
+    [
+      'two running, one of them waiting for Drive',
+      record({ enqueued: 2 }),
+      [marker('running'), marker('running', { waiting: 'Drive replied 403 downloadQuotaExceeded' })],
+      { done: false, remaining: 2, waiting: 1, counts: {}, problemCount: 0 },
     ],
     [
       'all ended, one a problem',
       record({ enqueued: 2 }),
       [marker('restored'), marker('mismatch', { problem: true, line: 'mismatch x' })],
-      { done: true, remaining: 0, counts: { restored: 1, mismatch: 1 }, problemCount: 1 },
+      { done: true, remaining: 0, waiting: 0, counts: { restored: 1, mismatch: 1 }, problemCount: 1 },
     ],
     [
       'a dry run: restore is no problem',
       record({ mode: 'direct', counts: { restore: 4 }, spec: { ...record().spec, dryRun: true } }),
       [],
-      { done: true, remaining: 0, counts: { restore: 4 }, problemCount: 0 },
+      { done: true, remaining: 0, waiting: 0, counts: { restore: 4 }, problemCount: 0 },
     ],
   ];
   for (const [title, rec, markers, want] of rows) {
     const p = progressOf(rec, markers);
-    assert.deepEqual({ done: p.done, remaining: p.remaining, counts: p.counts, problemCount: p.problemCount }, want, title);
+    assert.deepEqual(
+      { done: p.done, remaining: p.remaining, waiting: p.waiting, counts: p.counts, problemCount: p.problemCount },
+      want,
+      title,
+    );
   }
 });
 
