@@ -2,9 +2,11 @@
  * `gcs-drive-backup restore --remote URL`: the restore runs in the deployed HTTP function (`POST /restore`,
  * src/http/restore-route.ts), not on this machine. Posts the request with an ID token for the function's
  * URL (google-auth-library's IdTokenClient: Cloud Run IAM lets in callers with roles/run.invoker), then
- * follows it until done: while the function still walks the catalog it posts `{"id"}` again (each call
- * works within the function's budget); once every object went to a task it reads the progress from the
- * state bucket itself (src/restore/progress.ts). One progress line per change, problem lines at the end,
+ * follows it until done: while the function still walks the catalog and nothing else continues it (no
+ * queue) it posts `{"id"}` again (each call works within the function's budget); once every object went
+ * to a task, or the function continues by itself, it reads the progress from the state bucket itself
+ * (src/restore/progress.ts). Without `--at` the function takes its own now, so the same command again
+ * continues an unfinished restore rather than starting another. One progress line per change, problem lines at the end,
  * the same exit codes as a local restore. A loopback URL (the sandbox, the tests) gets no token: the
  * sandbox's functions take none.
  */
@@ -80,7 +82,8 @@ export async function remoteRestore(io: CliIO, options: RestoreOptions, remote: 
     prefix: options.prefix,
     include: options.include,
     exclude: options.exclude,
-    ...(options.generation !== undefined ? { generation: options.generation } : { atMs: options.atMs ?? Date.now() }),
+    // No time given: the function takes its now, and the same command again continues its unfinished restore.
+    ...(options.generation !== undefined ? { generation: options.generation } : options.atMs !== undefined ? { atMs: options.atMs } : {}),
     dryRun: options.dryRun,
     overwrite: options.overwrite,
     acknowledgeAbuse: options.acknowledgeAbuse,
@@ -108,12 +111,16 @@ export async function remoteRestore(io: CliIO, options: RestoreOptions, remote: 
   };
   show();
   let records: RestoreRecords | undefined;
+  // The function continues by itself (a queue's task): following needs only the state bucket.
+  let continues = reply.body.continues === true;
   while (!progress.done) {
-    if (!progress.listed) {
+    if (!progress.listed && !continues) {
       reply = await post({ id });
       if (reply.status !== 200 && reply.status !== 503) return fail(reply);
-      if (reply.status === 200) progress = reply.body as unknown as RestoreProgress;
-      else await new Promise((r) => setTimeout(r, POLL_MS));
+      if (reply.status === 200) {
+        progress = reply.body as unknown as RestoreProgress;
+        continues = reply.body.continues === true;
+      } else await new Promise((r) => setTimeout(r, POLL_MS));
     } else {
       await new Promise((r) => setTimeout(r, POLL_MS));
       records ??= new RestoreRecords((await runtime()).store);

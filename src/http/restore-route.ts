@@ -8,19 +8,22 @@
  * bucket's (restoring from Drive alone is the command line's `--from-drive`: the function keeps its
  * progress in the state bucket). Each call works within the invocation's budget (src/restore/budgeted-run.ts);
  * with DISPATCH=tasks or auto it fans out one task per object, and a dispatch of such a task (the
- * queue's OIDC token verified) restores its one object (src/restore/object-task.ts).
+ * queue's OIDC token verified) restores its one object (src/restore/object-task.ts). A call that ends
+ * before the catalog does enqueues, with a queue, its own continuation (one task per restore and cursor),
+ * so a restore whose caller died still ends; without a queue its answer says how to continue. A request
+ * naming no time, posted again, continues its unfinished restore (src/restore/progress.ts).
  */
 import type { Runtime } from '../tasks/dispatch.js';
 import { classifyFailure } from '../core/classify.js';
 import { badRequest, failureReply, RETRY_AFTER_SECONDS, type HttpReply } from '../core/failure-status.js';
 import { describeValue as describe, isRecord } from '../core/text.js';
 import { createDeadline } from '../core/time-budget.js';
-import { continueRestore, type RestoreTaskBody } from '../restore/budgeted-run.js';
+import { continueRestore, type ContinueTaskBody, type RestoreTaskBody } from '../restore/budgeted-run.js';
 import { restoreObjectTask } from '../restore/object-task.js';
 import { progressOf, RestoreRecords, type RestoreRecord } from '../restore/progress.js';
 import { isRestoreId, parseRestoreSpec, remoteTargetRefusal, restoreIdOf } from '../restore/request.js';
 import { StateCatalog } from '../restore/state-catalog.js';
-import { restoreTaskId } from '../tasks/task-name.js';
+import { restoreContinueTaskId, restoreTaskId } from '../tasks/task-name.js';
 import type { ClaimedTask } from './backup-route.js';
 
 /** Objects a direct-mode call restores at once. */
@@ -63,6 +66,8 @@ export async function restoreRoute(runtime: Runtime, body: unknown, claimed?: Cl
     if (problems.length > 0 || !parsed.ok || sourceBucket === undefined) return badRequest(problems);
     const refusal = remoteTargetRefusal(parsed.value.to.bucket, { ...config, sourceBucket });
     if (refusal) return { status: 403, body: { error: refusal } };
+    // A request naming no time restores the newest state: posted again, it continues its unfinished restore.
+    const latest = parsed.value.atMs === undefined && parsed.value.generation === undefined ? restoreIdOf(parsed.value) : undefined;
     const spec = { ...parsed.value, atMs: parsed.value.atMs ?? Date.now() };
     const now = new Date().toISOString();
     const mode = runtime.dispatch !== undefined && !spec.dryRun ? 'tasks' : 'direct';
@@ -71,7 +76,11 @@ export async function restoreRoute(runtime: Runtime, body: unknown, claimed?: Cl
       ...{ counts: {}, enqueued: 0, bytes: 0, problems: [], startedAt: now, updatedAt: now },
     };
     try {
-      record = await records.open(fresh);
+      record = latest === undefined ? undefined : await records.unfinished(latest);
+      if (!record) {
+        record = await records.open(fresh);
+        if (latest !== undefined) await records.setLatest(latest, fresh.id);
+      }
     } catch (err) {
       return failureReply(classifyFailure(err, 'state'), `restore ${fresh.id}`);
     }
@@ -111,6 +120,12 @@ async function runShare(
         record,
       );
     }
+    // Not walked to the end: with a queue, the function continues by itself (its caller may be gone).
+    const continues = !record.value.listed && dispatch !== undefined;
+    if (continues) {
+      const next: ContinueTaskBody = { restore: record.value.id, after: record.value.cursor ?? '', maxSeconds: budgetMs / 1000 };
+      await dispatch.queue.createTask(restoreContinueTaskId(next.restore, next.after), dispatch.queue.routeUrl('restore'), next);
+    }
     const progress = progressOf(record.value, record.value.mode === 'tasks' ? await records.markers(record.value.id) : []);
     runtime.logger.restoreRun({
       ...progress,
@@ -120,7 +135,20 @@ async function runShare(
     });
     const { spec } = record.value;
     const at = spec.generation === undefined ? { at: new Date(spec.atMs).toISOString() } : { generation: spec.generation };
-    return { status: 200, body: { ...progress, mode: record.value.mode, to: `gs://${spec.to.bucket}/${spec.to.prefix}`, ...at } };
+    const resume = progress.listed
+      ? {}
+      : continues
+        ? {
+            continues: true,
+            resume: `the function continues restore ${progress.id} by itself (a task of its queue); POST {"id"} to follow it`,
+          }
+        : {
+            resume: `restore ${progress.id} is not finished and nothing continues it but its caller: POST {"id":"${progress.id}"} again, or the same request again (restore --remote with the same options)`,
+          };
+    return {
+      status: 200,
+      body: { ...progress, mode: record.value.mode, to: `gs://${spec.to.bucket}/${spec.to.prefix}`, ...at, ...resume },
+    };
   } catch (err) {
     const reason = classifyFailure(err, 'state').reason;
     return {
@@ -135,8 +163,33 @@ async function runShare(
   }
 }
 
+/**
+ * A dispatch of a restore's continuation: walks on from the cursor it names, unless another call moved the
+ * cursor meanwhile (that call enqueued its own continuation: this one is spent) or the walk is over.
+ */
+async function continueTask(runtime: Runtime, task: ContinueTaskBody): Promise<HttpReply> {
+  const records = new RestoreRecords(runtime.store);
+  try {
+    const record = await records.read(task.restore);
+    if (!record || record.value.listed || (record.value.cursor ?? '') !== task.after)
+      return { status: 200, body: { acknowledged: true, continued: false } };
+    const limit = runtime.config.deadlineMs / 1000;
+    const seconds = Number.isFinite(task.maxSeconds) && task.maxSeconds > 0 ? Math.min(task.maxSeconds, limit) : limit;
+    return await runShare(runtime, records, record, seconds * 1000);
+  } catch (err) {
+    const failure = classifyFailure(err, 'state');
+    return {
+      status: 503,
+      body: { error: `restore ${task.restore}: ${failure.reason}`, retry: true },
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
+  }
+}
+
 /** A dispatch of one restore task. 2xx ends the task; 429 has Cloud Tasks retry it later. */
 async function restoreTask(runtime: Runtime, body: unknown, taskId: string): Promise<HttpReply> {
+  if (isRecord(body) && isRestoreId(body.restore) && typeof body.after === 'string' && typeof body.maxSeconds === 'number')
+    return continueTask(runtime, body as unknown as ContinueTaskBody);
   const task =
     isRecord(body) && isRestoreId(body.restore) && typeof body.name === 'string' && typeof body.generation === 'string'
       ? (body as unknown as RestoreTaskBody)

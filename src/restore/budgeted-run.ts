@@ -26,6 +26,14 @@ export interface RestoreTaskBody {
   generation: string;
 }
 
+/** What a restore's continuation task carries: the restore, the cursor it walks on from, its budget. */
+export interface ContinueTaskBody {
+  restore: string;
+  /** The record's cursor when the task was made ('' before the first object). */
+  after: string;
+  maxSeconds: number;
+}
+
 export interface BudgetedRunDeps extends Omit<RestoreDeps, 'catalog'> {
   catalog: Catalog;
   records: RestoreRecords;

@@ -7,7 +7,9 @@
  * takes about one write per second per object name, and tasks finish many at a time. The marker is also
  * the object's lease (written before its write, `running` until it ends), so a duplicated dispatch of
  * the same task finds it and writes nothing. `readProgress` sums record and markers: what `restore
- * --remote` prints and the route answers.
+ * --remote` prints and the route answers. A request that names no time (restore the newest state) also
+ * points at its newest restore (`restores/latest/…`), so posting it again continues that one while it is
+ * unfinished.
  */
 import type { CallScope } from '../core/gateway.js';
 import type { StateStore, Versioned } from '../state/store.js';
@@ -68,6 +70,8 @@ const PROBLEM_CHARS = 240;
 
 export const recordKey = (id: string): string => `restores/${id}`;
 export const markerKey = (id: string, task: string): string => `restores/${id}/objects/${task}`;
+/** The newest restore of a request that named no time (`latest/<id of the request without a time>`: `{ id }`). */
+export const latestKey = (requestId: string): string => `restores/latest/${requestId}`;
 
 /** Adds one outcome to the record's counts (and its problem line, while there is room). Pure. */
 export function countOutcome(record: RestoreRecord, outcome: { status: string; bytes?: number; problem: boolean; line: string }): void {
@@ -165,6 +169,28 @@ export class RestoreRecords {
 
   replaceMarker(id: string, task: string, marker: ObjectMarker, version: string): Promise<Versioned<ObjectMarker> | undefined> {
     return this.store.replace(markerKey(id, task), marker, version, this.scope());
+  }
+
+  /**
+   * The unfinished restore a request naming no time started (`requestId`: the id of that request without
+   * a time), so posting it again continues it rather than starting over as of a new now; undefined when
+   * there is none, or it is done (the same request is then a new restore of the newest state).
+   */
+  async unfinished(requestId: string): Promise<Versioned<RestoreRecord> | undefined> {
+    const latest = await this.store.read<{ id: string }>(latestKey(requestId), this.scope());
+    const record = latest ? await this.read(latest.value.id) : undefined;
+    if (!record) return undefined;
+    const markers = record.value.mode === 'tasks' ? await this.markers(record.value.id) : [];
+    return progressOf(record.value, markers).done ? undefined : record;
+  }
+
+  /** Records `id` as the newest restore of the request `requestId` (one that named no time). */
+  async setLatest(requestId: string, id: string): Promise<void> {
+    const key = latestKey(requestId);
+    if (await this.store.create(key, { id }, this.scope())) return;
+    const existing = await this.store.read<{ id: string }>(key, this.scope());
+    // Lost to a concurrent same request: the newest wins, either is fine to continue.
+    if (existing) await this.store.replace(key, { id }, existing.version, this.scope());
   }
 
   async progress(id: string): Promise<RestoreProgress | undefined> {

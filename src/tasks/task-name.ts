@@ -30,3 +30,13 @@ export function restoreTaskId(restoreId: string, ref: { readonly name: string; r
     .update(JSON.stringify([restoreId, ref.name, ref.generation]), 'utf8')
     .digest('hex')}`;
 }
+
+/**
+ * The task ID of a restore's continuation from one cursor: whichever call ends its share at that cursor
+ * names the same task, so a repeat makes one, and the next cursor names a new one.
+ */
+export function restoreContinueTaskId(restoreId: string, after: string): string {
+  return `restore-continue-${createHash('sha256')
+    .update(JSON.stringify([restoreId, after]), 'utf8')
+    .digest('hex')}`;
+}

@@ -13,7 +13,7 @@ import { testBytes } from '../../support/world.js';
 
 let fx: FunctionWorld;
 const objects = new Map<string, Buffer>();
-const LISTED = ['restored', 'resumed', 'again'];
+const LISTED = ['restored', 'resumed', 'again', 'continued'];
 
 before(async () => {
   fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RESTORE_BUCKETS: LISTED.join(',') } });
@@ -87,6 +87,34 @@ describe('POST /restore', () => {
   });
 });
 
+describe('a restore whose caller stopped (no queue: nothing else continues it)', () => {
+  test('the answer says how to continue; the same request without a time, posted again, continues it; once done, it is a new restore', async () => {
+    const request = { to: 'gs://continued/', maxSeconds: 0.000001 };
+    const first = await fx.post('/restore', request);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.handled, first.body.done], [4, false]);
+    assert.equal(first.body.continues, undefined, 'no queue: nothing continues it by itself');
+    assert.equal(
+      first.body.resume,
+      `restore ${String(first.body.id)} is not finished and nothing continues it but its caller: POST {"id":"${String(first.body.id)}"} again, or the same request again (restore --remote with the same options)`,
+    );
+    // The caller is gone; an operator posts the same request again: it continues from the cursor.
+    const second = await fx.post('/restore', request);
+    assert.equal(second.body.id, first.body.id, 'the unfinished restore, not a new one');
+    assert.deepEqual([second.body.handled, second.body.done, second.body.at], [8, false, first.body.at]);
+    const third = await fx.post('/restore', request);
+    assert.deepEqual([third.body.id, third.body.handled, third.body.done, third.body.resume], [first.body.id, 10, true, undefined]);
+    assert.deepEqual(third.body.counts, { restored: 10 });
+    assert.equal((await contents('continued')).size, 10, 'each object once');
+
+    // Done: the same request is a restore of the newest state now, which finds everything there.
+    const io = recordingIO(['restore', '--to', 'gs://continued/', '--remote', fx.url('http')], fx.env);
+    assert.equal(await runCli(io), 0, io.err.join(''));
+    assert.doesNotMatch(io.out.join(''), new RegExp(String(first.body.id)));
+    assert.match(io.out.join(''), /^progress: 10 exists; done$/m);
+  });
+});
+
 describe('bad bodies get a 400 that says what is wrong', () => {
   const id = 'a'.repeat(32);
   const rows: [title: string, body: unknown, message: RegExp][] = [
@@ -133,7 +161,7 @@ describe('a target the deployment does not list is refused, and nothing is writt
     [
       'another bucket',
       () => 'not-listed',
-      /^gs:\/\/not-listed is not a restore target of this deployment: RESTORE_BUCKETS lists only restored, resumed, again/,
+      /^gs:\/\/not-listed is not a restore target of this deployment: RESTORE_BUCKETS lists only restored, resumed, again, continued/,
     ],
     ['the state bucket', () => fx.stateBucket, /\(the state bucket\) is not a restore target/],
     ['the source bucket', () => fx.sourceBucket, /\(the watched source bucket\) is not a restore target/],

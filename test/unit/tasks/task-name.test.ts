@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backupTaskId, restoreTaskId } from '../../../src/tasks/task-name.js';
+import { backupTaskId, restoreContinueTaskId, restoreTaskId } from '../../../src/tasks/task-name.js';
 
 const base = { bucket: 'photos', name: 'a/b.jpg', generation: '1700000000000001' };
 
@@ -48,4 +48,18 @@ test('a restore task: one ID per (restore, name, generation), a valid task ID, n
   const long = restoreTaskId(id, { name: 'é/'.repeat(600), generation: '1' });
   assert.match(long, /^restore-[0-9a-f]{64}$/);
   assert.notEqual(restoreTaskId(id, one), backupTaskId({ bucket: id, ...one }));
+});
+
+test("a restore's continuation: one ID per restore and cursor, apart from object tasks", () => {
+  const id = 'f'.repeat(32);
+  const rows: [restore: string, after: string, same: boolean][] = [
+    [id, 'k1', true],
+    [id, 'k2', false],
+    ['e'.repeat(32), 'k1', false],
+    [id, '', false],
+  ];
+  for (const [restore, after, same] of rows)
+    assert.equal(restoreContinueTaskId(restore, after) === restoreContinueTaskId(id, 'k1'), same, `${restore} ${after}`);
+  assert.match(restoreContinueTaskId(id, ''), /^restore-continue-[0-9a-f]{64}$/);
+  assert.notEqual(restoreContinueTaskId(id, 'k1'), restoreTaskId(id, { name: 'k1', generation: '' }));
 });
