@@ -2,7 +2,8 @@
  * Cloud Storage JSON API emulator: buckets, objects with generations, simple/multipart/resumable uploads,
  * ranged downloads, list, patch, delete, compose, rewrite/copy, and change notifications (in-process subscribers and
  * webhooks via `/_emulator/gcs/notifications`). Faithful enough for `@google-cloud/storage` to work
- * unchanged with `STORAGE_EMULATOR_HOST` or `apiEndpoint` pointing here.
+ * unchanged with `STORAGE_EMULATOR_HOST` or `apiEndpoint` pointing here. A bucket may grant the caller only
+ * some IAM permissions (`/_emulator/gcs/grants`, grants.ts): a request needing another is refused as Google does.
  */
 import type { Route } from '../harness/http.js';
 import type { ControlHub, ErrorRenderer } from '../harness/server.js';
@@ -10,6 +11,7 @@ import type { GcsContext } from './context.js';
 import { DownloadLog, type DownloadRecord } from './downloads.js';
 import { ChangeNotifier } from './notifications.js';
 import { GOOGLE_GCS_LIMITS, MutationRate, parseGcsLimits } from './limits.js';
+import { Grants, guardedRoutes } from './grants.js';
 import { GcsStore } from './objects.js';
 import { toResource, type StorageObjectData, type StoredObjectView } from './resource.js';
 import { UploadSessions } from './resumable.js';
@@ -35,6 +37,8 @@ export interface GcsEmulator extends Persistable {
   getObject(bucket: string, name: string): StoredObjectView | undefined;
   /** The media downloads served (byte ranges, times), oldest first; `GET /_emulator/gcs/downloads` over HTTP. */
   downloads(filter?: { bucket?: string; name?: string }): DownloadRecord[];
+  /** Grants exactly `permissions` on `bucket` (`null`: every one again); `POST /_emulator/gcs/grants` over HTTP. */
+  grant(bucket: string, permissions: readonly string[] | null): void;
 }
 
 export function createGcsEmulator(hub: ControlHub): GcsEmulator {
@@ -47,6 +51,9 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
     (bucket, name) => mutations.take(bucket, name),
     hub.clock,
   );
+  // Replacing a live object needs storage.objects.delete too (grants.ts).
+  const grants = new Grants();
+  store.beforeReplace = (bucket) => grants.require(bucket, 'storage.objects.delete', 'object');
   const sessions = new UploadSessions();
   const downloads = new DownloadLog();
   const g: GcsContext = { store, sessions, notifier, downloads, baseUrl: () => baseUrl };
@@ -69,15 +76,18 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
     }),
   });
   hub.addControl({ method: 'DELETE', path: 'gcs/downloads', handle: () => (downloads.clear(), {}) });
+  hub.addControl({ method: 'POST', path: 'gcs/grants', handle: (body) => (grants.apply(body), grants.list()) });
+  hub.addControl({ method: 'GET', path: 'gcs/grants', handle: () => grants.list() });
   hub.onReset(() => {
     downloads.clear();
+    grants.clear();
     store.clear();
     sessions.clear();
     mutations.clear();
   });
 
   return {
-    routes: [...uploadRoutes(g), ...bucketRoutes(g), ...copyRoutes(g), ...objectRoutes(g)],
+    routes: guardedRoutes([...uploadRoutes(g), ...bucketRoutes(g), ...copyRoutes(g), ...objectRoutes(g)], grants),
     setBaseUrl(url) {
       baseUrl = url.replace(/\/+$/, '');
     },
@@ -88,6 +98,7 @@ export function createGcsEmulator(hub: ControlHub): GcsEmulator {
     snapshot: (blobs) => snapshotGcs(store, blobs),
     restore: (data, blobs) => restoreGcs(store, data, blobs),
     downloads: (filter) => downloads.list(filter),
+    grant: (bucket, permissions) => grants.set(bucket, permissions),
     getObject(bucket, name) {
       let obj;
       try {

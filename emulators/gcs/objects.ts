@@ -52,6 +52,8 @@ export function validateObjectName(name: string | undefined): string {
 export class GcsStore {
   private readonly buckets = new Map<string, BucketState>();
   private lastGeneration = 0;
+  /** Called before a write replaces a live object (the caller's permission to: grants.ts); throws to refuse. */
+  beforeReplace: MutationGuard = () => undefined;
 
   constructor(
     private readonly onChange: ChangeListener,
@@ -137,7 +139,10 @@ export class GcsStore {
     assertHeaderSafe(meta);
     const history = b.objects.get(name) ?? { versions: [] };
     assertPreconditions(history.live, preconditions);
-    if (history.live) assertReplaceable(history.live, b.retention, this.clock.now());
+    if (history.live) {
+      assertReplaceable(history.live, b.retention, this.clock.now());
+      this.beforeReplace(bucket, name);
+    }
     const customTime = meta.customTime ? parseCustomTime(meta.customTime) : undefined;
     this.beforeMutation(bucket, name);
     const now = new Date();
