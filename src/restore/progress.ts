@@ -66,7 +66,15 @@ export interface RestoreProgress {
 }
 
 export const PROBLEM_LINES = 8;
-const PROBLEM_CHARS = 240;
+export const PROBLEM_CHARS = 400;
+/** Of a longer line, its start (status and name) and its end (what to do), the middle left out. */
+const HEAD_CHARS = 120;
+
+/** A problem line as the record keeps it: at most PROBLEM_CHARS, keeping its end, where it says what to do. Pure. */
+export function clipProblem(line: string): string {
+  if (line.length <= PROBLEM_CHARS) return line;
+  return `${line.slice(0, HEAD_CHARS)} … ${line.slice(line.length - (PROBLEM_CHARS - HEAD_CHARS - 3))}`;
+}
 
 export const recordKey = (id: string): string => `restores/${id}`;
 export const markerKey = (id: string, task: string): string => `restores/${id}/objects/${task}`;
@@ -77,7 +85,7 @@ export const latestKey = (requestId: string): string => `restores/latest/${reque
 export function countOutcome(record: RestoreRecord, outcome: { status: string; bytes?: number; problem: boolean; line: string }): void {
   record.counts[outcome.status] = (record.counts[outcome.status] ?? 0) + 1;
   record.bytes += outcome.bytes ?? 0;
-  if (outcome.problem && record.problems.length < PROBLEM_LINES) record.problems.push(outcome.line.slice(0, PROBLEM_CHARS));
+  if (outcome.problem && record.problems.length < PROBLEM_LINES) record.problems.push(clipProblem(outcome.line));
 }
 
 /** The progress of a record and its tasks' markers. Pure. */
@@ -95,7 +103,7 @@ export function progressOf(record: RestoreRecord, markers: readonly ObjectMarker
     finished++;
     counts[marker.status] = (counts[marker.status] ?? 0) + 1;
     bytes += marker.bytes ?? 0;
-    if (marker.problem && marker.line !== undefined && problems.length < PROBLEM_LINES) problems.push(marker.line.slice(0, PROBLEM_CHARS));
+    if (marker.problem && marker.line !== undefined && problems.length < PROBLEM_LINES) problems.push(clipProblem(marker.line));
   }
   const remaining = Math.max(0, record.enqueued - finished);
   const handled = Object.values(counts).reduce((a, b) => a + b, 0);

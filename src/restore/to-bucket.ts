@@ -121,7 +121,11 @@ async function deleteCopy(deps: WriterDeps, bucket: string, name: string, genera
     return 'the copy was deleted';
   } catch (err) {
     if (isNotFound(err)) return 'the copy was deleted';
-    return `the copy could not be deleted (${classifyFailure(err, 'gcs-source').reason}): delete generation ${generation} by hand`;
+    const copy = `gs://${bucket}/${name}#${generation}`;
+    // An account that may only create in the bucket (the function's roles/storage.objectCreator on restore buckets).
+    if (httpStatusOf(err) === 403)
+      return `the bad copy stays (Cloud Storage replied 403: this account may not delete in gs://${bucket}): run gcloud storage rm "${copy}", then the restore again`;
+    return `the copy could not be deleted (${classifyFailure(err, 'gcs-source').reason}): run gcloud storage rm "${copy}", then the restore again`;
   }
 }
 

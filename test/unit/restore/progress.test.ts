@@ -4,7 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOutcome, progressOf, PROBLEM_LINES, type ObjectMarker, type RestoreRecord } from '../../../src/restore/progress.js';
+import {
+  clipProblem,
+  countOutcome,
+  progressOf,
+  PROBLEM_CHARS,
+  PROBLEM_LINES,
+  type ObjectMarker,
+  type RestoreRecord,
+} from '../../../src/restore/progress.js';
 
 function record(over: Partial<RestoreRecord> = {}): RestoreRecord {
   return {
@@ -86,4 +94,18 @@ test('countOutcome keeps the first problem lines only', () => {
   assert.equal(rec.problems.length, PROBLEM_LINES);
   assert.deepEqual(rec.counts, { failed: PROBLEM_LINES + 3, restored: 1 });
   assert.equal(rec.bytes, 7);
+});
+
+test("clipProblem keeps a long line's start and its end (what to do)", () => {
+  const action = 'delete gs://b/n#1 yourself (gcloud storage rm "gs://b/n#1"), then run the restore again';
+  const rows: [line: string, want: (clipped: string) => boolean][] = [
+    ['short', (c) => c === 'short'],
+    ['x'.repeat(PROBLEM_CHARS), (c) => c === 'x'.repeat(PROBLEM_CHARS)],
+    [`mismatch name: ${'y'.repeat(1000)}; ${action}`, (c) => c.startsWith('mismatch name: yyy') && c.endsWith(action) && c.includes(' … ')],
+  ];
+  for (const [line, want] of rows) {
+    const clipped = clipProblem(line);
+    assert.ok(clipped.length <= PROBLEM_CHARS, `${clipped.length} chars`);
+    assert.ok(want(clipped), clipped);
+  }
 });
