@@ -5,7 +5,8 @@
  * runs (every verdict is a count, never a wait on the machine's speed). The command prints progress lines
  * and ends only when every task has: exit 0 when every object was restored and verified, exit 1 with one
  * line per problem (a Drive file flagged abusive, which no retry gets past), and a duplicate dispatch of
- * every task restores nothing twice.
+ * every task restores nothing twice. A file past Drive's download quota is waited for (the progress line
+ * says so) and restored once Drive lifts it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,12 +35,16 @@ before(async () => {
 });
 after(() => h.close());
 
-/** Runs the command while moving the queue's clock, until the command ends (or the clock went an hour). */
-async function follow(args: string[]): Promise<{ code: number; out: string; err: string }> {
+/**
+ * Runs the command while moving the queue's clock, until the command ends (or the clock went an hour);
+ * `onTick` sees its output so far at each second.
+ */
+async function follow(args: string[], onTick?: (out: string) => void): Promise<{ code: number; out: string; err: string }> {
   const io = recordingIO(['restore', ...args, '--remote', h.httpUrl], h.world.env);
   let ended = false;
   const run = runCli(io).finally(() => (ended = true));
   for (let s = 0; s < 3600 && !ended; s++) {
+    onTick?.(io.out.join(''));
     await h.clock.advance(SECOND);
     // Waits on progress: lets the dispatched requests and the command's own requests run.
     await sleep(5);
@@ -95,4 +100,30 @@ test('restore --remote with one object Drive will not give: that one line, exit 
   } finally {
     h.world.emulators.drive.setAbusive(fileId, false);
   }
+});
+
+test('restore --remote shows a task waiting for Drive to lift a download quota, and ends once Drive does', async () => {
+  const name = 'set/2.bin';
+  const fileId = h.backups(name)[0].id;
+  const limits = h.world.emulators.hub.limits;
+  limits.set({ drive: { fileDownloads: { downloads: 1, windowMs: 24 * 3600 * SECOND } } });
+  // The file's one download of the window, spent.
+  await h.world.drive.files.get({ fileId, alt: 'media' }, { responseType: 'arraybuffer' }).catch(() => undefined);
+  let lifted = false;
+  const { code, out, err } = await follow(['--to', `gs://${TARGET}/quota/`, '--prefix', name], (sofar) => {
+    // Waits on progress: Drive lifts the quota once the command said it waits for it.
+    if (!lifted && /\(1 waiting for Drive to lift a download limit\)$/m.test(sofar)) {
+      limits.set({ drive: { fileDownloads: null } });
+      lifted = true;
+    }
+  });
+  limits.set({ drive: { fileDownloads: null } });
+  assert.ok(lifted, `the progress said a task waits for Drive: ${out}`);
+  assert.equal(code, 0, out + err);
+  assert.match(out, /^progress: nothing yet; 1 in tasks \(1 waiting for Drive to lift a download limit\)$/m);
+  assert.match(out, /^progress: 1 restored; done$/m);
+  assert.deepEqual(
+    (await versions('quota/')).map((f) => f.name),
+    [`quota/${name}`],
+  );
 });
