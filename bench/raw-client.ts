@@ -1,6 +1,6 @@
 /**
  * The few steps every raw baseline client of the benchmarks repeats (raw-pipe.ts, raw-restore-pipe.ts,
- * upload-alone.ts, peer-process.ts): the emulators' addresses and credentials, one token refresh at the
+ * peer-process.ts): the emulators' addresses and credentials, one token refresh at the
  * OAuth emulator, a resumable session opened by a raw POST, and a download cut into chunk-sized buffers.
  * Minimal on purpose: no retries, no state, as the baselines measure the least work.
  */

@@ -40,10 +40,12 @@ export async function autoBackup(
 ): Promise<OneBackup | EnqueueResult> {
   const { deadline, trace, restoreMissing } = options;
   const enqueue = () => enqueueBackup(runtime, dispatch, ref, { deadline, trace, restoreMissing });
-  // A state read that fails goes direct: the backup needs the state bucket too, and says what is wrong.
-  const route = await dispatch.pressure.route({ deadline }).catch(() => 'direct' as const);
-  if (route === 'enqueue') return enqueue();
   const { lane } = dispatch;
+  // Alone on the instance, a stale "no record" is read again after this backup, not beside it (back-pressure.ts).
+  const busy = lane === undefined || lane.inFlight > 0;
+  // A state read that fails goes direct: the backup needs the state bucket too, and says what is wrong.
+  const route = await dispatch.pressure.route({ deadline }, { busy }).catch(() => 'direct' as const);
+  if (route === 'enqueue') return enqueue();
   if (lane !== undefined && !lane.tryEnter()) {
     await raisePressure(runtime, dispatch, ref, { reason: lane.fullReason(), forMs: runtime.config.backPressureMs, deadline, trace });
     return enqueue();
@@ -62,6 +64,8 @@ export async function autoBackup(
   } finally {
     lane?.leave();
   }
+  // The read this event owes the next ones, now that its Drive file is written (or refused): off its path.
+  await dispatch.pressure.refresh({ deadline });
   if (result.ok || !drivePushesBack(result.failure)) return result;
 
   const { failure } = result;

@@ -10,11 +10,13 @@
  * (`routeDecision`); the record is written with compare-and-swap, so of the instances refused together
  * one writes it (and the one log line); the clock is injected.
  *
- * Caching: a record in force is trusted until it expires (nothing shortens one); the absence of a record,
- * and the queue's emptiness, for PRESSURE_CACHE_MS, so another instance's record reaches this one within
- * a second (the event that finds "no record" older than that still goes direct, and the read it starts
- * answers the next ones: a quiet bucket never waits on the state bucket). Concurrent events share one
- * read, and once a record is known in force `raise` costs nothing.
+ * Caching (`cacheUse`, pure): a record in force is trusted until it expires (nothing shortens one); the
+ * absence of a record, and the queue's emptiness, for PRESSURE_CACHE_MS, so another instance's record
+ * reaches a busy instance within a second. The event that finds "no record" older than that still goes
+ * direct, and the read it owes answers the next ones: at once when the instance has other events in
+ * flight, after its own backup when it is alone (`refresh`), so a quiet bucket's event never waits on,
+ * nor shares its CPU with, a state read before its Drive write. Concurrent events share one read, and
+ * once a record is known in force `raise` costs nothing.
  */
 import type { CallScope } from '../core/gateway.js';
 import type { StateStore } from '../state/store.js';
@@ -47,15 +49,34 @@ export function routeDecision(record: PressureRecord | undefined, nowMs: number,
   return queueEmpty ? 'direct' : 'enqueue';
 }
 
+/** What an instance last read (of the record, or of the queue), and when. */
+export interface Cached<T> {
+  value: T;
+  atMs: number;
+}
+
+/**
+ * What an event does with what its instance last read of the record (undefined: never read): `cached`,
+ * trust it; `refresh now`, "no record" gone stale: route on it and read again at once (the instance is
+ * busy: the events in flight want the news); `refresh after`, the same on a quiet instance: route on it,
+ * read once this event's backup is done (`BackPressure.refresh`); `read first`, wait for a read (nothing
+ * known, an expired record, or "no record" older than PRESSURE_STALE_MS).
+ */
+export type CacheUse = 'cached' | 'refresh now' | 'refresh after' | 'read first';
+
+export function cacheUse(cached: Cached<PressureRecord | undefined> | undefined, nowMs: number, busy: boolean): CacheUse {
+  if (cached === undefined) return 'read first';
+  if ((cached.value?.untilMs ?? -Infinity) > nowMs) return 'cached';
+  const age = nowMs - cached.atMs;
+  if (age < PRESSURE_CACHE_MS) return 'cached';
+  if (cached.value === undefined && age < PRESSURE_STALE_MS) return busy ? 'refresh now' : 'refresh after';
+  return 'read first';
+}
+
 export interface BackPressureOptions {
   store: StateStore;
   queue: BackupQueue;
   now?: () => number;
-}
-
-interface Cached<T> {
-  value: T;
-  atMs: number;
 }
 
 export class BackPressure {
@@ -71,9 +92,13 @@ export class BackPressure {
     this.key = pressureRecordKey(options.queue.shortName);
   }
 
-  /** Where the next event goes; reads the record and the queue at most once per PRESSURE_CACHE_MS. */
-  async route(scope?: CallScope): Promise<Route> {
-    const record = await this.current(scope);
+  /**
+   * Where the next event goes; reads the record and the queue at most once per PRESSURE_CACHE_MS. `busy`
+   * (default): the instance has other events in flight, so a stale "no record" is read again at once;
+   * otherwise the caller runs `refresh` once its event is done.
+   */
+  async route(scope?: CallScope, { busy = true }: { busy?: boolean } = {}): Promise<Route> {
+    const record = await this.current(scope, busy);
     const decision = routeDecision(record, this.now(), this.fresh(this.queueEmpty)?.value);
     if (decision !== 'ask-queue') return decision;
     const empty = await this.options.queue.isEmpty(scope);
@@ -121,15 +146,28 @@ export class BackPressure {
     throw new Error(`could not record back-pressure for ${this.options.queue.shortName} (the record kept changing)`);
   }
 
-  private async current(scope?: CallScope): Promise<PressureRecord | undefined> {
-    const cached = this.record;
-    if (cached !== undefined && (cached.value?.untilMs ?? -Infinity) > this.now()) return cached.value;
-    if (this.fresh(cached)) return cached!.value;
-    const read = this.read(scope);
-    // No record a moment ago: this event goes direct at once while the read finds out for the next ones,
-    // so a quiet bucket's events never wait for the state bucket (after a long idle, they do).
-    if (cached !== undefined && cached.value === undefined && this.now() - cached.atMs < PRESSURE_STALE_MS) return undefined;
-    return read;
+  private async current(scope?: CallScope, busy = true): Promise<PressureRecord | undefined> {
+    switch (cacheUse(this.record, this.now(), busy)) {
+      case 'cached':
+        return this.record!.value;
+      case 'refresh now':
+        void this.read(scope).catch(() => undefined); // this event goes direct; the read is for the next ones
+        return undefined;
+      case 'refresh after':
+        return undefined;
+      case 'read first':
+        return this.read(scope);
+    }
+  }
+
+  /**
+   * Reads the record again unless what this instance knows of it is to be trusted (`cacheUse`): what an
+   * event routed with `busy: false` owes the next ones, once its own backup is done. Never throws: a read
+   * that fails leaves the cache as it was, and the next event tries again.
+   */
+  async refresh(scope?: CallScope): Promise<void> {
+    if (cacheUse(this.record, this.now(), false) === 'cached') return;
+    await this.read(scope).catch(() => undefined);
   }
 
   /** Resolves once no read of the record is under way (what `route` learnt in the background is in). */
