@@ -1,12 +1,9 @@
 /**
- * One request over node:http(s) whose body is written as it is produced, for the resumable upload: the
- * chunks' PUTs, and the POST or PATCH that opens the session, so that the first PUT finds the session's
- * connection free in the same keep-alive pool (Node's global agent) instead of paying a new connection's
- * handshakes (TCP, TLS) one round trip each. Measured against `fetch` with a streamed body (duplex:
- * 'half'), which wraps the body in a web stream and copies every piece: this moves the same bytes with
- * less CPU (bench `throughput`). A body producer that throws destroys the request with its error; an
- * aborted `signal` rejects with its reason. The reply is handed over as soon as its head arrives, even
- * while the body is still being written.
+ * One PUT over node:http(s) whose body is written as it is produced, for the resumable upload's chunks.
+ * Measured against `fetch` with a streamed body (duplex: 'half'), which wraps the body in a web stream
+ * and copies every piece: this moves the same bytes with less CPU (bench `throughput`). A body
+ * producer that throws destroys the request with its error; an aborted `signal` rejects with its reason.
+ * The reply is handed over as soon as its head arrives, even while the body is still being written.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -18,8 +15,6 @@ export interface PutReply {
   text(): Promise<string>;
   /** Reads and drops the body (the connection can then be reused). */
   discard(): void;
-  /** Reads and drops the body, resolving once it has ended: the connection is back in the pool. */
-  drained(): Promise<void>;
 }
 
 /** PUTs `body` (bytes, or pieces as they come) to `url` with `headers` (which must give the length). */
@@ -29,20 +24,9 @@ export function sendPut(
   body: AsyncIterable<Uint8Array> | Uint8Array,
   signal?: AbortSignal,
 ): Promise<PutReply> {
-  return sendRequest('PUT', url, headers, body, signal);
-}
-
-/** Sends `body` to `url` with `method` and `headers` (which must give the length). */
-export function sendRequest(
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body: AsyncIterable<Uint8Array> | Uint8Array,
-  signal?: AbortSignal,
-): Promise<PutReply> {
   return new Promise<PutReply>((resolve, reject) => {
     const target = new URL(url);
-    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method, headers, signal });
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'PUT', headers, signal });
     req.on('error', (err) => reject(abortReason(signal) ?? err));
     req.on('response', (res) => resolve(replyOf(res, signal)));
     if (body instanceof Uint8Array) {
@@ -94,13 +78,6 @@ function replyOf(res: IncomingMessage, signal: AbortSignal | undefined): PutRepl
         });
       }),
     discard: () => void res.resume(),
-    drained: () =>
-      new Promise<void>((resolve) => {
-        if (res.readableEnded) return resolve();
-        res.once('end', resolve);
-        res.once('close', resolve);
-        res.resume();
-      }),
   };
 }
 

@@ -1,10 +1,9 @@
 /**
  * The Drive resumable upload protocol, by hand: open a session (POST, or PATCH to revise an existing
- * file), PUT chunks with `Content-Range` (both over node:http(s), http-put.ts, one keep-alive pool), and
- * ask the session how many bytes it holds (an empty PUT with `Content-Range: bytes *\/TOTAL`). A chunk's
- * body may stream in while its PUT is under way. A `308` reply means "incomplete" and its
- * `Range: bytes=0-N` says what the server persisted; `200`/`201` carry the finished file. A session that
- * answers 404/410 is gone (`SessionGoneError`); any
+ * file; global `fetch`), PUT chunks (node:http, http-put.ts) with `Content-Range`, and ask the session how many bytes it holds
+ * (an empty PUT with `Content-Range: bytes *\/TOTAL`). A chunk's body may stream in while its PUT is under
+ * way. A `308` reply means "incomplete" and its `Range: bytes=0-N` says what the server persisted;
+ * `200`/`201` carry the finished file. A session that answers 404/410 is gone (`SessionGoneError`); any
  * other reply becomes a `DriveHttpError`; a request that moves nothing for too long is aborted by the
  * caller's signal with a `DriveStalledError`.
  * Every request carries the caller's auth header; no retries here (the caller runs each request inside
@@ -14,7 +13,7 @@ import { parseRetryAfter } from '../../core/error-shapes.js';
 import type { ClassifiedError, Failure } from '../../core/failure.js';
 import type { DriveFile } from '../../drive/files.js';
 import type { AuthHeaders } from '../../drive/gateway.js';
-import { sendPut, sendRequest } from './http-put.js';
+import { sendPut } from './http-put.js';
 
 export type { AuthHeaders };
 
@@ -79,22 +78,20 @@ export async function startUploadSession(options: StartUploadSessionOptions): Pr
   url.searchParams.set('uploadType', 'resumable');
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
 
-  const body = Buffer.from(JSON.stringify(options.metadata), 'utf8');
-  const headers = {
-    ...(await options.authHeaders()),
-    'content-type': 'application/json; charset=UTF-8',
-    'content-length': String(body.length),
-    'x-upload-content-type': options.contentType,
-    'x-upload-content-length': String(options.size),
-  };
-  // Over node:http(s) like the PUTs (http-put.ts): the first PUT reuses this connection.
-  const reply = await sendRequest(options.fileId ? 'PATCH' : 'POST', url.toString(), headers, body);
-  if (reply.status < 200 || reply.status > 299) {
-    throw driveHttpError(reply.status, await reply.text().catch(() => ''), reply.header('retry-after') ?? null);
-  }
-  await reply.drained();
-  const location = reply.header('location');
-  if (!location) throw new DriveHttpError(reply.status, 'noSessionUri', 'the session reply carried no Location header');
+  const response = await fetch(url, {
+    method: options.fileId ? 'PATCH' : 'POST',
+    headers: {
+      ...(await options.authHeaders()),
+      'content-type': 'application/json; charset=UTF-8',
+      'x-upload-content-type': options.contentType,
+      'x-upload-content-length': String(options.size),
+    },
+    body: JSON.stringify(options.metadata),
+  });
+  if (!response.ok) throw await driveHttpErrorFrom(response);
+  await response.body?.cancel();
+  const location = response.headers.get('location');
+  if (!location) throw new DriveHttpError(response.status, 'noSessionUri', 'the session reply carried no Location header');
   return new URL(location, options.baseUrl).toString();
 }
 
@@ -180,6 +177,10 @@ export function assertChunkSize(bytes: number): void {
 }
 
 const MAX_ERROR_BODY = 2000;
+
+async function driveHttpErrorFrom(response: Response): Promise<DriveHttpError> {
+  return driveHttpError(response.status, await response.text().catch(() => ''), response.headers.get('retry-after'));
+}
 
 function driveHttpError(status: number, text: string, retryAfter: string | null): DriveHttpError {
   const body = text.slice(0, MAX_ERROR_BODY);

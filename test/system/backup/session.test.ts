@@ -5,9 +5,6 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
-import type { Socket } from 'node:net';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '@gcs-drive-backup/emulators';
 import { classifyFailure } from '../../../src/core/classify.js';
 import {
@@ -100,33 +97,6 @@ describe('resumable upload protocol against the Drive emulator', () => {
     const uri = new URL(await open(10));
     assert.equal(uri.origin, baseUrl);
     assert.ok(uri.searchParams.get('upload_id'));
-  });
-
-  test('the session opens on a connection its first PUT then reuses: one handshake per object, not two', async () => {
-    // Node's own report of every node:http request it starts; fetch (undici) requests are not in it.
-    const seen: Array<{ method: string; socket: Promise<Socket> }> = [];
-    const onStart = (message: unknown) => {
-      const { request } = message as { request: ClientRequest };
-      if (!request.path.startsWith('/upload/drive/v3/files')) return;
-      // Published once the request has its connection (Node's 'socket' event has fired by then).
-      const socket = request.socket ? Promise.resolve(request.socket) : new Promise<Socket>((resolve) => request.once('socket', resolve));
-      seen.push({ method: request.method, socket });
-    };
-    subscribe('http.client.request.start', onStart);
-    try {
-      const content = randomBytes(1000);
-      const sessionUri = await open(content.length);
-      const done = await putStreamedChunk({ sessionUri, authHeaders, offset: 0, total: content.length, ...bytes(content) });
-      assert.ok(done.complete);
-    } finally {
-      unsubscribe('http.client.request.start', onStart);
-    }
-    assert.deepEqual(
-      seen.map((r) => r.method),
-      ['POST', 'PUT'],
-    );
-    const [session, put] = await Promise.all(seen.map((r) => r.socket));
-    assert.equal(put, session, "the PUT went out on the session's connection");
   });
 
   test('chunks, a status probe and the final chunk build the file byte-exact', async () => {
