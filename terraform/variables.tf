@@ -270,7 +270,7 @@ variable "keep_revisions_forever" {
 
 variable "upload_chunk_mib" {
   type        = number
-  description = "Resumable-upload chunk size in MiB (UPLOAD_CHUNK_MIB), a multiple of 0.25 (Drive wants multiples of 256 KiB). Each chunk's body streams from Cloud Storage, so memory does not grow with it; each chunk costs one round trip to Drive, and a cut connection resumes where Drive's copy stops. null keeps the function's default (256)."
+  description = "Resumable-upload chunk size in MiB (UPLOAD_CHUNK_MIB), a multiple of 0.25 (Drive wants multiples of 256 KiB). Each chunk's body streams from Cloud Storage, so memory does not grow with it; each chunk costs one round trip to Drive, and a cut connection resumes where Drive's copy stops. null keeps the function's default (1024)."
   default     = null
 
   validation {

@@ -122,10 +122,11 @@ export const SETTINGS = {
     'UPLOAD_CHUNK_MIB',
     decimal((n) => n > 0 && n <= 1024 && Number.isInteger(n * 4), 'a positive multiple of 0.25 (256 KiB), at most 1024'),
     {
-      // 256 MiB, by measurement (docs/benchmarks.md, "Distance"): each chunk waits for Drive's answer
-      // before the next starts, so every chunk costs a round trip; at 8 MiB a copy 30 ms from Drive kept
-      // 0.85 of its speed, at 256 MiB the round trips cost about 1%. Streamed, a chunk costs no memory.
-      default: 256,
+      // 1024 MiB (the most allowed), by measurement (docs/benchmarks.md, "Distance"): each chunk waits for
+      // Drive's answer before the next starts, so every chunk costs a round trip and an idle pipe; an object
+      // up to 1 GiB goes in one PUT (a PUT the deadline cannot fit is halved: backup/upload/put-size.ts).
+      // Streamed, a chunk costs no memory.
+      default: 1024,
       example: '256',
       placeholder: 'MIB',
       help: 'resumable upload chunk size: each PUT (streamed; memory does not grow with it; each costs one round trip to Drive)',

@@ -65,6 +65,8 @@ export class ResumableUpload {
   /** The content goes in as a new revision of the record's file (else the file is created with its id). */
   private readonly revise: boolean;
   private readonly drive: Retry<DriveClient>;
+  /** Cloud Storage reads of this attempt that failed (each told to the source gateway as a retry). */
+  private sourceFailures = 0;
 
   constructor(
     private readonly job: ResumableUploadJob,
@@ -103,16 +105,21 @@ export class ResumableUpload {
         session = undefined;
       }
     }
-    if (!session) {
-      session = await this.openSession();
-      await this.save({ kind: 'session-opened', session });
-    }
+    // A fresh session starts from byte 0: the Cloud Storage read opens now, so its first bytes are waiting
+    // by the time Drive has answered and the record holds the session, instead of being asked for after.
+    const early = session ? undefined : new EarlyRead(0, this.openSource(0));
     try {
-      return await this.transfer(session, startOffset);
+      if (!session) {
+        session = await this.openSession();
+        await this.save({ kind: 'session-opened', session });
+      }
+      return await this.transfer(session, startOffset, early);
     } catch (err) {
       if (!(err instanceof SessionGoneError) || restarted) throw err;
       await this.save({ kind: 'session-dropped' });
       return this.run(true);
+    } finally {
+      early?.discard();
     }
   }
 
@@ -150,7 +157,7 @@ export class ResumableUpload {
   }
 
   /** Sends from `startOffset`, renewing the lease while chunks flow; stops at the deadline with progress saved. */
-  private async transfer(session: string, startOffset: number): Promise<ResumableUploadResult> {
+  private async transfer(session: string, startOffset: number, early?: EarlyRead): Promise<ResumableUploadResult> {
     const { config } = this.job.deps;
     const { request } = this.job;
     // One renewal at a time. A renewal that fails (the lease was taken over, or the state bucket is
@@ -172,7 +179,7 @@ export class ResumableUpload {
         sessionUri: session,
         total: this.job.size,
         chunkBytes: config.uploadChunkBytes,
-        openSource: this.sourceFrom(),
+        openSource: (offset) => early?.take(offset) ?? this.openSource(offset),
         startOffset,
         // Cloud Storage's MD5 of the generation, when it has one, is what Drive's must equal (../verify.ts):
         // hashing the bytes as they go adds nothing then, and costs the copy a tenth of its speed. Composite
@@ -207,20 +214,38 @@ export class ResumableUpload {
    * retries are, not when the reader comes back for more (after the chunk it is sending). When the reader
    * has re-opened too often without a byte, the last notice is followed by the attempt's failed line.
    */
-  private sourceFrom(): (offset: number) => Readable {
+  private openSource(offset: number): Readable {
     const { deps, ref, scope } = this.job;
-    let failures = 0;
-    return (offset) => {
-      const stream = openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES);
-      stream.once('error', (err) => {
-        const failure = classifyFailure(err, 'gcs-source');
-        deps.source.retried(`read ${describeRef(ref)}`, { attempt: ++failures, delayMs: 0, failure }, scope);
-      });
-      return stream;
-    };
+    const stream = openObject(deps.storage, ref, offset, deps.config.ioIdleTimeoutMs, READ_AHEAD_BYTES);
+    stream.once('error', (err) => {
+      const failure = classifyFailure(err, 'gcs-source');
+      deps.source.retried(`read ${describeRef(ref)}`, { attempt: ++this.sourceFailures, delayMs: 0, failure }, scope);
+    });
+    return stream;
   }
 
   private async save(change: RecordChange): Promise<void> {
     this.owned = await changeRecord(this.job.deps.store, this.job.key, this.owned, [change], this.job.recordScope);
+  }
+}
+
+/** A read opened ahead of the transfer: handed to its first open if that is at its offset, else closed. */
+class EarlyRead {
+  constructor(
+    private readonly offset: number,
+    private stream?: Readable,
+  ) {}
+
+  take(offset: number): Readable | undefined {
+    const stream = this.stream;
+    this.stream = undefined;
+    if (stream && offset !== this.offset) stream.destroy();
+    return offset === this.offset ? stream : undefined;
+  }
+
+  /** Closes it if nobody took it (the session could not be opened, or the deadline stopped the transfer first). */
+  discard(): void {
+    this.stream?.destroy();
+    this.stream = undefined;
   }
 }

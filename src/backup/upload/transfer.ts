@@ -12,13 +12,15 @@
  *   PUT waits (source-reader.ts); only a source that keeps failing aborts the PUT.
  * - With `md5`, the digest covers every byte Drive confirmed exactly once, in order (confirmed-md5.ts):
  *   after a cut it steps back to what Drive holds and hashes the few bytes between from the source.
- * - Before each chunk the deadline is asked; when it says no, the transfer stops and tells where Drive
- *   is, so a later invocation resumes the same session.
+ * - Before each chunk the deadline is asked; a chunk it cannot fit is halved (put-size.ts), and when even
+ *   the smallest says no, the transfer stops and tells where Drive is, so a later invocation resumes the
+ *   same session.
  */
 import type { Readable } from 'node:stream';
 import type { Retry } from '../../core/gateway.js';
 import type { DriveFile } from '../../drive/files.js';
 import { ConfirmedMd5 } from './confirmed-md5.js';
+import { nextPutBytes } from './put-size.js';
 import { SourceReader } from './source-reader.js';
 import {
   assertChunkSize,
@@ -32,7 +34,7 @@ import {
 export interface SendToSessionOptions {
   sessionUri: string;
   total: number;
-  /** A positive multiple of 256 KiB: the size of each PUT but the last. */
+  /** A positive multiple of 256 KiB: the largest PUT (each but the last is this size unless the deadline shrinks it). */
   chunkBytes: number;
   /** The object's bytes from `offset` on (e.g. a ranged GCS read); called again after a source failure. */
   openSource: (offset: number) => Readable;
@@ -119,11 +121,10 @@ class SessionTransfer {
   private async nextChunk(): Promise<TransferResult | undefined> {
     const { total, chunkBytes, retry, deadline, onChunk } = this.options;
     const offset = this.confirmed;
-    const want = Math.min(chunkBytes, total - offset);
-    // The estimate is for this chunk's bytes: a small object or a short last chunk is not a whole chunk's time.
-    if (deadline && !deadline.canStart(Math.max(1, want) / this.bytesPerMs)) {
-      return { complete: false, offset: this.confirmed, bytesSent: this.bytesSent };
-    }
+    // As large as the deadline lets it be (put-size.ts); the estimate is for this PUT's own bytes.
+    const fits = (bytes: number) => !deadline || deadline.canStart(Math.max(1, bytes) / this.bytesPerMs);
+    const want = nextPutBytes(total - offset, chunkBytes, fits);
+    if (want === undefined) return { complete: false, offset: this.confirmed, bytesSent: this.bytesSent };
     const started = this.now();
     const progress: UploadProgress = await retry('chunk', async ({ authHeaders }, attempt) => {
       if (attempt > 1 || (want === 0 && total > 0)) {

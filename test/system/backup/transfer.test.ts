@@ -300,6 +300,18 @@ describe('sendToSession against the Drive emulator', () => {
     assert.equal(emulators.drive.readContent(second.file.id!)?.md5Hex, md5Hex(content));
   });
 
+  test('a PUT the deadline cannot fit is halved instead of stopping: the time left is still used, and the halves land byte-exact', async () => {
+    const content = randomBytes(24 * MiB);
+    const asked: number[] = [];
+    // No to the first PUT asked about (the whole object), yes to everything after.
+    const { result, opens } = await transfer(content, 32 * MiB, { deadline: { canStart: (ms) => asked.push(ms) > 1 } });
+    assertLanded(result, content);
+    assert.equal(asked.length, 3, 'the whole object (no), its half (yes), the other half (yes)');
+    assert.equal(sessionPuts(), 2);
+    assert.equal(bytesToDrive(), content.length);
+    assert.deepEqual(opens, [0]);
+  });
+
   test("the deadline is asked for the chunk's own bytes: an object far smaller than the chunk is not estimated at a whole chunk's time", async () => {
     const content = randomBytes(300 * KiB);
     const asked: number[] = [];

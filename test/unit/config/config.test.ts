@@ -33,7 +33,7 @@ describe('parseConfig: defaults', () => {
       onNewGeneration: 'revision',
       deleteMode: 'keep',
       keepRevisionsForever: false,
-      uploadChunkBytes: 256 * MIB,
+      uploadChunkBytes: 1024 * MIB,
       multipartMaxBytes: 5 * MIB,
       functionTimeoutSec: 540,
       deadlineMarginSec: 30,
@@ -45,7 +45,7 @@ describe('parseConfig: defaults', () => {
       emulators: {},
       // Each setting's own value, under its key, next to what is derived from it.
       sourceBucket: undefined,
-      uploadChunkMib: 256,
+      uploadChunkMib: 1024,
       multipartMaxMib: 5,
       ioIdleTimeoutSec: 60,
       leaseSec: 60,

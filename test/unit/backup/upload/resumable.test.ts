@@ -107,7 +107,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 /** Cloud Storage's ranged reads of CONTENT; `failReads` makes the next reads break. */
-function fakeStorage(reads: number[], failReads = { count: 0 }): Storage {
+function fakeStorage(reads: number[], failReads = { count: 0 }, streams: Readable[] = [], holdOpen = false): Storage {
   const file = {
     createReadStream: ({ start = 0 }: { start?: number }) => {
       reads.push(start);
@@ -119,17 +119,24 @@ function fakeStorage(reads: number[], failReads = { count: 0 }): Storage {
           },
         });
       }
-      return Readable.from([CONTENT.subarray(start)]);
+      // Held open: the bytes, then no end (a read nobody finishes stays open until it is closed).
+      const stream = holdOpen ? new Readable({ read: () => undefined }) : Readable.from([CONTENT.subarray(start)]);
+      if (holdOpen) stream.push(CONTENT.subarray(start));
+      streams.push(stream);
+      return stream;
     },
   };
   return { bucket: () => ({ file: () => file }) } as unknown as Storage;
 }
 
-function world(options: { record?: Partial<ObjectRecord>; md5Hash?: string; chunksAllowed?: number; failReads?: number } = {}) {
+function world(
+  options: { record?: Partial<ObjectRecord>; md5Hash?: string; chunksAllowed?: number; failReads?: number; holdOpen?: boolean } = {},
+) {
   const drive = new FakeDrive();
   const store = new FakeStore();
   const sessions = new FakeSessions();
   const reads: number[] = [];
+  const streams: Readable[] = [];
   const retried: { what: string; attempt: number }[] = [];
   let allowed = options.chunksAllowed ?? Infinity;
   const job: ResumableUploadJob = {
@@ -143,7 +150,7 @@ function world(options: { record?: Partial<ObjectRecord>; md5Hash?: string; chun
     deps: {
       config: { keepRevisionsForever: false, leaseMs: 60_000, uploadChunkBytes: CHUNK, ioIdleTimeoutMs: 1000 },
       logger: { keptRevisionReleased: () => undefined },
-      storage: fakeStorage(reads, { count: options.failReads ?? 0 }),
+      storage: fakeStorage(reads, { count: options.failReads ?? 0 }, streams, options.holdOpen),
       source: { retried: (what, info) => void retried.push({ what, attempt: info.attempt }) },
       store,
       drive: drive.gateway(),
@@ -163,7 +170,7 @@ function world(options: { record?: Partial<ObjectRecord>; md5Hash?: string; chun
     return (await store.create(KEY, value)) as Versioned<ObjectRecord>;
   };
   const record = async () => (await store.read<ObjectRecord>(KEY))?.value;
-  return { drive, store, sessions, reads, retried, job, start, record };
+  return { drive, store, sessions, reads, streams, retried, job, start, record };
 }
 
 const upload = async (w: ReturnType<typeof world>) => new ResumableUpload(w.job, await w.start(), w.sessions).run();
@@ -179,6 +186,27 @@ describe('ResumableUpload', () => {
     assert.deepEqual(w.sessions.sessions.get('session-1')?.held, CONTENT);
     assert.equal((await w.record())?.session, 'session-1');
     assert.equal((await w.store.read(KEY))?.version, '2', 'one write (the session): a lease not yet due is not renewed');
+  });
+
+  test('a fresh upload opens the Cloud Storage read while Drive opens the session, and sends from that one read', async () => {
+    const w = world();
+    const readsWhenOpened: number[][] = [];
+    const start = w.sessions.start;
+    w.sessions.start = async (o) => (readsWhenOpened.push([...w.reads]), start(o));
+    const result = await upload(w);
+    assert.ok(result.complete);
+    assert.deepEqual(readsWhenOpened, [[0]], 'the read from byte 0 was already open when the session was asked for');
+    assert.deepEqual(w.reads, [0]);
+  });
+
+  test('a session that cannot be opened closes the read opened ahead', async () => {
+    const w = world({ holdOpen: true });
+    w.sessions.startFailures.push(new DriveHttpError(409, 'conflict', ''));
+    await assert.rejects(upload(w), BackupFileGoneError);
+    assert.deepEqual(w.reads, [0]);
+    await new Promise((resolve) => setImmediate(resolve)); // the reader's 'close' reaches the client's stream
+    assert.equal(w.streams.length, 1);
+    assert.ok(w.streams[0].destroyed, 'the read is closed');
   });
 
   test('Cloud Storage has the MD5: the bytes are not hashed on the way', async () => {
