@@ -35,3 +35,10 @@ Object.defineProperty(Module._extensions, '.js', {
     tsxLoad = replacement === load ? tsxLoad : replacement;
   },
 });
+
+// tsx turns source maps on for every module; Node then reads and parses each package's .js.map as it loads
+// it. Our TypeScript keeps its maps (readable stack traces in tests); packages show their JavaScript, as
+// they do in production.
+const setSourceMapsEnabled = process.setSourceMapsEnabled.bind(process);
+process.setSourceMapsEnabled = (enabled) =>
+  enabled ? Module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: true }) : setSourceMapsEnabled(false);
