@@ -2,7 +2,7 @@
 // Runs every test/**/*.test.ts with Node's built-in test runner through tsx, on the deploy runtime's Node:
 // the `node` devDependency (the npm registry's Node binaries) that `npm run` puts first on PATH. A run on
 // another major (the machine's own Node, say) stops at once with a hint instead of testing the wrong thing.
-// Usage: node scripts/run-tests.mjs [--one-process] [--concurrency N] [--write-durations] [folder ...] [substring filter ...]
+// Usage: node scripts/run-tests.mjs [--one-process | --shared-only] [--concurrency N] [--write-durations] [folder ...] [substring filter ...]
 // Folders (test/unit, test/system, emulators/test …) say where to look, test/ and emulators/test/ by default; any other
 // argument keeps only the files whose path contains it. --one-process runs every file in one process
 // (the runner's --test-isolation=none): for test/unit, whose tests start nothing and share no state, it
@@ -14,6 +14,7 @@
 // than the cores keeps both busy), longest first (scripts/test-durations.json, the seconds each file took
 // in a recorded run; a file not listed goes first, as it may be long). Longest first keeps one long file
 // from starting last and running alone at the end. --write-durations records this run's seconds there.
+// --shared-only runs only the one process of test/unit and STARTS_NOTHING (scripts/test-cpu.mjs measures it so).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -93,7 +94,7 @@ if (!(process.env.NODE_OPTIONS ?? '').includes(directDeps))
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${directDeps}`.trim();
 const inUnitProcess = (f) => f.startsWith('test/unit/') || STARTS_NOTHING.has(f);
 const together = options.oneProcess ? files : files.filter(inUnitProcess);
-const apart = options.oneProcess ? [] : files.filter((f) => !inUnitProcess(f));
+const apart = options.oneProcess || options.sharedOnly ? [] : files.filter((f) => !inUnitProcess(f));
 let failed = false;
 
 if (together.length > 0) {
@@ -153,9 +154,10 @@ function writeDurations(known, seconds) {
 }
 
 function parseOptions(argv) {
-  const parsed = { oneProcess: false, writeDurations: false, concurrency: availableParallelism() + 1, rest: [] };
+  const parsed = { oneProcess: false, sharedOnly: false, writeDurations: false, concurrency: availableParallelism() + 1, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--one-process') parsed.oneProcess = true;
+    else if (argv[i] === '--shared-only') parsed.sharedOnly = true;
     else if (argv[i] === '--write-durations') parsed.writeDurations = true;
     else if (argv[i] === '--concurrency') parsed.concurrency = Number(argv[++i]);
     else parsed.rest.push(argv[i]);

@@ -33,9 +33,13 @@ const node = process.execPath;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 // Each part as `npm test` runs it: through run-tests.mjs (its environment, its flags), one file at a time.
 const runTests = (...args) => [node, join(root, 'scripts', 'run-tests.mjs'), ...args];
+// Which files share test/unit's process is run-tests.mjs's to say: its list is read from its source.
+const shared = new Set(
+  [...readFileSync(join(root, 'scripts', 'run-tests.mjs'), 'utf8').matchAll(/^ {2}'([^']+\.test\.ts)',$/gm)].map((m) => m[1]),
+);
 const jobs = [
-  ...files.filter((f) => !f.startsWith('test/unit/') && keep(f)).map((f) => ({ name: f, command: runTests(f) })),
-  ...(keep('test/unit') ? [{ name: 'test/unit (one process)', command: runTests('--one-process', 'test/unit') }] : []),
+  ...files.filter((f) => !f.startsWith('test/unit/') && !shared.has(f) && keep(f)).map((f) => ({ name: f, command: runTests(f) })),
+  ...(keep('test/unit') ? [{ name: `test/unit and ${shared.size} more files (one process)`, command: runTests('--shared-only') }] : []),
   ...(checks
     ? [
         { name: 'check: typecheck', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'] },
