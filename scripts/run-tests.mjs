@@ -88,7 +88,7 @@ if (files.length === 0) {
 
 process.env.NODE_NO_WARNINGS = '1';
 // Every Node process of the run (test files, function instances, the sandbox, CLI children) loads the installed
-// packages with Node's own loader, not tsx's (harness/direct-deps.cjs): about a fifth less CPU per process.
+// packages with Node's own loader, not tsx's (harness/direct-deps.cjs): less CPU for every process that loads them.
 const directDeps = `--require="${join(root, 'harness', 'direct-deps.cjs')}"`;
 if (!(process.env.NODE_OPTIONS ?? '').includes(directDeps))
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${directDeps}`.trim();
