@@ -2,18 +2,19 @@
 // Runs every test/**/*.test.ts with Node's built-in test runner through tsx, on the deploy runtime's Node:
 // the `node` devDependency (the npm registry's Node binaries) that `npm run` puts first on PATH. A run on
 // another major (the machine's own Node, say) stops at once with a hint instead of testing the wrong thing.
-// Usage: node scripts/run-tests.mjs [--one-process] [--concurrency N] [--write-durations] [folder ...] [substring filter ...]
+// Usage: node scripts/run-tests.mjs [--one-process | --shared-only] [--concurrency N] [--write-durations] [folder ...] [substring filter ...]
 // Folders (test/unit, test/system, emulators/test …) say where to look, test/ and emulators/test/ by default; any other
 // argument keeps only the files whose path contains it. --one-process runs every file in one process
 // (the runner's --test-isolation=none): for test/unit, whose tests start nothing and share no state, it
 // saves loading tsx and the sources once per file, most of the unit run's time.
 //
-// Without --one-process the files under test/unit/ still run that way, first, in one process (about ten
-// seconds); every other file runs in its own process, --concurrency at a time (the cores plus one by
+// Without --one-process the files under test/unit/ (and STARTS_NOTHING below) still run that way, first, in one
+// process (about ten seconds); every other file runs in its own process, --concurrency at a time (the cores plus one by
 // default: many files spend much of their time waiting on child processes, sockets and timers, so one more
 // than the cores keeps both busy), longest first (scripts/test-durations.json, the seconds each file took
 // in a recorded run; a file not listed goes first, as it may be long). Longest first keeps one long file
 // from starting last and running alone at the end. --write-durations records this run's seconds there.
+// --shared-only runs only the one process of test/unit and STARTS_NOTHING (scripts/test-cpu.mjs measures it so).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -22,6 +23,34 @@ import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
 const root = new URL('..', import.meta.url).pathname;
+// Files outside test/unit that, like it, start nothing (no emulator, server, process or timer left running) and
+// touch no process-wide state (environment, mocked timers): they run in test/unit's process, each sparing the
+// second or so of CPU a process of its own costs. A file moved or renamed simply runs in its own process again.
+const STARTS_NOTHING = new Set([
+  'emulators/test/drive/byte-range-properties.test.ts',
+  'emulators/test/drive/fields.test.ts',
+  'emulators/test/drive/list-order.test.ts',
+  'emulators/test/drive/query.test.ts',
+  'emulators/test/drive/resumable.test.ts',
+  'emulators/test/gcs/listing.test.ts',
+  'emulators/test/gcs/ranges.test.ts',
+  'emulators/test/harness/clock.test.ts',
+  'emulators/test/harness/faults.test.ts',
+  'emulators/test/harness/limits.test.ts',
+  'emulators/test/harness/token-bucket.test.ts',
+  'emulators/test/oauth/wire.test.ts',
+  'emulators/test/persistence/state-file.test.ts',
+  'emulators/test/tasks/pacing.test.ts',
+  'emulators/test/tasks/wire.test.ts',
+  'test/docs/links.test.ts',
+  'test/system/bench/cost-model.test.ts',
+  'test/system/sandbox/banner.test.ts',
+  'test/system/sandbox/cloud-event.test.ts',
+  'test/system/sandbox/drive-tree.test.ts',
+  'test/system/sandbox/logs.test.ts',
+  'test/system/sandbox/options.test.ts',
+  'test/system/sandbox/outcomes.test.ts',
+]);
 const DURATIONS = join(root, 'scripts', 'test-durations.json');
 const options = parseOptions(process.argv.slice(2));
 const args = options.rest;
@@ -58,8 +87,14 @@ if (files.length === 0) {
 }
 
 process.env.NODE_NO_WARNINGS = '1';
-const together = options.oneProcess ? files : files.filter((f) => f.startsWith('test/unit/'));
-const apart = options.oneProcess ? [] : files.filter((f) => !f.startsWith('test/unit/'));
+// Every Node process of the run (test files, function instances, the sandbox, CLI children) loads the installed
+// packages with Node's own loader, not tsx's (harness/direct-deps.cjs): less CPU for every process that loads them.
+const directDeps = `--require="${join(root, 'harness', 'direct-deps.cjs')}"`;
+if (!(process.env.NODE_OPTIONS ?? '').includes(directDeps))
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${directDeps}`.trim();
+const inUnitProcess = (f) => f.startsWith('test/unit/') || STARTS_NOTHING.has(f);
+const together = options.oneProcess ? files : files.filter(inUnitProcess);
+const apart = options.oneProcess || options.sharedOnly ? [] : files.filter((f) => !inUnitProcess(f));
 let failed = false;
 
 if (together.length > 0) {
@@ -119,9 +154,10 @@ function writeDurations(known, seconds) {
 }
 
 function parseOptions(argv) {
-  const parsed = { oneProcess: false, writeDurations: false, concurrency: availableParallelism() + 1, rest: [] };
+  const parsed = { oneProcess: false, sharedOnly: false, writeDurations: false, concurrency: availableParallelism() + 1, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--one-process') parsed.oneProcess = true;
+    else if (argv[i] === '--shared-only') parsed.sharedOnly = true;
     else if (argv[i] === '--write-durations') parsed.writeDurations = true;
     else if (argv[i] === '--concurrency') parsed.concurrency = Number(argv[++i]);
     else parsed.rest.push(argv[i]);

@@ -13,18 +13,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulators, type Emulators } from '../index.js';
 import { Target } from './tasks/support.js';
+import { gcloudMissing } from './gcloud/support.js';
 
 const run = promisify(execFile);
 let emu: Emulators;
 let config: string;
-let gcloudMissing = false;
+const missing = gcloudMissing();
 const target = new Target();
 
 before(async () => {
-  gcloudMissing = await run('gcloud', ['--version']).then(
-    () => false,
-    () => true,
-  );
   emu = await startEmulators();
   await target.start();
   config = await mkdtemp(join(tmpdir(), 'gcloud-tasks-'));
@@ -51,7 +48,7 @@ async function gcloud(...args: string[]): Promise<string> {
 }
 
 test('gcloud creates and updates a queue, creates an HTTP task with OIDC, and the task is dispatched', async (t) => {
-  if (gcloudMissing) return t.skip('gcloud is not installed');
+  if (missing) return t.skip(missing);
   await gcloud(
     'tasks',
     'queues',

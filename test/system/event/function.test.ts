@@ -51,7 +51,8 @@ describe('backupOnFinalize', () => {
     { name: 'spaces in/a name.txt', size: 10 },
     { name: 'five/exactly-5MiB.bin', size: 5 * MiB },
     { name: 'five/5MiB-plus-1.bin', size: 5 * MiB + 1 },
-    { name: 'big/64MiB.bin', size: 64 * MiB },
+    // Written to Cloud Storage with a resumable upload (above 8 MiB) and sent to Drive in 9 chunks of 1 MiB.
+    { name: 'big/9MiB.bin', size: 9 * MiB },
     { name: 'deep/1/2/3/4/5/6/7/8/9/file.bin', size: 3 },
     { name: `long/${'x'.repeat(1024 - 'long/'.length)}`, size: 5 },
   ];

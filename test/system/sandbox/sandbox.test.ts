@@ -48,7 +48,8 @@ function fileAt(files: DriveFile[], rootId: string, path: string): DriveFile | u
 const uploads = [
   { name: 'hello.txt', content: Buffer.from('hello, sandbox\n') },
   { name: 'nested/deeper/café "quoted" <b>.txt', content: Buffer.from('nested ✓\n') },
-  { name: 'big/twenty.bin', content: testBytes(20 * 1024 * 1024, 'sandbox-20MiB') },
+  // Above the 5 MiB multipart limit: a resumable upload to Drive.
+  { name: 'big/six.bin', content: testBytes(6 * 1024 * 1024, 'sandbox-6MiB') },
 ];
 
 describe('npm start (sandbox/main.ts as a child process)', () => {
