@@ -1,7 +1,9 @@
 /**
  * The benchmarks' knobs, parsed from the environment by a pure function (nothing read at import):
  *   BENCH_LARGE_MIB            size of the large object of `memory`, `throughput` and `peer` (default 1024)
- *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 256, the product's)
+ *   BENCH_CHUNK_MIB            UPLOAD_CHUNK_MIB of the function, and the raw pipe's PUT size (default 256; the product's
+ *                            default is 1024, one PUT per object up to 1 GiB, which `distance` measures: `peer`'s cut
+ *                            needs more than one chunk in the large object)
  *   BENCH_REPETITIONS          repetitions of each repeated measurement (default 3)
  *   BENCH_COLDSTART_RUNS       fresh processes per module in `coldstart`, at least 5 (default 7)
  *   BENCH_SMALL_OBJECTS        new objects backed up by `requests` (default 20)
