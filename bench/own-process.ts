@@ -6,30 +6,21 @@
  *   ended (`to`): the time between them, and its resident memory just before and at its peak meanwhile
  *   (process-memory.ts: VmHWM reset at `from`, plus VmRSS polled every 20 ms, read until it exits).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { REPO_ROOT, spawnNode } from '../harness/child-output.js';
 import { readCpuSeconds, readMemory, resetPeak } from './process-memory.js';
 
-const ROOT = join(__dirname, '..');
-export const INSTALLED_COMMAND = join(ROOT, 'bin', 'gcs-drive-backup.js');
+export const INSTALLED_COMMAND = join(REPO_ROOT, 'bin', 'gcs-drive-backup.js');
 const POLL_MS = 20;
 
 /** Runs `bench/raw-pipe-process.ts ARGS...` and parses its last stdout line. */
 export function rawPipeInOwnProcess<T>(args: readonly string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'raw-pipe-process.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const { child, stdout, stderr } = spawnNode(['--import', 'tsx', join(__dirname, 'raw-pipe-process.ts'), ...args]);
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the raw pipe exited with ${code}: ${stderr.trim()}`));
-      resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T);
+      if (code !== 0) return reject(new Error(`the raw pipe exited with ${code}: ${stderr().trim()}`));
+      resolve(JSON.parse(stdout().trim().split('\n').at(-1) ?? '') as T);
     });
   });
 }
@@ -56,14 +47,12 @@ export interface CommandRun {
 export function runCommand(args: readonly string[], env: Record<string, string>, watch: { from: RegExp; to: RegExp }): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [INSTALLED_COMMAND, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, stdout, stderr } = spawnNode([INSTALLED_COMMAND, ...args], {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
     });
     const pid = child.pid!;
-    let stdout = '';
-    let stderr = '';
     let partial = '';
     let from: number | undefined;
     let to: number | undefined;
@@ -107,12 +96,10 @@ export function runCommand(args: readonly string[], env: Record<string, string>,
     };
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      stdout += text;
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) onLine(line);
     });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
@@ -127,7 +114,7 @@ export function runCommand(args: readonly string[], env: Record<string, string>,
               ...(emulators ? { emulatorsCpuSeconds: (emulators.user + emulators.system) / 1e6 } : {}),
             };
       const work = from !== undefined && to !== undefined ? { workMs: to - from } : {};
-      resolve({ code, stdout, stderr, wallMs: performance.now() - started, ...work, ...memory });
+      resolve({ code, stdout: stdout(), stderr: stderr(), wallMs: performance.now() - started, ...work, ...memory });
     });
   });
 }

@@ -17,6 +17,8 @@ export interface ControlRoute {
   method: string;
   path: string;
   handle: (body: Record<string, unknown>, url: URL) => unknown;
+  /** Headers sent with a 200 answer, e.g. the `Cache-Control` of a certs endpoint. */
+  headers?: Record<string, string>;
 }
 
 export interface ControlHubOptions {
@@ -127,7 +129,7 @@ export class ControlHub {
     if (!route) return sendJson(res, 404, { error: `no control route ${req.method} /_emulator/${path}` });
     try {
       const body = req.method === 'GET' ? {} : await readJson<Record<string, unknown>>(req);
-      sendJson(res, 200, (await route.handle(body, url)) ?? {});
+      sendJson(res, 200, (await route.handle(body, url)) ?? {}, route.headers);
     } catch (err) {
       sendJson(res, 400, { error: (err as Error).message });
     }

@@ -94,6 +94,28 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
     }
   }
 
+  /**
+   * A route on one named resource (`param` of the path) without a request body: the caller's permission on
+   * it (the route's name with Secret Manager's prefix, e.g. `secretmanager.secrets.get`), then `answer` as JSON.
+   */
+  const onResource = (
+    method: string,
+    path: Route['path'],
+    name: string,
+    param: 'secret' | 'version',
+    answer: (resource: string, ctx: RequestContext) => unknown,
+  ): Route => ({
+    method,
+    path,
+    name,
+    async handle(ctx) {
+      await drain(ctx.body);
+      const resource = ctx.params[param] ?? '';
+      guard(ctx, name.replace(/^secrets\./, 'secretmanager.'), resource);
+      sendJson(ctx.res, 200, answer(resource, ctx));
+    },
+  });
+
   const routes: Route[] = [
     {
       method: 'GET',
@@ -123,27 +145,11 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
         sendJson(ctx.res, 200, secretJson(store.createSecret(parent, secretId, body)));
       },
     },
-    {
-      method: 'GET',
-      path: paths.secret,
-      name: 'secrets.secrets.get',
-      async handle(ctx) {
-        await drain(ctx.body);
-        guard(ctx, 'secretmanager.secrets.get', ctx.params.secret ?? '');
-        sendJson(ctx.res, 200, secretJson(store.getSecret(ctx.params.secret ?? '')));
-      },
-    },
-    {
-      method: 'DELETE',
-      path: paths.secret,
-      name: 'secrets.secrets.delete',
-      async handle(ctx) {
-        await drain(ctx.body);
-        guard(ctx, 'secretmanager.secrets.delete', ctx.params.secret ?? '');
-        store.deleteSecret(ctx.params.secret ?? '', ctx.query.get('etag') ?? undefined);
-        sendJson(ctx.res, 200, {});
-      },
-    },
+    onResource('GET', paths.secret, 'secrets.secrets.get', 'secret', (secret) => secretJson(store.getSecret(secret))),
+    onResource('DELETE', paths.secret, 'secrets.secrets.delete', 'secret', (secret, ctx) => {
+      store.deleteSecret(secret, ctx.query.get('etag') ?? undefined);
+      return {};
+    }),
     {
       method: 'POST',
       path: paths.addVersion,
@@ -194,27 +200,11 @@ export function createSecretsEmulator(hub: ControlHub): SecretsEmulator {
         });
       },
     },
-    {
-      method: 'GET',
-      path: paths.version,
-      name: 'secrets.versions.get',
-      async handle(ctx) {
-        await drain(ctx.body);
-        guard(ctx, 'secretmanager.versions.get', ctx.params.version ?? '');
-        sendJson(ctx.res, 200, versionJson(ctx, store.getVersion(ctx.params.version ?? '')));
-      },
-    },
-    {
-      method: 'GET',
-      path: paths.versionVerb('access'),
-      name: 'secrets.versions.access',
-      async handle(ctx) {
-        await drain(ctx.body);
-        guard(ctx, 'secretmanager.versions.access', ctx.params.version ?? '');
-        const version = store.access(ctx.params.version ?? '');
-        sendJson(ctx.res, 200, { name: version.name, payload: { data: version.data.toString('base64'), dataCrc32c: version.crc32c } });
-      },
-    },
+    onResource('GET', paths.version, 'secrets.versions.get', 'version', (name, ctx) => versionJson(ctx, store.getVersion(name))),
+    onResource('GET', paths.versionVerb('access'), 'secrets.versions.access', 'version', (name) => {
+      const version = store.access(name);
+      return { name: version.name, payload: { data: version.data.toString('base64'), dataCrc32c: version.crc32c } };
+    }),
     ...(['disable', 'enable', 'destroy'] as const).map((verb): Route => ({
       method: 'POST',
       path: paths.versionVerb(verb),

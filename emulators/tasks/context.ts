@@ -7,7 +7,7 @@
 import type { RequestContext } from '../harness/http.js';
 import type { Clock } from '../harness/clock.js';
 import type { Dispatcher } from './dispatcher.js';
-import { unknownQueryParameter, type ApiVersion } from './names.js';
+import { page, unknownQueryParameter, type ApiVersion } from './names.js';
 import { rpcError } from './rpc.js';
 import type { TaskStore } from './store.js';
 
@@ -37,9 +37,27 @@ export function checkRequest(ctx: RequestContext, fields: readonly string[]): Ap
 }
 
 /** `pageSize`/`pageToken` of a list request (either spelling). */
-export function paging(query: URLSearchParams): { size: number; token: string } {
+/**
+ * The page of `all` a list request asks for (`pageSize`, `pageToken`, either spelling; at most `max`), as
+ * its response carries it: `{ [field]: each item rendered, nextPageToken? }`. A page size that is not a
+ * number or a token this emulator did not issue is INVALID_ARGUMENT. `renderer` is asked for once the page
+ * is known, so a bad page is reported before a bad view or mask, as before this was shared.
+ */
+export function listPage<T>(
+  query: URLSearchParams,
+  all: readonly T[],
+  max: number,
+  field: string,
+  renderer: () => (item: T) => unknown,
+): Record<string, unknown> {
   const raw = query.get('pageSize') ?? query.get('page_size') ?? '0';
   const size = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (Number.isNaN(size)) throw rpcError('INVALID_ARGUMENT', `Invalid value at 'page_size' (TYPE_INT32), "${raw}"`);
-  return { size, token: query.get('pageToken') ?? query.get('page_token') ?? '' };
+  let listed;
+  try {
+    listed = page(all, size, query.get('pageToken') ?? query.get('page_token') ?? '', max);
+  } catch (err) {
+    throw rpcError('INVALID_ARGUMENT', (err as Error).message);
+  }
+  return { [field]: listed.items.map(renderer()), ...(listed.nextPageToken ? { nextPageToken: listed.nextPageToken } : {}) };
 }

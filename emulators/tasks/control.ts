@@ -3,7 +3,7 @@
  * `GET state` (everything), `GET stats[?queue=NAME]` (per queue: depth, oldest task, executed in the last
  * minute, in flight, rates, paused, counters), `GET counters`, `GET`/`DELETE dispatches[?queue=&since=SEQ]`
  * (every attempt with its timestamps), `POST duplicates {probability, mode?}`, `POST throttling {enabled}`,
- * `GET oidc/certs` (the key that signs the OIDC tokens, `{kid: PEM}`).
+ * `GET oidc/certs` (the key that signs the OIDC tokens, `{kid: PEM}`, cacheable for an hour).
  */
 import type { ControlHub } from '../harness/server.js';
 import type { TasksContext } from './context.js';
@@ -11,6 +11,9 @@ import { queueStats } from './resources.js';
 import type { QueueRecord } from './store.js';
 import type { OidcSigner } from './oidc.js';
 import { formatDuration, formatTimestamp } from './wire.js';
+
+/** How long a verifier may keep the OIDC certs (Google's endpoints send a max-age of hours). */
+const CERTS_MAX_AGE_SECONDS = 3600;
 
 export interface QueueSummary {
   name: string;
@@ -117,5 +120,15 @@ export function addTasksControl(hub: ControlHub, c: TasksContext, signer: OidcSi
       return { throttling: body.enabled };
     },
   });
-  hub.addControl({ method: 'GET', path: 'tasks/oidc/certs', handle: () => signer.certs() });
+  // Google's certs endpoints answer with `Cache-Control: public, max-age=…` and verifiers are told to keep
+  // the keys that long (https://developers.google.com/identity/gsi/web/guides/verify-google-id-token:
+  // "examine the Cache-Control header in the response to determine when you should retrieve them again");
+  // google-auth-library's OAuth2Client caches them for max-age. The key here never changes while the
+  // emulator runs, so the hour is only a bound. Each fetch is counted as `tasks.oidc.certs`.
+  hub.addControl({
+    method: 'GET',
+    path: 'tasks/oidc/certs',
+    headers: { 'cache-control': `public, max-age=${CERTS_MAX_AGE_SECONDS}, must-revalidate, no-transform` },
+    handle: () => (hub.count('tasks.oidc.certs'), signer.certs()),
+  });
 }

@@ -4,7 +4,7 @@
  * parameters each method binds, and opaque page tokens. Rules from
  * https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#Queue.FIELDS.name and
  * https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks#Task.FIELDS.name
- * Table-tested in emulators/test/tasks/names.test.ts.
+ * Table-tested in emulators/test/tasks/wire.test.ts ("names, pages and query parameters").
  */
 
 const LOCATION = String.raw`projects/[^/:]+/locations/[^/:]+`;

@@ -6,8 +6,8 @@
  * create,get,update,delete,pause,resume,purge}`.
  */
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
-import { checkRequest, paging, type TasksContext } from './context.js';
-import { isLocationName, page, parseQueueName, paths, snakeToCamel, type ApiVersion } from './names.js';
+import { checkRequest, listPage, type TasksContext } from './context.js';
+import { isLocationName, parseQueueName, paths, snakeToCamel, type ApiVersion } from './names.js';
 import { configForCreate, configForUpdate, maskedConfigKeys, readConfigInput } from './queue-config.js';
 import { queueJson, queueStats } from './resources.js';
 import { rpcError } from './rpc.js';
@@ -114,18 +114,14 @@ export function queueRoutes(c: TasksContext): Route[] {
         if (filter && !state)
           throw rpcError('INVALID_ARGUMENT', 'The Cloud Tasks emulator supports only "state: RUNNING|PAUSED|DISABLED" filters.');
         const queues = c.store.listQueues(parent).filter((q) => !state || q.state === state);
-        const { size, token } = paging(ctx.query);
-        let listed;
-        try {
-          listed = page(queues, size, token, MAX_QUEUES_PAGE);
-        } catch (err) {
-          throw rpcError('INVALID_ARGUMENT', (err as Error).message);
-        }
-        const mask = readMask(ctx.query);
-        sendJson(ctx.res, 200, {
-          queues: listed.items.map((q) => render(ctx, version, q, mask)),
-          ...(listed.nextPageToken ? { nextPageToken: listed.nextPageToken } : {}),
-        });
+        sendJson(
+          ctx.res,
+          200,
+          listPage(ctx.query, queues, MAX_QUEUES_PAGE, 'queues', () => {
+            const mask = readMask(ctx.query);
+            return (q) => render(ctx, version, q, mask);
+          }),
+        );
       },
     },
     {

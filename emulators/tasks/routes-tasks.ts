@@ -6,10 +6,9 @@
  * `tasks.tasks.{list,create,get,delete,run}`.
  */
 import { drain, readJson, sendJson, type RequestContext, type Route } from '../harness/http.js';
-import { checkRequest, paging, type TasksContext } from './context.js';
-import { page, paths, splitTaskName } from './names.js';
+import { checkRequest, listPage, type TasksContext } from './context.js';
+import { paths, splitTaskName } from './names.js';
 import { taskJson } from './resources.js';
-import { rpcError } from './rpc.js';
 import type { QueueRecord, TaskRecord } from './store.js';
 import { readCreateTask } from './task-input.js';
 import { Message, parseEnum, wantsIntEnums } from './wire.js';
@@ -38,18 +37,11 @@ export function taskRoutes(c: TasksContext): Route[] {
         await drain(ctx.body);
         checkRequest(ctx, ['responseView', 'pageSize', 'pageToken']);
         const queue = c.store.queue(ctx.params.queue ?? '');
-        const { size, token } = paging(ctx.query);
-        let listed;
-        try {
-          listed = page(c.store.listTasks(queue), size, token, MAX_TASKS_PAGE);
-        } catch (err) {
-          throw rpcError('INVALID_ARGUMENT', (err as Error).message);
-        }
-        const full = fullView(ctx.query);
-        sendJson(ctx.res, 200, {
-          tasks: listed.items.map((t) => render(ctx, t, full)),
-          ...(listed.nextPageToken ? { nextPageToken: listed.nextPageToken } : {}),
-        });
+        const full = () => {
+          const view = fullView(ctx.query);
+          return (t: TaskRecord) => render(ctx, t, view);
+        };
+        sendJson(ctx.res, 200, listPage(ctx.query, c.store.listTasks(queue), MAX_TASKS_PAGE, 'tasks', full));
       },
     },
     {

@@ -5,21 +5,15 @@
  * counters, the dispatch log and the duplicate setting. A task that was in flight is dispatched again
  * after a restart, as a real queue would redeliver an attempt whose answer it never saw.
  */
-import type { QueueConfig } from './queue-config.js';
-import type { AttemptRecord, HttpTarget, QueueExtras, TaskRecord, TaskStore } from './store.js';
+import type { AttemptRecord, HttpTarget, QueueRecord, TaskRecord, TaskStore } from './store.js';
 
 type TaskSnapshot = Omit<TaskRecord, 'http' | 'version' | 'inFlight'> & { http: Omit<HttpTarget, 'body'> & { body?: string } };
 
-interface QueueSnapshot {
-  name: string;
-  config: QueueConfig;
-  state: 'RUNNING' | 'PAUSED';
-  createTimeMs: number;
-  purgeTimeMs?: number;
-  extras: QueueExtras;
+/** A queue's lasting fields as they are; its tasks and tombstones as JSON can hold them; the live dispatch state (bucket, rate, in flight, counters) not kept. */
+type QueueSnapshot = Pick<QueueRecord, 'name' | 'config' | 'state' | 'createTimeMs' | 'purgeTimeMs' | 'extras'> & {
   tasks: TaskSnapshot[];
   tombstones: [string, number][];
-}
+};
 
 export interface TasksSnapshot {
   queues: QueueSnapshot[];

@@ -16,6 +16,7 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { drive } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators, type Seed } from '../index.js';
+import { restFallbackOptions } from './support.js';
 import { driveClient, FOLDER, md5Hex, reasonOf, rejection, testBytes, type DriveClient } from './drive/helpers.js';
 
 const KiB = 1024;
@@ -61,16 +62,7 @@ function storageOf(emu: Emulators): Storage {
 
 /** REST fallback with a static token, as in secrets.test.ts. */
 function secretsOf(emu: Emulators): SecretManagerServiceClient {
-  const url = new URL(emu.env.SECRET_MANAGER_EMULATOR_HOST);
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 3600_000 });
-  return new SecretManagerServiceClient({
-    fallback: true,
-    apiEndpoint: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    authClient,
-  });
+  return new SecretManagerServiceClient(restFallbackOptions(emu.env.SECRET_MANAGER_EMULATOR_HOST));
 }
 
 async function download(c: DriveClient, fileId: string, revisionId?: string): Promise<Buffer> {

@@ -5,56 +5,17 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { OAuth2Client } from 'google-auth-library';
 import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../index.js';
+import { pseudoRandomBytes, restFallbackOptions, rpcFailure } from './support.js';
 
 const PROJECT = 'projects/emu-project';
 
 let emu: Emulators;
 let client: SecretManagerServiceClient;
 
-/**
- * REST fallback against `http://127.0.0.1:PORT`, authenticated by a static access token so no Application
- * Default Credentials lookup (metadata server, gcloud files) ever happens. google-gax 6 decodes the
- * google.rpc.Status body of a non-2xx reply itself, so err.code is the gRPC code (see the last test).
- */
+/** The client as the product constructs it in emulator mode: REST fallback with a static token. */
 function emulatorClient(baseUrl: string): SecretManagerServiceClient {
-  const url = new URL(baseUrl);
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
-  return new SecretManagerServiceClient({
-    fallback: true,
-    apiEndpoint: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    authClient,
-  });
-}
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-async function rpcFailure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number; message: string };
-    assert.equal(typeof e.code, 'number', `expected a gax error with a code, got: ${e.message}`);
-    return { code: e.code as number, message: e.message };
-  }
-  assert.fail('expected the call to fail');
+  return new SecretManagerServiceClient(restFallbackOptions(baseUrl));
 }
 
 async function createSecret(id: string) {
@@ -77,7 +38,7 @@ describe('secrets and versions', () => {
     const secret = await createSecret('drive-refresh-token');
     assert.equal(secret.name, `${PROJECT}/secrets/drive-refresh-token`);
     assert.ok(secret.replication?.automatic);
-    const data = bytes(4096, 7);
+    const data = pseudoRandomBytes(4096, 7);
     const [v1] = await client.addSecretVersion({ parent: secret.name, payload: { data } });
     assert.equal(v1.name, `${secret.name}/versions/1`);
     assert.equal(v1.state, 'ENABLED');

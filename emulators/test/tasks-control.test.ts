@@ -9,31 +9,36 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, startEmulators, type Emulators } from '../index.js';
-import { control, LOCATION, queueName, rpcFailure, Target, tasksBetaClient, tasksClient, type TasksClient } from './tasks/support.js';
+import {
+  control,
+  LOCATION,
+  queueName,
+  rpcFailure,
+  startWithTasks,
+  Target,
+  tasksBetaClient,
+  tasksClient,
+  type TasksClient,
+} from './tasks/support.js';
 
 let emu: Emulators;
 let clock: ManualClock;
 let client: TasksClient;
 let base: string;
+let started: Awaited<ReturnType<typeof startWithTasks>>;
 const target = new Target();
 /** The emulator's randomness: the test sets the next values. */
 let randoms: number[] = [];
 
 before(async () => {
   clock = new ManualClock();
-  emu = await startEmulators({ clock, tasks: { random: () => randoms.shift() ?? 0.99 } });
+  started = await startWithTasks(target, { clock, tasks: { random: () => randoms.shift() ?? 0.99 } });
+  ({ emu, client } = started);
   base = emu.env.CLOUD_TASKS_EMULATOR_HOST;
-  client = tasksClient(base);
-  await target.start();
 });
-after(async () => {
-  await client.close();
-  await emu.stop();
-  await target.stop();
-});
+after(() => started.stop());
 beforeEach(() => {
-  emu.hub.reset();
-  target.reset();
+  started.reset();
   randoms = [];
 });
 

@@ -7,29 +7,22 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OAuth2Client } from 'google-auth-library';
-import { ManualClock, startEmulators, type Emulators } from '../index.js';
-import { LOCATION, queueName, rpcFailure, Target, tasksClient, type TasksClient } from './tasks/support.js';
+import { ManualClock, type Emulators } from '../index.js';
+import { LOCATION, queueName, rpcFailure, startWithTasks, Target, type TasksClient } from './tasks/support.js';
 
 let emu: Emulators;
 let clock: ManualClock;
 let client: TasksClient;
+let started: Awaited<ReturnType<typeof startWithTasks>>;
 const target = new Target();
 
 before(async () => {
   clock = new ManualClock();
-  emu = await startEmulators({ clock });
-  client = tasksClient(emu.env.CLOUD_TASKS_EMULATOR_HOST);
-  await target.start();
+  started = await startWithTasks(target, { clock });
+  ({ emu, client } = started);
 });
-after(async () => {
-  await client.close();
-  await emu.stop();
-  await target.stop();
-});
-beforeEach(() => {
-  emu.hub.reset();
-  target.reset();
-});
+after(() => started.stop());
+beforeEach(() => started.reset());
 
 const SECOND = 1000;
 

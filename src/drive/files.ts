@@ -89,16 +89,15 @@ export async function createWithContent(
   keepRevisionForever: boolean,
 ): Promise<DriveFile> {
   const res = await drive.files.create(
-    {
-      requestBody: { id: fileId, ...meta },
-      media: { mimeType: meta.mimeType, body },
-      fields: FILE_FIELDS,
-      supportsAllDrives: true,
-      keepRevisionForever,
-    },
+    { requestBody: { id: fileId, ...meta }, ...withContent(meta, body, keepRevisionForever) },
     mediaCallOptions(drive),
   );
   return res.data;
+}
+
+/** What a call carrying content sends besides its file: the media, the fields read back, all drives, the revision's keeping. */
+function withContent(meta: UploadMetadata, body: Readable, keepRevisionForever: boolean) {
+  return { media: { mimeType: meta.mimeType, body }, fields: FILE_FIELDS, supportsAllDrives: true, keepRevisionForever };
 }
 
 export async function reviseWithContent(
@@ -110,14 +109,7 @@ export async function reviseWithContent(
 ): Promise<DriveFile> {
   try {
     const res = await drive.files.update(
-      {
-        fileId,
-        requestBody: revisionMetadata(meta),
-        media: { mimeType: meta.mimeType, body },
-        fields: FILE_FIELDS,
-        supportsAllDrives: true,
-        keepRevisionForever,
-      },
+      { fileId, requestBody: revisionMetadata(meta), ...withContent(meta, body, keepRevisionForever) },
       mediaCallOptions(drive),
     );
     return res.data;

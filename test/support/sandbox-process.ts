@@ -3,11 +3,9 @@
  * ports, its banner's `NAME=value` lines read back, stopped with SIGINT as Ctrl-C would. Also the Drive
  * emulator's files, the sandbox's event bridge switch, and waiting on progress instead of a clock.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { parseBannerVariables } from '../../sandbox/banner.js';
-
-const ROOT = join(__dirname, '..', '..');
+import { spawnNode } from '../../harness/child-output.js';
 
 export interface RunningSandbox {
   child: ChildProcess;
@@ -18,24 +16,16 @@ export interface RunningSandbox {
 const STOP_GUARD_MS = 240_000;
 
 export async function startSandboxProcess(extraArgs: string[] = []): Promise<RunningSandbox> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', '0', ...extraArgs], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const { child, stdout, stderr } = spawnNode(['--import', 'tsx', 'sandbox/main.ts', '--port', '0', ...extraArgs]);
   // Waits on progress: the banner, or the process exiting without one (no wall-clock budget).
   const vars = await new Promise<Record<string, string>>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      const parsed = parseBannerVariables(stdout);
+    child.stdout.on('data', () => {
+      const parsed = parseBannerVariables(stdout());
       if (parsed.SANDBOX_PIDS !== undefined) resolve(parsed);
     });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}; stderr:\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}; stderr:\n${stderr()}`)));
   });
-  return { child, vars, stderr: () => stderr };
+  return { child, vars, stderr };
 }
 
 /**

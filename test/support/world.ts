@@ -9,7 +9,7 @@ import type { ObjectResource } from '../../harness/deliver.js';
 import { startFunctionWorld, type FunctionWorld, type FunctionWorldOptions } from '../../harness/function-world.js';
 
 export type World = FunctionWorld;
-export type WorldOptions = Pick<FunctionWorldOptions, 'limits' | 'clock' | 'tasks'>;
+export type WorldOptions = Pick<FunctionWorldOptions, 'limits' | 'clock' | 'tasks' | 'targets' | 'env'>;
 
 /** The five emulators, seeded, Google's rate limits off; `env` is the product's environment with `extraEnv` on top. */
 export function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {

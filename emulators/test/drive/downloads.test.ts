@@ -8,8 +8,8 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { ManualClock, RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
-import { driveClient, md5Hex, reasonOf, rejection, testBytes, type ClientError, type DriveClient } from './helpers.js';
+import { ManualClock, type Emulators } from '../../index.js';
+import { md5Hex, reasonOf, rejection, startWithDrive, testBytes, type ClientError, type DriveClient } from './helpers.js';
 import { control } from '../../../emulators/control.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -18,10 +18,7 @@ let emu: Emulators;
 let c: DriveClient;
 const clock = new ManualClock();
 
-before(async () => {
-  emu = await startEmulators({ limits: RATE_LIMITS_OFF, clock });
-  c = driveClient(emu);
-});
+before(async () => ({ emu, c } = await startWithDrive({ clock })));
 after(() => emu.stop());
 beforeEach(() => emu.hub.limits.set({ drive: { fileDownloads: null } }));
 

@@ -5,24 +5,11 @@
 import { createHash } from 'node:crypto';
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
-import type { Emulators } from '../../index.js';
+import { RATE_LIMITS_OFF, startEmulators, type Emulators, type StartOptions } from '../../index.js';
+import { failure, pseudoRandomBytes } from '../support.js';
 
-/** Deterministic pseudo-random bytes (xorshift32), fast enough for tens of MiB. */
-export function testBytes(size: number, seed = 1): Buffer {
-  const buf = Buffer.allocUnsafe(size);
-  let x = seed >>> 0 || 0x9e3779b9;
-  const words = Math.floor(size / 4);
-  for (let i = 0; i < words; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    buf.writeUInt32LE(x, i * 4);
-  }
-  for (let i = words * 4; i < size; i++) buf[i] = (i * 31 + seed) & 0xff;
-  return buf;
-}
+/** Deterministic pseudo-random bytes (../support.ts). */
+export const testBytes = (size: number, seed = 1): Buffer => pseudoRandomBytes(size, seed);
 
 export const md5Hex = (buf: Buffer): string => createHash('md5').update(buf).digest('hex');
 
@@ -52,6 +39,12 @@ export function driveClient(emu: Emulators, creds: Credentials = emu.seed, opts:
 }
 
 /** A second OAuth client of the same user, holding only the given scopes. */
+/** Starts the emulators (rate limits off unless `options` say otherwise) with a Drive client of the seeded user. */
+export async function startWithDrive(options: StartOptions = {}): Promise<{ emu: Emulators; c: DriveClient }> {
+  const emu = await startEmulators({ limits: RATE_LIMITS_OFF, ...options });
+  return { emu, c: driveClient(emu) };
+}
+
 export function otherClient(emu: Emulators, scopes: string[], user?: string): Credentials {
   const client = emu.oauth.registerClient();
   const refreshToken = emu.oauth.issueRefreshToken({ clientId: client.clientId, user, scopes });
@@ -78,14 +71,7 @@ export interface ClientError {
   };
 }
 
-export async function rejection(promise: Promise<unknown>): Promise<ClientError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as ClientError;
-  }
-  throw new Error('expected the call to fail');
-}
+export const rejection = (promise: Promise<unknown>): Promise<ClientError> => failure<ClientError>(promise);
 
 export const reasonOf = (err: ClientError): string | undefined => err.response?.data.error?.errors?.[0]?.reason;
 

@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { keptRevisions, type PurgeableRevision } from '../../drive/revision-purge.js';
-import { ManualClock, RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
-import { driveClient, md5Hex, rejection, type DriveClient } from './helpers.js';
+import { ManualClock, type Emulators } from '../../index.js';
+import { md5Hex, rejection, startWithDrive, type DriveClient } from './helpers.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const GOOGLE = { revisionPurgeAfterMs: 30 * DAY_MS, purgeableRevisions: 100 };
@@ -48,10 +48,7 @@ describe('through the client, on the hub clock', () => {
   let c: DriveClient;
   const clock = new ManualClock();
 
-  before(async () => {
-    emu = await startEmulators({ limits: RATE_LIMITS_OFF, clock });
-    c = driveClient(emu);
-  });
+  before(async () => ({ emu, c } = await startWithDrive({ clock })));
   after(() => emu.stop());
 
   const body = (text: string) => ({ mimeType: 'text/plain', body: Readable.from([Buffer.from(text)]) });

@@ -11,18 +11,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Storage, type Bucket } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
-import { crc32cBase64, md5Base64, pseudoRandomBytes } from './support.js';
+import type { Bucket } from '@google-cloud/storage';
+import type { Emulators } from '../../index.js';
+import { crc32cBase64, md5Base64, pseudoRandomBytes, startWithBucket } from './support.js';
 
 let emu: Emulators;
 let b: Bucket;
 
-before(async () => {
-  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  const storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
-  [b] = await storage.createBucket('claimed-hashes');
-});
+before(async () => ({ emu, bucket: b } = await startWithBucket('claimed-hashes')));
 after(() => emu.stop());
 
 async function upload(name: string, content: Buffer, claimed: { md5Hash?: string; crc32c?: string }): Promise<unknown> {

@@ -5,27 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Storage, type Bucket, type CopyOptions } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
+import type { Bucket, CopyOptions } from '@google-cloud/storage';
+import type { Emulators } from '../../index.js';
+import { refusal, startWithBucket } from './support.js';
 
 let emu: Emulators;
 let b: Bucket;
 
-before(async () => {
-  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  const storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
-  [b] = await storage.createBucket('custom-time');
-});
+before(async () => ({ emu, bucket: b } = await startWithBucket('custom-time')));
 after(() => emu.stop());
-
-async function refusal(promise: Promise<unknown>): Promise<{ code?: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code?: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const T1 = '2026-12-01T10:00:00.000Z';
 const T2 = '2026-12-02T10:00:00.000Z';

@@ -8,34 +8,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { Storage, type Bucket, type CopyOptions } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
+import type { Bucket, CopyOptions } from '@google-cloud/storage';
+import type { Emulators } from '../../index.js';
+import { refusal, startWithBucket, type ApiError } from './support.js';
 
 const BUCKET = 'header-metadata';
 let emu: Emulators;
 let b: Bucket;
 
-before(async () => {
-  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  const storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
-  [b] = await storage.createBucket(BUCKET);
-});
+before(async () => ({ emu, bucket: b } = await startWithBucket(BUCKET)));
 after(() => emu.stop());
-
-interface ApiError {
-  code?: number;
-  message: string;
-  errors?: Array<{ reason?: string }>;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function assertInvalid(err: ApiError, label: string): void {
   assert.equal(err.code, 400, label);

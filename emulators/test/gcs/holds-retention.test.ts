@@ -6,8 +6,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Storage, type Bucket } from '@google-cloud/storage';
+import type { Bucket, Storage } from '@google-cloud/storage';
 import { ManualClock, RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
+import { refusal, storageOf, type ApiError } from './support.js';
 
 let emu: Emulators;
 let storage: Storage;
@@ -15,24 +16,9 @@ const clock = new ManualClock();
 
 before(async () => {
   emu = await startEmulators({ limits: RATE_LIMITS_OFF, clock });
-  storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
+  storage = storageOf(emu);
 });
 after(() => emu.stop());
-
-interface ApiError {
-  code?: number;
-  message: string;
-  errors?: Array<{ reason?: string }>;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const reason = (err: ApiError) => err.errors?.[0]?.reason;
 

@@ -4,23 +4,40 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { CRC32C } from '@google-cloud/storage';
+import { CRC32C, Storage, type Bucket } from '@google-cloud/storage';
 import { createGcsEmulator, type GcsEmulator } from '../../gcs/index.js';
 import { ControlHub, startServiceServer } from '../../harness/server.js';
 import { RATE_LIMITS_OFF } from '../../limits.js';
+import { startEmulators, type Emulators, type StartOptions } from '../../index.js';
+import { failure } from '../support.js';
 
-/** Deterministic pseudo-random bytes (xorshift32 over 32-bit words). */
-export function pseudoRandomBytes(size: number, seed: number): Buffer {
-  const words = new Uint32Array(Math.ceil(size / 4));
-  let x = seed >>> 0 || 0x9e3779b9;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  return Buffer.from(words.buffer, 0, size);
+export { pseudoRandomBytes } from '../support.js';
+
+/** A `@google-cloud/storage` client of the emulators' Cloud Storage, retries off so each refusal is seen once. */
+export function storageOf(emu: Pick<Emulators, 'env'>): Storage {
+  return new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
 }
+
+/** Starts the emulators (rate limits off unless `options` say otherwise) with a bucket named `name`. */
+export async function startWithBucket(
+  name: string,
+  options: StartOptions = {},
+): Promise<{ emu: Emulators; storage: Storage; bucket: Bucket }> {
+  const emu = await startEmulators({ limits: RATE_LIMITS_OFF, ...options });
+  const storage = storageOf(emu);
+  const [bucket] = await storage.createBucket(name);
+  return { emu, storage, bucket };
+}
+
+/** The error of a refused `@google-cloud/storage` call. */
+export interface ApiError {
+  code?: number;
+  message: string;
+  errors?: Array<{ reason?: string }>;
+}
+
+/** The error `promise` (a `@google-cloud/storage` call) fails with; fails the test if it succeeds. */
+export const refusal = (promise: Promise<unknown>): Promise<ApiError> => failure<ApiError>(promise);
 
 export function md5Base64(buf: Buffer): string {
   return createHash('md5').update(buf).digest('base64');

@@ -10,10 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { Storage, type Bucket } from '@google-cloud/storage';
-import { RATE_LIMITS_OFF, startEmulators, type Emulators } from '../../index.js';
+import type { Bucket } from '@google-cloud/storage';
+import type { Emulators } from '../../index.js';
 import { acceptsGzip, servesDecompressed } from '../../gcs/transcoding.js';
-import { collect, crc32cBase64, md5Base64 } from './support.js';
+import { collect, crc32cBase64, md5Base64, startWithBucket } from './support.js';
 
 const BUCKET = 'transcoding';
 const PLAIN = Buffer.from('hello, transcoded world\n'.repeat(200));
@@ -23,9 +23,7 @@ let emu: Emulators;
 let b: Bucket;
 
 before(async () => {
-  emu = await startEmulators({ limits: RATE_LIMITS_OFF });
-  const storage = new Storage({ apiEndpoint: emu.env.STORAGE_EMULATOR_HOST, projectId: 'test', retryOptions: { autoRetry: false } });
-  [b] = await storage.createBucket(BUCKET);
+  ({ emu, bucket: b } = await startWithBucket(BUCKET));
   await b.file('page.txt').save(GZ, { resumable: false, metadata: { contentType: 'text/plain', contentEncoding: 'gzip' } });
   await b
     .file('no-transform.txt')

@@ -5,21 +5,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { boundaryOf, MultipartParser, parseMultipartRelated } from '../../harness/multipart.js';
 import { HttpError } from '../../harness/http.js';
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-function prng(size: number, seed: number): Buffer {
-  const buf = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    buf[i] = x & 0xff;
-  }
-  return buf;
-}
+import { pseudoRandomBytes } from '../support.js';
 
 /** A body exactly as gaxios writes it. */
 function gaxiosBody(boundary: string, metadata: string, mediaType: string, media: Buffer): Buffer {
@@ -86,7 +72,7 @@ describe('parseMultipartRelated', () => {
   ];
   for (const [label, sizes] of chunkings) {
     test(`media ending in delimiter-like bytes, ${label}`, async () => {
-      const media = Buffer.concat([prng(3000, 7), Buffer.from(`\r\n--${boundary}`.slice(0, 20))]);
+      const media = Buffer.concat([pseudoRandomBytes(3000, 7), Buffer.from(`\r\n--${boundary}`.slice(0, 20))]);
       const body = gaxiosBody(boundary, meta, 'application/octet-stream', media);
       const out = await parseMultipartRelated(chunked(body, sizes), type);
       assert.deepEqual(out.media.toBuffer(), media);
@@ -101,7 +87,7 @@ describe('parseMultipartRelated', () => {
   });
 
   test('5 MiB media in 64 KiB chunks round-trips with matching size and md5', async () => {
-    const media = prng(5 * 1024 * 1024 + 17, 42);
+    const media = pseudoRandomBytes(5 * 1024 * 1024 + 17, 42);
     const body = gaxiosBody(boundary, meta, 'application/octet-stream', media);
     const out = await parseMultipartRelated(chunked(body, [65536]), type);
     assert.equal(out.media.size, media.length);
@@ -135,7 +121,7 @@ describe('parseMultipartRelated', () => {
     ['content ending in CRLF', Buffer.from('abc\r\n')],
     ['empty content', Buffer.alloc(0)],
     ['a lone CR', Buffer.from('\r')],
-    ['binary with delimiter-like bytes', Buffer.concat([prng(5000, 3), Buffer.from('\n--=====\r')])],
+    ['binary with delimiter-like bytes', Buffer.concat([pseudoRandomBytes(5000, 3), Buffer.from('\n--=====\r')])],
   ];
   for (const [label, media] of lfEndings) {
     for (const [chunking, sizes] of [

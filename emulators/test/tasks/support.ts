@@ -5,10 +5,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import assert from 'node:assert/strict';
 import type * as Tasks from '@google-cloud/tasks' with { 'resolution-mode': 'import' };
-import { OAuth2Client } from 'google-auth-library';
+import { startEmulators, type Emulators, type StartOptions } from '../../index.js';
+import { restFallbackOptions } from '../support.js';
 export { control } from '../../../emulators/control.js';
+export { rpcFailure } from '../support.js';
 
 /**
  * `@google-cloud/tasks` 7 is `"type": "module"` with a CommonJS build, but its typings are only `.d.ts`:
@@ -24,33 +25,38 @@ export const LOCATION = 'projects/emu-project/locations/europe-west1';
 export const queueName = (id: string) => `${LOCATION}/queues/${id}`;
 
 /**
- * REST fallback against `http://127.0.0.1:PORT` with a static access token, so no Application Default
- * Credentials lookup ever happens. Against Google: `new v2.CloudTasksClient()` (gRPC, ADC).
+ * Starts the emulators (`options`: the clock, the tasks emulator's randomness) with a Cloud Tasks client and
+ * `target` listening; `reset` forgets the emulators' state and the target's hits, `stop` closes all three.
  */
-export function emulatorClientOptions(baseUrl: string) {
-  const url = new URL(baseUrl);
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 10 * 365 * 24 * 3600 * 1000 });
-  return { fallback: true as const, apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', authClient };
+export async function startWithTasks(
+  target: Target,
+  options: StartOptions,
+): Promise<{ emu: Emulators; client: TasksClient; reset(): void; stop(): Promise<void> }> {
+  const emu = await startEmulators(options);
+  const client = tasksClient(emu.env.CLOUD_TASKS_EMULATOR_HOST);
+  await target.start();
+  return {
+    emu,
+    client,
+    reset() {
+      emu.hub.reset();
+      target.reset();
+    },
+    async stop() {
+      await client.close();
+      await emu.stop();
+      await target.stop();
+    },
+  };
 }
 
+/** REST fallback with a static access token (../support.ts). Against Google: `new v2.CloudTasksClient()` (gRPC, ADC). */
 export function tasksClient(baseUrl: string): TasksClient {
-  return new v2.CloudTasksClient(emulatorClientOptions(baseUrl));
+  return new v2.CloudTasksClient(restFallbackOptions(baseUrl));
 }
 
 export function tasksBetaClient(baseUrl: string): TasksBetaClient {
-  return new v2beta3.CloudTasksClient(emulatorClientOptions(baseUrl));
-}
-
-export async function rpcFailure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number; message: string };
-    assert.equal(typeof e.code, 'number', `expected a gax error with a code, got: ${e.message}`);
-    return { code: e.code as number, message: e.message };
-  }
-  assert.fail('expected the call to fail');
+  return new v2beta3.CloudTasksClient(restFallbackOptions(baseUrl));
 }
 
 export interface Hit {

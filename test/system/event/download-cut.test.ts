@@ -13,32 +13,23 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { objectRecordKey } from '../../../src/backup/claim/claim.js';
 import type { ObjectRecord } from '../../../src/backup/claim/plan.js';
-import type { LogCapture } from '../../../harness/log-capture.js';
 import { deliverStorageEvent } from '../../../harness/deliver.js';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { startFunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: { url: string };
-let setup: FunctionWorld | undefined;
-let logs: LogCapture;
 
 before(async () => {
   // The watchdog (IO_IDLE_TIMEOUT_SEC) an hour away, far past the test's own timeout: a retry notice can
   // only come from the cut itself being noticed — however slow the machine, no wall-clock bound needed.
-  setup = await startFunctionWorld({
+  world = await startFunctionWorld({
     targets: ['event'],
     env: { UPLOAD_CHUNK_MIB: '4', MULTIPART_MAX_MIB: '5', IO_IDLE_TIMEOUT_SEC: '3600' },
   });
-  world = setup;
-  fn = { url: setup.url('event') };
-  logs = setup.logs;
 });
 
-after(async () => {
-  await setup?.stop();
-});
+after(() => world?.stop());
 
 interface Line {
   severity: string;
@@ -53,7 +44,7 @@ interface Line {
 }
 
 const linesSince = (from: number): Line[] =>
-  logs.lines.slice(from).map((line, i) => ({ ...(JSON.parse(line) as Omit<Line, 'atMs'>), atMs: logs.atMs[from + i] }));
+  world.logs.lines.slice(from).map((line, i) => ({ ...(JSON.parse(line) as Omit<Line, 'atMs'>), atMs: world.logs.atMs[from + i] }));
 
 async function write(name: string, content: Buffer): Promise<{ bucket: string; name: string; generation: string; size: string }> {
   const file = world.storage.bucket(world.sourceBucket).file(name);
@@ -104,10 +95,10 @@ describe('a Cloud Storage download cut mid-body', () => {
       const content = testBytes(c.size, name);
       const data = await write(name, content);
       const rule = cutDownloads(name, c.cutAfter);
-      const from = logs.lines.length;
+      const from = world.logs.lines.length;
       let cuts;
       try {
-        assert.equal(await deliverStorageEvent(fn.url, data), 204, 'acknowledged on the first delivery');
+        assert.equal(await deliverStorageEvent(world.url('event'), data), 204, 'acknowledged on the first delivery');
       } finally {
         cuts = removeRule(rule);
       }
@@ -148,10 +139,10 @@ describe('a Cloud Storage download cut mid-body', () => {
     // The first read is cut after 5 MiB, every later one before its first byte: the reader gives up.
     const first = cutDownloads(name, 5 * MiB);
     const later = cutDownloads(name, 0, { nth: 2, times: 0 });
-    const from = logs.lines.length;
+    const from = world.logs.lines.length;
     let status: number;
     try {
-      status = await deliverStorageEvent(fn.url, data, { id: 'cut-fails' });
+      status = await deliverStorageEvent(world.url('event'), data, { id: 'cut-fails' });
     } finally {
       removeRule(first);
       removeRule(later);
@@ -168,8 +159,8 @@ describe('a Cloud Storage download cut mid-body', () => {
     assert.ok(record.session, 'the Drive session is kept for the next attempt');
 
     const reads = world.emulators.gcs.downloads({ bucket: world.sourceBucket, name }).length;
-    const again = logs.lines.length;
-    assert.equal(await deliverStorageEvent(fn.url, data, { id: 'cut-fails' }), 204, 'the redelivery at once is accepted');
+    const again = world.logs.lines.length;
+    assert.equal(await deliverStorageEvent(world.url('event'), data, { id: 'cut-fails' }), 204, 'the redelivery at once is accepted');
     const lines = linesSince(again);
     assert.ok(!lines.some((l) => l.failureClass === 'busy'), 'never refused as busy');
     assert.deepEqual(

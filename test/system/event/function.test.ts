@@ -4,28 +4,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
-import type { LogCapture } from '../../../harness/log-capture.js';
+import { startFunctionWorld } from '../../../harness/function-world.js';
 import { drivePath, md5Hex, testBytes, type World } from '../../support/world.js';
 import { deliverStorageEvent, deliverUntilAcked } from '../../../harness/deliver.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: { url: string };
-let setup: FunctionWorld | undefined;
-let logCapture: LogCapture | undefined;
-const logLines = (): string[] => logCapture?.lines ?? [];
-
-before(async () => {
-  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' } });
-  world = setup;
-  fn = { url: setup.url('event') };
-  logCapture = setup.logs;
-});
-
-after(async () => {
-  await setup?.stop();
-});
+const logLines = (): string[] => world.logs.lines;
+before(async () => (world = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '5' } })));
+after(() => world?.stop());
 
 async function upload(name: string, content: Buffer, contentType = 'application/octet-stream') {
   const file = world.storage.bucket(world.sourceBucket).file(name);
@@ -60,7 +47,7 @@ describe('backupOnFinalize', () => {
     test(`${JSON.stringify(c.name).slice(0, 60)} (${c.size} B) lands byte-exact in its folder`, async () => {
       const content = testBytes(c.size, c.name);
       const data = await upload(c.name, content);
-      const statuses = await deliverUntilAcked(fn.url, data, 3);
+      const statuses = await deliverUntilAcked(world.url('event'), data, 3);
       assert.equal(statuses.at(-1), 204, `statuses ${statuses.join(',')}`);
       const files = backupsOf(c.name);
       assert.equal(files.length, 1, `exactly one Drive file for ${c.name}`);
@@ -77,24 +64,24 @@ describe('backupOnFinalize', () => {
     const content = testBytes(2000, 'dup');
     const data = await upload('dup/twice.txt', content);
     world.emulators.hub.resetCounters();
-    assert.equal(await deliverStorageEvent(fn.url, data), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), data), 204);
     const uploadsAfterFirst = world.emulators.hub.total('drive.upload');
-    assert.equal(await deliverStorageEvent(fn.url, data), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), data), 204);
     assert.equal(world.emulators.hub.total('drive.upload'), uploadsAfterFirst, 'no second upload');
     assert.equal(backupsOf('dup/twice.txt').length, 1);
   });
 
   test('a new generation becomes a revision of the same Drive file', async () => {
     const first = await upload('rev/doc.txt', Buffer.from('version one'));
-    assert.equal(await deliverStorageEvent(fn.url, first), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), first), 204);
     const second = await upload('rev/doc.txt', Buffer.from('version two, longer'));
-    assert.equal(await deliverStorageEvent(fn.url, second), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), second), 204);
     const files = backupsOf('rev/doc.txt');
     assert.equal(files.length, 1);
     assert.equal(files[0].revisions, 2);
     assert.equal(files[0].md5Checksum, md5Hex(Buffer.from('version two, longer')));
     // The older generation's event arriving late changes nothing.
-    assert.equal(await deliverStorageEvent(fn.url, first), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), first), 204);
     assert.equal(backupsOf('rev/doc.txt')[0].revisions, 2);
   });
 
@@ -104,11 +91,11 @@ describe('backupOnFinalize', () => {
     test(`a new generation of an object whose backup was deleted in Drive becomes a new file (${size} B)`, async () => {
       const name = `deleted-in-drive/${size}.bin`;
       const first = await upload(name, testBytes(size, 'one'));
-      assert.equal(await deliverStorageEvent(fn.url, first), 204);
+      assert.equal(await deliverStorageEvent(world.url('event'), first), 204);
       await world.drive.files.delete({ fileId: backupsOf(name)[0].id });
       const content = testBytes(size, 'two');
       const second = await upload(name, content);
-      assert.equal(await deliverStorageEvent(fn.url, second), 204);
+      assert.equal(await deliverStorageEvent(world.url('event'), second), 204);
       const files = backupsOf(name);
       assert.equal(files.length, 1);
       assert.equal(files[0].md5Checksum, md5Hex(content));
@@ -118,10 +105,10 @@ describe('backupOnFinalize', () => {
 
   test('folder placeholders and events of other types are acknowledged without a file', async () => {
     const data = await upload('placeholder/', Buffer.alloc(0));
-    assert.equal(await deliverStorageEvent(fn.url, data), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), data), 204);
     assert.equal(
       await deliverStorageEvent(
-        fn.url,
+        world.url('event'),
         { bucket: world.sourceBucket, name: 'x' },
         { type: 'google.cloud.storage.object.v1.metadataUpdated' },
       ),
@@ -140,7 +127,7 @@ describe('backupOnFinalize', () => {
       .delete()
       .catch(() => undefined);
     const before = logLines().length;
-    assert.equal(await deliverStorageEvent(fn.url, old), 204);
+    assert.equal(await deliverStorageEvent(world.url('event'), old), 204);
     const outcome = logLines()
       .slice(before)
       .map((l) => JSON.parse(l) as { outcome?: string })
@@ -171,12 +158,12 @@ describe('backupOnFinalize', () => {
       };
       const res =
         mode === 'structured'
-          ? await fetch(fn.url, {
+          ? await fetch(world.url('event'), {
               method: 'POST',
               headers: { 'content-type': 'application/cloudevents+json' },
               body: JSON.stringify(envelope),
             })
-          : await fetch(fn.url, {
+          : await fetch(world.url('event'), {
               method: 'POST',
               headers: {
                 'content-type': 'application/json',

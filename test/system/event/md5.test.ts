@@ -10,27 +10,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogCapture } from '../../../harness/log-capture.js';
 import { deliverStorageEvent } from '../../../harness/deliver.js';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { startFunctionWorld } from '../../../harness/function-world.js';
 import { md5Hex, testBytes, type World } from '../../support/world.js';
 
 const MiB = 1024 * 1024;
 let world: World;
-let fn: { url: string };
-let setup: FunctionWorld | undefined;
-let logs: LogCapture;
-
-before(async () => {
-  setup = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' } });
-  world = setup;
-  fn = { url: setup.url('event') };
-  logs = setup.logs;
-});
-
-after(async () => {
-  await setup?.stop();
-});
+before(async () => (world = await startFunctionWorld({ targets: ['event'], env: { UPLOAD_CHUNK_MIB: '1', MULTIPART_MAX_MIB: '1' } })));
+after(() => world?.stop());
 
 type ObjectEvent = {
   bucket: string;
@@ -62,7 +49,7 @@ async function writeComposite(name: string, content: Buffer): Promise<ObjectEven
 
 const driveFiles = (name: string) => world.emulators.drive.listAll().filter((f) => !f.trashed && f.appProperties['gdb.object'] === name);
 const outcomesSince = (from: number, name: string) =>
-  logs.lines
+  world.logs.lines
     .slice(from)
     .map((line) => JSON.parse(line) as { event?: string; name?: string; outcome?: string })
     .filter((l) => l.event === 'objectOutcome' && l.name === name)
@@ -79,9 +66,9 @@ describe('a large copy is checked against the object MD5', () => {
       const content = testBytes(3 * MiB + 12_345, name);
       const data = await c.write(name, content);
       assert.equal(data.md5Hash === undefined, c.composite, `md5Hash ${data.md5Hash}, componentCount ${data.componentCount}`);
-      const from = logs.lines.length;
+      const from = world.logs.lines.length;
 
-      assert.equal(await deliverStorageEvent(fn.url, data), 204);
+      assert.equal(await deliverStorageEvent(world.url('event'), data), 204);
 
       const reads = world.emulators.gcs.downloads({ bucket: world.sourceBucket, name });
       assert.deepEqual(
@@ -101,14 +88,14 @@ describe('a large copy is checked against the object MD5', () => {
     const content = testBytes(2 * MiB + 1, name);
     const data = await write(name, content);
     const wrong = Buffer.from(md5Hex(Buffer.from('other bytes')), 'hex').toString('base64');
-    const from = logs.lines.length;
+    const from = world.logs.lines.length;
 
-    const status = await deliverStorageEvent(fn.url, { ...data, md5Hash: wrong });
+    const status = await deliverStorageEvent(world.url('event'), { ...data, md5Hash: wrong });
 
     assert.ok(status >= 500, `retried (status ${status})`);
     assert.equal(driveFiles(name).length, 0, 'the copy was discarded');
     assert.ok(!outcomesSince(from, name).includes('uploaded'), 'never reported as uploaded');
-    const failed = logs.lines.slice(from).find((line) => line.includes('MD5 mismatch'));
+    const failed = world.logs.lines.slice(from).find((line) => line.includes('MD5 mismatch'));
     assert.ok(failed, 'a line says the MD5 did not match');
   });
 });

@@ -4,23 +4,16 @@
  * once. Events answered with an error are redelivered until acknowledged, as Eventarc would. The end state
  * is exactly one Drive file per object, byte-exact.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
-import { md5Hex, testBytes } from '../../support/world.js';
+import { md5Hex, testBytes, worldForFile } from '../../support/world.js';
 
-let fx: FunctionWorld;
-before(async () => {
-  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '8' } });
-});
-after(async () => {
-  await fx?.stop();
-});
+const fx = worldForFile({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '8' } });
 
 test('reconcile and 3x duplicated events on the same objects leave exactly one file per object', async () => {
-  const world = fx;
+  const world = fx();
   const bucket = world.storage.bucket(world.sourceBucket);
   const contents = new Map<string, Buffer>();
   for (let i = 0; i < 60; i++) contents.set(`race/r${i % 4}/o${i}.bin`, testBytes(100 + i * 7, `race${i}`));
@@ -36,7 +29,7 @@ test('reconcile and 3x duplicated events on the same objects leave exactly one f
     // Redelivered as Eventarc would, until acknowledged: bounded by progress (the delivery holding the
     // claim finishes), not by a count of attempts that a slow machine could use up.
     for (let attempt = 1; ; attempt++) {
-      const status = await fx.sendFinalized(resource, id);
+      const status = await world.sendFinalized(resource, id);
       if (status < 300) return attempt;
       await sleep(200);
     }
@@ -45,7 +38,7 @@ test('reconcile and 3x duplicated events on the same objects leave exactly one f
     const id = randomUUID();
     return [0, 1, 2].map(() => deliverUntilAcknowledged(resource, id));
   });
-  const [reconcile] = await Promise.all([fx.post('/reconcile', { prefix: 'race/' }), ...events]);
+  const [reconcile] = await Promise.all([world.post('/reconcile', { prefix: 'race/' }), ...events]);
 
   assert.equal(reconcile.status, 200, JSON.stringify(reconcile.body));
   const body = reconcile.body as { scanned: number; uploaded: number; skipped: number; failed: number; failures: { retry: boolean }[] };

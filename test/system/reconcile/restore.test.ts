@@ -3,28 +3,21 @@
  * though the state record says the object was backed up. (A small upload keeps its claim's lease until
  * the lease runs out — it saves a request per object — so the test uses a short lease and waits it out.)
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
-import { md5Hex, testBytes } from '../../support/world.js';
+import { md5Hex, testBytes, worldForFile } from '../../support/world.js';
 
-let fx: FunctionWorld;
-before(async () => {
-  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { LEASE_SEC: '2' } });
-});
-after(async () => {
-  await fx?.stop();
-});
+const fx = worldForFile({ targets: ['http', 'event'], env: { LEASE_SEC: '2' } });
 
 test('deleted and trashed backups are restored by reconcile; intact ones are left alone', async () => {
-  const world = fx;
+  const world = fx();
   const bucket = world.storage.bucket(world.sourceBucket);
   const names = ['restore/deleted.txt', 'restore/trashed.txt', 'restore/intact.txt'];
   const contents = new Map(names.map((n) => [n, testBytes(3000, n)]));
   for (const [name, content] of contents) {
     await bucket.file(name).save(content, { resumable: false });
     const [meta] = await bucket.file(name).getMetadata();
-    assert.equal(await fx.sendFinalized(meta as { bucket: string; name: string }, `e-${name}`), 204);
+    assert.equal(await world.sendFinalized(meta as { bucket: string; name: string }, `e-${name}`), 204);
   }
   const live = () => world.emulators.drive.listAll().filter((f) => f.appProperties['gdb.object']?.startsWith('restore/') && !f.trashed);
   assert.equal(live().length, 3);
@@ -34,7 +27,7 @@ test('deleted and trashed backups are restored by reconcile; intact ones are lef
   const intactId = byName.get('restore/intact.txt')!.id;
   await new Promise((r) => setTimeout(r, 2_100));
 
-  const res = await fx.post('/reconcile', { prefix: 'restore/' });
+  const res = await world.post('/reconcile', { prefix: 'restore/' });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal((res.body as { uploaded: number }).uploaded, 2, JSON.stringify(res.body));
 
@@ -46,6 +39,6 @@ test('deleted and trashed backups are restored by reconcile; intact ones are lef
     'the intact backup is the same file',
   );
 
-  const again = await fx.post('/reconcile', { prefix: 'restore/' });
+  const again = await world.post('/reconcile', { prefix: 'restore/' });
   assert.equal((again.body as { uploaded: number }).uploaded, 0, 'nothing left to do');
 });

@@ -9,24 +9,18 @@
  * at least one object, then stops: exactly one object per run. The rest is left to runs with the default
  * budget, with 16 backups in flight, looped on progress (each run handles at least one object).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFunctionWorld, type FunctionWorld } from '../../../harness/function-world.js';
+import { worldForFile } from '../../support/world.js';
 import { cursorRecordKey } from '../../../src/reconcile/cursor-store.js';
 
 const OBJECTS = 300;
 const FORCED_RUNS = 3;
 
-let fx: FunctionWorld;
-before(async () => {
-  fx = await startFunctionWorld({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '16' } });
-});
-after(async () => {
-  await fx?.stop();
-});
+const fx = worldForFile({ targets: ['http', 'event'], env: { RECONCILE_PARALLELISM: '16' } });
 
 test('a time-limited reconcile over 300 objects resumes from its cursor until done, copying each object once', async () => {
-  const world = fx;
+  const world = fx();
   const { hub } = world.emulators;
   const bucket = world.storage.bucket(world.sourceBucket);
   const names = Array.from({ length: OBJECTS }, (_, i) => `bulk/d${i % 5}/o${String(i).padStart(4, '0')}`);
@@ -47,7 +41,7 @@ test('a time-limited reconcile over 300 objects resumes from its cursor until do
   const slowListing = hub.faults.add({ service: 'gcs', route: 'gcs.objects.list', times: 0, action: { kind: 'latency', ms: 100 } });
   try {
     for (let i = 0; i < FORCED_RUNS; i++) {
-      const res = await fx.post('/reconcile', { prefix: 'bulk/', maxSeconds: 0.05 });
+      const res = await world.post('/reconcile', { prefix: 'bulk/', maxSeconds: 0.05 });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(
         [res.body.done, res.body.uploaded, res.body.scanned, res.body.cursor],
@@ -63,7 +57,7 @@ test('a time-limited reconcile over 300 objects resumes from its cursor until do
 
   // Bounded by progress, not by speed: every run handles at least one object.
   for (let i = 0; i < OBJECTS && runs.at(-1)?.done !== true; i++) {
-    const res = await fx.post('/reconcile', { prefix: 'bulk/' });
+    const res = await world.post('/reconcile', { prefix: 'bulk/' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     runs.push(res.body);
     if (res.body.done !== true) assert.equal(await storedCursor(), res.body.cursor, 'the cursor is stored');

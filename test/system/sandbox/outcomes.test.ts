@@ -6,32 +6,19 @@ import { parseOutcomeLine, RecentOutcomes, type Outcome } from '../../../sandbox
 const at = new Date('2026-01-01T00:00:00Z');
 
 describe('parseOutcomeLine', () => {
+  /** An upload's fields: what the line carries beside its severity and event, and what comes out. */
+  const uploaded = {
+    outcome: 'uploaded',
+    bucket: 'b',
+    name: 'a/b.txt',
+    generation: '12',
+    bytes: 5,
+    durationMs: 3,
+    driveFileId: 'd',
+    attempts: 1,
+  } as const;
   const cases: { name: string; line: string; expected: Partial<Outcome> | undefined }[] = [
-    {
-      name: 'an upload',
-      line: JSON.stringify({
-        severity: 'INFO',
-        event: 'objectOutcome',
-        outcome: 'uploaded',
-        bucket: 'b',
-        name: 'a/b.txt',
-        generation: '12',
-        bytes: 5,
-        durationMs: 3,
-        driveFileId: 'd',
-        attempts: 1,
-      }),
-      expected: {
-        outcome: 'uploaded',
-        bucket: 'b',
-        name: 'a/b.txt',
-        generation: '12',
-        bytes: 5,
-        durationMs: 3,
-        driveFileId: 'd',
-        attempts: 1,
-      },
-    },
+    { name: 'an upload', line: JSON.stringify({ severity: 'INFO', event: 'objectOutcome', ...uploaded }), expected: uploaded },
     {
       name: 'a failure with a reason',
       line: JSON.stringify({ event: 'objectOutcome', outcome: 'failed', bucket: 'b', name: 'x', generation: '1', reason: 'quota' }),

@@ -38,6 +38,12 @@ describe('through the queue', () => {
     assert.equal(h.lines('malformedEvent').filter((l) => l.id === 'forged').length, 0);
   });
 
+  test("the dispatcher's certs are fetched once over two dispatches: the emulator sends Cache-Control as Google does", async () => {
+    for (const id of ['cached-1', 'cached-2']) assert.equal((await h.dispatch(id, MALFORMED)).status, 200);
+    // One fetch for the whole file: every dispatch so far (this test's two included) verified on the first one's certs.
+    assert.equal(h.world.emulators.hub.counters()['tasks.oidc.certs'], 1);
+  });
+
   const others: [title: string, oidc: { serviceAccountEmail?: string; audience?: string }, reason: RegExp][] = [
     [
       "another invoker's token (a valid Google token for this service)",

@@ -9,34 +9,26 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { logFailedAttempt } from '../../../src/backup/backup-and-log.js';
-import type { Failure, FailureKind } from '../../../src/core/failure.js';
+import type { Failure, FailureKind, Service } from '../../../src/core/failure.js';
 import { createLogger } from '../../../src/core/logs.js';
 
 const OPERATOR = { problem: 'Drive replied 403', action: 'free space', problemCode: 'drive-storage-full' } as const;
 const PERMANENT = { problem: 'too large', action: 'none', problemCode: 'object-too-large' } as const;
 
+/** The kinds an attempt retries: one `objectOutcome` ERROR line, `failed`, classed by the kind, naming the service. */
+type Retried = 'transient' | 'rate-limited' | 'busy' | 'session-gone' | 'backup-file-gone';
+function retried<K extends Retried>(kind: K, service: Service, reason: string): [Extract<Failure, { kind: K }>, Record<string, unknown>] {
+  const failure = { kind, service, reason } as Extract<Failure, { kind: K }>;
+  return [failure, { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: kind, service, attempts: 2 }];
+}
+
 /** Each kind's failure, and the fields of the one line it writes beyond bucket, name and generation. */
 const ROWS: { [K in FailureKind]: [Extract<Failure, { kind: K }>, Record<string, unknown>] } = {
-  transient: [
-    { kind: 'transient', service: 'state', reason: 'Cloud Storage (state bucket) replied 503' },
-    { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: 'transient', service: 'state', attempts: 2 },
-  ],
-  'rate-limited': [
-    { kind: 'rate-limited', service: 'drive', reason: 'Drive replied 429' },
-    { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: 'rate-limited', service: 'drive', attempts: 2 },
-  ],
-  busy: [
-    { kind: 'busy', service: 'state', reason: 'another instance is uploading this object' },
-    { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: 'busy', service: 'state', attempts: 2 },
-  ],
-  'session-gone': [
-    { kind: 'session-gone', service: 'drive', reason: 'the session is gone' },
-    { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: 'session-gone', service: 'drive', attempts: 2 },
-  ],
-  'backup-file-gone': [
-    { kind: 'backup-file-gone', service: 'drive', reason: 'the backup file was deleted' },
-    { event: 'objectOutcome', severity: 'ERROR', outcome: 'failed', failureClass: 'backup-file-gone', service: 'drive', attempts: 2 },
-  ],
+  transient: retried('transient', 'state', 'Cloud Storage (state bucket) replied 503'),
+  'rate-limited': retried('rate-limited', 'drive', 'Drive replied 429'),
+  busy: retried('busy', 'state', 'another instance is uploading this object'),
+  'session-gone': retried('session-gone', 'drive', 'the session is gone'),
+  'backup-file-gone': retried('backup-file-gone', 'drive', 'the backup file was deleted'),
   checkpoint: [
     { kind: 'checkpoint', service: 'drive', reason: 'checkpointed', offset: 8, total: 20 },
     { event: 'uploadCheckpoint', severity: 'INFO', offset: 8, total: 20 },
