@@ -9,30 +9,23 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sourceKey } from '../../../src/drive/object-path.js';
 import { restoreContinueTaskId } from '../../../src/tasks/task-name.js';
-import { testBytes } from '../../support/world.js';
-import { startTasksHarness, type TasksHarness } from '../tasks/harness.js';
+import type { TasksHarness } from '../tasks/harness.js';
+import { backedUpInTasksMode, SECOND } from './backed-up.js';
 
 let h: TasksHarness;
+let objects: Map<string, Buffer>;
 const TARGET = 'continued-alone';
-const SECOND = 1000;
 /** More than one fan-out batch (16 tasks created at once), so the first call cannot list them all. */
 const COUNT = 40;
-const objects = new Map<string, Buffer>();
 
 before(async () => {
-  h = await startTasksHarness({
-    env: { RESTORE_BUCKETS: TARGET },
+  ({ h, objects } = await backedUpInTasksMode({
+    target: TARGET,
+    count: COUNT,
+    name: (i) => `set/${String(i).padStart(2, '0')}.bin`,
+    size: (i) => 64 + i,
     queue: { rateLimits: { maxDispatchesPerSecond: 50, maxConcurrentDispatches: 8 } },
-  });
-  await h.world.storage.createBucket(TARGET);
-  for (let i = 0; i < COUNT; i++) {
-    const name = `set/${String(i).padStart(2, '0')}.bin`;
-    const content = testBytes(64 + i, name);
-    assert.equal(await h.sendFinalized(await h.upload(name, content)), 204);
-    objects.set(name, content);
-  }
-  for (let s = 0; s < 30 && [...objects.keys()].some((n) => h.backups(n).length === 0); s++) await h.clock.advance(SECOND);
-  for (const name of objects.keys()) assert.equal(h.backups(name).length, 1, `${name} backed up`);
+  }));
 });
 after(() => h.close());
 

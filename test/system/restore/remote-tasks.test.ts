@@ -13,25 +13,15 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from '../../../src/cli/main.js';
 import { recordingIO } from '../cli/support.js';
-import { testBytes } from '../../support/world.js';
-import { startTasksHarness, type TasksHarness } from '../tasks/harness.js';
+import type { TasksHarness } from '../tasks/harness.js';
+import { backedUpInTasksMode, SECOND } from './backed-up.js';
 
 let h: TasksHarness;
+let objects: Map<string, Buffer>;
 const TARGET = 'followed';
-const SECOND = 1000;
-const objects = new Map<string, Buffer>();
 
 before(async () => {
-  h = await startTasksHarness({ env: { RESTORE_BUCKETS: TARGET } });
-  await h.world.storage.createBucket(TARGET);
-  for (let i = 0; i < 5; i++) {
-    const name = `set/${i}.bin`;
-    const content = testBytes(300 + i, name);
-    assert.equal(await h.sendFinalized(await h.upload(name, content)), 204);
-    objects.set(name, content);
-  }
-  for (let s = 0; s < 10 && [...objects.keys()].some((n) => h.backups(n).length === 0); s++) await h.clock.advance(SECOND);
-  for (const name of objects.keys()) assert.equal(h.backups(name).length, 1, `${name} backed up`);
+  ({ h, objects } = await backedUpInTasksMode({ target: TARGET, count: 5, size: (i) => 300 + i }));
 });
 after(() => h.close());
 

@@ -7,25 +7,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { restoreTaskId } from '../../../src/tasks/task-name.js';
-import { testBytes } from '../../support/world.js';
-import { startTasksHarness, type TasksHarness } from '../tasks/harness.js';
+import type { TasksHarness } from '../tasks/harness.js';
+import { backedUpInTasksMode, SECOND } from './backed-up.js';
 
 let h: TasksHarness;
+let objects: Map<string, Buffer>;
 const TARGET = 'restored-once';
-const SECOND = 1000;
-const objects = new Map<string, Buffer>();
 
 before(async () => {
-  h = await startTasksHarness({ env: { RESTORE_BUCKETS: TARGET } });
-  await h.world.storage.createBucket(TARGET);
-  for (let i = 0; i < 6; i++) {
-    const name = `set/${i}.bin`;
-    const content = testBytes(500 + i, name);
-    assert.equal(await h.sendFinalized(await h.upload(name, content)), 204);
-    objects.set(name, content);
-  }
-  for (let s = 0; s < 10 && [...objects.keys()].some((n) => h.backups(n).length === 0); s++) await h.clock.advance(SECOND);
-  for (const name of objects.keys()) assert.equal(h.backups(name).length, 1, `${name} backed up`);
+  ({ h, objects } = await backedUpInTasksMode({ target: TARGET, count: 6, size: (i) => 500 + i }));
 });
 after(() => h.close());
 
