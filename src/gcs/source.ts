@@ -51,16 +51,27 @@ export class ReadStalledError extends Error implements ClassifiedError {
  */
 const LIBRARY_BODY_LISTENERS = 16;
 
+/** `download` (a `createReadStream` of the client library) with the limit raised on its body when it comes. */
+export function withLibraryBodyListeners<T extends Readable>(download: T): T {
+  // The library's response object is the body stream itself (teeny-request), announced before it pipes it.
+  download.once('response', (body: unknown) => {
+    if (body instanceof EventEmitter) body.setMaxListeners(LIBRARY_BODY_LISTENERS);
+  });
+  return download;
+}
+
 /**
  * Streams the generation from `offset`; a 404 surfaces as ObjectGoneError, a stall as ReadStalledError.
  * `readAheadBytes` lets the read run ahead of its consumer, so the download keeps moving while the
  * consumer is busy (an upload sends the previous chunk).
  */
 export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs = 60_000, readAheadBytes?: number): Readable {
-  const source = storage
-    .bucket(ref.bucket)
-    .file(ref.name, { generation: ref.generation })
-    .createReadStream({ start: offset, validation: false, decompress: false });
+  const source = withLibraryBodyListeners(
+    storage
+      .bucket(ref.bucket)
+      .file(ref.name, { generation: ref.generation })
+      .createReadStream({ start: offset, validation: false, decompress: false }),
+  );
   const out = new PassThrough(readAheadBytes ? { highWaterMark: readAheadBytes } : {});
   let timer: NodeJS.Timeout | undefined;
   const stop = (err?: Error) => {
@@ -77,10 +88,6 @@ export function openObject(storage: Storage, ref: Generation, offset = 0, idleMs
       else stop(new ReadStalledError(`reading ${describeRef(ref)}`, idleMs));
     }, idleMs);
   };
-  // The library's response object is the body stream itself (teeny-request), announced before it pipes it.
-  source.once('response', (body: unknown) => {
-    if (body instanceof EventEmitter) body.setMaxListeners(LIBRARY_BODY_LISTENERS);
-  });
   let ended = false;
   arm();
   source.on('data', arm);
