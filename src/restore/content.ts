@@ -15,12 +15,26 @@ import { openDownload, type DownloadSource } from './drive-download.js';
 /** The largest piece handed on at once. */
 export const PIECE_BYTES = 1 << 20;
 
+/**
+ * The restore's collector bounds, tighter than the backup's defaults. Read buffers still held in the pipes
+ * between the Drive download and the upload when young collections come reach the old generation and die
+ * there, where only a full collection frees them (inferred: the buffers' memory climbed to the full bound);
+ * with the defaults the process kept up to the 32 MiB full bound of them, and resident memory follows the
+ * buffers' peak (the allocator keeps freed pages for reuse). Measured with `process.memoryUsage()` sampled
+ * every 10 ms in the command, 1 GiB restored, loaded machine: growth 44.7 MiB, of it 34.9 MiB
+ * `arrayBuffers` and 3.3 MiB heap (so not the young generation; `--max-semi-space-size` cannot be set once
+ * V8 runs anyway); with these bounds 16.6 MiB (10.1 MiB buffers) and no more CPU (6.3 s against 11.8 s: a
+ * full collection of the command's small heap takes milliseconds). `npm run bench -- restore`: peak growth
+ * 42.9 MiB at most on 1 GiB, was 68.6 (docs/benchmarks.md).
+ */
+const RESTORE_COLLECTOR = { minorGrowthBytes: 1 << 20, majorGrowthBytes: 8 << 20, checkEveryBytes: 512 << 10 } as const;
+
 let collector: ((bytes: number) => void) | undefined;
 /**
  * Frees read buffers as they die, where `gc` is exposed (src/core/memory.ts): one collector for every
  * download of the process, made at the first byte (not per object: it reads the process's memory).
  */
-const collect = (bytes: number): void => (collector ??= garbageCollectorFor())(bytes);
+const collect = (bytes: number): void => (collector ??= garbageCollectorFor(RESTORE_COLLECTOR))(bytes);
 
 /** The hashes of the bytes read, as Cloud Storage writes them (base64) and Drive (MD5 in hex). */
 export interface ContentHashes {

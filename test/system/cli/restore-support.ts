@@ -5,7 +5,9 @@
  * readers are wired into the command, tests hand this catalog to `makeRestoreCommand`.
  */
 import type { File, FileMetadata } from '@google-cloud/storage';
+import { buffer } from 'node:stream/consumers';
 import { sourceKey } from '../../../src/drive/object-path.js';
+import { withLibraryBodyListeners } from '../../../src/gcs/source.js';
 import type { BackedUpGeneration, Catalog, CatalogEntry } from '../../../src/restore/catalog.js';
 import { deliverUntilAcked } from '../../../harness/deliver.js';
 import type { World } from '../../support/world.js';
@@ -88,7 +90,7 @@ export async function bucketContents(world: World, bucket: string): Promise<Map<
   const [files] = await world.storage.bucket(bucket).getFiles();
   const out = new Map<string, { content: Buffer; metadata: FileMetadata }>();
   for (const f of files) {
-    const [content] = await f.download({ decompress: false } as never);
+    const content = await buffer(withLibraryBodyListeners(f.createReadStream({ decompress: false })));
     const [metadata] = await f.getMetadata();
     out.set(f.name, { content, metadata });
   }

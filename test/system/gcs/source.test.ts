@@ -84,3 +84,19 @@ test('a small object read retried after a cut asks only for the bytes it lacks',
   assert.ok((await read(storage)).equals(content));
   assert.equal(emu.gcs.downloads({ name: ref.name }).length, before + 2);
 });
+
+test('a read sets off no MaxListenersExceededWarning: the client library’s listeners on its body are expected', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => {
+    if (w.name === 'MaxListenersExceededWarning') warnings.push(w.message);
+  };
+  process.on('warning', onWarning);
+  try {
+    // 1 MiB: many chunks, and each of the client library's pipelines on the body in place.
+    assert.ok((await readAll(openObject(storage, ref))).equals(content));
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});
