@@ -67,7 +67,7 @@ if (program) {
   const results = await eslint.lintFiles(['.']);
   const formatter = await eslint.loadFormatter('stylish');
   const text = await formatter.format(results);
-  if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (text) console.log(text); // as the eslint command prints it
   lintErrors = results.reduce((sum, r) => sum + r.errorCount, 0);
 } else {
   console.log('lint not run: tsconfig.json could not be read.');
