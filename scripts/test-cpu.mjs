@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Measures what `npm test` costs in CPU, part by part: each test file outside test/unit in its own process,
-// test/unit in one process, and each check (typecheck, lint, format check).
+// test/unit in one process, and each check (typecheck and lint in one process, format check).
 // CPU seconds (user + system, the process and every child it waited for: emulators, function processes,
 // gcloud's Python) do not depend on how loaded the shared machine is, as wall seconds do, so two tables
 // taken on different days compare. Prints one line per part, most CPU first, and the total.
@@ -42,8 +42,7 @@ const jobs = [
   ...(keep('test/unit') ? [{ name: `test/unit and ${shared.size} more files (one process)`, command: runTests('--shared-only') }] : []),
   ...(checks
     ? [
-        { name: 'check: typecheck', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'] },
-        { name: 'check: lint', command: [bin('eslint'), '.'] },
+        { name: 'check: typecheck and lint', command: [node, join(root, 'scripts', 'typecheck-and-lint.mjs')] },
         { name: 'check: format', command: [bin('prettier'), '--check', '.'] },
       ]
     : []),
